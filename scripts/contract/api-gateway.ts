@@ -1,0 +1,174 @@
+import type { OpenApiDocument, Operation } from './load';
+
+/**
+ * The template variables of the API Gateway definition. Terraform's `templatefile()` and
+ * the local gateway fill in the same names, so neither keeps a route list of its own.
+ */
+export const TEMPLATE_VARIABLES = {
+  /** Map of function key (operationId, or `authorizer`) to the Lambda invoke ARN. */
+  invokeArns: 'invoke_arns',
+  /** Seconds API Gateway caches an authorizer result per token; 0 disables caching. */
+  authorizerTtl: 'authorizer_result_ttl_seconds',
+  /** The single origin allowed by CORS (`*` or `https://app.example.com`). */
+  corsAllowOrigin: 'cors_allow_origin',
+} as const;
+
+/** The function that runs the TOKEN authorizer. */
+export const AUTHORIZER_FUNCTION = 'authorizer';
+
+/** The security scheme that the Lambda authorizer implements. */
+export const BEARER_SCHEME = 'bearerAuth';
+
+/**
+ * A compact JWS with an optional `Bearer ` prefix. API Gateway answers 401 without invoking
+ * the authorizer when the header does not match, which keeps junk away from the function.
+ */
+export const IDENTITY_VALIDATION_EXPRESSION = '^(Bearer )?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+
+/** API Gateway's own hard limit on a Lambda proxy integration. */
+const INTEGRATION_TIMEOUT_MS = 29000;
+
+const ALLOWED_HEADERS = 'Authorization,Content-Type';
+const EXPOSED_HEADERS = 'X-Request-Id,Retry-After';
+const PREFLIGHT_MAX_AGE_SECONDS = '600';
+
+const v = (name: string) => `\${${name}}`;
+const corsOrigin = `'${v(TEMPLATE_VARIABLES.corsAllowOrigin)}'`;
+
+/** The gateway-produced errors we turn into problem+json; the rest keep AWS's default body. */
+const GATEWAY_PROBLEMS: Record<string, { status: number; type: string; title: string; detail?: string; headers?: Record<string, string> }> = {
+  UNAUTHORIZED: { status: 401, type: 'unauthorized', title: 'Unauthorized', detail: 'A valid access token is required' },
+  ACCESS_DENIED: { status: 403, type: 'forbidden', title: 'Forbidden', detail: 'The access token does not allow this request' },
+  // REST APIs answer an unknown route with 403 "Missing Authentication Token"; say what it is.
+  MISSING_AUTHENTICATION_TOKEN: { status: 404, type: 'not-found', title: 'Not found', detail: 'No such route' },
+  RESOURCE_NOT_FOUND: { status: 404, type: 'not-found', title: 'Not found', detail: 'No such route' },
+  REQUEST_TOO_LARGE: { status: 413, type: 'payload-too-large', title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'unsupported-media-type', title: 'Unsupported media type' },
+  THROTTLED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Too many requests; try again later', headers: { 'Retry-After': "'1'" } },
+  QUOTA_EXCEEDED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Request quota exceeded; try again later', headers: { 'Retry-After': "'60'" } },
+  AUTHORIZER_FAILURE: { status: 500, type: 'internal', title: 'Internal error' },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, type: 'internal', title: 'Internal error' },
+  INTEGRATION_TIMEOUT: { status: 504, type: 'timeout', title: 'Gateway timeout', detail: 'The request took too long; try again' },
+};
+
+function corsHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Origin': corsOrigin,
+    'Access-Control-Expose-Headers': `'${EXPOSED_HEADERS}'`,
+    // Browsers must not cache a response under one origin and replay it for another.
+    Vary: "'Origin'",
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(headers).map(([k, val]) => [`gatewayresponse.header.${k}`, val]));
+}
+
+function problemTemplate(p: (typeof GATEWAY_PROBLEMS)[string]): string {
+  const detail = p.detail ? JSON.stringify(p.detail) : '$context.error.messageString';
+  return `{"type":"urn:auth-api:problem:${p.type}","title":${JSON.stringify(p.title)},"status":${p.status},"detail":${detail},"requestId":"$context.requestId"}`;
+}
+
+function gatewayResponses(): Record<string, unknown> {
+  const responses: Record<string, unknown> = {
+    // Anything not listed keeps AWS's status and `{"message": ...}` body, but still gets CORS headers.
+    DEFAULT_4XX: { responseParameters: corsHeaders() },
+    DEFAULT_5XX: { responseParameters: corsHeaders() },
+  };
+  for (const [type, p] of Object.entries(GATEWAY_PROBLEMS)) {
+    responses[type] = {
+      statusCode: String(p.status),
+      responseParameters: corsHeaders({ 'Content-Type': "'application/problem+json'", ...p.headers }),
+      responseTemplates: { 'application/json': problemTemplate(p) },
+    };
+  }
+  return responses;
+}
+
+function lambdaIntegration(functionKey: string): Record<string, unknown> {
+  return {
+    type: 'aws_proxy',
+    httpMethod: 'POST',
+    uri: v(`${TEMPLATE_VARIABLES.invokeArns}.${functionKey}`),
+    passthroughBehavior: 'when_no_match',
+    timeoutInMillis: INTEGRATION_TIMEOUT_MS,
+  };
+}
+
+/** A mock OPTIONS method answering the CORS preflight for one path, never guarded by the authorizer. */
+function preflight(methods: string[]): Record<string, unknown> {
+  const header = (name: string) => `method.response.header.${name}`;
+  const values: Record<string, string> = {
+    'Access-Control-Allow-Origin': corsOrigin,
+    'Access-Control-Allow-Methods': `'${[...methods, 'OPTIONS'].join(',')}'`,
+    'Access-Control-Allow-Headers': `'${ALLOWED_HEADERS}'`,
+    'Access-Control-Max-Age': `'${PREFLIGHT_MAX_AGE_SECONDS}'`,
+    Vary: "'Origin'",
+  };
+  return {
+    summary: 'CORS preflight',
+    security: [],
+    responses: {
+      '204': {
+        description: 'CORS preflight answer',
+        headers: Object.fromEntries(Object.keys(values).map((name) => [name, { schema: { type: 'string' } }])),
+      },
+    },
+    'x-amazon-apigateway-integration': {
+      type: 'mock',
+      requestTemplates: { 'application/json': '{"statusCode": 204}' },
+      passthroughBehavior: 'when_no_match',
+      responses: {
+        default: {
+          statusCode: '204',
+          responseParameters: Object.fromEntries(Object.entries(values).map(([name, val]) => [header(name), val])),
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The contract plus the API Gateway extensions, as a template for Terraform's `templatefile()`.
+ * Derived entirely from openapi.yaml: each operation invokes the function named by its operationId,
+ * and `bearerAuth` becomes the TOKEN authorizer.
+ */
+export function buildApiGatewayDefinition(doc: OpenApiDocument, operations: Operation[]): Record<string, unknown> {
+  const definition = structuredClone(doc) as OpenApiDocument;
+  const bearer = definition.components.securitySchemes?.[BEARER_SCHEME];
+  if (!bearer) throw new Error(`openapi.yaml: components.securitySchemes.${BEARER_SCHEME} is missing`);
+
+  // API Gateway imports a Lambda authorizer only as an apiKey scheme carrying its extension.
+  definition.components.securitySchemes![BEARER_SCHEME] = {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    description: bearer.description,
+    'x-amazon-apigateway-authtype': 'custom',
+    'x-amazon-apigateway-authorizer': {
+      type: 'token',
+      authorizerUri: v(`${TEMPLATE_VARIABLES.invokeArns}.${AUTHORIZER_FUNCTION}`),
+      identitySource: 'method.request.header.Authorization',
+      identityValidationExpression: IDENTITY_VALIDATION_EXPRESSION,
+      authorizerResultTtlInSeconds: `@@${TEMPLATE_VARIABLES.authorizerTtl}@@`,
+    },
+  };
+
+  const methodsByPath = new Map<string, string[]>();
+  for (const op of operations) {
+    const unknown = op.securitySchemes.filter((s) => s !== BEARER_SCHEME);
+    if (unknown.length > 0) throw new Error(`${op.operationId}: unsupported security scheme ${unknown.join(', ')}`);
+    if (op.operationId === AUTHORIZER_FUNCTION) throw new Error(`operationId "${AUTHORIZER_FUNCTION}" is reserved`);
+    const target = definition.paths[op.path]![op.method] as Record<string, unknown>;
+    target['x-amazon-apigateway-integration'] = lambdaIntegration(op.operationId);
+    methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method.toUpperCase()]);
+  }
+  for (const [path, methods] of methodsByPath) {
+    definition.paths[path]!.options = preflight(methods);
+  }
+  definition['x-amazon-apigateway-gateway-responses'] = gatewayResponses();
+  return definition;
+}
+
+/** Serializes the definition as a `templatefile()` template: numeric placeholders must stay unquoted. */
+export function toTemplate(definition: Record<string, unknown>): string {
+  return `${JSON.stringify(definition, null, 2).replace(/"@@([a-z_]+)@@"/g, (_m, name: string) => v(name))}\n`;
+}

@@ -1,0 +1,85 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
+import type { JsonSchema, OpenApiDocument, Operation } from './load';
+
+/** A validator module to write under generated/validators/. */
+export interface ValidatorSource {
+  /** File name without extension, e.g. `register-body`. */
+  name: string;
+  js: string;
+  dts: string;
+}
+
+const CONTRACT_ID = 'contract';
+
+/**
+ * Builds one Ajv instance per kind of input. Bodies are never coerced (a number where
+ * a string belongs is an error); query strings are, because every query value is a string.
+ */
+function newAjv(doc: OpenApiDocument, coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({
+    code: { source: true, lines: true },
+    allErrors: true,
+    strict: true,
+    coerceTypes,
+    useDefaults: coerceTypes,
+    // Annotation keywords of OpenAPI that carry no validation (Ajv knows `nullable` already).
+    keywords: ['example', 'x-internal'],
+  });
+  // The formats the contract uses; `password` is OpenAPI's UI hint and accepts any string.
+  addFormats(ajv, ['email', 'date-time', 'uri-reference', 'int32', 'password']);
+  ajv.addSchema({ $id: CONTRACT_ID, $defs: toJsonSchemaRefs(doc.components.schemas) });
+  return ajv;
+}
+
+function toJsonSchemaRefs(schema: JsonSchema): JsonSchema {
+  // `#/components/schemas/X` refs resolve against the contract's schemas, registered as `contract#/$defs/X`.
+  return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components/schemas/', `"$ref":"${CONTRACT_ID}#/$defs/`)) as JsonSchema;
+}
+
+function querySchema(op: Operation): JsonSchema | undefined {
+  const params = (op.operation.parameters ?? []).filter((p) => p.in === 'query');
+  if (params.length === 0) return undefined;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: params.filter((p) => p.required).map((p) => p.name),
+    properties: Object.fromEntries(params.map((p) => [p.name, toJsonSchemaRefs(p.schema)])),
+  };
+}
+
+function moduleFor(ajv: Ajv, name: string, schema: JsonSchema, typeExpression: string): ValidatorSource {
+  const validate = ajv.compile(schema);
+  const js = `// Generated from openapi.yaml by scripts/generate.ts. Do not edit.\n${standaloneCode(ajv, validate)}\n`;
+  const dts = [
+    '// Generated from openapi.yaml by scripts/generate.ts. Do not edit.',
+    "import type { ValidateFunction } from 'ajv';",
+    "import type { components, operations } from '../api-types';",
+    '',
+    `declare const validate: ValidateFunction<${typeExpression}>;`,
+    'export default validate;',
+    '',
+  ].join('\n');
+  return { name, js, dts };
+}
+
+/** Standalone validators for every request body and query string in the contract. */
+export function buildValidators(doc: OpenApiDocument, operations: Operation[]): ValidatorSource[] {
+  const sources: ValidatorSource[] = [];
+  for (const op of operations) {
+    const body = op.operation.requestBody?.content['application/json']?.schema;
+    if (body) {
+      const ref = typeof body.$ref === 'string' ? body.$ref.split('/').pop() : undefined;
+      const type = ref ? `components['schemas']['${ref}']` : `NonNullable<operations['${op.operationId}']['requestBody']>['content']['application/json']`;
+      sources.push(moduleFor(newAjv(doc, false), `${op.operationId}-body`, toJsonSchemaRefs(body), type));
+    }
+    const query = querySchema(op);
+    if (query) {
+      sources.push(
+        moduleFor(newAjv(doc, true), `${op.operationId}-query`, query, `NonNullable<operations['${op.operationId}']['parameters']['query']>`),
+      );
+    }
+  }
+  return sources;
+}

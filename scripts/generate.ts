@@ -1,0 +1,72 @@
+/**
+ * Derives everything in generated/ from openapi.yaml:
+ *   api-types.ts               TypeScript types (openapi-typescript)
+ *   validators/<op>-body.js    ajv standalone validators, so no schema compiles at cold start
+ *   validators/<op>-query.js
+ *   openapi.json               the spec API consumers read (no API Gateway extensions)
+ *   api-gateway.json.tftpl     the API Gateway definition Terraform and the local gateway render
+ *
+ * `--check` writes nothing and fails when a committed file differs from what would be generated.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
+import { CONTRACT_PATH, listOperations, loadContract, ROOT } from './contract/load';
+import { consumerSpec } from './contract/consumer-spec';
+import { buildValidators } from './contract/validators';
+
+const GENERATED = join(ROOT, 'generated');
+const HEADER = '// Generated from openapi.yaml by scripts/generate.ts. Do not edit.\n';
+
+async function render(): Promise<Map<string, string>> {
+  const doc = loadContract();
+  const operations = listOperations(doc);
+  const files = new Map<string, string>();
+
+  const ast = await openapiTS(new URL(`file://${CONTRACT_PATH}`), { alphabetize: true });
+  files.set('api-types.ts', HEADER + astToString(ast));
+
+  for (const v of buildValidators(doc, operations)) {
+    files.set(`validators/${v.name}.js`, v.js);
+    files.set(`validators/${v.name}.d.ts`, v.dts);
+  }
+  files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
+  files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
+  return files;
+}
+
+function existingFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(GENERATED, join(e.parentPath, e.name)));
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const files = await render();
+  mkdirSync(GENERATED, { recursive: true });
+  const existing = new Set(existingFiles(GENERATED));
+  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED, name), 'utf8') !== text).map(([n]) => n);
+  const orphans = [...existing].filter((name) => !files.has(name));
+
+  if (check) {
+    if (stale.length + orphans.length > 0) {
+      console.error(`generated/ is stale (${[...stale, ...orphans].join(', ')}): run \`make generate\` and commit the result.`);
+      process.exit(1);
+    }
+    console.log(`generated/ is up to date (${files.size} files)`);
+    return;
+  }
+  for (const name of orphans) rmSync(join(GENERATED, name));
+  for (const [name, text] of files) {
+    mkdirSync(dirname(join(GENERATED, name)), { recursive: true });
+    writeFileSync(join(GENERATED, name), text);
+  }
+  console.log(`generated/: ${stale.length} written, ${orphans.length} removed, ${files.size - stale.length} unchanged`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
