@@ -1,0 +1,28 @@
+/** `npm run mongo -- [--port 27017] [--host 127.0.0.1]`: runs the embedded server until Ctrl-C. */
+import { parseArgs } from 'node:util';
+import { startMongo } from './index';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
+
+  const mongo = await startMongo({ port, ...(values.host ? { host: values.host } : {}) });
+  console.log(mongo.uri);
+  console.error('In-memory MongoDB-compatible server for local use; data is lost on exit. Ctrl-C to stop.');
+  const shutdown = (): void => {
+    mongo.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/** Handshake and housekeeping commands: what a driver sends before and around real work. */
+import { MAX_DOCUMENT_BYTES } from '../document';
+import { MAX_MESSAGE_BYTES } from '../wire';
+import type { CommandHandler } from './context';
+
+/** MongoDB 7.0; the driver refuses servers below wire version 9. */
+const MAX_WIRE_VERSION = 21;
+const SERVER_VERSION = [7, 0, 0, 0];
+
+/**
+ * Answers as a standalone: no `setName`, no `msg: 'isdbgrid'`, no `topologyVersion` (which would make the
+ * driver stream heartbeats). `logicalSessionTimeoutMinutes` tells the driver sessions are supported.
+ */
+export const hello: CommandHandler = (command, { connectionId }) => ({
+  helloOk: true,
+  // Legacy `ismaster`/`isMaster` handshakes read `ismaster`; `hello` reads `isWritablePrimary`.
+  ...('hello' in command ? { isWritablePrimary: true } : { ismaster: true }),
+  maxBsonObjectSize: MAX_DOCUMENT_BYTES,
+  maxMessageSizeBytes: MAX_MESSAGE_BYTES,
+  maxWriteBatchSize: 100_000,
+  localTime: new Date(),
+  logicalSessionTimeoutMinutes: 30,
+  connectionId,
+  minWireVersion: 0,
+  maxWireVersion: MAX_WIRE_VERSION,
+  readOnly: false,
+});
+
+export const ping: CommandHandler = () => ({});
+
+export const buildInfo: CommandHandler = () => ({
+  version: SERVER_VERSION.slice(0, 3).join('.'),
+  gitVersion: 'embedded',
+  versionArray: SERVER_VERSION,
+  bits: 64,
+  debug: false,
+  maxBsonObjectSize: MAX_DOCUMENT_BYTES,
+  storageEngines: ['memory'],
+});
+
+/** Sessions carry no server-side state here, so there is nothing to end. */
+export const endSessions: CommandHandler = () => ({});

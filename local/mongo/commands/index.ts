@@ -1,0 +1,60 @@
+/** The command table and the one place where every command's outcome becomes a reply. */
+import type { Document } from '../document';
+import { MongoCommandError, toCommandError } from '../errors';
+import type { CommandContext, CommandHandler } from './context';
+import { buildInfo, endSessions, hello, ping } from './handshake';
+import { createIndexes, dropIndexes, listIndexes } from './indexes';
+import { create, drop, dropDatabase, listCollections, listDatabases } from './namespaces';
+import { aggregate, count, distinct, find, getMore, killCursors } from './reads';
+import { deleteCommand, findAndModify, insert, update } from './writes';
+
+/** Keyed by the command's first field, with the spellings clients actually use. */
+const COMMANDS = new Map<string, CommandHandler>([
+  ['hello', hello],
+  ['ismaster', hello],
+  ['isMaster', hello],
+  ['ping', ping],
+  ['buildInfo', buildInfo],
+  ['buildinfo', buildInfo],
+  ['endSessions', endSessions],
+  ['create', create],
+  ['drop', drop],
+  ['dropDatabase', dropDatabase],
+  ['listCollections', listCollections],
+  ['listDatabases', listDatabases],
+  ['createIndexes', createIndexes],
+  ['listIndexes', listIndexes],
+  ['dropIndexes', dropIndexes],
+  ['insert', insert],
+  ['find', find],
+  ['getMore', getMore],
+  ['killCursors', killCursors],
+  ['update', update],
+  ['delete', deleteCommand],
+  ['findAndModify', findAndModify],
+  ['findandmodify', findAndModify],
+  ['count', count],
+  ['aggregate', aggregate],
+  ['distinct', distinct],
+]);
+
+export type ConnectionContext = Omit<CommandContext, 'database'>;
+
+/** Runs one command. Never throws: every failure is an `{ ok: 0, code, codeName, errmsg }` reply. */
+export function runCommand(command: Document, context: ConnectionContext, onUnexpected: (error: unknown) => void): Document {
+  try {
+    // A standalone refuses transactions and retryable writes before looking at the command, so nothing is half-applied.
+    if ('txnNumber' in command) {
+      throw new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+    }
+    const name = Object.keys(command)[0] ?? '';
+    const handler = COMMANDS.get(name);
+    if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+    const database = command['$db'];
+    if (typeof database !== 'string') throw new MongoCommandError('Location40571', 'OP_MSG requests require a $db argument');
+    return { ...handler(command, { ...context, database }), ok: 1 };
+  } catch (error) {
+    if (!(error instanceof MongoCommandError)) onUnexpected(error);
+    return toCommandError(error).toReply();
+  }
+}

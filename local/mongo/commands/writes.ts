@@ -1,0 +1,143 @@
+/** Write commands: insert, update, delete, findAndModify. */
+import { serialize } from 'bson';
+import type { Collection } from '../collection';
+import { bsonSize, MAX_DOCUMENT_BYTES, withId } from '../document';
+import type { Document } from '../document';
+import { MongoCommandError, toCommandError } from '../errors';
+import { matchRecords, project } from '../query';
+import type { MatchedRecord } from '../query';
+import { isReplacement, updatedDocument, upsertDocument, validateUpdate } from '../update';
+import type { UpdateSpec } from '../update';
+import { collectionName, optionalBoolean, optionalDocument, optionalDocuments, optionalInteger, requiredDocuments } from './args';
+import type { CommandHandler } from './context';
+import { writeReply } from './replies';
+
+/**
+ * Runs each statement of a batch; a failure becomes a write error at its index. Ordered batches stop at the
+ * first failure and keep what came before, unordered ones carry on, as in MongoDB.
+ */
+function runStatements<T>(command: Document, statements: T[], run: (statement: T, index: number) => void): Document[] {
+  const ordered = optionalBoolean(command, 'ordered') ?? true;
+  const writeErrors: Document[] = [];
+  for (const [index, statement] of statements.entries()) {
+    try {
+      run(statement, index);
+    } catch (error) {
+      writeErrors.push(toCommandError(error).toWriteError(index));
+      if (ordered) break;
+    }
+  }
+  return writeErrors;
+}
+
+export const insert: CommandHandler = (command, { storage, database }) => {
+  const documents = requiredDocuments(command, 'documents');
+  const collection = storage.ensureCollection(database, collectionName(command));
+  let n = 0;
+  const writeErrors = runStatements(command, documents, (doc) => {
+    const size = bsonSize(doc);
+    if (size > MAX_DOCUMENT_BYTES) {
+      throw new MongoCommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_BYTES}`);
+    }
+    if (Array.isArray(doc['_id'])) throw new MongoCommandError('BadValue', "can't use an array for _id");
+    collection.insert(withId(doc));
+    n += 1;
+  });
+  return writeReply({ n }, writeErrors);
+};
+
+export const update: CommandHandler = (command, { storage, database }) => {
+  const name = collectionName(command);
+  const statements = requiredDocuments(command, 'updates');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Document[] = [];
+  const writeErrors = runStatements(command, statements, (statement, index) => {
+    const filter = optionalDocument(statement, 'q') ?? {};
+    const spec = validateUpdate(statement['u']);
+    const multi = optionalBoolean(statement, 'multi') ?? false;
+    const upsert = optionalBoolean(statement, 'upsert') ?? false;
+    const arrayFilters = optionalDocuments(statement, 'arrayFilters');
+    if (multi && isReplacement(spec)) {
+      throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+    }
+    const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
+    const matches = collection
+      ? matchRecords(collection, filter, { limit: multi ? 0 : 1, sort: optionalDocument(statement, 'sort'), collation: optionalDocument(statement, 'collation') })
+      : [];
+    if (collection && matches.length === 0 && upsert) {
+      const doc = upsertDocument(filter, spec, arrayFilters);
+      collection.insert(doc);
+      n += 1;
+      upserted.push({ index, _id: doc['_id'] });
+      return;
+    }
+    for (const match of matches) {
+      n += 1;
+      if (collection && applyUpdate(collection, match, spec, filter, arrayFilters)) nModified += 1;
+    }
+  });
+  return writeReply({ n, nModified, ...(upserted.length > 0 ? { upserted } : {}) }, writeErrors);
+};
+
+export const deleteCommand: CommandHandler = (command, { storage, database }) => {
+  const collection = storage.collection(database, collectionName(command));
+  const statements = requiredDocuments(command, 'deletes');
+  let n = 0;
+  const writeErrors = runStatements(command, statements, (statement) => {
+    const limit = optionalInteger(statement, 'limit') ?? 0;
+    if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1.');
+    if (!collection) return;
+    const filter = optionalDocument(statement, 'q') ?? {};
+    for (const { id } of matchRecords(collection, filter, { limit, collation: optionalDocument(statement, 'collation') })) {
+      collection.remove(id);
+      n += 1;
+    }
+  });
+  return writeReply({ n }, writeErrors);
+};
+
+/** Unlike the batch writes, findAndModify fails as a whole (`ok: 0`, e.g. code 11000) when it fails. */
+export const findAndModify: CommandHandler = (command, { storage, database }) => {
+  const name = collectionName(command);
+  const filter = optionalDocument(command, 'query') ?? {};
+  const remove = optionalBoolean(command, 'remove') ?? false;
+  const upsert = optionalBoolean(command, 'upsert') ?? false;
+  const returnNew = optionalBoolean(command, 'new') ?? false;
+  const fields = optionalDocument(command, 'fields');
+  const arrayFilters = optionalDocuments(command, 'arrayFilters');
+  const hasUpdate = command['update'] !== undefined;
+  if (remove && (hasUpdate || upsert)) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+  if (!remove && !hasUpdate) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
+
+  const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
+  const [match] = collection
+    ? matchRecords(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation: optionalDocument(command, 'collation') })
+    : [];
+  const shown = (doc: Document | undefined): Document | null => (doc ? (project([doc], fields)[0] ?? null) : null);
+
+  if (remove) {
+    if (collection && match) collection.remove(match.id);
+    return { lastErrorObject: { n: match ? 1 : 0 }, value: shown(match?.doc) };
+  }
+  const spec = validateUpdate(command['update']);
+  if (collection && match) {
+    applyUpdate(collection, match, spec, filter, arrayFilters);
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? collection.get(match.id) : match.doc) };
+  }
+  if (collection && upsert) {
+    const doc = upsertDocument(filter, spec, arrayFilters);
+    collection.insert(doc);
+    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] }, value: returnNew ? shown(doc) : null };
+  }
+  return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
+};
+
+/** Applies `spec` to one matched record; returns whether the stored document changed. */
+function applyUpdate(collection: Collection, match: MatchedRecord, spec: UpdateSpec, filter: Document, arrayFilters?: Document[]): boolean {
+  const updated = updatedDocument(match.doc, spec, { filter, arrayFilters, inserting: false });
+  // MongoDB counts a document as modified only when its bytes change (`$set` to the same value is not).
+  if (Buffer.from(serialize(updated)).equals(serialize(match.doc))) return false;
+  collection.replace(match.id, updated);
+  return true;
+}

@@ -1,0 +1,63 @@
+/** The TCP listener: one Connection per socket, all sharing one Storage. */
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { runCommand } from './commands';
+import { Connection } from './connection';
+import type { CursorStore } from './cursors';
+import type { Log } from './log';
+import type { Storage } from './storage';
+import { encodeMsgReply, encodeQueryReply, OpCode } from './wire';
+import type { CommandRequest } from './wire';
+
+export interface WireServerOptions {
+  host: string;
+  port: number;
+  storage: Storage;
+  cursors: CursorStore;
+  log: Log;
+}
+
+export interface WireServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listen({ host, port, storage, cursors, log }: WireServerOptions): Promise<WireServer> {
+  const sockets = new Set<Socket>();
+  let nextConnectionId = 1;
+
+  const server = createServer((socket) => {
+    const connectionId = nextConnectionId++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+    const respond = (request: CommandRequest): Buffer | undefined => {
+      const reply = runCommand(request.command, { storage, cursors, connectionId }, (error) =>
+        log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
+      );
+      if (!request.expectsReply) return undefined;
+      return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
+    };
+    new Connection(socket, connectionId, respond, log);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => log(`server error: ${error.message}`));
+
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on a TCP port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
