@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install generate check-generated typecheck lint lint-spec test build
+.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,3 +35,31 @@ test: $(NPM_STAMP) check-generated typecheck lint lint-spec ## Run every check a
 
 build: $(NPM_STAMP) ## Bundle each function with esbuild into dist/ and zip it
 	npx tsx scripts/build.ts
+
+# Deployment with Terraform (infra/). STAGE names infra/env/$(STAGE).backend.hcl and .tfvars;
+# infra/scripts/preflight.sh stops early, in one line, when terraform, credentials or those files are missing.
+TERRAFORM := terraform -chdir=infra
+TF_INIT = $(TERRAFORM) init -input=false -reconfigure -backend-config=env/$(STAGE).backend.hcl
+TF_VARS = -var-file=env/$(STAGE).tfvars
+# AUTO_APPROVE=1 applies without the confirmation prompt (CI); otherwise Terraform asks.
+TF_APPROVE = $(if $(AUTO_APPROVE),-input=false -auto-approve)
+
+plan: ## Preview what `make deploy` would change in AWS (STAGE=dev)
+	@infra/scripts/preflight.sh plan "$(STAGE)"
+	@$(MAKE) --no-print-directory build
+	$(TF_INIT)
+	$(TERRAFORM) plan -input=false $(TF_VARS)
+
+deploy: ## Test, build and deploy to AWS (STAGE=dev; AUTO_APPROVE=1 skips the prompt)
+	@infra/scripts/preflight.sh deploy "$(STAGE)"
+	@$(MAKE) --no-print-directory test build
+	$(TF_INIT)
+	$(TERRAFORM) apply $(TF_APPROVE) $(TF_VARS)
+
+destroy: ## Delete everything a stage created in AWS (STAGE=dev)
+	@infra/scripts/preflight.sh destroy "$(STAGE)"
+	$(TF_INIT)
+	$(TERRAFORM) destroy $(TF_VARS)
+
+validate: build ## Check infra/ offline: terraform fmt, validate and test (skipped without terraform)
+	@infra/scripts/validate.sh

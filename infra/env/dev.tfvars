@@ -1,0 +1,13 @@
+# make plan|deploy STAGE=dev. Every variable is described in infra/variables.tf and infra/README.md.
+region = "eu-west-1"
+stage  = "dev"
+# allowed_account_ids = ["111111111111"]
+
+# Created once by hand (see infra/README.md): the connection string never enters Terraform state.
+mongodb_uri_parameter_name = "/auth-api/dev/mongodb-uri"
+
+log_level          = "DEBUG"
+log_retention_days = 14
+
+# The account-wide API Gateway logging role: set true in exactly one stack per account and region.
+manage_api_gateway_account_logging = true

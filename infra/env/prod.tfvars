@@ -1,0 +1,31 @@
+# make plan|deploy STAGE=prod. Every variable is described in infra/variables.tf and infra/README.md.
+region = "eu-west-1"
+stage  = "prod"
+# Refuse to apply production settings in any other account.
+# allowed_account_ids = ["222222222222"]
+
+# Created once by hand (see infra/README.md): the connection string never enters Terraform state.
+mongodb_uri_parameter_name = "/auth-api/prod/mongodb-uri"
+
+log_level          = "INFO"
+log_retention_days = 90
+
+# Browsers may call the API only from the application's own origin.
+cors_allow_origin = "https://app.example.com"
+
+throttling_rate_limit  = 500
+throttling_burst_limit = 1000
+operation_throttling = {
+  register = { rate_limit = 10, burst_limit = 20 }
+  login    = { rate_limit = 50, burst_limit = 100 }
+}
+
+# Reserve capacity for sign-in and registration (so no other function can starve them) and cap
+# their concurrent MongoDB connections. Needs the default account concurrency quota of 1000.
+function_settings = {
+  login    = { reserved_concurrency = 50 }
+  register = { reserved_concurrency = 20 }
+}
+
+# Production runs in its own account, so its stack owns that account's API Gateway logging role.
+manage_api_gateway_account_logging = true

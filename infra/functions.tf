@@ -1,0 +1,93 @@
+locals {
+  jwt_issuer   = coalesce(var.jwt_issuer, local.name)
+  jwt_audience = coalesce(var.jwt_audience, "${local.name}-api")
+
+  # Configuration only: parameter names are added per function below, secret values never.
+  common_environment = {
+    JWT_ISSUER                   = local.jwt_issuer
+    JWT_AUDIENCE                 = local.jwt_audience
+    ACCESS_TOKEN_TTL             = tostring(var.access_token_ttl_seconds)
+    BCRYPT_COST                  = tostring(var.bcrypt_cost)
+    LOG_LEVEL                    = var.log_level
+    CORS_ALLOW_ORIGIN            = var.cors_allow_origin
+    POWERTOOLS_SERVICE_NAME      = local.name
+    POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+  }
+
+  # Written by `make build` (scripts/build.ts): one deterministic zip per function.
+  function_zips = { for key in local.function_keys : key => "${path.module}/../dist/${key}.zip" }
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  function_name = "${local.name}-${each.key}"
+  description   = each.key == local.authorizer_function ? "Verifies bearer tokens for ${local.name}" : "${local.operations[each.key].method} ${local.operations[each.key].path}: ${local.operations[each.key].summary}"
+  role          = aws_iam_role.function[each.key].arn
+
+  runtime       = "nodejs22.x"
+  architectures = ["arm64"]
+  handler       = "index.handler"
+  filename      = local.function_zips[each.key]
+  # Missing zips fail the precondition below with a clearer message than the file function would.
+  source_code_hash = fileexists(local.function_zips[each.key]) ? filebase64sha256(local.function_zips[each.key]) : null
+
+  memory_size                    = each.value.memory_size
+  timeout                        = each.value.timeout
+  reserved_concurrent_executions = each.value.reserved_concurrency
+
+  environment {
+    variables = merge(local.common_environment, {
+      for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name
+    })
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function[each.key].name
+    application_log_level = var.log_level
+    system_log_level      = "WARN"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(local.function_zips[each.key])
+      error_message = "dist/${each.key}.zip is missing: run `make build` first."
+    }
+    precondition {
+      condition     = length("${local.name}-${each.key}") <= 64
+      error_message = "Function and role name ${local.name}-${each.key} is longer than 64 characters: shorten var.name or var.stage."
+    }
+  }
+
+  # The first cold start must already be allowed to log and read its parameters.
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# Who may invoke each function: API Gateway, for this API only, on the one route (or, for the
+# authorizer, the authorizers) that leads to it.
+locals {
+  invoke_permissions = merge(
+    {
+      for key, operation in local.operations : key => {
+        # Path parameters appear as a wildcard in execute-api ARNs.
+        source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path, "/\\{[^}]+\\}/", "*")}"
+      }
+    },
+    {
+      (local.authorizer_function) = {
+        source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/*"
+      }
+    },
+  )
+}
+
+resource "aws_lambda_permission" "api_gateway" {
+  for_each = local.invoke_permissions
+
+  statement_id  = "AllowApiGatewayInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = each.value.source_arn
+}

@@ -1,0 +1,49 @@
+output "api_url" {
+  description = "Base URL of the deployed stage, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/dev."
+  value       = aws_api_gateway_stage.this.invoke_url
+}
+
+output "api_id" {
+  description = "Id of the REST API."
+  value       = aws_api_gateway_rest_api.this.id
+}
+
+output "stage" {
+  description = "Name of the API Gateway stage."
+  value       = aws_api_gateway_stage.this.stage_name
+}
+
+output "function_names" {
+  description = "Lambda function name per function key (operationId or authorizer)."
+  value       = { for key, function in aws_lambda_function.this : key => function.function_name }
+}
+
+output "function_log_groups" {
+  description = "CloudWatch log group per function key."
+  value       = { for key, group in aws_cloudwatch_log_group.function : key => group.name }
+}
+
+output "access_log_group" {
+  description = "CloudWatch log group of the API Gateway access log (one JSON line per request)."
+  value       = aws_cloudwatch_log_group.access.name
+}
+
+output "jwt_secret_parameter_name" {
+  description = "SSM parameter holding the JWT signing secret."
+  value       = local.jwt_secret_parameter_name
+}
+
+output "mongodb_uri_parameter_name" {
+  description = "SSM parameter holding the MongoDB connection string."
+  value       = var.mongodb_uri_parameter_name
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the functions' metrics."
+  value       = var.metrics_namespace
+}
+
+output "service_name" {
+  description = "Powertools service name of every function in this stage (the service dimension of its metrics)."
+  value       = local.name
+}

@@ -1,0 +1,229 @@
+# Runs the whole configuration offline: the AWS provider is configured but never called, since
+# every resource and account lookup is overridden with fixed or generated values. Policy
+# documents are still rendered by the provider, and the API body by templatefile().
+#
+# The ephemeral JWT secret needs a real AWS call, so these runs pass an existing parameter name.
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "123456789012" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws" }
+}
+
+override_resource {
+  target = aws_api_gateway_rest_api.this
+  values = { id = "abc123", execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:abc123" }
+}
+
+override_resource {
+  target = aws_iam_role.function
+  values = { arn = "arn:aws:iam::123456789012:role/function" }
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.function
+  values = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:function" }
+}
+
+override_resource {
+  target = aws_cloudwatch_log_group.access
+  values = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:access" }
+}
+
+# Lambda invoke ARNs are left to the override's generated values: distinct per function, so the
+# assertions can tell which function each integration calls.
+override_resource {
+  target = aws_lambda_function.this
+}
+
+override_resource {
+  target = aws_iam_role_policy.function
+}
+
+override_resource {
+  target = aws_lambda_permission.api_gateway
+}
+
+override_resource {
+  target = aws_api_gateway_deployment.this
+}
+
+override_resource {
+  target = aws_api_gateway_stage.this
+}
+
+override_resource {
+  target = aws_api_gateway_method_settings.stage
+}
+
+override_resource {
+  target = aws_api_gateway_method_settings.operation
+}
+
+variables {
+  region                     = "eu-west-1"
+  stage                      = "test"
+  mongodb_uri_parameter_name = "/auth-api/test/mongodb-uri"
+  jwt_secret_parameter_name  = "/auth-api/test/jwt-secret"
+}
+
+run "every_operation_has_a_function_an_integration_and_a_permission" {
+  command = apply
+
+  assert {
+    condition     = sort(keys(aws_lambda_function.this)) == sort(concat(keys(local.operations), ["authorizer"]))
+    error_message = "Expected one function per operation in openapi.yaml plus the authorizer."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_api_gateway_rest_api.this.body).paths : [
+        for method, operation in item : operation["x-amazon-apigateway-integration"].uri == aws_lambda_function.this[operation.operationId].invoke_arn
+        if method != "options"
+      ]
+    ]))
+    error_message = "Every integration must invoke the function named by its operationId."
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).components.securitySchemes.bearerAuth["x-amazon-apigateway-authorizer"].authorizerUri == aws_lambda_function.this["authorizer"].invoke_arn
+    error_message = "The bearerAuth scheme must be the authorizer function."
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).components.securitySchemes.bearerAuth["x-amazon-apigateway-authorizer"].authorizerResultTtlInSeconds == 300
+    error_message = "The authorizer cache TTL must come from var.authorizer_result_ttl_seconds."
+  }
+
+  assert {
+    condition     = sort(keys(aws_lambda_permission.api_gateway)) == sort(keys(aws_lambda_function.this))
+    error_message = "Every function needs exactly one API Gateway permission."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, operation in local.operations :
+      aws_lambda_permission.api_gateway[key].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/${operation.method}${operation.path}"
+    ])
+    error_message = "Each operation's permission must name only its own method and path on this API."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api_gateway["authorizer"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/authorizers/*"
+    error_message = "The authorizer's permission must be scoped to this API's authorizers."
+  }
+
+  assert {
+    condition     = aws_api_gateway_deployment.this.triggers.redeployment == sha1(aws_api_gateway_rest_api.this.body)
+    error_message = "The deployment must change whenever the API body does."
+  }
+}
+
+run "functions_get_parameter_names_and_least_privilege" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_lambda_function.this["authorizer"].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret" &&
+      !contains(keys(aws_lambda_function.this["authorizer"].environment[0].variables), "MONGODB_URI_PARAMETER")
+    )
+    error_message = "The authorizer gets the JWT secret's parameter name and nothing about MongoDB."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in keys(local.operations) :
+      aws_lambda_function.this[key].environment[0].variables.MONGODB_URI_PARAMETER == "/auth-api/test/mongodb-uri" &&
+      aws_lambda_function.this[key].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret"
+    ])
+    error_message = "Every operation's function gets both parameter names."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, function in aws_lambda_function.this :
+      function.runtime == "nodejs22.x" && function.architectures == tolist(["arm64"]) && function.handler == "index.handler" &&
+      function.logging_config[0].log_group == "/aws/lambda/auth-api-test-${key}" && function.logging_config[0].log_format == "JSON"
+    ])
+    error_message = "Every function runs nodejs22.x on arm64 and logs JSON to its own log group."
+  }
+
+  assert {
+    condition     = jsondecode(data.aws_iam_policy_document.function["authorizer"].json).Statement[1].Resource == "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/jwt-secret"
+    error_message = "The authorizer may read only the JWT secret."
+  }
+
+  assert {
+    condition = sort(jsondecode(data.aws_iam_policy_document.function["me"].json).Statement[1].Resource) == sort([
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/jwt-secret",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri",
+    ])
+    error_message = "An operation's function may read the JWT secret and the MongoDB URI, nothing else."
+  }
+
+  assert {
+    condition     = length(jsondecode(data.aws_iam_policy_document.function["me"].json).Statement) == 2
+    error_message = "Without a customer managed key no kms grant is needed."
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.operation["login"].method_path == "login/POST" && aws_api_gateway_method_settings.operation["register"].method_path == "register/POST"
+    error_message = "Tighter throttling must target POST /login and POST /register."
+  }
+}
+
+run "a_customer_managed_key_is_granted_only_through_ssm" {
+  command = apply
+
+  variables {
+    parameters_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = alltrue([
+      for key in keys(aws_lambda_function.this) : anytrue([
+        for statement in jsondecode(data.aws_iam_policy_document.function[key].json).Statement :
+        try(statement.Action, "") == "kms:Decrypt" && try(statement.Resource, "") == var.parameters_kms_key_arn &&
+        try(statement.Condition.StringEquals["kms:ViaService"], "") == "ssm.eu-west-1.amazonaws.com"
+      ])
+    ])
+    error_message = "With a customer managed key every function may decrypt through SSM only."
+  }
+}
+
+run "rejects_values_that_would_deploy_something_broken" {
+  command = plan
+
+  variables {
+    stage                         = "Prod"
+    cors_allow_origin             = "'https://app.example.com'"
+    authorizer_result_ttl_seconds = 3601
+    log_retention_days            = 10
+    bcrypt_cost                   = 9
+    function_settings             = { me = { timeout = 30 } }
+    operation_throttling          = { logout = { rate_limit = 1, burst_limit = 1 } }
+  }
+
+  expect_failures = [
+    var.stage,
+    var.cors_allow_origin,
+    var.authorizer_result_ttl_seconds,
+    var.log_retention_days,
+    var.bcrypt_cost,
+    var.function_settings,
+    var.operation_throttling,
+  ]
+}

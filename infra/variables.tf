@@ -1,0 +1,277 @@
+variable "region" {
+  description = "AWS region to deploy into, e.g. eu-west-1."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "allowed_account_ids" {
+  description = "AWS account ids this stage may be deployed to; Terraform refuses any other account. Null allows any."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.allowed_account_ids == null || alltrue([for id in coalesce(var.allowed_account_ids, []) : can(regex("^[0-9]{12}$", id))])
+    error_message = "allowed_account_ids must be 12-digit AWS account ids."
+  }
+}
+
+variable "name" {
+  description = "Application name: the prefix of every resource name, together with the stage."
+  type        = string
+  default     = "auth-api"
+
+  validation {
+    # Function and role names are "<name>-<stage>-<function>" and must fit in 64 characters.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.name))
+    error_message = "name must be 2-20 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "stage" {
+  description = "Deployment stage (dev, staging, prod, ...): the API Gateway stage name and part of every resource name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$", var.stage))
+    error_message = "stage must be 1-16 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource (Application, Stage and ManagedBy are always set)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the function logs and the API access log."
+  type        = number
+  default     = 30
+
+  validation {
+    # The values CloudWatch Logs accepts; 0 (keep forever) is deliberately left out.
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_level" {
+  description = "Application log level of every function (LOG_LEVEL and Lambda's application log level)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the metrics the functions emit (POWERTOOLS_METRICS_NAMESPACE)."
+  type        = string
+  default     = "AuthApi"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._#:/-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 characters of letters, digits and . _ # : / -, and must not start with AWS/."
+  }
+}
+
+variable "cors_allow_origin" {
+  description = "The single origin browsers may call the API from: * or an https origin such as https://app.example.com (no path, no trailing slash)."
+  type        = string
+  default     = "*"
+
+  validation {
+    # The template wraps the value in single quotes for API Gateway, so quotes would break the definition.
+    condition     = var.cors_allow_origin == "*" || can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", var.cors_allow_origin))
+    error_message = "cors_allow_origin must be * or an https origin such as https://app.example.com, without path, trailing slash or quotes."
+  }
+}
+
+variable "authorizer_result_ttl_seconds" {
+  description = "Seconds API Gateway caches the authorizer's answer per token; 0 runs the authorizer on every request."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.authorizer_result_ttl_seconds >= 0 && var.authorizer_result_ttl_seconds <= 3600 && floor(var.authorizer_result_ttl_seconds) == var.authorizer_result_ttl_seconds
+    error_message = "authorizer_result_ttl_seconds must be a whole number from 0 to 3600 (API Gateway's limit)."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Stage-wide steady-state request rate (requests per second) before API Gateway answers 429."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_rate_limit > 0
+    error_message = "throttling_rate_limit must be positive."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Stage-wide burst (requests) API Gateway admits above the rate limit."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a positive whole number."
+  }
+}
+
+variable "operation_throttling" {
+  description = "Tighter throttling per operationId (rate in requests per second, burst in requests). These limits are shared by all clients, so they cap credential stuffing and sign-up floods, not one caller."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+  }))
+  default = {
+    register = { rate_limit = 5, burst_limit = 10 }
+    login    = { rate_limit = 10, burst_limit = 20 }
+  }
+
+  validation {
+    condition     = alltrue([for key in keys(var.operation_throttling) : contains(keys(local.operations), key)])
+    error_message = "operation_throttling keys must be operationIds from openapi.yaml."
+  }
+
+  validation {
+    condition = alltrue([
+      for limits in values(var.operation_throttling) :
+      limits.rate_limit > 0 && limits.rate_limit <= var.throttling_rate_limit &&
+      limits.burst_limit >= 1 && limits.burst_limit <= var.throttling_burst_limit && floor(limits.burst_limit) == limits.burst_limit
+    ])
+    error_message = "operation_throttling limits must be positive and no higher than the stage-wide throttling_rate_limit and throttling_burst_limit."
+  }
+}
+
+variable "function_settings" {
+  description = "Per-function overrides keyed by function (an operationId or authorizer): memory_size in MB, timeout in seconds, reserved_concurrency (-1 for none; caps concurrent MongoDB connections)."
+  type = map(object({
+    memory_size          = optional(number)
+    timeout              = optional(number)
+    reserved_concurrency = optional(number)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.function_settings) : contains(local.function_keys, key)])
+    error_message = "function_settings keys must be operationIds from openapi.yaml or authorizer."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.function_settings) : s.memory_size == null || (try(s.memory_size >= 128 && s.memory_size <= 10240 && floor(s.memory_size) == s.memory_size, false))])
+    error_message = "function_settings memory_size must be a whole number of MB from 128 to 10240."
+  }
+
+  validation {
+    # API Gateway gives up on an integration after 29 seconds; a longer Lambda timeout only bills for answers nobody receives.
+    condition     = alltrue([for s in values(var.function_settings) : s.timeout == null || (try(s.timeout >= 1 && s.timeout <= 29 && floor(s.timeout) == s.timeout, false))])
+    error_message = "function_settings timeout must be a whole number of seconds from 1 to 29 (API Gateway's integration limit)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.function_settings) : s.reserved_concurrency == null || (try(s.reserved_concurrency >= -1 && floor(s.reserved_concurrency) == s.reserved_concurrency, false))])
+    error_message = "function_settings reserved_concurrency must be -1 (unreserved) or a whole number >= 0."
+  }
+}
+
+variable "jwt_issuer" {
+  description = "The iss claim of issued tokens, checked by the authorizer. Null uses \"<name>-<stage>\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_issuer == null || try(length(trimspace(var.jwt_issuer)) > 0, false)
+    error_message = "jwt_issuer must not be empty; use null for the default."
+  }
+}
+
+variable "jwt_audience" {
+  description = "The aud claim of issued tokens, checked by the authorizer. Null uses \"<name>-<stage>-api\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_audience == null || try(length(trimspace(var.jwt_audience)) > 0, false)
+    error_message = "jwt_audience must not be empty; use null for the default."
+  }
+}
+
+variable "access_token_ttl_seconds" {
+  description = "Lifetime of an access token in seconds (ACCESS_TOKEN_TTL)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.access_token_ttl_seconds >= 60 && var.access_token_ttl_seconds <= 86400 && floor(var.access_token_ttl_seconds) == var.access_token_ttl_seconds
+    error_message = "access_token_ttl_seconds must be a whole number from 60 to 86400."
+  }
+}
+
+variable "bcrypt_cost" {
+  description = "bcrypt cost factor for password hashes (BCRYPT_COST). Each step doubles hashing time on register and login."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bcrypt_cost >= 10 && var.bcrypt_cost <= 14 && floor(var.bcrypt_cost) == var.bcrypt_cost
+    error_message = "bcrypt_cost must be a whole number from 10 to 14."
+  }
+}
+
+variable "jwt_secret_parameter_name" {
+  description = "Name of an existing SSM SecureString parameter holding the JWT signing secret (>= 32 bytes). Null makes Terraform generate one at /<name>/<stage>/jwt-secret."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_secret_parameter_name == null || can(regex("^(/[A-Za-z0-9_.-]+)+$", var.jwt_secret_parameter_name))
+    error_message = "jwt_secret_parameter_name must be a hierarchical SSM parameter name such as /auth-api/prod/jwt-secret."
+  }
+}
+
+variable "jwt_secret_version" {
+  description = "Version of the generated JWT secret; raise it to rotate the secret (every issued token stops working). Ignored with jwt_secret_parameter_name."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.jwt_secret_version >= 1 && floor(var.jwt_secret_version) == var.jwt_secret_version
+    error_message = "jwt_secret_version must be a whole number >= 1."
+  }
+}
+
+variable "mongodb_uri_parameter_name" {
+  description = "Name of the SSM SecureString parameter holding the MongoDB connection string. Created outside Terraform so the credentials never enter state (see README)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^(/[A-Za-z0-9_.-]+)+$", var.mongodb_uri_parameter_name))
+    error_message = "mongodb_uri_parameter_name must be a hierarchical SSM parameter name such as /auth-api/prod/mongodb-uri."
+  }
+}
+
+variable "parameters_kms_key_arn" {
+  description = "ARN of the customer managed KMS key encrypting both SecureString parameters. Null means the AWS managed aws/ssm key, which needs no kms grant."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.parameters_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$", var.parameters_kms_key_arn))
+    error_message = "parameters_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+variable "manage_api_gateway_account_logging" {
+  description = "Create the IAM role API Gateway needs to write access logs and set it in the account's API Gateway settings. That setting is one per account and region: enable it in exactly one stack there, or set the role up outside Terraform."
+  type        = bool
+  default     = false
+}
