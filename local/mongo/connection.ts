@@ -71,7 +71,8 @@ export class Connection {
   }
 
   private close(reason: string): void {
-    this.log(`connection ${this.id} closed: ${reason}`);
+    // Reasons can quote the client's bytes; keep the log line printable and short.
+    this.log(`connection ${this.id} closed: ${reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)}`);
     this.chunks = [];
     this.buffered = 0;
     this.socket.destroy();

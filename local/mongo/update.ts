@@ -19,6 +19,13 @@ const UPDATE_OPERATORS = new Set([
   '$setOnInsert', '$unset',
 ]);
 
+/**
+ * mingo refuses any operator on `_id`, even a `$set` to its current value or on a document being upserted,
+ * both of which MongoDB allows. Pointing mingo's id check at a field name no document can have leaves the
+ * decision to the `_id` comparison in updatedDocument, which follows MongoDB.
+ */
+const UPDATER_OPTIONS = { queryOptions: { idKey: '\0' } };
+
 export interface UpdateContext {
   filter: Document;
   arrayFilters?: Document[] | undefined;
@@ -58,10 +65,10 @@ export function updatedDocument(original: Document, update: UpdateSpec, context:
     result = cloneDocument(original);
     const { $setOnInsert, ...operators } = update;
     if (Object.keys(operators).length > 0) {
-      translateMingoErrors(() => applyModifier(result, operators as Modifier<Document>, context.arrayFilters, context.filter));
+      translateMingoErrors(() => applyModifier(result, operators as Modifier<Document>, context.arrayFilters, context.filter, UPDATER_OPTIONS));
     }
     if (context.inserting && isDocument($setOnInsert)) {
-      translateMingoErrors(() => applyModifier(result, { $set: $setOnInsert }));
+      translateMingoErrors(() => applyModifier(result, { $set: $setOnInsert }, undefined, undefined, UPDATER_OPTIONS));
     }
   }
 
@@ -80,7 +87,7 @@ export function upsertDocument(filter: Document, update: UpdateSpec, arrayFilter
   const seed: Document = {};
   if (!isReplacement(update)) {
     const equalities = filterEqualities(filter);
-    if (Object.keys(equalities).length > 0) translateMingoErrors(() => applyModifier(seed, { $set: equalities }));
+    if (Object.keys(equalities).length > 0) translateMingoErrors(() => applyModifier(seed, { $set: equalities }, undefined, undefined, UPDATER_OPTIONS));
   } else if ('_id' in filter && !isOperatorObject(filter['_id'])) {
     seed['_id'] = filter['_id'];
   }
