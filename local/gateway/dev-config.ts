@@ -1,0 +1,112 @@
+/**
+ * The settings of `make dev`, read once from the environment. A bad value stops the start with a
+ * message naming the variable; an absent one gets a local default.
+ */
+import { randomBytes } from 'node:crypto';
+import { LOG_FORMATS } from './request-log';
+import type { LogFormat } from './request-log';
+
+/** Names of the functions' own settings the gateway passes through (functions/shared/config.ts reads them). */
+const FUNCTION_SETTINGS = ['ACCESS_TOKEN_TTL', 'BCRYPT_COST', 'LOG_LEVEL', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_LOGGER_LOG_EVENT', 'POWERTOOLS_METRICS_DISABLED'] as const;
+
+/** The stage name the local gateway serves and the name its resources would carry in AWS. */
+export const LOCAL_STAGE = 'local';
+const LOCAL_NAME = `auth-api-${LOCAL_STAGE}`;
+
+/** HS256 wants a key at least as long as its hash (RFC 7518, 3.2); the functions refuse shorter ones. */
+const MIN_SECRET_BYTES = 32;
+
+export interface DevConfig {
+  port: number;
+  host: string;
+  /** Unset: start the embedded MongoDB. */
+  mongodbUri?: string;
+  /** Seconds; API Gateway's default is 300, 0 disables the cache. */
+  authorizerTtlSeconds: number;
+  corsAllowOrigin: string;
+  /** Default timeout of every function, in milliseconds. */
+  functionTimeoutMs: number;
+  /** Per-function timeouts in milliseconds, from FUNCTION_TIMEOUTS. */
+  functionTimeoutsMs: Record<string, number>;
+  maxInstances: number;
+  logFormat: LogFormat;
+  /** True when JWT_SECRET was generated for this run. */
+  generatedJwtSecret: boolean;
+  /** The environment every function gets, as Terraform's `environment.variables` would. */
+  functionEnvironment: Record<string, string>;
+}
+
+export class DevConfigError extends Error {
+  override name = 'DevConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new DevConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return value;
+}
+
+/** Seconds, as Lambda's timeout setting takes them; fractions allowed locally for quick experiments. */
+function seconds(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 900) throw new DevConfigError(`${name} must be a number of seconds from 0 to 900, not "${raw}"`);
+  return Math.round(value * 1000);
+}
+
+/** `authorizer=3,listUsers=10` → { authorizer: 3000, listUsers: 10000 } */
+function timeouts(env: Env): Record<string, number> {
+  const raw = env.FUNCTION_TIMEOUTS;
+  if (!raw) return {};
+  const out: Record<string, number> = {};
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(item);
+    if (!match) throw new DevConfigError(`FUNCTION_TIMEOUTS must look like "authorizer=3,listUsers=10", not "${raw}"`);
+    out[match[1]!] = seconds(`FUNCTION_TIMEOUTS (${match[1]})`, match[2]!);
+  }
+  return out;
+}
+
+export function readDevConfig(env: Env = process.env): DevConfig {
+  const logFormat = env.LOG_FORMAT ?? LOG_FORMATS.pretty;
+  if (logFormat !== LOG_FORMATS.pretty && logFormat !== LOG_FORMATS.json) throw new DevConfigError(`LOG_FORMAT must be "pretty" or "json", not "${logFormat}"`);
+  const corsAllowOrigin = env.CORS_ALLOW_ORIGIN || '*';
+  if (corsAllowOrigin !== '*' && !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(corsAllowOrigin)) {
+    throw new DevConfigError(`CORS_ALLOW_ORIGIN must be * or one origin such as http://localhost:5173, not "${corsAllowOrigin}"`);
+  }
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  if (env.JWT_SECRET && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
+    throw new DevConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes; leave it unset to get a random one for this run`);
+  }
+  const jwtSecret = env.JWT_SECRET || randomBytes(48).toString('base64url');
+
+  const functionEnvironment: Record<string, string> = {
+    JWT_SECRET: jwtSecret,
+    JWT_ISSUER: env.JWT_ISSUER || LOCAL_NAME,
+    JWT_AUDIENCE: env.JWT_AUDIENCE || `${LOCAL_NAME}-api`,
+    CORS_ALLOW_ORIGIN: corsAllowOrigin,
+    POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME || LOCAL_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: env.POWERTOOLS_METRICS_NAMESPACE || 'AuthApi',
+  };
+  for (const name of FUNCTION_SETTINGS) {
+    const value = env[name];
+    if (value !== undefined && value !== '') functionEnvironment[name] = value;
+  }
+
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}),
+    authorizerTtlSeconds: integer(env, 'AUTHORIZER_TTL', 300, 0, 3600),
+    corsAllowOrigin,
+    functionTimeoutMs: env.FUNCTION_TIMEOUT ? seconds('FUNCTION_TIMEOUT', env.FUNCTION_TIMEOUT) : 6000,
+    functionTimeoutsMs: timeouts(env),
+    maxInstances: integer(env, 'LAMBDA_MAX_INSTANCES', 1, 1, 64),
+    logFormat,
+    generatedJwtSecret: !env.JWT_SECRET,
+    functionEnvironment,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * API Gateway's gateway responses: the answers the gateway gives by itself (401, 403, 404, 413,
+ * 504 ...), customized by `x-amazon-apigateway-gateway-responses` and otherwise AWS's defaults.
+ */
+
+/** Every gateway response type with the status API Gateway gives it when nothing customizes it. */
+export const GATEWAY_RESPONSE_STATUS = {
+  ACCESS_DENIED: 403,
+  API_CONFIGURATION_ERROR: 500,
+  AUTHORIZER_CONFIGURATION_ERROR: 500,
+  AUTHORIZER_FAILURE: 500,
+  BAD_REQUEST_PARAMETERS: 400,
+  BAD_REQUEST_BODY: 400,
+  EXPIRED_TOKEN: 403,
+  INTEGRATION_FAILURE: 504,
+  INTEGRATION_TIMEOUT: 504,
+  INVALID_API_KEY: 403,
+  INVALID_SIGNATURE: 403,
+  MISSING_AUTHENTICATION_TOKEN: 403,
+  QUOTA_EXCEEDED: 429,
+  REQUEST_TOO_LARGE: 413,
+  RESOURCE_NOT_FOUND: 404,
+  THROTTLED: 429,
+  UNAUTHORIZED: 401,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  WAF_FILTERED: 403,
+  DEFAULT_4XX: null,
+  DEFAULT_5XX: null,
+} as const;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSE_STATUS;
+
+export function isGatewayResponseType(value: string): value is GatewayResponseType {
+  return Object.hasOwn(GATEWAY_RESPONSE_STATUS, value);
+}
+
+/** The `x-amzn-ErrorType` header API Gateway adds for the errors this gateway produces. */
+const ERROR_TYPE_HEADER: Partial<Record<GatewayResponseType, string>> = {
+  UNAUTHORIZED: 'UnauthorizedException',
+  ACCESS_DENIED: 'AccessDeniedException',
+  MISSING_AUTHENTICATION_TOKEN: 'MissingAuthenticationTokenException',
+  AUTHORIZER_CONFIGURATION_ERROR: 'AuthorizerConfigurationException',
+  DEFAULT_5XX: 'InternalServerErrorException',
+};
+
+/** Where a response header's value comes from: a literal, or a value of the request. */
+export type ParameterSource =
+  | { kind: 'literal'; value: string }
+  | { kind: 'request'; location: 'header' | 'querystring' | 'path'; name: string };
+
+export interface GatewayResponseConfig {
+  statusCode?: number;
+  /** Response header name → its source. */
+  headers: Record<string, ParameterSource>;
+  /** Content type → mapping template. */
+  templates: Record<string, string>;
+}
+
+/** The `$context` variables a gateway response template may use here; any other fails at startup. */
+export const TEMPLATE_CONTEXT_VARIABLES = [
+  'context.requestId',
+  'context.extendedRequestId',
+  'context.error.message',
+  'context.error.messageString',
+  'context.error.responseType',
+  'context.stage',
+  'context.httpMethod',
+  'context.resourcePath',
+  'context.path',
+  'context.apiId',
+] as const;
+
+/** AWS's default body for every gateway response no template customizes. */
+const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';
+
+/** What a template and the request parameters can read while rendering a gateway response. */
+export interface GatewayResponseContext {
+  requestId: string;
+  stage: string;
+  apiId: string;
+  httpMethod: string;
+  path: string;
+  resourcePath?: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  pathParameters: Record<string, string>;
+}
+
+export interface GatewayError {
+  type: GatewayResponseType;
+  /** `$context.error.message`; null where AWS gives null (authorizer configuration errors). */
+  message: string | null;
+  /** The status when the type is DEFAULT_4XX/DEFAULT_5XX and not a named type (a Lambda error is a 502). */
+  status?: number;
+}
+
+export interface RenderedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function classOf(status: number): 'DEFAULT_4XX' | 'DEFAULT_5XX' {
+  return status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+}
+
+function substitute(template: string, values: Record<string, string>): string {
+  // Longest names first, so `$context.error.messageString` is not read as `$context.error.message` + "String".
+  const names = Object.keys(values).sort((a, b) => b.length - a.length);
+  let out = template;
+  for (const name of names) {
+    out = out.replaceAll(`$\{${name}}`, values[name]!).replaceAll(`$${name}`, values[name]!);
+  }
+  return out;
+}
+
+function lookup(record: Record<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.entries(record).find(([k]) => k.toLowerCase() === lower)?.[1];
+}
+
+/**
+ * Renders one gateway response as API Gateway would: the type's own customization if there is one,
+ * else its class default (DEFAULT_4XX/5XX), each falling back to AWS's status and `{"message": ...}` body.
+ */
+export function renderGatewayResponse(
+  responses: ReadonlyMap<GatewayResponseType, GatewayResponseConfig>,
+  error: GatewayError,
+  context: GatewayResponseContext,
+): RenderedResponse {
+  const ownStatus = GATEWAY_RESPONSE_STATUS[error.type] ?? error.status ?? 500;
+  const fallbackType = classOf(ownStatus);
+  const own = responses.get(error.type);
+  const fallback = responses.get(fallbackType);
+  const statusCode = own?.statusCode ?? fallback?.statusCode ?? ownStatus;
+
+  const templates = own && Object.keys(own.templates).length > 0 ? own.templates : (fallback?.templates ?? {});
+  const template = templates['application/json'] ?? Object.values(templates)[0] ?? DEFAULT_TEMPLATE;
+  const values: Record<string, string> = {
+    'context.requestId': context.requestId,
+    'context.extendedRequestId': context.requestId,
+    'context.error.message': error.message ?? '',
+    'context.error.messageString': JSON.stringify(error.message),
+    'context.error.responseType': error.type,
+    'context.stage': context.stage,
+    'context.httpMethod': context.httpMethod,
+    'context.resourcePath': context.resourcePath ?? '',
+    'context.path': context.path,
+    'context.apiId': context.apiId,
+  };
+
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const errorType = ERROR_TYPE_HEADER[error.type] ?? (ownStatus >= 500 ? ERROR_TYPE_HEADER.DEFAULT_5XX : undefined);
+  if (errorType) headers['x-amzn-ErrorType'] = errorType;
+  // The class default's headers apply too, with the type's own winning on a clash.
+  const parameters = { ...(fallback?.headers ?? {}), ...(own?.headers ?? {}) };
+  for (const [name, source] of Object.entries(parameters)) {
+    const value =
+      source.kind === 'literal'
+        ? source.value
+        : lookup(source.location === 'header' ? context.headers : source.location === 'querystring' ? context.query : context.pathParameters, source.name);
+    if (value !== undefined) {
+      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+      headers[name] = value;
+    }
+  }
+  return { statusCode, headers, body: substitute(template, values) };
+}

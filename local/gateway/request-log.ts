@@ -1,0 +1,177 @@
+/**
+ * What the gateway prints per request: one readable line (method, path, status, duration, function,
+ * cold or warm, authorizer cached or not) with the functions' log lines and metrics under it, or,
+ * with LOG_FORMAT=json, the functions' raw lines followed by one JSON access-log line.
+ * Request bodies and headers are never part of a record, so they cannot be printed.
+ */
+import type { MetricValue } from './metrics';
+import { parseEmfLine, summarizeMetrics } from './metrics';
+
+export interface LoggedLine {
+  functionKey: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface AuthorizerRecord {
+  functionKey: string;
+  /** Whether the authorizer function ran for this request (not when cached or refused before it). */
+  invoked: boolean;
+  cached: boolean;
+  /** Set when the authorizer ran for this request. */
+  coldStart?: boolean;
+  durationMs?: number;
+  result: 'allowed' | 'unauthorized' | 'denied' | 'error';
+  /** Why it was refused, for the developer; never includes the token. */
+  reason?: string;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  startedAt: number;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  sourceIp: string;
+  resourcePath?: string;
+  functionKey?: string;
+  coldStart?: boolean;
+  initDurationMs?: number;
+  functionDurationMs?: number;
+  authorizer?: AuthorizerRecord;
+  /** Set when the gateway answered by itself (gateway response) or replaced the function's answer. */
+  gatewayError?: { type: string; reason: string };
+  logs: LoggedLine[];
+}
+
+export const LOG_FORMATS = { pretty: 'pretty', json: 'json' } as const;
+export type LogFormat = (typeof LOG_FORMATS)[keyof typeof LOG_FORMATS];
+
+/** The metrics the functions of this request emitted, read from their EMF lines. */
+export function metricsOf(record: RequestRecord): MetricValue[] {
+  return record.logs.flatMap((line) => parseEmfLine(line.text) ?? []);
+}
+
+const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', magenta: '\x1b[35m' } as const;
+
+type Paint = (style: keyof typeof ANSI, text: string) => string;
+
+const painter = (color: boolean): Paint => (style, text) => (color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+
+function ms(value: number): string {
+  return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+}
+
+/** Fields Powertools adds to every line; repeating them under each request would bury the message. */
+const ROUTINE_FIELDS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'cold_start',
+  'requestId',
+]);
+
+function compactValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\w.:/@+-]+$/.test(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+/** One function log line, made readable: `INFO message key=value ...`, or the raw text when not JSON. */
+export function prettyLogLine(text: string, paint: Paint): string[] {
+  let parsed: unknown;
+  try {
+    parsed = text.trimStart().startsWith('{') ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [paint('dim', text)];
+  const entry = parsed as Record<string, unknown>;
+  const level = String(entry.level ?? 'LOG').toUpperCase();
+  const levelColor = level === 'ERROR' || level === 'CRITICAL' ? 'red' : level === 'WARN' ? 'yellow' : 'dim';
+  const { stackTrace, stack, ...rest } = entry;
+  const fields = Object.entries(rest)
+    .filter(([k]) => !ROUTINE_FIELDS.has(k))
+    .map(([k, v]) => `${k}=${compactValue(v)}`)
+    .join(' ');
+  const lines = [`${paint(levelColor, level.padEnd(5))} ${paint('dim', `${String(entry.message ?? '')}${fields ? `  ${fields}` : ''}`)}`];
+  const trace = Array.isArray(stackTrace) ? stackTrace : typeof stack === 'string' ? stack.split('\n').slice(1) : [];
+  for (const frame of trace.slice(0, 8)) lines.push(paint('dim', `      ${String(frame).trim()}`));
+  return lines;
+}
+
+function statusColor(status: number): keyof typeof ANSI {
+  if (status >= 500) return 'red';
+  if (status >= 400) return 'yellow';
+  if (status >= 300) return 'cyan';
+  return 'green';
+}
+
+/** The readable form: a request line, then the functions' logs and the metrics, indented. */
+export function formatPretty(record: RequestRecord, color: boolean): string {
+  const paint = painter(color);
+  const parts = [
+    paint('bold', `${record.method} ${record.path}`),
+    paint(statusColor(record.status), String(record.status)),
+    ms(record.durationMs),
+  ];
+  if (record.functionKey) {
+    const temperature = record.coldStart
+      ? paint('magenta', `cold${record.initDurationMs !== undefined ? `, init ${ms(record.initDurationMs)}` : ''}`)
+      : 'warm';
+    parts.push(`${paint('cyan', record.functionKey)} ${temperature}`);
+  }
+  if (record.authorizer) {
+    const a = record.authorizer;
+    const how = a.cached ? 'cached' : !a.invoked ? 'not invoked' : `invoked${a.coldStart ? ' cold' : ''}${a.durationMs !== undefined ? ` ${ms(a.durationMs)}` : ''}`;
+    parts.push(`authorizer ${how}${a.result === 'allowed' ? '' : ` → ${a.result}`}`);
+  }
+  const lines = [parts.join('  ')];
+  if (record.gatewayError) lines.push(paint('yellow', `  ! ${record.gatewayError.type}: ${record.gatewayError.reason}`));
+  else if (record.authorizer?.reason) lines.push(paint('yellow', `  ! ${record.authorizer.reason}`));
+  const showOwner = new Set(record.logs.map((l) => l.functionKey)).size > 1;
+  for (const line of record.logs) {
+    if (line.text.trim() === '' || parseEmfLine(line.text)) continue;
+    const owner = showOwner ? paint('dim', `[${line.functionKey}] `) : '';
+    for (const [i, text] of prettyLogLine(line.text, paint).entries()) lines.push(`  ${i === 0 ? owner : ''}${text}`);
+  }
+  const metrics = metricsOf(record);
+  if (metrics.length > 0) lines.push(`  ${paint('dim', `metrics ${summarizeMetrics(metrics)}`)}`);
+  return lines.join('\n');
+}
+
+/** The machine form: the functions' own lines untouched, then the gateway's access-log line. */
+export function formatJson(record: RequestRecord): string {
+  const access = {
+    type: 'access',
+    timestamp: new Date(record.startedAt).toISOString(),
+    requestId: record.requestId,
+    sourceIp: record.sourceIp,
+    method: record.method,
+    path: record.path,
+    resourcePath: record.resourcePath,
+    status: record.status,
+    durationMs: Math.round(record.durationMs * 10) / 10,
+    functionKey: record.functionKey,
+    coldStart: record.coldStart,
+    initDurationMs: record.initDurationMs === undefined ? undefined : Math.round(record.initDurationMs),
+    authorizer: record.authorizer,
+    gatewayError: record.gatewayError,
+  };
+  return [...record.logs.filter((l) => l.text.trim() !== '').map((l) => l.text), JSON.stringify(access)].join('\n');
+}
+
+export function formatStrayLine(line: LoggedLine, format: LogFormat, color: boolean): string {
+  if (format === LOG_FORMATS.json) return line.text;
+  const paint = painter(color);
+  return prettyLogLine(line.text, paint)
+    .map((text, i) => `${i === 0 ? paint('dim', `[${line.functionKey}] `) : ''}${text}`)
+    .join('\n');
+}

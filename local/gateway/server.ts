@@ -1,0 +1,448 @@
+/**
+ * The local API Gateway: a REST API with Lambda proxy integrations and a TOKEN authorizer, served
+ * over HTTP from the same definition Terraform deploys, with each function in its own process.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { docsFiles, CONTENT_TYPES, readConsumerSpec } from '../docs/page';
+import type { Api, Route } from './api';
+import { compileApi } from './api';
+import type { Authorization } from './authorizer';
+import { TokenAuthorizerRunner } from './authorizer';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition';
+import type { GatewayError, GatewayResponseContext, RenderedResponse } from './gateway-responses';
+import { renderGatewayResponse } from './gateway-responses';
+import type { FunctionConfig, Invocation } from './lambda/instance';
+import { LambdaFunction } from './lambda/lambda-function';
+import { methodArn } from './policy';
+import type { IncomingRequest } from './proxy';
+import { buildProxyEvent, parseProxyResponse } from './proxy';
+import type { LoggedLine, RequestRecord } from './request-log';
+import { Router } from './router';
+
+/** API Gateway's payload limit for a REST API request. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  /** The rendered API Gateway definition (see definition.ts). */
+  definition: unknown;
+  /** How to run a function named by the definition; called when the function is first needed and on reload. */
+  resolveFunction: (key: string) => FunctionConfig;
+  port?: number;
+  /** Loopback by default: the local API is for this machine. */
+  host?: string;
+  stage?: string;
+  apiId?: string;
+  /** Instances per function; more calls at once wait in line, as with reserved concurrency. Default 1. */
+  maxInstances?: number;
+  /** The clock of the authorizer cache; tests move it instead of waiting. */
+  now?: () => number;
+  onRequest?: (record: RequestRecord) => void;
+  /** Lines a function writes outside any request (a timer firing after the response). */
+  onStrayLog?: (line: LoggedLine) => void;
+  /** Serve the API reference at /docs and the spec at /openapi.json (unless the API has those paths). */
+  docs?: boolean;
+}
+
+export interface Gateway {
+  /** `http://localhost:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** The routes, authorizers and gateway responses being served. */
+  readonly api: Api;
+  /** Replaces the instances of these functions (all when omitted): the next call is a cold start. */
+  reloadFunctions(keys?: readonly string[]): void;
+  /** Serves a new definition; throws, keeping the current one, when it cannot be served. */
+  reloadDefinition(definition: unknown): void;
+  /** Process ids of every running function instance. */
+  pids(): number[];
+  /** Stops accepting requests, ends every instance and closes the server. */
+  close(): Promise<void>;
+}
+
+type Outcome = { response: RenderedResponse | { statusCode: number; headers: Map<string, string[]> | Record<string, string>; body: Buffer | string } };
+
+function headerValue(headers: Array<[string, string]>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  let found: string | undefined;
+  for (const [k, v] of headers) if (k.toLowerCase() === lower) found = v;
+  return found;
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  return out;
+}
+
+type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+/** Reads the body up to the limit; a declared or actual size past it stops reading. */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (result: BodyResult) => {
+      if (done) return;
+      done = true;
+      resolve(result);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) finish({ kind: 'too-large' });
+      else chunks.push(chunk);
+    });
+    req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks) }));
+    req.on('error', () => finish({ kind: 'aborted' }));
+    req.on('close', () => finish(req.complete ? { kind: 'ok', body: Buffer.concat(chunks) } : { kind: 'aborted' }));
+  });
+}
+
+function traceId(): string {
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const stage = options.stage ?? 'local';
+  const apiId = options.apiId ?? 'local';
+  const now = options.now ?? Date.now;
+  const functions = new Map<string, LambdaFunction>();
+  let api = compileApi(options.definition);
+  let router = new Router(api.routes);
+  let authorizers = new Map<string, TokenAuthorizerRunner>();
+  let docs: Map<string, Buffer> | undefined;
+  let closing = false;
+
+  const strayLog = (key: string, line: { stream: 'stdout' | 'stderr'; text: string }) => {
+    if (line.text.trim() !== '') options.onStrayLog?.({ functionKey: key, ...line });
+  };
+
+  const lambda = (key: string): LambdaFunction => {
+    let fn = functions.get(key);
+    if (!fn) {
+      fn = new LambdaFunction(options.resolveFunction(key), { maxInstances: options.maxInstances ?? 1, onStrayLog: strayLog });
+      functions.set(key, fn);
+    }
+    return fn;
+  };
+
+  const buildAuthorizers = () => {
+    authorizers = new Map(api.authorizers.map((config) => [config.name, new TokenAuthorizerRunner(config, (event) => lambda(config.functionKey).invoke(event), now)]));
+  };
+  buildAuthorizers();
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // Nothing should get here; if something does, the client still gets an answer and no stack trace.
+      console.error('local gateway: unexpected error', error);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
+    });
+  });
+  // Keep-alive sockets would hold `close()` open; the gateway ends them itself on shutdown.
+  server.keepAliveTimeout = 5000;
+
+  let port = 0;
+  let baseUrl = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const startedAt = Date.now();
+    const requestId = randomUUID();
+    const method = (req.method ?? 'GET').toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
+    const path = url.pathname;
+    const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const record: RequestRecord = { requestId, startedAt, method, path, status: 0, durationMs: 0, sourceIp, logs: [] };
+    const headers = pairs(req.rawHeaders);
+    const query = [...url.searchParams.entries()];
+    const responseContext = (resourcePath?: string, pathParameters: Record<string, string> = {}): GatewayResponseContext => ({
+      requestId,
+      stage,
+      apiId,
+      httpMethod: method,
+      path,
+      resourcePath,
+      headers: Object.fromEntries(headers),
+      query: Object.fromEntries(query),
+      pathParameters,
+    });
+    const gatewayError = (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>): Outcome => {
+      record.gatewayError = { type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type, reason };
+      return { response: renderGatewayResponse(api.gatewayResponses, error, responseContext(resourcePath, pathParameters)) };
+    };
+
+    let outcome: Outcome;
+    let closeAfter = false;
+    const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
+    if (body.kind === 'aborted') return;
+    if (body.kind === 'too-large') {
+      closeAfter = true;
+      outcome = gatewayError({ type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
+    } else {
+      outcome = await route(
+        { method, path, headers, query, body: body.body.length > 0 ? body.body.toString('utf8') : null, sourceIp },
+        record,
+        requestId,
+        startedAt,
+        gatewayError,
+        req,
+      );
+    }
+
+    const { response } = outcome;
+    const headerEntries: Array<[string, string | string[]]> =
+      response.headers instanceof Map
+        ? [...response.headers].map(([k, v]) => [k, v.length === 1 ? v[0]! : v])
+        : Object.entries(response.headers);
+    const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    try {
+      for (const [name, value] of headerEntries) res.setHeader(name, value);
+      // API Gateway's default when the integration names no type.
+      if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json');
+      res.setHeader('x-amzn-RequestId', requestId);
+      if (record.functionKey) res.setHeader('X-Amzn-Trace-Id', traceId());
+      res.setHeader('Content-Length', payload.length);
+      if (closeAfter) res.setHeader('Connection', 'close');
+      res.writeHead(response.statusCode);
+    } catch (error) {
+      // A header Node refuses to send: API Gateway would not have sent the response either.
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      const fallback = gatewayError({ type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, `Malformed Lambda proxy response: ${(error as Error).message}`);
+      const rendered = fallback.response as RenderedResponse;
+      res.writeHead(rendered.statusCode, { ...rendered.headers, 'x-amzn-RequestId': requestId, 'Content-Length': Buffer.byteLength(rendered.body) });
+      res.end(rendered.body);
+      finishRecord(record, rendered.statusCode, started);
+      return;
+    }
+    res.end(payload);
+    if (closeAfter) {
+      // The rest of an oversized body is not read: let the response go out, then drop the connection.
+      req.resume();
+      res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+    }
+    finishRecord(record, response.statusCode, started);
+  }
+
+  function finishRecord(record: RequestRecord, status: number, started: number): void {
+    record.status = status;
+    record.durationMs = performance.now() - started;
+    try {
+      options.onRequest?.(record);
+    } catch (error) {
+      console.error('local gateway: request log failed', error);
+    }
+  }
+
+  async function route(
+    request: IncomingRequest,
+    record: RequestRecord,
+    requestId: string,
+    requestTimeEpoch: number,
+    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
+    req: IncomingMessage,
+  ): Promise<Outcome> {
+    const lookup = router.lookup(request.method, request.path);
+    if (!lookup.found) {
+      if (options.docs && !lookup.resourceExists) {
+        const served = serveDocs(request.method, request.path);
+        if (served) return served;
+      }
+      const what = lookup.resourceExists ? `${request.path} has no ${request.method} method` : `no resource matches ${request.path}`;
+      return gatewayError({ type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, what);
+    }
+    const { route: target, pathParameters } = lookup.match;
+    record.resourcePath = target.resourcePath;
+
+    let authorizerContext: Record<string, string | number> | undefined;
+    if (target.authorizer) {
+      const runner = authorizers.get(target.authorizer.name)!;
+      const arn = methodArn({ region: LOCAL_REGION, account: LOCAL_ACCOUNT, apiId, stage, method: request.method, path: request.path });
+      let authorization: Authorization;
+      try {
+        authorization = await runner.authorize(headerValue(request.headers, target.authorizer.header), arn);
+      } catch (error) {
+        authorization = {
+          outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: (error as Error).message },
+          cached: false,
+        };
+      }
+      const { outcome, cached, invocation } = authorization;
+      record.authorizer = {
+        functionKey: target.authorizer.functionKey,
+        invoked: invocation !== undefined,
+        cached,
+        ...(invocation ? { coldStart: invocation.coldStart, durationMs: invocation.durationMs } : {}),
+        result: outcome.allowed ? 'allowed' : outcome.type === 'UNAUTHORIZED' ? 'unauthorized' : outcome.type === 'ACCESS_DENIED' ? 'denied' : 'error',
+        ...(outcome.allowed ? {} : { reason: outcome.reason }),
+      };
+      if (invocation) record.logs.push(...invocation.logs.map((l) => ({ functionKey: target.authorizer!.functionKey, ...l })));
+      if (!outcome.allowed) {
+        return gatewayError({ type: outcome.type, message: outcome.message }, outcome.reason, target.resourcePath, pathParameters);
+      }
+      authorizerContext = {
+        ...outcome.context,
+        principalId: outcome.principalId,
+        integrationLatency: Math.round(invocation?.durationMs ?? 0),
+      };
+    }
+
+    if (target.integration.type === 'mock') {
+      return { response: { statusCode: target.integration.statusCode, headers: { ...target.integration.headers }, body: target.integration.body } };
+    }
+    return invokeProxy(target, request, record, requestId, requestTimeEpoch, pathParameters, authorizerContext, gatewayError, req);
+  }
+
+  async function invokeProxy(
+    target: Route,
+    request: IncomingRequest,
+    record: RequestRecord,
+    requestId: string,
+    requestTimeEpoch: number,
+    pathParameters: Record<string, string>,
+    authorizer: Record<string, string | number> | undefined,
+    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
+    req: IncomingMessage,
+  ): Promise<Outcome> {
+    if (target.integration.type !== 'aws_proxy') throw new Error('not a Lambda proxy route');
+    const { functionKey, timeoutMs } = target.integration;
+    record.functionKey = functionKey;
+    const forwardedFor = headerValue(request.headers, 'X-Forwarded-For');
+    const headers: Array<[string, string]> = [
+      ...request.headers.filter(([name]) => !['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-port', 'x-amzn-trace-id'].includes(name.toLowerCase())),
+      ['X-Amzn-Trace-Id', traceId()],
+      ['X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp],
+      ['X-Forwarded-Port', String(port)],
+      ['X-Forwarded-Proto', 'http'],
+    ];
+    const event = buildProxyEvent(
+      { ...request, headers },
+      {
+        requestId,
+        apiId,
+        accountId: LOCAL_ACCOUNT,
+        stage,
+        resourcePath: target.resourcePath,
+        pathParameters,
+        requestTimeEpoch,
+        authorizer,
+        domainName: req.headers.host ?? `localhost:${port}`,
+        protocol: `HTTP/${req.httpVersion}`,
+      },
+    );
+
+    let fn: LambdaFunction;
+    try {
+      fn = lambda(functionKey);
+    } catch (error) {
+      return gatewayError({ type: 'DEFAULT_5XX', status: 500, message: 'Internal server error' }, `function ${functionKey} cannot run: ${(error as Error).message}`, target.resourcePath, pathParameters);
+    }
+    const running = fn.invoke(event);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const result = await Promise.race([running, timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      // API Gateway stops waiting; the function runs on until its own timeout, its logs arriving later.
+      void running.then((late) => late.logs.forEach((line) => strayLog(functionKey, line)));
+      return gatewayError({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' }, `no response within the integration timeout of ${timeoutMs} ms`, target.resourcePath, pathParameters);
+    }
+    return mapInvocation(result, record, target, pathParameters, gatewayError);
+  }
+
+  function mapInvocation(
+    invocation: Invocation,
+    record: RequestRecord,
+    target: Route,
+    pathParameters: Record<string, string>,
+    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
+  ): Outcome {
+    record.coldStart = invocation.coldStart;
+    if (invocation.initDurationMs !== undefined) record.initDurationMs = invocation.initDurationMs;
+    record.functionDurationMs = invocation.durationMs;
+    record.logs.push(...invocation.logs.map((l) => ({ functionKey: invocation.functionKey, ...l })));
+    const lambdaError = (reason: string) =>
+      gatewayError({ type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, reason, target.resourcePath, pathParameters);
+    if (invocation.outcome.kind === 'error') {
+      // A function error, its timeout or a crash: API Gateway answers 502 and shows nothing of the error.
+      return lambdaError(`${invocation.outcome.errorType}: ${invocation.outcome.errorMessage}`);
+    }
+    const parsed = parseProxyResponse(invocation.outcome.payload);
+    if (!parsed.ok) return lambdaError(`Malformed Lambda proxy response: ${parsed.reason}`);
+    const { statusCode, headers, body } = parsed.response;
+    return { response: { statusCode, headers, body } };
+  }
+
+  function serveDocs(method: string, path: string): Outcome | undefined {
+    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    if (path === '/openapi.json') {
+      return { response: { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES['.json']!, 'Cache-Control': 'no-store' }, body: JSON.stringify(readConsumerSpec(baseUrl), null, 2) } };
+    }
+    const name = path === '/docs' || path === '/docs/' ? 'index.html' : /^\/docs\/([A-Za-z0-9_.-]+)$/.exec(path)?.[1];
+    if (!name) return undefined;
+    docs ??= docsFiles({ specUrl: '/openapi.json', title: `${String((readConsumerSpec().info as { title?: string } | undefined)?.title ?? 'API')} reference`, assetBase: '/docs/' });
+    const file = docs.get(name);
+    if (!file) return undefined;
+    return { response: { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' }, body: file } };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  baseUrl = `http://localhost:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    get api() {
+      return api;
+    },
+    reloadFunctions(keys) {
+      for (const key of keys ?? [...functions.keys()]) {
+        const fn = functions.get(key);
+        if (fn) fn.replace(options.resolveFunction(key));
+      }
+      // A new authorizer may decide differently: cached results would hide the change.
+      const authorizerKeys = new Set(api.authorizers.map((a) => a.functionKey));
+      if (!keys || keys.some((k) => authorizerKeys.has(k))) for (const runner of authorizers.values()) runner.flush();
+    },
+    reloadDefinition(definition) {
+      const next = compileApi(definition);
+      api = next;
+      router = new Router(api.routes);
+      // A new deployment starts with an empty authorizer cache.
+      buildAuthorizers();
+    },
+    pids() {
+      return [...functions.values()].flatMap((fn) => fn.pids());
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.all([...functions.values()].map((fn) => fn.stop()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
