@@ -1,0 +1,24 @@
+/**
+ * The embedded MongoDB-compatible server in a process of its own, as a database would be: its work
+ * never shares an event loop with the load generator or the functions. Tells its parent the URI over
+ * IPC and stops on SIGTERM or when the parent goes away.
+ */
+import { startMongo } from '../local/mongo';
+
+async function main(): Promise<void> {
+  const mongo = await startMongo({ log: (line) => process.stderr.write(`embedded mongo: ${line}\n`) });
+  const stop = (): void => {
+    mongo.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('disconnect', stop);
+  process.send?.({ type: 'ready', uri: mongo.uri });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * Where the benchmark finds things and the environment each function gets: the variables Terraform
+ * sets (infra/functions.tf) plus the ones Lambda's runtime sets, and nothing from the caller's shell.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..');
+export const BENCH_DIR = __dirname;
+export const OUT_DIR = join(BENCH_DIR, 'out');
+export const HOST = join(BENCH_DIR, 'host.cjs');
+export const TARGETS_DIR = join(BENCH_DIR, 'targets');
+export const ORIGINAL_DIR = join(BENCH_DIR, 'baseline', 'original');
+export const DIST_DIR = join(ROOT, 'dist');
+
+/** What the benchmark runs with, fixed for one run. */
+export interface BenchConfig {
+  mongoUri: string;
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  bcryptCost: number;
+}
+
+const DEFAULT_BCRYPT_COST = 10;
+
+/** Reads BCRYPT_COST as the functions do, so the benchmark measures the cost a deployment would use. */
+export function readBcryptCost(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_BCRYPT_COST;
+  const cost = Number(value);
+  if (!Number.isInteger(cost) || cost < 4 || cost > 31) throw new Error(`BCRYPT_COST must be a whole number from 4 to 31, got '${value}'`);
+  return cost;
+}
+
+export function newBenchConfig(mongoUri: string, bcryptCost: number): BenchConfig {
+  return {
+    mongoUri,
+    // A fresh secret per run: nothing the benchmark signs is valid anywhere else.
+    jwtSecret: randomBytes(48).toString('base64'),
+    jwtIssuer: 'auth-api-bench',
+    jwtAudience: 'auth-api-bench-api',
+    bcryptCost,
+  };
+}
+
+/** `mongodb://host:port/` with the database name set, for functions that read it from the URI. */
+export function withDatabase(uri: string, database: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function functionEnvironment(config: BenchConfig, functionName: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    MONGODB_URI: config.mongoUri,
+    JWT_SECRET: config.jwtSecret,
+    JWT_ISSUER: config.jwtIssuer,
+    JWT_AUDIENCE: config.jwtAudience,
+    ACCESS_TOKEN_TTL: '3600',
+    BCRYPT_COST: String(config.bcryptCost),
+    LOG_LEVEL: 'INFO',
+    CORS_ALLOW_ORIGIN: '*',
+    POWERTOOLS_SERVICE_NAME: 'auth-api',
+    POWERTOOLS_METRICS_NAMESPACE: 'AuthApi',
+    // The tutorial's code reads its connection string from DB.
+    DB: config.mongoUri,
+    ...overrides,
+  };
+}
