@@ -33,10 +33,6 @@ export class Collection {
     return `${this.database}.${this.name}`;
   }
 
-  get count(): number {
-    return this.records.size;
-  }
-
   get(id: RecordId): Document | undefined {
     return this.records.get(id);
   }

@@ -11,70 +11,58 @@ import type { CommandRequest } from './wire';
 /** Answers a request with the bytes to send, or nothing when the client asked for no reply. */
 export type RequestHandler = (request: CommandRequest) => Buffer | undefined;
 
-export class Connection {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+export function serveConnection(socket: Socket, id: number, handle: RequestHandler, log: Log): void {
+  let chunks: Buffer[] = [];
+  let buffered = 0;
   /** Length of the frame being received, known once its header has arrived. */
-  private frameLength: number | undefined;
-
-  constructor(
-    private readonly socket: Socket,
-    private readonly id: number,
-    private readonly handle: RequestHandler,
-    private readonly log: Log,
-  ) {
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (error) => this.log(`connection ${this.id} error: ${error.message}`));
-    socket.on('close', () => {
-      if (this.buffered > 0) {
-        this.log(`connection ${this.id} closed mid-message: ${this.buffered} of ${this.frameLength ?? 'an unknown number of'} bytes received`);
-      }
-    });
-  }
-
-  private receive(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    try {
-      this.processFrames();
-    } catch (error) {
-      const reason = error instanceof ProtocolError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`;
-      this.close(reason);
-    }
-  }
-
-  private processFrames(): void {
-    while (!this.socket.destroyed) {
-      if (this.frameLength === undefined) {
-        if (this.buffered < HEADER_BYTES) return;
-        // The header is checked before the body arrives, so a bogus 2 GB length is refused at once.
-        this.frameLength = readHeader(this.take(HEADER_BYTES, false)).length;
-      }
-      if (this.buffered < this.frameLength) return;
-      const frame = this.take(this.frameLength, true);
-      this.frameLength = undefined;
-      const reply = this.handle(decodeRequest(frame));
-      if (reply) this.socket.write(reply);
-    }
-  }
+  let frameLength: number | undefined;
 
   /** The first `length` buffered bytes, removed from the buffer when `consume` is set. */
-  private take(length: number, consume: boolean): Buffer {
-    const first = this.chunks[0];
-    const joined = first && first.length >= length ? first : Buffer.concat(this.chunks);
-    if (joined !== first) this.chunks = [joined];
-    if (!consume) return joined.subarray(0, length);
-    const rest = joined.subarray(length);
-    this.chunks = [rest, ...this.chunks.slice(1)].filter((chunk) => chunk.length > 0);
-    this.buffered -= length;
+  const take = (length: number, consume: boolean): Buffer => {
+    const first = chunks[0];
+    const joined = first && first.length >= length ? first : Buffer.concat(chunks);
+    if (joined !== first) chunks = [joined];
+    if (consume) {
+      chunks = [joined.subarray(length), ...chunks.slice(1)].filter((chunk) => chunk.length > 0);
+      buffered -= length;
+    }
     return joined.subarray(0, length);
-  }
+  };
 
-  private close(reason: string): void {
+  const processFrames = (): void => {
+    while (!socket.destroyed) {
+      if (frameLength === undefined) {
+        if (buffered < HEADER_BYTES) return;
+        // The header is checked before the body arrives, so a bogus 2 GB length is refused at once.
+        frameLength = readHeader(take(HEADER_BYTES, false)).length;
+      }
+      if (buffered < frameLength) return;
+      const frame = take(frameLength, true);
+      frameLength = undefined;
+      const reply = handle(decodeRequest(frame));
+      if (reply) socket.write(reply);
+    }
+  };
+
+  const close = (reason: string): void => {
     // Reasons can quote the client's bytes; keep the log line printable and short.
-    this.log(`connection ${this.id} closed: ${reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)}`);
-    this.chunks = [];
-    this.buffered = 0;
-    this.socket.destroy();
-  }
+    log(`connection ${id} closed: ${reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)}`);
+    chunks = [];
+    buffered = 0;
+    socket.destroy();
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    buffered += chunk.length;
+    try {
+      processFrames();
+    } catch (error) {
+      close(error instanceof ProtocolError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
+  socket.on('error', (error) => log(`connection ${id} error: ${error.message}`));
+  socket.on('close', () => {
+    if (buffered > 0) log(`connection ${id} closed mid-message: ${buffered} of ${frameLength ?? 'an unknown number of'} bytes received`);
+  });
 }

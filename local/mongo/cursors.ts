@@ -46,7 +46,8 @@ export class CursorStore {
     if (cursor.namespace !== namespace) {
       throw new MongoCommandError('Unauthorized', `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`);
     }
-    const documents = takeBatch(cursor.remaining, cursor.position, batchSize ?? Infinity);
+    // getMore treats a missing or zero batchSize as "as many as fit".
+    const documents = takeBatch(cursor.remaining, cursor.position, batchSize && batchSize > 0 ? batchSize : Infinity);
     cursor.position += documents.length;
     cursor.lastUsed = this.now();
     if (cursor.position >= cursor.remaining.length) {

@@ -5,6 +5,7 @@ import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { equalityKey, valuesAtPath } from './keys';
+import { translateMingoErrors } from './query';
 
 export type RecordId = number;
 
@@ -49,7 +50,7 @@ export class Index {
     const ttl = spec['expireAfterSeconds'];
     this.expireAfterSeconds = typeof ttl === 'number' ? ttl : undefined;
     const partial = spec['partialFilterExpression'];
-    this.partialFilter = isDocument(partial) ? new Query(partial, {}) : undefined;
+    this.partialFilter = isDocument(partial) ? translateMingoErrors(() => new Query(partial, { scriptEnabled: false })) : undefined;
 
     const options = Object.fromEntries(
       Object.entries(spec).filter(([option]) => !DROPPED_OPTIONS.has(option) && option !== 'key' && option !== 'name'),
@@ -130,7 +131,7 @@ function tupleKey(values: unknown[]): string {
 }
 
 /** The name drivers and mongod derive from a key pattern: `{ email: 1 }` → `email_1`. */
-export function defaultIndexName(keyPattern: Document): string {
+function defaultIndexName(keyPattern: Document): string {
   return Object.entries(keyPattern).map(([field, direction]) => `${field}_${String(direction)}`).join('_');
 }
 

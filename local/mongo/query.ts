@@ -3,7 +3,7 @@ import { Aggregator, find, Query } from 'mingo';
 import { ProcessingMode } from 'mingo/core';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
 import type { Collection } from './collection';
-import { isDocument, withIdFirst } from './document';
+import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import type { RecordId } from './indexes';
@@ -57,10 +57,22 @@ function sortRecords(records: MatchedRecord[], sort: Document, options: Partial<
   return docs.map((doc) => byDoc.get(doc) as MatchedRecord);
 }
 
-/** Applies a find-style projection; `_id` stays first, as mongod returns it. */
+/** Applies a find-style projection. */
 export function project(docs: Document[], projection: Document | undefined): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
-  return translateMingoErrors(() => find<Document>(docs, {}, projection, mingoOptions()).all()).map(withIdFirst);
+  const projected = translateMingoErrors(() => find<Document>(docs, {}, projection, mingoOptions()).all());
+  return projected.map((doc, i) => inDocumentOrder(doc, docs[i] as Document));
+}
+
+/**
+ * mingo lists projected fields in the projection's order; mongod keeps the stored document's order
+ * (so `_id` first), then appends computed fields.
+ */
+function inDocumentOrder(projected: Document, source: Document): Document {
+  const ordered: Document = {};
+  for (const key of Object.keys(source)) if (key in projected) ordered[key] = projected[key];
+  for (const key of Object.keys(projected)) if (!(key in ordered)) ordered[key] = projected[key];
+  return ordered;
 }
 
 /** Runs a pipeline; `$lookup` and friends read the other collections of the same database. */

@@ -1,8 +1,8 @@
-/** The TCP listener: one Connection per socket, all sharing one Storage. */
+/** The TCP listener: every socket is served on its own, all sharing one Storage. */
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { runCommand } from './commands';
-import { Connection } from './connection';
+import { serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
 import type { Storage } from './storage';
@@ -38,7 +38,7 @@ export async function listen({ host, port, storage, cursors, log }: WireServerOp
       if (!request.expectsReply) return undefined;
       return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
     };
-    new Connection(socket, connectionId, respond, log);
+    serveConnection(socket, connectionId, respond, log);
   });
 
   await new Promise<void>((resolve, reject) => {

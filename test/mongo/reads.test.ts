@@ -51,6 +51,20 @@ describe('reads', () => {
     expect(Object.keys(found ?? {})).toEqual(['_id', 'name']);
   });
 
+  it('returns projected fields in stored order whatever the projection order', async () => {
+    const [found] = await db.collection('people').find({}, { projection: { joined: 1, name: 1 } }).limit(1).toArray();
+
+    expect(Object.keys(found ?? {})).toEqual(['_id', 'name', 'joined']);
+  });
+
+  it('keeps ObjectIds and Dates as BSON types through an aggregation', async () => {
+    const [found] = await db.collection('people').aggregate([{ $match: { name: 'person01' } }, { $addFields: { seen: true } }]).toArray();
+
+    expect(found?._id).toBeInstanceOf(ObjectId);
+    expect(found?.joined).toEqual(people[1]?.joined);
+    expect(found?.seen).toBe(true);
+  });
+
   it('matches ObjectIds and Dates by value', async () => {
     const first = await db.collection('people').findOne({ name: 'person00' });
     const byId = await db.collection('people').findOne({ _id: new ObjectId(first?._id.toHexString()) });

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
 import { startMongo } from '../../local/mongo';
 
 /** A port nothing listens on right now. */
@@ -52,6 +52,29 @@ describe('startMongo', () => {
     try {
       await expect(startMongo({ port: mongo.port, log: () => undefined })).rejects.toThrow(/EADDRINUSE/);
     } finally {
+      await mongo.stop();
+    }
+  });
+
+  it('closes cursors left idle longer than cursorTimeoutMs', async () => {
+    const timeoutMs = 100;
+    const mongo = await startMongo({ cursorTimeoutMs: timeoutMs, log: () => undefined });
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      const db = client.db('cursors');
+      await db.collection('items').insertMany(Array.from({ length: 10 }, (_, n) => ({ n })));
+      const { cursor } = await db.command({ find: 'items', batchSize: 1 });
+      const live = await db.command({ getMore: cursor.id, collection: 'items', batchSize: 1 });
+
+      // Idle for the timeout plus one sweep (which runs every timeoutMs), with margin.
+      await new Promise((resolve) => setTimeout(resolve, timeoutMs * 4));
+      const error: unknown = await db.command({ getMore: cursor.id, collection: 'items', batchSize: 1 }).catch((e: unknown) => e);
+
+      expect(live.cursor.nextBatch).toHaveLength(1);
+      expect(error).toBeInstanceOf(MongoServerError);
+      expect(error).toMatchObject({ code: 43 });
+    } finally {
+      await client.close();
       await mongo.stop();
     }
   });
