@@ -1,0 +1,146 @@
+import { join, relative } from 'node:path';
+import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from '../../scripts/contract/api-gateway';
+import { CONTRACT_PATH, HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
+import type { Block, TerraformConfig } from './support/terraform';
+import { dataSource, INFRA_DIR, loadTerraform, nested, resource } from './support/terraform';
+
+const operations = listOperations(loadContract());
+const functionKeys = [...operations.map((op) => op.operationId), AUTHORIZER_FUNCTION];
+/** API Gateway abandons a Lambda integration after 29 seconds. */
+const INTEGRATION_LIMIT_SECONDS = 29;
+
+const squash = (expression: unknown) => String(expression).replace(/\s+/g, ' ').trim();
+
+interface FunctionSettings {
+  memory_size: number;
+  timeout: number;
+  reserved_concurrency: number;
+  secrets: string[];
+}
+
+/** local.functions for the defaults: literal data merged the way main.tf merges it. */
+function effectiveSettings(tf: TerraformConfig): Record<string, FunctionSettings> {
+  const defaults = tf.locals.function_defaults as FunctionSettings;
+  const profiles = tf.locals.function_profiles as Record<string, Partial<FunctionSettings>>;
+  return Object.fromEntries(functionKeys.map((key) => [key, { ...defaults, ...profiles[key] }]));
+}
+
+let tf: TerraformConfig;
+
+beforeAll(async () => {
+  tf = await loadTerraform();
+});
+
+describe('the functions Terraform derives from the contract', () => {
+  it('reads the operations from openapi.yaml as scripts/contract does: same file, methods and security scheme', () => {
+    expect(join(INFRA_DIR, '..', 'openapi.yaml')).toBe(CONTRACT_PATH);
+    expect(tf.locals.contract).toBe('${yamldecode(file("${path.module}/../openapi.yaml"))}');
+    expect(tf.locals.http_methods).toEqual([...HTTP_METHODS]);
+    expect(tf.locals.bearer_scheme).toBe(BEARER_SCHEME);
+    expect(tf.locals.authorizer_function).toBe(AUTHORIZER_FUNCTION);
+    const derivation = squash(tf.locals.operations);
+    expect(derivation).toContain('for path, item in local.contract.paths');
+    expect(derivation).toContain('for method, operation in item : operation.operationId =>');
+    expect(derivation).toContain('if contains(local.http_methods, method)');
+    // Operation-level security wins, then the document's, as in listOperations().
+    expect(derivation).toContain('try(operation.security, local.contract.security, [])');
+  });
+
+  it('makes one function per operation plus the authorizer', () => {
+    expect(squash(tf.locals.function_keys)).toBe('${concat(keys(local.operations), [local.authorizer_function])}');
+    expect(squash(tf.locals.functions)).toMatch(/^\$\{\{ for key in local\.function_keys : key => merge\(/);
+  });
+
+  it('drives every per-function resource from the same map', () => {
+    for (const block of [
+      resource(tf, 'aws_lambda_function.this'),
+      resource(tf, 'aws_cloudwatch_log_group.function'),
+      resource(tf, 'aws_iam_role.function'),
+      resource(tf, 'aws_iam_role_policy.function'),
+      dataSource(tf, 'aws_iam_policy_document.function'),
+    ]) {
+      expect(block.for_each).toBe('${local.functions}');
+    }
+  });
+
+  it('tunes only functions that exist, within memory limits and under the integration timeout', () => {
+    const profiles = tf.locals.function_profiles as Record<string, unknown>;
+    for (const key of Object.keys(profiles)) expect(functionKeys).toContain(key);
+    for (const [key, settings] of Object.entries(effectiveSettings(tf))) {
+      expect({ key, memory: settings.memory_size >= 128 && settings.memory_size <= 10240 }).toEqual({ key, memory: true });
+      expect({ key, timeout: settings.timeout >= 1 && settings.timeout <= INTEGRATION_LIMIT_SECONDS }).toEqual({ key, timeout: true });
+    }
+  });
+
+  it('runs the build output on nodejs22.x and arm64 with the index.handler entry point', () => {
+    const fn = resource(tf, 'aws_lambda_function.this');
+    expect(fn.runtime).toBe('nodejs22.x');
+    expect(fn.architectures).toEqual(['arm64']);
+    expect(fn.handler).toBe('index.handler');
+    expect(fn.function_name).toBe('${local.name}-${each.key}');
+    expect(fn.memory_size).toBe('${each.value.memory_size}');
+    expect(fn.timeout).toBe('${each.value.timeout}');
+    expect(fn.reserved_concurrent_executions).toBe('${each.value.reserved_concurrency}');
+  });
+
+  it('uploads the zips scripts/build.ts writes, hashed so a new build redeploys', async () => {
+    const build = await import('../../scripts/build');
+    expect([...build.listFunctionKeys()].sort()).toEqual([...functionKeys].sort());
+    expect(squash(tf.locals.function_zips)).toBe('${{ for key in local.function_keys : key => "${path.module}/../dist/${key}.zip" }}');
+    for (const key of functionKeys) {
+      expect(relative(INFRA_DIR, build.zipPathFor(key))).toBe(`../dist/${key}.zip`);
+    }
+    const fn = resource(tf, 'aws_lambda_function.this');
+    expect(fn.filename).toBe('${local.function_zips[each.key]}');
+    expect(fn.source_code_hash).toContain('filebase64sha256(local.function_zips[each.key])');
+    const preconditions = nested(fn, 'lifecycle').precondition as Block[];
+    expect(preconditions.map((p) => p.condition)).toContain('${fileexists(local.function_zips[each.key])}');
+  });
+
+  it('gives every function its own log group with retention, and JSON logs sent there', () => {
+    const group = resource(tf, 'aws_cloudwatch_log_group.function');
+    // Lambda's own default group name for the function, so tools that assume it still work.
+    expect(group.name).toBe('/aws/lambda/${local.name}-${each.key}');
+    expect(group.retention_in_days).toBe('${var.log_retention_days}');
+    const logging = nested(resource(tf, 'aws_lambda_function.this'), 'logging_config');
+    expect(logging.log_group).toBe('${aws_cloudwatch_log_group.function[each.key].name}');
+    expect(logging.log_format).toBe('JSON');
+    expect(logging.application_log_level).toBe('${var.log_level}');
+  });
+
+  it('gives every function its own role and policy', () => {
+    expect(resource(tf, 'aws_lambda_function.this').role).toBe('${aws_iam_role.function[each.key].arn}');
+    expect(resource(tf, 'aws_iam_role.function').name).toBe('${local.name}-${each.key}');
+    const policy = resource(tf, 'aws_iam_role_policy.function');
+    expect(policy.role).toBe('${aws_iam_role.function[each.key].id}');
+    expect(policy.policy).toBe('${data.aws_iam_policy_document.function[each.key].json}');
+    expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual(['${aws_iam_role_policy.function}']);
+  });
+});
+
+describe('who may invoke the functions', () => {
+  it('lets API Gateway invoke each function, for this API only', () => {
+    const permission = resource(tf, 'aws_lambda_permission.api_gateway');
+    expect(permission.for_each).toBe('${local.invoke_permissions}');
+    expect(permission.function_name).toBe('${aws_lambda_function.this[each.key].function_name}');
+    expect(permission.principal).toBe('apigateway.amazonaws.com');
+    expect(permission.action).toBe('lambda:InvokeFunction');
+    expect(permission.source_arn).toBe('${each.value.source_arn}');
+  });
+
+  it('scopes each operation to its own method and path, and the authorizer to this API authorizers', () => {
+    const permissions = squash(tf.locals.invoke_permissions);
+    expect(permissions).toContain('for key, operation in local.operations : key =>');
+    expect(permissions).toContain('source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path,');
+    expect(permissions).toContain('(local.authorizer_function) = { source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/*" }');
+    expect(permissions).not.toMatch(/execution_arn\}\/\*"/);
+  });
+
+  it('turns path parameters into the wildcard execute-api ARNs use', () => {
+    const pattern = /replace\(operation\.path, "(.*?)", "\*"\)/.exec(squash(tf.locals.invoke_permissions))![1]!;
+    // Terraform's replace() takes a /regex/ in a string; JSON unescaping gives the same source.
+    const regex = new RegExp((JSON.parse(`"${pattern}"`) as string).slice(1, -1), 'g');
+    expect('/users/{id}/sessions/{sessionId}'.replace(regex, '*')).toBe('/users/*/sessions/*');
+    for (const op of operations.filter((o) => !o.path.includes('{'))) expect(op.path.replace(regex, '*')).toBe(op.path);
+  });
+});

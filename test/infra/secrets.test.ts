@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Block, TerraformConfig } from './support/terraform';
+import { allResources, INFRA_DIR, loadTerraform, nested, references, resource } from './support/terraform';
+
+/** The configuration functions/shared/config.ts reads that is not secret; the secrets come by parameter name. */
+const PLAIN_CONFIGURATION = [
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'ACCESS_TOKEN_TTL',
+  'BCRYPT_COST',
+  'LOG_LEVEL',
+  'CORS_ALLOW_ORIGIN',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+];
+const PARAMETER_VARIABLES = { jwt_secret: 'JWT_SECRET_PARAMETER', mongodb_uri: 'MONGODB_URI_PARAMETER' };
+
+/** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
+const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter/;
+
+let tf: TerraformConfig;
+
+beforeAll(async () => {
+  tf = await loadTerraform();
+});
+
+describe('secrets', () => {
+  it('keeps every secret value out of Lambda environments: they carry configuration and parameter names only', () => {
+    const environment = nested(resource(tf, 'aws_lambda_function.this'), 'environment');
+    expect(String(environment.variables).replace(/\s+/g, ' ')).toBe(
+      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name })}',
+    );
+    const common = tf.locals.common_environment as Record<string, string>;
+    expect(Object.keys(common).sort()).toEqual([...PLAIN_CONFIGURATION].sort());
+    for (const [name, value] of Object.entries(common)) {
+      expect({ name, value: SECRET_VALUE.test(value) }).toEqual({ name, value: false });
+      expect(references(value).every((ref) => ref.startsWith('var.') || ref.startsWith('local.'))).toBe(true);
+    }
+  });
+
+  it('hands functions the names of the SSM parameters, never their values', () => {
+    const parameters = tf.locals.parameters as Record<string, { environment_variable: string; name: string; arn: string }>;
+    expect(Object.keys(parameters).sort()).toEqual(Object.keys(PARAMETER_VARIABLES).sort());
+    for (const [key, environmentVariable] of Object.entries(PARAMETER_VARIABLES)) {
+      const parameter = parameters[key]!;
+      expect(parameter.environment_variable).toBe(environmentVariable);
+      expect(SECRET_VALUE.test(parameter.name)).toBe(false);
+      expect(parameter.arn).toMatch(/^arn:\$\{local\.partition\}:ssm:\$\{var\.region\}:\$\{local\.account_id\}:parameter\$\{/);
+    }
+    expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
+  });
+
+  it('gives the authorizer only the JWT secret, and every operation the JWT secret and the MongoDB URI', () => {
+    const defaults = tf.locals.function_defaults as { secrets: string[] };
+    const profiles = tf.locals.function_profiles as Record<string, { secrets?: string[] }>;
+    expect(defaults.secrets.sort()).toEqual(['jwt_secret', 'mongodb_uri']);
+    expect(profiles.authorizer!.secrets).toEqual(['jwt_secret']);
+    // var.function_settings may resize a function but cannot widen what it reads.
+    expect(tf.variables.function_settings!.type).not.toContain('secrets');
+  });
+
+  it('generates the JWT secret without writing it to state: an ephemeral value through a write-only attribute', () => {
+    const password = tf.ephemeral.aws_secretsmanager_random_password!.jwt_secret!;
+    expect(password.password_length).toBeGreaterThanOrEqual(32);
+    const parameter = resource(tf, 'aws_ssm_parameter.jwt_secret');
+    expect(parameter.type).toBe('SecureString');
+    expect(parameter.value_wo).toBe('${ephemeral.aws_secretsmanager_random_password.jwt_secret[0].random_password}');
+    expect(parameter.value_wo_version).toBe('${var.jwt_secret_version}');
+    expect(parameter).not.toHaveProperty('value');
+    expect(parameter).not.toHaveProperty('insecure_value');
+    expect(parameter.key_id).toBe('${var.parameters_kms_key_arn}');
+    // Creating it and using an existing parameter are the two sides of one switch.
+    expect(parameter.count).toBe('${local.generate_jwt_secret ? 1 : 0}');
+    expect(password.count).toBe(parameter.count);
+    expect(tf.locals.generate_jwt_secret).toBe('${var.jwt_secret_parameter_name == null}');
+  });
+
+  it('never creates or reads the MongoDB URI: Terraform knows only its parameter name', () => {
+    const parameters = allResources(tf).filter(([address]) => address.startsWith('aws_ssm_parameter.'));
+    expect(parameters.map(([address]) => address)).toEqual(['aws_ssm_parameter.jwt_secret']);
+    expect(tf.data.aws_ssm_parameter).toBeUndefined();
+    expect(tf.variables.mongodb_uri_parameter_name).not.toHaveProperty('default');
+  });
+
+  it('records no secret value in any resource attribute, local or output outside the JWT secret parameter', () => {
+    const jwtParameter = resource(tf, 'aws_ssm_parameter.jwt_secret');
+    const places: Array<[string, unknown]> = [
+      ...allResources(tf).filter(([, block]) => block !== jwtParameter),
+      ...Object.entries(tf.locals).map(([name, value]) => [`local.${name}`, value] as [string, unknown]),
+      ...Object.entries(tf.outputs).map(([name, block]) => [`output.${name}`, block.value] as [string, unknown]),
+    ];
+    for (const [place, value] of places) {
+      expect({ place, secret: SECRET_VALUE.test(JSON.stringify(value)) }).toEqual({ place, secret: false });
+    }
+  });
+
+  it('puts no secret in the committed stage settings', () => {
+    const dir = join(INFRA_DIR, 'env');
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect({ file, uri: /mongodb(\+srv)?:\/\//.test(text) }).toEqual({ file, uri: false });
+      expect({ file, secret: /^\s*(jwt_secret|password|secret)\s*=/m.test(text) }).toEqual({ file, secret: false });
+    }
+  });
+
+  it('describes secret-holding variables by name only', () => {
+    for (const [name, variable] of Object.entries(tf.variables) as Array<[string, Block]>) {
+      if (!/secret|mongodb/.test(name)) continue;
+      expect({ name, nameOrVersion: /_parameter_name$|_version$/.test(name) }).toEqual({ name, nameOrVersion: true });
+      expect(variable.sensitive).toBeUndefined();
+    }
+  });
+});
