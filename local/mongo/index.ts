@@ -34,13 +34,23 @@ export interface RunningMongo {
 
 export async function startMongo(options: MongoOptions = {}): Promise<RunningMongo> {
   const host = options.host ?? '127.0.0.1';
+  const ttlSweepMs = positiveMilliseconds('ttlSweepMs', options.ttlSweepMs, 60_000);
+  const cursorTimeoutMs = positiveMilliseconds('cursorTimeoutMs', options.cursorTimeoutMs, 600_000);
   const storage = new Storage();
   const cursors = new CursorStore();
-  const server = await listen({ host, port: options.port ?? 0, storage, cursors, log: options.log ?? stderrLog });
+  const log = options.log ?? stderrLog;
+  const server = await listen({ host, port: options.port ?? 0, storage, cursors, log });
 
-  const cursorTimeoutMs = options.cursorTimeoutMs ?? 600_000;
+  const sweepExpired = (): void => {
+    // A throw inside a timer would take the whole process down.
+    try {
+      removeExpired(storage, Date.now());
+    } catch (error) {
+      log(`TTL sweep failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  };
   const timers = [
-    setInterval(() => removeExpired(storage, Date.now()), options.ttlSweepMs ?? 60_000),
+    setInterval(sweepExpired, ttlSweepMs),
     setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000)),
   ];
   // The sweeps alone must not keep a test run or script alive.
@@ -56,4 +66,11 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
       await server.close();
     },
   };
+}
+
+/** A zero or negative interval would spin the sweeps; refuse it naming the option. */
+function positiveMilliseconds(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`startMongo: ${option} must be a positive number of milliseconds, got ${value}`);
+  return value;
 }

@@ -27,9 +27,9 @@ export function matchRecords(collection: Collection, filter: Document, options: 
   const query = translateMingoErrors(() => new Query(filter, queryOptions));
   const skip = options.skip ?? 0;
   const limit = options.limit ?? 0;
-  const sorted = options.sort !== undefined && Object.keys(options.sort).length > 0;
+  const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
   // Without a sort the scan can stop as soon as the page is full, which is what makes findOne cheap.
-  const wanted = sorted || limit === 0 ? Infinity : skip + limit;
+  const wanted = sort || limit === 0 ? Infinity : skip + limit;
 
   // A collation changes string equality, which the hash indexes do not know about.
   const candidateIds = options.collation ? undefined : collection.candidates(filter);
@@ -47,7 +47,7 @@ export function matchRecords(collection: Collection, filter: Document, options: 
     for (const [id, doc] of collection.entries()) if (!consider(id, doc)) break;
   }
 
-  const ordered = sorted ? sortRecords(matches, options.sort as Document, queryOptions) : matches;
+  const ordered = sort ? sortRecords(matches, sort, queryOptions) : matches;
   return ordered.slice(skip, limit === 0 ? undefined : skip + limit);
 }
 

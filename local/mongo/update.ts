@@ -103,12 +103,12 @@ function isOperatorObject(value: unknown): value is Document {
   return isDocument(value) && Object.keys(value).some((key) => key.startsWith('$'));
 }
 
-/** `{ a: 1, b: { $eq: 2 }, $and: [{ c: 3 }], d: { $gt: 4 } }` → `{ a: 1, b: 2, c: 3 }`. */
+/** `{ a: 1, b: { $eq: 2 }, $and: [{ c: 3 }], d: { $gt: 4 }, e: /x/ }` → `{ a: 1, b: 2, c: 3 }`. */
 function filterEqualities(filter: Document, into: Document = {}): Document {
   for (const [field, condition] of Object.entries(filter)) {
     if (field === '$and' && Array.isArray(condition)) {
       for (const clause of condition) if (isDocument(clause)) filterEqualities(clause, into);
-    } else if (field.startsWith('$')) {
+    } else if (field.startsWith('$') || condition instanceof RegExp) {
       continue;
     } else if (!isOperatorObject(condition)) {
       into[field] = condition;

@@ -117,8 +117,11 @@ function decodeMsg(frame: Buffer, header: MessageHeader): CommandRequest {
   }
   if (!body) throw new ProtocolError('OP_MSG has no body section');
   for (const [identifier, documents] of sequences) {
-    if (identifier in body) throw new ProtocolError(`OP_MSG field '${identifier}' is both in the body and a document sequence`);
-    body[identifier] = documents;
+    if (Object.hasOwn(body, identifier)) {
+      throw new ProtocolError(`OP_MSG field '${identifier}' is both in the body and a document sequence`);
+    }
+    // Defined rather than assigned, so that an identifier such as `__proto__` is just a field name.
+    Object.defineProperty(body, identifier, { value: documents, enumerable: true, writable: true, configurable: true });
   }
   return {
     requestId: header.requestId,

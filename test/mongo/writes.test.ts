@@ -124,7 +124,7 @@ describe('writes', () => {
       const collection = freshCollection();
 
       const result = await collection.updateOne(
-        { email: 'new@example.com', status: { $eq: 'active' }, age: { $gt: 1 } },
+        { email: 'new@example.com', status: { $eq: 'active' }, age: { $gt: 1 }, nickname: /^N/ },
         { $set: { name: 'New' }, $setOnInsert: { createdBy: 'upsert' } },
         { upsert: true },
       );

@@ -24,12 +24,11 @@ export const find: CommandHandler = (command, context) => {
   const name = collectionName(command);
   const namespace = `${context.database}.${name}`;
   const rawLimit = optionalInteger(command, 'limit') ?? 0;
-  const collation = optionalDocument(command, 'collation');
   const docs = matchDocuments(context.storage.collection(context.database, name), optionalDocument(command, 'filter') ?? {}, {
     sort: optionalDocument(command, 'sort'),
     skip: optionalInteger(command, 'skip'),
     limit: Math.abs(rawLimit),
-    collation,
+    collation: optionalDocument(command, 'collation'),
   });
   const results = project(docs, optionalDocument(command, 'projection'));
   // A negative limit is the legacy way of asking for a single batch.

@@ -62,10 +62,13 @@ export const update: CommandHandler = (command, { storage, database }) => {
       throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
     const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
-    const matches = collection
-      ? matchRecords(collection, filter, { limit: multi ? 0 : 1, sort: optionalDocument(statement, 'sort'), collation: optionalDocument(statement, 'collation') })
-      : [];
-    if (collection && matches.length === 0 && upsert) {
+    if (!collection) return;
+    const matches = matchRecords(collection, filter, {
+      limit: multi ? 0 : 1,
+      sort: optionalDocument(statement, 'sort'),
+      collation: optionalDocument(statement, 'collation'),
+    });
+    if (matches.length === 0 && upsert) {
       const doc = upsertDocument(filter, spec, arrayFilters);
       collection.insert(doc);
       n += 1;
@@ -74,7 +77,7 @@ export const update: CommandHandler = (command, { storage, database }) => {
     }
     for (const match of matches) {
       n += 1;
-      if (collection && applyUpdate(collection, match, spec, filter, arrayFilters)) nModified += 1;
+      if (applyUpdate(collection, match, spec, filter, arrayFilters).modified) nModified += 1;
     }
   });
   return writeReply({ n, nModified, ...(upserted.length > 0 ? { upserted } : {}) }, writeErrors);
@@ -110,34 +113,41 @@ export const findAndModify: CommandHandler = (command, { storage, database }) =>
   if (remove && (hasUpdate || upsert)) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
   if (!remove && !hasUpdate) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
 
+  const spec = remove ? undefined : validateUpdate(command['update']);
+  const noMatch: Document = { lastErrorObject: remove ? { n: 0 } : { n: 0, updatedExisting: false }, value: null };
   const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
-  const [match] = collection
-    ? matchRecords(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation: optionalDocument(command, 'collation') })
-    : [];
-  const shown = (doc: Document | undefined): Document | null => (doc ? (project([doc], fields)[0] ?? null) : null);
+  if (!collection) return noMatch;
+  const [match] = matchRecords(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation: optionalDocument(command, 'collation') });
+  const shown = (doc: Document): Document | null => project([doc], fields)[0] ?? null;
 
-  if (remove) {
-    if (collection && match) collection.remove(match.id);
-    return { lastErrorObject: { n: match ? 1 : 0 }, value: shown(match?.doc) };
+  if (!spec) {
+    if (!match) return noMatch;
+    collection.remove(match.id);
+    return { lastErrorObject: { n: 1 }, value: shown(match.doc) };
   }
-  const spec = validateUpdate(command['update']);
-  if (collection && match) {
-    applyUpdate(collection, match, spec, filter, arrayFilters);
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? collection.get(match.id) : match.doc) };
+  if (match) {
+    const { doc } = applyUpdate(collection, match, spec, filter, arrayFilters);
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? doc : match.doc) };
   }
-  if (collection && upsert) {
+  if (upsert) {
     const doc = upsertDocument(filter, spec, arrayFilters);
     collection.insert(doc);
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] }, value: returnNew ? shown(doc) : null };
   }
-  return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
+  return noMatch;
 };
 
-/** Applies `spec` to one matched record; returns whether the stored document changed. */
-function applyUpdate(collection: Collection, match: MatchedRecord, spec: UpdateSpec, filter: Document, arrayFilters?: Document[]): boolean {
+/** Applies `spec` to one matched record and stores the result if it differs. */
+function applyUpdate(
+  collection: Collection,
+  match: MatchedRecord,
+  spec: UpdateSpec,
+  filter: Document,
+  arrayFilters?: Document[],
+): { doc: Document; modified: boolean } {
   const updated = updatedDocument(match.doc, spec, { filter, arrayFilters, inserting: false });
   // MongoDB counts a document as modified only when its bytes change (`$set` to the same value is not).
-  if (Buffer.from(serialize(updated)).equals(serialize(match.doc))) return false;
+  if (Buffer.from(serialize(updated)).equals(serialize(match.doc))) return { doc: match.doc, modified: false };
   collection.replace(match.id, updated);
-  return true;
+  return { doc: updated, modified: true };
 }
