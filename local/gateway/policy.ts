@@ -2,6 +2,7 @@
  * The result of a Lambda TOKEN authorizer and its IAM policy, checked and evaluated the way
  * API Gateway does: against the method ARN of each request, explicit Deny beating Allow.
  */
+import { describeValue } from './describe';
 
 export interface PolicyStatement {
   effect: 'Allow' | 'Deny';
@@ -54,7 +55,7 @@ function parseStatement(raw: unknown, index: number): PolicyStatement | string {
  * context value that is not a string, number or boolean is an authorizer configuration error (500).
  */
 export function parseAuthorizerResult(value: unknown): ParsedAuthorizerResult {
-  if (!isObject(value)) return { ok: false, reason: 'the authorizer did not return an object' };
+  if (!isObject(value)) return { ok: false, reason: `the authorizer returned ${describeValue(value)}, not an object` };
   if (typeof value.principalId !== 'string' && typeof value.principalId !== 'number') {
     return { ok: false, reason: 'principalId is missing' };
   }
@@ -73,7 +74,7 @@ export function parseAuthorizerResult(value: unknown): ParsedAuthorizerResult {
     if (!isObject(value.context)) return { ok: false, reason: 'context must be an object' };
     for (const [key, v] of Object.entries(value.context)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        return { ok: false, reason: `context.${key} is ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}; only strings, numbers and booleans are allowed` };
+        return { ok: false, reason: `context.${key} is ${describeValue(v)}; only strings, numbers and booleans are allowed` };
       }
       context[key] = String(v);
     }

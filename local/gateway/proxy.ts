@@ -3,6 +3,7 @@
  * and the checks API Gateway applies to what the function returns.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describeValue } from './describe';
 
 export interface IncomingRequest {
   method: string;
@@ -133,7 +134,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * are merged; for a name in both, the multi-value list wins.
  */
 export function parseProxyResponse(value: unknown): ParsedProxyResponse {
-  if (!isObject(value)) return { ok: false, reason: `the function returned ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object` };
+  if (!isObject(value)) return { ok: false, reason: `the function returned ${describeValue(value)}, not an object` };
   const extra = Object.keys(value).filter((k) => !RESPONSE_KEYS.has(k));
   if (extra.length > 0) return { ok: false, reason: `unexpected field ${extra.join(', ')} (allowed: ${[...RESPONSE_KEYS].join(', ')})` };
   const { body, isBase64Encoded } = value;
@@ -142,7 +143,7 @@ export function parseProxyResponse(value: unknown): ParsedProxyResponse {
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     return { ok: false, reason: statusCode === undefined ? 'statusCode is missing' : `statusCode ${JSON.stringify(statusCode)} is not an HTTP status` };
   }
-  if (body !== undefined && body !== null && typeof body !== 'string') return { ok: false, reason: `body is a ${Array.isArray(body) ? 'array' : typeof body}, not a string` };
+  if (body !== undefined && body !== null && typeof body !== 'string') return { ok: false, reason: `body is ${describeValue(body)}, not a string` };
   if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean') return { ok: false, reason: 'isBase64Encoded is not a boolean' };
 
   const headers = new Map<string, string[]>();

@@ -60,6 +60,8 @@ export interface Gateway {
   reloadDefinition(definition: unknown): void;
   /** Process ids of every running function instance. */
   pids(): number[];
+  /** Requests being handled right now. */
+  activeRequests(): number;
   /** Stops accepting requests, ends every instance and closes the server. */
   close(): Promise<void>;
 }
@@ -139,12 +141,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   buildAuthorizers();
 
+  const active = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const handled = handle(req, res).catch((error: unknown) => {
       // Nothing should get here; if something does, the client still gets an answer and no stack trace.
       console.error('local gateway: unexpected error', error);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
     });
+    active.add(handled);
+    void handled.finally(() => active.delete(handled));
   });
   // Keep-alive sockets would hold `close()` open; the gateway ends them itself on shutdown.
   server.keepAliveTimeout = 5000;
@@ -435,12 +440,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pids() {
       return [...functions.values()].flatMap((fn) => fn.pids());
     },
+    activeRequests() {
+      return active.size;
+    },
     async close() {
       if (closing) return;
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.all([...functions.values()].map((fn) => fn.stop()));
+      // Requests whose function was just stopped now answer (502); let those answers out first.
+      await Promise.allSettled([...active]);
       server.closeAllConnections();
       await closed;
     },

@@ -140,7 +140,7 @@ describe('the Lambda proxy integration', () => {
   });
 
   it.each([
-    ['non-string-body', 'body is a object, not a string'],
+    ['non-string-body', 'body is an object, not a string'],
     ['missing-status', 'statusCode is missing'],
     ['word-status', 'statusCode "OK" is not an HTTP status'],
     ['not-object', 'not an object'],

@@ -1,0 +1,169 @@
+import { request } from 'node:http';
+import type { FixtureGateway } from './support';
+import { startFixtureGateway } from './support';
+import { MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
+
+/**
+ * Sends a body of `size` bytes with a plain HTTP client, which reads the answer even while still
+ * sending; chunked, the size is not announced and the gateway finds out while reading.
+ */
+function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = chunked ? { 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json', 'Content-Length': size };
+    const req = request(`${url}/echo`, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The gateway may close the connection before the whole body is sent; the answer has arrived by then.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    if (chunked) {
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+      req.end();
+    } else {
+      req.end(Buffer.alloc(size, 'a'));
+    }
+  });
+}
+
+describe('the local API Gateway', () => {
+  let f: FixtureGateway;
+  beforeAll(async () => {
+    f = await startFixtureGateway();
+  });
+  afterAll(() => f.gateway.close());
+
+  it('answers an unknown path with the MISSING_AUTHENTICATION_TOKEN gateway response of the definition', async () => {
+    const response = await f.call('/no/such/route');
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      type: 'urn:auth-api:problem:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'No such route',
+      requestId: response.headers.get('x-amzn-requestid'),
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+  });
+
+  it('answers a known path with an unknown method the same way, as API Gateway does', async () => {
+    const response = await f.call('/echo', { method: 'DELETE' });
+
+    expect(response.status).toBe(404);
+    expect(f.lastRecord('/echo').gatewayError).toEqual({ type: 'MISSING_AUTHENTICATION_TOKEN', reason: '/echo has no DELETE method' });
+  });
+
+  it('answers the CORS preflight from the mock integration without invoking a function', async () => {
+    const response = await f.call('/echo', { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' } });
+
+    expect(response.status).toBe(204);
+    const cors: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      if (name.startsWith('access-control') || name === 'vary') cors[name] = value;
+    });
+    expect(cors).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET,POST,OPTIONS',
+      'access-control-allow-headers': 'Authorization,Content-Type',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    });
+    expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['announced in Content-Length', false],
+    ['sent in chunks', true],
+  ])('answers 413 to a body over 10 MB %s, without invoking the function', async (_how, chunked) => {
+    const response = await postLargeBody(f.gateway.url, MAX_REQUEST_BODY_BYTES + 1, chunked);
+
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:payload-too-large', status: 413, detail: 'Request Too Long' });
+    expect(f.lastRecord('/echo')).toMatchObject({ status: 413, gatewayError: { type: 'REQUEST_TOO_LARGE' } });
+    expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it('keeps serving after a client gives up mid-request', async () => {
+    await new Promise<void>((resolve) => {
+      const req = request(`${f.gateway.url}/echo`, { method: 'POST', headers: { 'Content-Length': 1000 } });
+      req.on('error', () => resolve());
+      req.write('partial', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+
+    const response = await f.call('/echo');
+
+    expect(response.status).toBe(200);
+  });
+
+  it('serves the API reference at /docs with its assets, without calling out to the internet', async () => {
+    const page = await f.call('/docs');
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    const responses = await Promise.all(assets.map((asset) => f.call(asset)));
+
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/docs.js']));
+    expect(assets.every((asset) => asset.startsWith('/docs/'))).toBe(true);
+    expect(responses.map((r) => r.status)).toEqual(assets.map(() => 200));
+    expect(await (await f.call('/docs/docs.js')).text()).toContain('validatorUrl: null');
+  });
+
+  it('serves the consumer spec at /openapi.json with the local gateway as its server and no API Gateway extensions', async () => {
+    const response = await f.call('/openapi.json');
+    const text = await response.text();
+    const spec = JSON.parse(text) as { servers: Array<{ url: string }>; paths: Record<string, unknown> };
+
+    expect(spec.servers).toEqual([{ url: f.gateway.url, description: 'Local gateway (make dev)' }]);
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/register', '/login', '/me', '/users']));
+    expect(text).not.toContain('x-amazon-apigateway');
+  });
+});
+
+describe('CORS settings', () => {
+  it('answers the preflight and gateway responses with the configured origin', async () => {
+    const f = await startFixtureGateway({ corsAllowOrigin: 'https://app.example.com' });
+    try {
+      const preflight = await f.call('/private', { method: 'OPTIONS' });
+      const refused = await f.call('/private');
+
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,OPTIONS');
+      expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    } finally {
+      await f.gateway.close();
+    }
+  });
+});
+
+describe('shutting down', () => {
+  it('closes the server and ends every function instance', async () => {
+    const f = await startFixtureGateway({ maxInstances: 2 });
+    await Promise.all([f.call('/slow?ms=100'), f.call('/slow?ms=100'), f.call('/echo')]);
+    const pids = f.gateway.pids();
+    expect(pids).toHaveLength(3);
+
+    await f.gateway.close();
+
+    expect(f.gateway.pids()).toEqual([]);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    await expect(f.call('/echo')).rejects.toThrow();
+  });
+
+  it('answers a request still running at shutdown instead of leaving it hanging', async () => {
+    const f = await startFixtureGateway();
+    await f.call('/slow');
+    const inFlight = f.call('/slow?ms=20000');
+    while (f.gateway.activeRequests() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await f.gateway.close();
+
+    expect((await inFlight).status).toBe(502);
+    expect(f.lastRecord('/slow').gatewayError?.reason).toMatch(/^Runtime.ExitError/);
+  });
+});
