@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate
+.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate dev docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,3 +63,10 @@ destroy: ## Delete everything a stage created in AWS (STAGE=dev)
 
 validate: build ## Check infra/ offline: terraform fmt, validate and test (skipped without terraform)
 	@infra/scripts/validate.sh
+
+# The local API Gateway, the functions and the embedded MongoDB; settings in local/gateway/README.md.
+dev: $(NPM_STAMP) generate build ## Run the API on http://localhost:3000 (PORT), with hot reload and docs at /docs
+	npx tsx local/dev.ts
+
+docs: $(NPM_STAMP) generate ## Write the API reference (Swagger UI, works offline) to dist/docs/ for publishing
+	npx tsx local/docs/build.ts

@@ -63,12 +63,15 @@ export function docsHtml(options: DocsPageOptions): string {
 
 /**
  * Starts Swagger UI. Kept out of the HTML so the page works under a Content-Security-Policy without
- * 'unsafe-inline'; `validatorUrl: null` keeps the page from calling the online validator.
+ * 'unsafe-inline'; `validatorUrl: null` keeps the page from calling the online validator. With `spec`,
+ * the spec is embedded, so the page also works opened from disk, where browsers refuse to fetch files.
  */
-export const DOCS_SCRIPT = `window.addEventListener('load', function () {
+export function docsScript(spec?: unknown): string {
+  const source = spec === undefined ? "url: root.getAttribute('data-spec-url')" : `spec: ${JSON.stringify(spec)}`;
+  return `window.addEventListener('load', function () {
   var root = document.getElementById('swagger-ui');
   window.ui = SwaggerUIBundle({
-    url: root.getAttribute('data-spec-url'),
+    ${source},
     dom_id: '#swagger-ui',
     validatorUrl: null,
     deepLinking: true,
@@ -78,6 +81,7 @@ export const DOCS_SCRIPT = `window.addEventListener('load', function () {
   });
 });
 `;
+}
 
 /** The consumer spec; with `serverUrl`, its only server is that URL, so "Try it out" calls it. */
 export function readConsumerSpec(serverUrl?: string, path = CONSUMER_SPEC_PATH): Record<string, unknown> {
@@ -87,10 +91,10 @@ export function readConsumerSpec(serverUrl?: string, path = CONSUMER_SPEC_PATH):
 }
 
 /** Every file of the docs page, by file name: what the gateway serves under /docs/ and `make docs` writes. */
-export function docsFiles(options: Omit<DocsPageOptions, 'assetBase'> & { assetBase?: string }): Map<string, Buffer> {
+export function docsFiles(options: Omit<DocsPageOptions, 'assetBase'> & { assetBase?: string; embeddedSpec?: unknown }): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   files.set('index.html', Buffer.from(docsHtml({ assetBase: './', ...options })));
-  files.set('docs.js', Buffer.from(DOCS_SCRIPT));
+  files.set('docs.js', Buffer.from(docsScript(options.embeddedSpec)));
   for (const [name, path] of Object.entries(DOCS_ASSETS)) files.set(name, readFileSync(path));
   return files;
 }
