@@ -15,3 +15,8 @@ terraform fmt -check -recursive -diff
 terraform init -backend=false -input=false >/dev/null
 terraform validate
 terraform test
+# The same checks with each committed stage's settings, so a bad value fails here, not in a deploy.
+for vars in env/*.tfvars; do
+  echo "terraform test -var-file=$vars"
+  terraform test -var-file="$vars" >/dev/null || terraform test -var-file="$vars"
+done

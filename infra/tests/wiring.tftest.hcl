@@ -3,6 +3,7 @@
 # documents are still rendered by the provider, and the API body by templatefile().
 #
 # The ephemeral JWT secret needs a real AWS call, so these runs pass an existing parameter name.
+# `terraform test -var-file=env/<stage>.tfvars` runs the same checks with a stage's settings.
 
 provider "aws" {
   region                      = "eu-west-1"
@@ -71,6 +72,23 @@ override_resource {
 
 override_resource {
   target = aws_api_gateway_method_settings.operation
+}
+
+override_resource {
+  target = aws_iam_role.api_gateway_logging
+  values = { arn = "arn:aws:iam::123456789012:role/api-gateway-logging" }
+}
+
+override_resource {
+  target = aws_iam_role_policy_attachment.api_gateway_logging
+}
+
+override_resource {
+  target = aws_api_gateway_account.this
+}
+
+override_resource {
+  target = aws_ssm_parameter.jwt_secret
 }
 
 variables {
@@ -201,6 +219,24 @@ run "a_customer_managed_key_is_granted_only_through_ssm" {
       ])
     ])
     error_message = "With a customer managed key every function may decrypt through SSM only."
+  }
+}
+
+run "the_account_logging_role_is_set_before_the_stage_logs" {
+  command = apply
+
+  variables {
+    manage_api_gateway_account_logging = true
+  }
+
+  assert {
+    condition     = aws_api_gateway_account.this[0].cloudwatch_role_arn == aws_iam_role.api_gateway_logging[0].arn
+    error_message = "The account's API Gateway settings must point at the logging role."
+  }
+
+  assert {
+    condition     = endswith(aws_iam_role_policy_attachment.api_gateway_logging[0].policy_arn, ":policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+    error_message = "The logging role uses AWS's policy for API Gateway logging."
   }
 }
 

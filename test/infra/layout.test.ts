@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Block, TerraformConfig } from './support/terraform';
-import { INFRA_DIR, loadTerraform, nested } from './support/terraform';
+import { allResources, INFRA_DIR, loadTerraform, nested, parseAssignments } from './support/terraform';
 
 /** Variables where a wrong value would deploy something broken or unsafe, so each must validate. */
 const VALIDATED_VARIABLES = [
@@ -127,9 +127,20 @@ describe('the module interface', () => {
     }
   });
 
-  it('ships offline Terraform tests next to the configuration', () => {
+  it('ships offline Terraform tests that override every resource and account lookup, so they never reach AWS', async () => {
     const tests = readdirSync(join(INFRA_DIR, 'tests')).filter((f) => f.endsWith('.tftest.hcl'));
     expect(tests.length).toBeGreaterThan(0);
     expect(existsSync(join(INFRA_DIR, 'scripts', 'validate.sh'))).toBe(true);
+    const dataSources = Object.entries(tf.data)
+      .filter(([type]) => type !== 'aws_iam_policy_document') // rendered by the provider itself, offline
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`));
+    for (const file of tests) {
+      const test = await parseAssignments(join(INFRA_DIR, 'tests', file));
+      const targets = (key: string) => ((test[key] ?? []) as Block[]).map((o) => String(o.target).replace(/^\$\{|\}$/g, ''));
+      expect({ file, resources: targets('override_resource').sort() }).toEqual({ file, resources: allResources(tf).map(([address]) => address).sort() });
+      expect({ file, data: targets('override_data').sort() }).toEqual({ file, data: dataSources.sort() });
+      const provider = (test.provider as Record<string, Block[]>).aws![0]!;
+      expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true });
+    }
   });
 });
