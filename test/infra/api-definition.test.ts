@@ -104,6 +104,15 @@ describe('the API body Terraform deploys', () => {
     expect(valid).toBe(true);
   });
 
+  it('would reject a definition that is not OpenAPI 3.0', () => {
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(openapiV3 as object);
+    const broken = render() as unknown as Record<string, unknown>;
+    delete broken.info;
+    (broken.paths as Record<string, unknown>)['/broken'] = { get: { responses: 'none' } };
+    expect(validate(broken)).toBe(false);
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['', '/paths/~1broken/get/responses']));
+  });
+
   it('holds exactly the operations of openapi.yaml, plus one CORS preflight per path', () => {
     const definition = render();
     const rendered = Object.entries(definition.paths).flatMap(([path, item]) =>
