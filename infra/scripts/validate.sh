@@ -12,7 +12,10 @@ cd "$(dirname "$0")/.."
 
 terraform fmt -check -recursive -diff
 # No backend: validation needs the providers, not the state.
-terraform init -backend=false -input=false >/dev/null
+if ! terraform init -backend=false -input=false >/dev/null; then
+  echo "validate: terraform init could not install the providers; offline, point TF_CLI_CONFIG_FILE at a provider mirror (see infra/README.md)" >&2
+  exit 1
+fi
 terraform validate
 terraform test
 # The same checks with each committed stage's settings, so a bad value fails here, not in a deploy.
