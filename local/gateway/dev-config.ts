@@ -7,7 +7,14 @@ import { LOG_FORMATS } from './request-log';
 import type { LogFormat } from './request-log';
 
 /** Names of the functions' own settings the gateway passes through (functions/shared/config.ts reads them). */
-const FUNCTION_SETTINGS = ['ACCESS_TOKEN_TTL', 'BCRYPT_COST', 'LOG_LEVEL', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_LOGGER_LOG_EVENT', 'POWERTOOLS_METRICS_DISABLED'] as const;
+const FUNCTION_SETTINGS = [
+  'ACCESS_TOKEN_TTL',
+  'BCRYPT_COST',
+  'LOG_LEVEL',
+  'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_DISABLED',
+] as const;
 
 /** The stage name the local gateway serves and the name its resources would carry in AWS. */
 export const LOCAL_STAGE = 'local';
