@@ -1,0 +1,51 @@
+/**
+ * The TOKEN authorizer: verifies the bearer token and allows the whole stage for its user.
+ * A refused token is a TokenRejected (the handler turns it into API Gateway's `Unauthorized`).
+ */
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { IntegrationError, TOKEN_REJECTION, TokenRejected } from '../shared/errors';
+import { countMetric, MetricName } from '../shared/observability';
+import { tokenService } from '../shared/tokens';
+import { stageResource } from './method-arn';
+
+/** What API Gateway passes on to the integration as `requestContext.authorizer`. */
+export interface AuthorizerContext {
+  userId: string;
+  [key: string]: string;
+}
+
+export type AuthorizerResult = APIGatewayAuthorizerResult & { context: AuthorizerContext };
+
+/** The token in `Authorization: Bearer <jwt>`, or the bare `<jwt>` that older clients send. */
+export function bearerToken(authorization: string | undefined): string {
+  const value = (authorization ?? '').trim();
+  const token = /^bearer(\s|$)/i.test(value) ? value.slice('bearer'.length).trim() : value;
+  if (token === '') throw new TokenRejected(TOKEN_REJECTION.missing);
+  if (/\s/.test(token)) throw new TokenRejected(TOKEN_REJECTION.malformed);
+  return token;
+}
+
+export function allowPolicy(userId: string, resource: string): AuthorizerResult {
+  return {
+    principalId: userId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }],
+    },
+    context: { userId },
+  };
+}
+
+export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<AuthorizerResult> {
+  if (event?.type !== 'TOKEN') throw new IntegrationError('the authorizer expects a TOKEN authorizer event');
+  const resource = stageResource(String(event.methodArn));
+  const tokens = await tokenService();
+  try {
+    const { userId } = tokens.verify(bearerToken(event.authorizationToken));
+    countMetric(MetricName.AuthorizerAllowed);
+    return allowPolicy(userId, resource);
+  } catch (error) {
+    if (error instanceof TokenRejected) countMetric(MetricName.AuthorizerRejected, { reason: error.rejection });
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { listUsers } from './list-users';
+
+export const handler = httpHandler('listUsers', listUsers);

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { login } from './login';
+
+export const handler = httpHandler('login', login);

@@ -1,0 +1,52 @@
+/**
+ * POST /login: exchanges an email and password for a token. An unknown email and a wrong password
+ * get one answer, and both paths run one bcrypt comparison, so neither the body nor the timing
+ * says which emails are registered.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { components } from '../../generated/api-types';
+import validateLoginBody from '../../generated/validators/login-body';
+import { InvalidCredentials, ValidationFailed } from '../shared/errors';
+import type { Reply } from '../shared/http-handler';
+import { countMetric, MetricName } from '../shared/observability';
+import { OUTCOME } from '../shared/outcomes';
+import { loginPasswordProblem, passwordHasher } from '../shared/passwords';
+import { readJsonBody } from '../shared/request';
+import { tokenService } from '../shared/tokens';
+import { normalizeUserFields } from '../shared/user-input';
+import { findCredentials } from '../shared/users';
+import { validated } from '../shared/validation';
+
+export type LoginRequest = components['schemas']['LoginRequest'];
+export type AuthToken = components['schemas']['AuthToken'];
+
+export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
+  const login = validated(validateLoginBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const problem = loginPasswordProblem(login.password);
+  if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
+  return login;
+}
+
+export async function login(event: APIGatewayProxyEvent): Promise<Reply> {
+  let request: LoginRequest;
+  try {
+    request = parseLogin(event);
+  } catch (error) {
+    countMetric(MetricName.LoginRejected);
+    throw error;
+  }
+  const tokens = await tokenService();
+  const passwords = passwordHasher();
+  await passwords.prepare();
+  const credentials = await findCredentials(request.email);
+  const valid =
+    credentials === undefined ? await passwords.verifyUnknownUser(request.password) : await passwords.verify(request.password, credentials.passwordHash);
+  if (credentials === undefined || !valid) {
+    countMetric(MetricName.LoginFailed);
+    throw new InvalidCredentials();
+  }
+  countMetric(MetricName.LoginSucceeded);
+  const { token, expiresIn } = tokens.issue(credentials.id);
+  const body: AuthToken = { auth: true, token, tokenType: 'Bearer', expiresIn };
+  return { status: 200, body, outcome: OUTCOME.loggedIn };
+}

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { register } from './register';
+
+export const handler = httpHandler('register', register);

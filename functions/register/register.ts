@@ -1,0 +1,51 @@
+/**
+ * POST /register: creates a user and returns a token for it. Duplicate emails are caught by the
+ * unique index, not by a lookup first, so concurrent registrations of one email cannot both win.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { components } from '../../generated/api-types';
+import validateRegisterBody from '../../generated/validators/register-body';
+import { EmailTaken, ValidationFailed } from '../shared/errors';
+import type { Reply } from '../shared/http-handler';
+import { countMetric, MetricName } from '../shared/observability';
+import { OUTCOME } from '../shared/outcomes';
+import { newPasswordProblem, passwordHasher } from '../shared/passwords';
+import { readJsonBody } from '../shared/request';
+import { tokenService } from '../shared/tokens';
+import { normalizeUserFields } from '../shared/user-input';
+import { insertUser } from '../shared/users';
+import { validated } from '../shared/validation';
+
+export type Registration = components['schemas']['RegisterRequest'];
+export type RegisterResponse = components['schemas']['RegisterResponse'];
+
+/** The request's registration, normalized and checked against the contract and bcrypt's byte limit. */
+export function parseRegistration(event: APIGatewayProxyEvent): Registration {
+  const registration = validated(validateRegisterBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const problem = newPasswordProblem(registration.password);
+  if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
+  return registration;
+}
+
+export async function register(event: APIGatewayProxyEvent): Promise<Reply> {
+  let registration: Registration;
+  try {
+    registration = parseRegistration(event);
+  } catch (error) {
+    countMetric(MetricName.RegistrationRejected);
+    throw error;
+  }
+  const tokens = await tokenService();
+  const passwordHash = await passwordHasher().hash(registration.password);
+  let user;
+  try {
+    user = await insertUser({ name: registration.name, email: registration.email, passwordHash });
+  } catch (error) {
+    if (error instanceof EmailTaken) countMetric(MetricName.RegistrationEmailTaken);
+    throw error;
+  }
+  countMetric(MetricName.RegistrationSucceeded);
+  const { token, expiresIn } = tokens.issue(user.id);
+  const body: RegisterResponse = { auth: true, token, tokenType: 'Bearer', expiresIn, user };
+  return { status: 201, body, outcome: OUTCOME.registered };
+}

@@ -1,0 +1,99 @@
+/**
+ * The functions' configuration, typed and read once per cold start. Split by need, so the
+ * authorizer reads only what tokens need and never loads database or password settings.
+ * Every getter fails with a ConfigError naming the variable; the HTTP wrapper answers it with a
+ * 500 problem and logs the variable, so a bad deployment never crash-loops or leaks the cause.
+ */
+import { ConfigError } from './errors';
+import { choiceVariable, integerVariable, matchingVariable, readVariable, requiredVariable, secretVariable } from './env';
+import { once, onceAsync } from './once';
+
+export interface TokenConfig {
+  /** The HS256 key material, at least 32 bytes. */
+  secret: Buffer;
+  issuer: string;
+  audience: string;
+  /** Lifetime of an access token in seconds. */
+  ttlSeconds: number;
+}
+
+export interface DatabaseConfig {
+  /** A mongodb:// or mongodb+srv:// URI; may hold credentials, so it never appears in an error. */
+  uri: string;
+  /** How long an operation waits for a reachable server before the function answers 503. */
+  serverSelectionTimeoutMs: number;
+}
+
+export interface PasswordConfig {
+  /** bcrypt cost factor: each step doubles the time of a hash and of a comparison. */
+  cost: number;
+}
+
+export interface HttpConfig {
+  /** The value of Access-Control-Allow-Origin: one origin or `*`. */
+  corsAllowOrigin: string;
+}
+
+/** HS256 keys shorter than the hash output (32 bytes) weaken it (RFC 7518, section 3.2). */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+/** One of Powertools' log levels. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export interface ObservabilityConfig {
+  serviceName: string;
+  metricsNamespace: string;
+  logLevel: LogLevelName;
+  /**
+   * Set when LOG_LEVEL is invalid. The logger must exist to report anything, so it starts at INFO
+   * and every invocation answers this error instead of running.
+   */
+  logLevelError?: ConfigError;
+}
+
+export const tokenConfig = onceAsync(async (): Promise<TokenConfig> => {
+  const issuer = requiredVariable('JWT_ISSUER');
+  const audience = requiredVariable('JWT_AUDIENCE');
+  const ttlSeconds = integerVariable('ACCESS_TOKEN_TTL', { fallback: 3600, min: 60, max: 86_400 });
+  const secret = await secretVariable('JWT_SECRET');
+  const bytes = Buffer.from(secret.value, 'utf8');
+  if (bytes.length < MIN_JWT_SECRET_BYTES) {
+    throw new ConfigError(secret.variable, `${secret.source} must be at least ${MIN_JWT_SECRET_BYTES} bytes, has ${bytes.length}`);
+  }
+  return { secret: bytes, issuer, audience, ttlSeconds };
+});
+
+export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {
+  const serverSelectionTimeoutMs = integerVariable('MONGODB_SERVER_SELECTION_TIMEOUT_MS', { fallback: 2000, min: 50, max: 30_000 });
+  const uri = await secretVariable('MONGODB_URI');
+  if (!/^mongodb(\+srv)?:\/\/\S+$/.test(uri.value)) {
+    throw new ConfigError(uri.variable, `${uri.source} must be a mongodb:// or mongodb+srv:// connection string`);
+  }
+  return { uri: uri.value, serverSelectionTimeoutMs };
+});
+
+export const passwordConfig = once(
+  (): PasswordConfig => ({
+    // 10 is OWASP's minimum for bcrypt; past 20 a login takes longer than a Lambda should wait.
+    cost: integerVariable('BCRYPT_COST', { fallback: 10, min: 4, max: 20 }),
+  }),
+);
+
+export const httpConfig = once(
+  (): HttpConfig => ({
+    corsAllowOrigin: matchingVariable('CORS_ALLOW_ORIGIN', /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, '*', '* or an origin such as https://app.example.com'),
+  }),
+);
+
+/** Never throws: observability must work to report the configuration errors of everything else. */
+export function observabilityConfig(): ObservabilityConfig {
+  const serviceName = readVariable('POWERTOOLS_SERVICE_NAME') ?? 'auth-api';
+  const metricsNamespace = readVariable('POWERTOOLS_METRICS_NAMESPACE') ?? 'AuthApi';
+  try {
+    return { serviceName, metricsNamespace, logLevel: choiceVariable('LOG_LEVEL', LOG_LEVELS, 'INFO') };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { serviceName, metricsNamespace, logLevel: 'INFO', logLevelError: error };
+  }
+}

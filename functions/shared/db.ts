@@ -1,0 +1,124 @@
+/**
+ * One database connection per Lambda instance: opened by the first invocation that needs it and
+ * reused by the ones after. A failed open is not kept, and a connection the driver reports closed
+ * or broken is dropped, so the next invocation after an outage connects again without a cold start.
+ */
+import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
+import { databaseConfig } from './config';
+import { DatabaseUnavailable } from './errors';
+import { countMetric, logger, MetricName } from './observability';
+import { USER_MODEL_NAME, userSchema } from './user-model';
+import type { UserModel, UserRecord } from './user-model';
+
+// Validation rejects operator objects before any query; this is the second wall: a `{ $gt: "" }`
+// reaching a filter is compared as a value, never run as an operator.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+export const DB_CONNECTION = { new: 'new', reused: 'reused' } as const;
+
+export type DbConnection = (typeof DB_CONNECTION)[keyof typeof DB_CONNECTION];
+
+export interface Database {
+  connection: Connection;
+  users: UserModel;
+}
+
+/** One invocation at a time per instance; a second socket covers a monitor check during a query. */
+const MAX_POOL_SIZE = 2;
+
+/** Driver errors that mean "no server answered": the client gets 503 and retries later. */
+const UNAVAILABLE_ERRORS = new Set([
+  'MongooseServerSelectionError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed');
+}
+
+/** Errors of a database call: an unreachable server becomes DatabaseUnavailable, anything else stays a bug. */
+export function databaseError(error: unknown): unknown {
+  return isUnavailable(error) ? new DatabaseUnavailable(error) : error;
+}
+
+let current: Promise<Database> | undefined;
+/** The connection `current` opens, known before it is ready so that its events can drop it. */
+let currentConnection: Connection | undefined;
+
+function forget(connection: Connection): void {
+  if (currentConnection !== connection) return;
+  current = undefined;
+  currentConnection = undefined;
+}
+
+async function open(): Promise<Database> {
+  const config = await databaseConfig();
+  const connection = mongoose.createConnection(config.uri, {
+    bufferCommands: false,
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: config.serverSelectionTimeoutMs,
+    connectTimeoutMS: config.serverSelectionTimeoutMs,
+    maxPoolSize: MAX_POOL_SIZE,
+  });
+  currentConnection = connection;
+  // A server that goes away is not a reason to drop the connection: the driver finds it again when
+  // it is back. A closed or failed connection is, since nothing would ever reopen it.
+  connection.on('close', () => forget(connection));
+  connection.on('error', (error: unknown) => {
+    logger.warn('database connection failed; the next invocation reconnects', { error: error instanceof Error ? error : String(error) });
+    forget(connection);
+    void connection.close(true).catch(() => undefined);
+  });
+  try {
+    await connection.asPromise();
+    const users = connection.model<UserRecord>(USER_MODEL_NAME, userSchema);
+    // Once per cold start, awaited: the unique email index is what makes concurrent registrations safe.
+    await users.createIndexes();
+    return { connection, users };
+  } catch (error) {
+    forget(connection);
+    await connection.close(true).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The instance's database, connecting first when there is none. Reports on the request line
+ * (`db_connection`) and in metrics whether this invocation opened the connection or reused it.
+ */
+export async function database(): Promise<Database> {
+  const reused = current !== undefined;
+  if (current === undefined) {
+    const attempt = open();
+    current = attempt;
+    attempt.catch(() => {
+      if (current === attempt) current = undefined;
+    });
+  }
+  let db: Database;
+  try {
+    db = await current;
+  } catch (error) {
+    throw databaseError(error);
+  }
+  logger.appendKeys({ db_connection: reused ? DB_CONNECTION.reused : DB_CONNECTION.new });
+  countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew);
+  return db;
+}
+
+/** Closes the instance's connection; for tests and scripts (Lambda simply freezes the instance). */
+export async function closeDatabase(): Promise<void> {
+  const pending = current;
+  current = undefined;
+  currentConnection = undefined;
+  const db = await pending?.catch(() => undefined);
+  await db?.connection.close();
+}

@@ -1,0 +1,151 @@
+/**
+ * The one Logger and the one Metrics of every function, and the one wrapper every handler goes
+ * through. The wrapper owns the per-invocation routine (Lambda context, correlation id, cold start,
+ * one log line per request, metrics flushed even on failure) so handlers contain none of it.
+ *
+ * Never log events, bodies, passwords, hashes, tokens or Authorization headers: log fields chosen
+ * one by one, as the request line does.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { observabilityConfig } from './config';
+import { ConfigError, DependencyUnavailable, HttpError, ValidationFailed } from './errors';
+import type { Outcome } from './outcomes';
+import { OUTCOME } from './outcomes';
+
+const settings = observabilityConfig();
+
+export const logger = new Logger({ serviceName: settings.serviceName, logLevel: settings.logLevel });
+
+export const metrics = new Metrics({ serviceName: settings.serviceName, namespace: settings.metricsNamespace });
+
+/**
+ * Our metrics, all counts. ColdStart is Powertools' own (captureColdStartMetric). Add a name here
+ * before emitting it, so dashboards and alarms have one list to read.
+ */
+export const MetricName = {
+  /** An invocation opened a new database connection (cold start, or recovery after a closed connection). */
+  DbConnectionNew: 'DbConnectionNew',
+  /** An invocation reused the instance's connection. */
+  DbConnectionReused: 'DbConnectionReused',
+  RegistrationSucceeded: 'RegistrationSucceeded',
+  RegistrationEmailTaken: 'RegistrationEmailTaken',
+  /** A registration refused before reaching the database: bad media type, size, JSON or fields. */
+  RegistrationRejected: 'RegistrationRejected',
+  LoginSucceeded: 'LoginSucceeded',
+  /** Wrong password or unknown email (one metric: they are one answer). */
+  LoginFailed: 'LoginFailed',
+  /** A login refused before the credentials were checked. */
+  LoginRejected: 'LoginRejected',
+  AuthorizerAllowed: 'AuthorizerAllowed',
+  /** Dimension `reason`: one of TOKEN_REJECTION. */
+  AuthorizerRejected: 'AuthorizerRejected',
+  /** A 5xx answer or a failed authorizer. Dimensions `operation` and `outcome`. */
+  HandlerError: 'HandlerError',
+} as const;
+
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** Dimensions must stay low-cardinality: never ids, emails or free text. */
+export type MetricDimensions = Readonly<Record<string, string>>;
+
+/** Counts one occurrence. With dimensions it is published at once as its own EMF record, so they do not apply to other metrics. */
+export function countMetric(name: MetricName, dimensions?: MetricDimensions): void {
+  if (dimensions === undefined) {
+    metrics.addMetric(name, MetricUnit.Count, 1);
+    return;
+  }
+  const single = metrics.singleMetric();
+  single.addDimensions({ ...dimensions });
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** What the request line reports about how an invocation ended. */
+export interface Summary {
+  /** The HTTP status the client gets (for the authorizer: what API Gateway answers). */
+  status: number;
+  outcome: Outcome;
+  /** A low-cardinality refinement, such as why a token was rejected. */
+  reason?: string;
+  /** Extra fields for the request line; never request values. */
+  fields?: Readonly<Record<string, unknown>>;
+}
+
+export interface Handled<TResult> {
+  result: TResult;
+  summary: Summary;
+}
+
+/** What a kind of function (HTTP proxy, TOKEN authorizer) plugs into the wrapper. */
+export interface InvocationAdapter<TEvent, TResult> {
+  /** The operationId, or `authorizer`. */
+  operation: string;
+  /** The id clients and logs share (API Gateway's request id); undefined falls back to Lambda's. */
+  requestIdOf(event: TEvent): string | undefined;
+  run(event: TEvent, requestId: string): Promise<Handled<TResult>>;
+  /** Turns an error into the function's answer, or throws what the caller must receive. */
+  recover(error: unknown, requestId: string): TResult;
+}
+
+/** How an error ends an invocation; unknown errors are 500s. */
+export function summarizeError(error: unknown): Summary {
+  if (!(error instanceof HttpError)) return { status: 500, outcome: OUTCOME.error };
+  const summary: Summary = { status: error.status, outcome: error.outcome };
+  if (error.reason !== undefined) summary.reason = error.reason;
+  if (error instanceof ValidationFailed) summary.fields = { invalid_fields: error.errors.map((e) => e.path) };
+  if (error instanceof ConfigError) summary.fields = { variable: error.variable };
+  return summary;
+}
+
+/** 4xx errors are the client's; the request line says enough. Ours get their own line, with the stack. */
+function logFailure(error: unknown, summary: Summary): void {
+  if (summary.status < 500) return;
+  if (error instanceof DependencyUnavailable) {
+    logger.warn('dependency unavailable', { dependency: error.dependency, error: error.cause instanceof Error ? error.cause : error });
+  } else if (error instanceof ConfigError) {
+    logger.error('configuration error', { variable: error.variable, error });
+  } else {
+    logger.error('request failed', { error: error instanceof Error ? error : new Error(String(error)) });
+  }
+}
+
+/**
+ * Wraps a function's logic with the per-invocation routine. Every handler is built with it.
+ */
+export function instrument<TEvent, TResult>(adapter: InvocationAdapter<TEvent, TResult>): (event: TEvent, context: Context) => Promise<TResult> {
+  return async (event, context) => {
+    const started = performance.now();
+    // The database connection keeps sockets and timers alive between invocations; do not wait for them.
+    context.callbackWaitsForEmptyEventLoop = false;
+    logger.addContext(context);
+    const requestId = adapter.requestIdOf(event) ?? context.awsRequestId;
+    logger.setCorrelationId(requestId);
+    metrics.captureColdStartMetric(context.functionName);
+
+    let summary: Summary = { status: 500, outcome: OUTCOME.error };
+    try {
+      if (settings.logLevelError) throw settings.logLevelError;
+      const handled = await adapter.run(event, requestId);
+      summary = handled.summary;
+      return handled.result;
+    } catch (error) {
+      summary = summarizeError(error);
+      logFailure(error, summary);
+      if (summary.status >= 500) countMetric(MetricName.HandlerError, { operation: adapter.operation, outcome: summary.outcome });
+      return adapter.recover(error, requestId);
+    } finally {
+      logger.info('request completed', {
+        operation: adapter.operation,
+        status: summary.status,
+        outcome: summary.outcome,
+        ...(summary.reason === undefined ? {} : { reason: summary.reason }),
+        ...summary.fields,
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+      // Nothing stored means nothing to publish; calling anyway would log a warning on every such request.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

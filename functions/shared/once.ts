@@ -1,0 +1,31 @@
+/**
+ * Keeps the result of `load` for the life of the Lambda instance (one cold start). A throw is not
+ * kept: a missing variable fixed by a redeploy starts a new instance anyway, and a test that fixes
+ * the environment can call again.
+ */
+export function once<T>(load: () => T): () => T {
+  let loaded: { value: T } | undefined;
+  return () => {
+    loaded ??= { value: load() };
+    return loaded.value;
+  };
+}
+
+/**
+ * Keeps the promise of the first call so concurrent callers share one load. A rejection is
+ * forgotten as soon as it happens: a transient failure (SSM throttling, a database restart) must
+ * be retried by the next invocation, not answered from a cached failure until the instance dies.
+ */
+export function onceAsync<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (pending === undefined) {
+      const attempt = Promise.resolve().then(load);
+      pending = attempt;
+      attempt.catch(() => {
+        if (pending === attempt) pending = undefined;
+      });
+    }
+    return pending;
+  };
+}

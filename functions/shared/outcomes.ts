@@ -1,0 +1,26 @@
+/**
+ * How an invocation ended, as written in the `outcome` field of its request log line. A fixed,
+ * low-cardinality set so that log queries and metric filters can group by it.
+ */
+export const OUTCOME = {
+  registered: 'registered',
+  loggedIn: 'logged_in',
+  userFound: 'user_found',
+  usersListed: 'users_listed',
+  allowed: 'allowed',
+  validationFailed: 'validation_failed',
+  malformedBody: 'malformed_body',
+  unsupportedMediaType: 'unsupported_media_type',
+  payloadTooLarge: 'payload_too_large',
+  emailTaken: 'email_taken',
+  invalidCredentials: 'invalid_credentials',
+  userNotFound: 'user_not_found',
+  tokenRejected: 'token_rejected',
+  dependencyUnavailable: 'dependency_unavailable',
+  configError: 'config_error',
+  integrationError: 'integration_error',
+  /** An error no class describes: a bug until proven otherwise. */
+  error: 'error',
+} as const;
+
+export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
