@@ -1,0 +1,145 @@
+/**
+ * `make dev` as a developer runs it (local/dev.ts, after `make build`): it starts, answers, shuts
+ * down cleanly on SIGTERM, and fails in one line on a busy port.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/contract/load';
+import { buildAll } from './support';
+
+interface Dev {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function startDev(env: Record<string, string>): Dev {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'dev.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits until `pattern` appears in the output, or the process ends without printing it. */
+async function waitFor(dev: Dev, pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout'): Promise<RegExpMatchArray> {
+  let done = false;
+  void dev.exited.then(() => (done = true));
+  for (;;) {
+    const match = dev[stream]().match(pattern);
+    if (match) return match;
+    if (done) throw new Error(`local/dev.ts exited before printing ${pattern}:\n${dev.stdout()}\n${dev.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Process ids of the function instances (the Lambda runtime processes) a process started. */
+function functionPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('runtime.cjs'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  } catch {
+    return [];
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('make dev', () => {
+  beforeAll(() => buildAll(), 120_000);
+
+  it('serves the API and the docs on the embedded MongoDB, then shuts everything down on SIGTERM', async () => {
+    const dev = startDev({ PORT: '0' });
+    try {
+      const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/);
+      await waitFor(dev, /Docs: /);
+
+      const register = await fetch(`${url}/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Grace Hopper', email: 'grace@example.com', password: 'a-long-enough-password' }),
+      });
+      const docs = await fetch(`${url}/docs`);
+      const functions = functionPids(dev.child.pid!);
+
+      expect(register.status).toBe(201);
+      expect(docs.status).toBe(200);
+      expect(dev.stdout()).toContain('embedded MongoDB at mongodb://');
+      expect(dev.stdout()).toContain('JWT_SECRET is not set: using a random secret for this run');
+      expect(dev.stdout()).toMatch(/POST\s+\/register\s+register\s+-/);
+      expect(dev.stdout()).toMatch(/GET\s+\/me\s+me\s+authorizer \(TTL 300 s\)/);
+      expect(dev.stdout()).toMatch(/POST \/register {2}201 {2}\d+(\.\d)? ms {2}register cold/);
+      expect(functions.length).toBeGreaterThan(0);
+
+      dev.child.kill('SIGTERM');
+
+      expect(await dev.exited).toBe(0);
+      expect(functions.filter(alive)).toEqual([]);
+      await expect(fetch(`${url}/users`)).rejects.toThrow();
+    } finally {
+      dev.child.kill('SIGKILL');
+    }
+  });
+
+  it('prints only JSON lines on stdout with LOG_FORMAT=json', async () => {
+    const dev = startDev({ PORT: '0', LOG_FORMAT: 'json', MONGODB_URI: process.env.MONGODB_URI!, JWT_SECRET: 'k'.repeat(48) });
+    try {
+      const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/, 'stderr');
+      await waitFor(dev, /Ctrl-C stops/, 'stderr');
+
+      await fetch(`${url}/users?limit=1`);
+      await waitFor(dev, /"type":"access"/);
+      dev.child.kill('SIGTERM');
+      await dev.exited;
+
+      const lines = dev.stdout().trim().split('\n');
+      expect(lines.every((line) => typeof JSON.parse(line) === 'object')).toBe(true);
+      expect(lines.map((line) => JSON.parse(line) as { type?: string }).filter((l) => l.type === 'access')).toEqual([
+        expect.objectContaining({ method: 'GET', path: '/users', status: 200, functionKey: 'listUsers', coldStart: true }),
+      ]);
+      expect(dev.stderr()).not.toContain('JWT_SECRET is not set');
+    } finally {
+      dev.child.kill('SIGKILL');
+    }
+  });
+
+  it('fails in one line naming the port when it is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const dev = startDev({ PORT: String(port), MONGODB_URI: process.env.MONGODB_URI! });
+
+      expect(await dev.exited).toBe(1);
+      expect(dev.stderr().trim().split('\n')).toEqual([`make dev: port ${port} is already in use; stop what is using it or set PORT to another port`]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('fails in one line naming the variable when a setting is invalid', async () => {
+    const dev = startDev({ PORT: 'eighty' });
+
+    expect(await dev.exited).toBe(1);
+    expect(dev.stderr().trim()).toBe('make dev: PORT must be a whole number from 0 to 65535, not "eighty"');
+  });
+});
