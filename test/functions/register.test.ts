@@ -1,0 +1,138 @@
+import '../support/lambda-environment';
+import jwt from 'jsonwebtoken';
+import { MongoClient } from 'mongodb';
+import { handler } from '../../functions/register/handler';
+import { closeDatabase } from '../../functions/shared/db';
+import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
+import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
+import { proxyEvent } from '../support/events';
+import { invokeHttp } from '../support/invoke';
+import { captureStdout, metricNames, requestLines } from '../support/output';
+
+const DATABASE = databaseUri(uniqueDatabaseName('register'));
+const output = captureStdout();
+let client: MongoClient;
+
+function registration(body: unknown, requestId?: string) {
+  return invokeHttp('register', handler, proxyEvent({ path: '/register', body, ...(requestId === undefined ? {} : { requestId }) }));
+}
+
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
+
+beforeAll(async () => {
+  configureFunctions(DATABASE);
+  client = await MongoClient.connect(DATABASE);
+});
+
+afterAll(async () => {
+  await closeDatabase();
+  await client.close();
+  await dropDatabase(DATABASE);
+});
+
+describe('register', () => {
+  // First in the file: it is the instance's first invocation.
+  it('opens the database connection on the first invocation and reports the cold start', async () => {
+    await registration({ name: 'First', email: 'first@example.com', password: 'first-password' });
+
+    expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded']);
+    expect(requestLines(output)[0]).toMatchObject({ cold_start: true, db_connection: 'new' });
+  });
+
+  it('creates the user and answers 201 with a bearer token for it', async () => {
+    const { response, body } = await registration(ada);
+
+    expect(response.statusCode).toBe(201);
+    expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, user: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    const user = body.user as { id: string; createdAt: string };
+    const claims = jwt.verify(body.token as string, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) as jwt.JwtPayload;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.exp! - claims.iat!).toBe(3600);
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(user.createdAt)).not.toBeNaN();
+  });
+
+  it('stores a bcrypt hash at the configured cost, never the password', async () => {
+    const { body } = await registration({ name: 'Grace Hopper', email: 'grace@example.com', password: 'a-long-enough-password' });
+
+    const stored = await client.db().collection('users').findOne({ email: 'grace@example.com' });
+    expect(stored?.passwordHash).toMatch(/^\$2b\$04\$/);
+    expect(JSON.stringify(stored)).not.toContain('a-long-enough-password');
+    expect(stored?._id.toHexString()).toBe((body.user as { id: string }).id);
+  });
+
+  it('stores the name trimmed and the email trimmed and lower-cased', async () => {
+    const { body } = await registration({ name: '  Alan Turing ', email: '  Alan.Turing@Example.COM ', password: 'enigma-machine-1' });
+
+    expect(body.user).toMatchObject({ name: 'Alan Turing', email: 'alan.turing@example.com' });
+    expect(await client.db().collection('users').countDocuments({ email: 'alan.turing@example.com' })).toBe(1);
+  });
+
+  it('returns 409 when the email is already registered, in any case or spacing', async () => {
+    await registration({ name: 'Katherine', email: 'katherine@example.com', password: 'orbital-mechanics' });
+
+    const { response, body } = await registration({ name: 'Impostor', email: ' KATHERINE@example.com  ', password: 'another-password' });
+
+    expect(response.statusCode).toBe(409);
+    expect(body).toEqual({
+      type: 'urn:auth-api:problem:email-taken',
+      title: 'Email already registered',
+      status: 409,
+      detail: 'A user with this email is already registered',
+    });
+    expect(await client.db().collection('users').countDocuments({ email: 'katherine@example.com' })).toBe(1);
+  });
+
+  it('lets exactly one of 50 concurrent registrations of one email succeed', async () => {
+    const attempts = Array.from({ length: 50 }, (_, i) => registration({ name: `Racer ${i}`, email: i % 2 === 0 ? 'race@example.com' : 'RACE@example.com ', password: 'same-password-for-all' }));
+
+    const statuses = (await Promise.all(attempts)).map((call) => call.response.statusCode);
+
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(49);
+    expect(await client.db().collection('users').countDocuments({ email: 'race@example.com' })).toBe(1);
+  });
+
+  it('answers with the request id, CORS and no-store headers', async () => {
+    const { headers } = await registration({ name: 'Hedy', email: 'hedy@example.com', password: 'frequency-hopping' }, 'c0ffee00-1234-4321-8888-000000000001');
+
+    expect(headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'X-Request-Id': 'c0ffee00-1234-4321-8888-000000000001',
+      'Access-Control-Allow-Origin': TEST_ORIGIN,
+      'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+      Vary: 'Origin',
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  it('logs one request line with the outcome and never the password, hash or token', async () => {
+    const { body, context } = await registration({ name: 'Barbara', email: 'barbara@example.com', password: 'liskov-substitution' }, 'c0ffee00-1234-4321-8888-000000000002');
+
+    const [line, ...others] = requestLines(output);
+    expect(others).toHaveLength(0);
+    expect(line).toMatchObject({
+      level: 'INFO',
+      operation: 'register',
+      status: 201,
+      outcome: 'registered',
+      db_connection: 'reused',
+      correlation_id: 'c0ffee00-1234-4321-8888-000000000002',
+      function_request_id: context.awsRequestId,
+    });
+    expect(typeof line?.duration_ms).toBe('number');
+    expect(context.callbackWaitsForEmptyEventLoop).toBe(false);
+    const stored = await client.db().collection('users').findOne({ email: 'barbara@example.com' });
+    const text = output.text();
+    expect(text).not.toContain('liskov-substitution');
+    expect(text).not.toContain(stored?.passwordHash as string);
+    expect(text).not.toContain(body.token as string);
+  });
+
+  it('counts successful registrations, taken emails and reused connections', async () => {
+    await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
+    await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
+
+    expect(metricNames(output)).toEqual(['DbConnectionReused', 'RegistrationSucceeded', 'DbConnectionReused', 'RegistrationEmailTaken']);
+  });
+});

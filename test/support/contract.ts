@@ -1,0 +1,97 @@
+/**
+ * Checks a response against what openapi.yaml declares for its operation and status: the status
+ * must be declared, the Content-Type must be the declared media type, the body must match the
+ * declared schema, and the declared headers must be present and valid.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+type Json = Record<string, unknown>;
+
+const SPEC_ID = 'openapi.json';
+const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', 'generated', 'openapi.json'), 'utf8')) as Json;
+
+// OpenAPI 3.0 schemas: `nullable` is Ajv's own keyword; `example` and the like are annotations.
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+ajv.addFormat('password', true);
+ajv.addSchema({ ...spec, $id: SPEC_ID });
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+function operation(operationId: string): Json {
+  for (const item of Object.values(spec.paths as Record<string, Json>)) {
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (op?.operationId === operationId) return op;
+    }
+  }
+  throw new Error(`openapi.yaml has no operation ${operationId}`);
+}
+
+/** Follows a local `$ref` (`#/components/...`) to what it names. */
+function deref(value: Json): Json {
+  const ref = value.$ref;
+  if (typeof ref !== 'string') return value;
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<Json>((node, key) => node[key] as Json, spec);
+}
+
+function refOf(value: Json): string {
+  const ref = value.$ref;
+  if (typeof ref === 'string') return `${SPEC_ID}${ref}`;
+  throw new Error('inline schemas are not used by the contract');
+}
+
+export interface ContractOptions {
+  /** Declared headers a test knowingly does without (the CORS origin when CORS_ALLOW_ORIGIN is broken). */
+  absentHeaders?: string[];
+}
+
+/** Every violation, empty when the response follows the contract. */
+export function contractViolations(operationId: string, response: APIGatewayProxyResult, options: ContractOptions = {}): string[] {
+  const responses = operation(operationId).responses as Record<string, Json>;
+  const declared = responses[String(response.statusCode)];
+  if (declared === undefined) return [`status ${response.statusCode} is not declared for ${operationId} (declared: ${Object.keys(responses).join(', ')})`];
+  const spec = deref(declared);
+  const violations: string[] = [];
+  const headers = new Map(Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+
+  const content = spec.content as Record<string, { schema: Json }>;
+  const [mediaType, media] = Object.entries(content)[0] ?? [];
+  if (mediaType === undefined || media === undefined) throw new Error(`${operationId} ${response.statusCode} declares no content`);
+  if (headers.get('content-type') !== mediaType) violations.push(`Content-Type is ${headers.get('content-type')}, declared ${mediaType}`);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    return [...violations, 'body is not JSON'];
+  }
+  const validate = ajv.getSchema(refOf(media.schema)) ?? ajv.compile({ $ref: refOf(media.schema) });
+  if (!validate(body)) violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`));
+
+  for (const [name, header] of Object.entries((spec.headers ?? {}) as Record<string, Json>)) {
+    const value = headers.get(name.toLowerCase());
+    if (value === undefined) {
+      if (!options.absentHeaders?.includes(name)) violations.push(`header ${name} is missing`);
+      continue;
+    }
+    const schema = deref(header).schema as Json;
+    const typed = schema.type === 'integer' ? Number(value) : value;
+    const validateHeader = ajv.compile(schema);
+    if (!validateHeader(typed)) violations.push(`header ${name}: ${JSON.stringify(value)} ${validateHeader.errors?.[0]?.message ?? 'is invalid'}`);
+  }
+  return violations;
+}
+
+/** Fails the test when the response breaks the contract. */
+export function expectContract(operationId: string, response: APIGatewayProxyResult, options?: ContractOptions): void {
+  const violations = contractViolations(operationId, response, options);
+  if (violations.length > 0) throw new Error(`${operationId} answered ${response.statusCode} outside the contract:\n  ${violations.join('\n  ')}\n${response.body}`);
+}

@@ -1,0 +1,62 @@
+/**
+ * The functions' configuration for tests: one baseline, process.env restored after every test.
+ */
+export const TEST_JWT_SECRET = 'a-test-signing-secret-of-more-than-32-bytes';
+export const TEST_ISSUER = 'auth-api-test';
+export const TEST_AUDIENCE = 'auth-api-test-clients';
+export const TEST_ORIGIN = 'https://app.example.com';
+
+export const TEST_ENV = {
+  JWT_SECRET: TEST_JWT_SECRET,
+  JWT_ISSUER: TEST_ISSUER,
+  JWT_AUDIENCE: TEST_AUDIENCE,
+  ACCESS_TOKEN_TTL: '3600',
+  // Cost 4 keeps tests fast; one test checks that the default is 10.
+  BCRYPT_COST: '4',
+  CORS_ALLOW_ORIGIN: TEST_ORIGIN,
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
+  LOG_LEVEL: 'INFO',
+} as const;
+
+/** Variables the functions read; cleared first so a developer's shell cannot change a test. */
+const FUNCTION_VARIABLES = [
+  'MONGODB_URI',
+  'MONGODB_URI_PARAMETER',
+  'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+  'JWT_SECRET',
+  'JWT_SECRET_PARAMETER',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'ACCESS_TOKEN_TTL',
+  'BCRYPT_COST',
+  'CORS_ALLOW_ORIGIN',
+  'LOG_LEVEL',
+  'POWERTOOLS_DEV',
+  'POWERTOOLS_METRICS_DISABLED',
+];
+
+/** Restores process.env after every test of the file. */
+export function restoreEnvAfterEach(): void {
+  let saved: NodeJS.ProcessEnv = {};
+  beforeEach(() => {
+    saved = { ...process.env };
+  });
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+}
+
+/** Sets (or, for undefined, removes) variables. */
+export function setEnv(variables: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(variables)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
+/** The baseline configuration plus a MongoDB URI, replacing whatever the functions' variables held. */
+export function configureFunctions(mongodbUri: string, overrides: Record<string, string | undefined> = {}): void {
+  setEnv(Object.fromEntries(FUNCTION_VARIABLES.map((name) => [name, undefined])));
+  setEnv({ ...TEST_ENV, MONGODB_URI: mongodbUri, ...overrides });
+}

@@ -1,0 +1,125 @@
+/**
+ * API Gateway REST (payload 1.0) proxy events, TOKEN authorizer events and Lambda contexts, shaped
+ * as AWS sends them, for tests that invoke the functions' exported handlers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+
+export const TEST_REGION = 'eu-west-1';
+export const TEST_ACCOUNT = '123456789012';
+export const TEST_API_ID = 'abc123defg';
+export const TEST_STAGE = 'test';
+
+export interface ProxyRequest {
+  method?: string;
+  /** The path as defined in openapi.yaml, e.g. `/register`. */
+  path: string;
+  /** Serialized as JSON unless `rawBody` is given. */
+  body?: unknown;
+  /** Sent as is (for malformed bodies). */
+  rawBody?: string;
+  isBase64Encoded?: boolean;
+  /** Defaults to Content-Type: application/json when there is a body. */
+  headers?: Record<string, string>;
+  /** Each name with all its values, as API Gateway fills both query maps. */
+  query?: Record<string, string | string[]>;
+  /** `requestContext.authorizer`, as API Gateway passes on an authorizer's principalId and context. */
+  authorizer?: Record<string, string> | null;
+  requestId?: string;
+}
+
+export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
+  const method = request.method ?? (request.body === undefined && request.rawBody === undefined ? 'GET' : 'POST');
+  const body = request.rawBody ?? (request.body === undefined ? null : JSON.stringify(request.body));
+  const headers: Record<string, string> = {
+    Host: `${TEST_API_ID}.execute-api.${TEST_REGION}.amazonaws.com`,
+    'User-Agent': 'jest',
+    Accept: 'application/json',
+    ...(body === null ? {} : { 'Content-Type': 'application/json' }),
+    ...request.headers,
+  };
+  const query = Object.entries(request.query ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]] as const);
+  const requestId = request.requestId ?? randomUUID();
+  return {
+    resource: request.path,
+    path: request.path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    // API Gateway keeps the last value of a repeated name in the single-value map.
+    queryStringParameters: query.length === 0 ? null : Object.fromEntries(query.map(([name, values]) => [name, values.at(-1) ?? ''])),
+    multiValueQueryStringParameters: query.length === 0 ? null : Object.fromEntries(query.map(([name, values]) => [name, [...values]])),
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: request.isBase64Encoded ?? false,
+    requestContext: {
+      accountId: TEST_ACCOUNT,
+      apiId: TEST_API_ID,
+      authorizer: request.authorizer ?? null,
+      domainName: `${TEST_API_ID}.execute-api.${TEST_REGION}.amazonaws.com`,
+      domainPrefix: TEST_API_ID,
+      extendedRequestId: requestId,
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.7',
+        user: null,
+        userAgent: 'jest',
+        userArn: null,
+      },
+      path: `/${TEST_STAGE}${request.path}`,
+      protocol: 'HTTP/1.1',
+      requestId,
+      requestTime: '31/Jan/2026:12:00:00 +0000',
+      requestTimeEpoch: 1_769_860_800_000,
+      resourceId: 'abc123',
+      resourcePath: request.path,
+      stage: TEST_STAGE,
+    },
+  };
+}
+
+/** What the authorizer passes on for a user, as API Gateway delivers it to the integration. */
+export function authorizedAs(userId: string): Record<string, string> {
+  return { principalId: userId, userId, integrationLatency: '12' };
+}
+
+export function methodArn(method = 'GET', path = '/me'): string {
+  return `arn:aws:execute-api:${TEST_REGION}:${TEST_ACCOUNT}:${TEST_API_ID}/${TEST_STAGE}/${method}${path}`;
+}
+
+/** The stage-wide resource an Allow policy must name. */
+export const STAGE_RESOURCE = `arn:aws:execute-api:${TEST_REGION}:${TEST_ACCOUNT}:${TEST_API_ID}/${TEST_STAGE}/*`;
+
+export function tokenAuthorizerEvent(authorizationToken: string, arn = methodArn()): APIGatewayTokenAuthorizerEvent {
+  return { type: 'TOKEN', authorizationToken, methodArn: arn };
+}
+
+export function lambdaContext(functionName = 'auth-api-test'): Context {
+  const awsRequestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `2026/01/31/[$LATEST]${awsRequestId.replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
