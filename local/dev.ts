@@ -163,16 +163,13 @@ function startWatching(config: DevConfig, gateway: Gateway, say: (text: string) 
     }
     const keys = functionsAffectedBy(files, { root: ROOT, distDir: DIST, functionKeys: listFunctionKeys(), functionsDir: FUNCTIONS_DIR });
     if (keys.length === 0) return;
+    const results = await Promise.allSettled(keys.map((key) => buildFunction(key)));
     const built: string[] = [];
-    for (const key of keys) {
-      try {
-        await buildFunction(key);
-        built.push(key);
-      } catch (error) {
-        // esbuild has printed the errors with file and line; the running instances stay as they were.
-        say(`✗ ${key} did not build, still running the previous bundle (${(error as Error).message.split('\n')[0]})`);
-      }
-    }
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') built.push(keys[i]!);
+      // esbuild has printed the errors with file and line; the running instances stay as they were.
+      else say(`✗ ${keys[i]} did not build, still running the previous bundle (${(result.reason as Error).message.split('\n')[0]})`);
+    });
     if (built.length === 0) return;
     gateway.reloadFunctions(built);
     say(`↻ rebuilt ${built.join(', ')} in ${Math.round(performance.now() - started)} ms: the next call of each starts cold`);

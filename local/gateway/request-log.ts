@@ -77,6 +77,8 @@ const ROUTINE_FIELDS = new Set([
   'function_request_id',
   'cold_start',
   'requestId',
+  // The API Gateway request id, the same on every line of a request.
+  'correlation_id',
 ]);
 
 function compactValue(value: unknown): string {
@@ -142,8 +144,14 @@ export function formatPretty(record: RequestRecord, color: boolean): string {
     const owner = showOwner ? paint('dim', `[${line.functionKey}] `) : '';
     for (const [i, text] of prettyLogLine(line.text, paint).entries()) lines.push(`  ${i === 0 ? owner : ''}${text}`);
   }
-  const metrics = metricsOf(record);
-  if (metrics.length > 0) lines.push(`  ${paint('dim', `metrics ${summarizeMetrics(metrics)}`)}`);
+  // Per function when the authorizer ran too: two ColdStart=1 side by side would not say whose.
+  const byFunction = [...new Set(record.logs.map((l) => l.functionKey))]
+    .map((key) => ({ key, metrics: record.logs.filter((l) => l.functionKey === key).flatMap((l) => parseEmfLine(l.text) ?? []) }))
+    .filter((group) => group.metrics.length > 0);
+  if (byFunction.length > 0) {
+    const summary = byFunction.map((g) => `${byFunction.length > 1 ? `[${g.key}] ` : ''}${summarizeMetrics(g.metrics)}`).join('  ');
+    lines.push(`  ${paint('dim', `metrics ${summary}`)}`);
+  }
   return lines.join('\n');
 }
 

@@ -73,6 +73,14 @@ describe('the pretty request log', () => {
     expect(formatPretty(record(), false)).not.toContain('\x1b[');
   });
 
+  it('groups the metrics by function when the authorizer ran too', () => {
+    const logs = [...record().logs, { functionKey: 'authorizer', stream: 'stdout' as const, text: emf({ AuthorizerAllowed: 1 }, { service: 'auth-api-local' }) }];
+
+    expect(formatPretty(record({ logs }), false).split('\n').at(-1)).toBe(
+      '  metrics [me] ColdStart=1 DbConnections{state=new}=1 DbLatency{state=new}=5ms  [authorizer] AuthorizerAllowed=1',
+    );
+  });
+
   it('prefixes lines with their function when the authorizer logged too', () => {
     const logs = [...record().logs, { functionKey: 'authorizer', stream: 'stdout' as const, text: JSON.stringify({ level: 'INFO', message: 'token accepted' }) }];
 
