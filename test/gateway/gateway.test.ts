@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway } from './support';
 import { MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
@@ -24,6 +25,18 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
     } else {
       req.end(Buffer.alloc(size, 'a'));
     }
+  });
+}
+
+/** Sends raw bytes, for requests no well-behaved client would make; resolves with the status line. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let out = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => (out += chunk));
+    socket.on('close', () => resolve(out.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+    socket.write(Buffer.from(text, 'latin1'));
   });
 }
 
@@ -84,6 +97,20 @@ describe('the local API Gateway', () => {
     expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:payload-too-large', status: 413, detail: 'Request Too Long' });
     expect(f.lastRecord('/echo')).toMatchObject({ status: 413, gatewayError: { type: 'REQUEST_TOO_LARGE' } });
     expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['a path parameter with a broken escape', 'GET /items/%ZZ HTTP/1.1\r\nAuthorization: Bearer allow.raw.sig\r\n', 'HTTP/1.1 200 OK'],
+    ['an absolute-form target', 'GET http://elsewhere.example/echo?x=%ZZ HTTP/1.1\r\n', 'HTTP/1.1 200 OK'],
+    ['a Latin-1 header value', 'GET /echo HTTP/1.1\r\nX-Name: caf\xe9\r\n', 'HTTP/1.1 200 OK'],
+    ['a body that is not UTF-8', 'POST /echo HTTP/1.1\r\nContent-Length: 4\r\n\r\n\xff\xfe\x00a', 'HTTP/1.1 200 OK'],
+    ['the asterisk target', 'OPTIONS * HTTP/1.1\r\n', 'HTTP/1.1 404 Not Found'],
+    ['a request line that is not HTTP', 'HELLO\r\n', 'HTTP/1.1 400 Bad Request'],
+  ])('answers %s without failing', async (_what, head, statusLine) => {
+    const text = head.includes('\r\n\r\n') ? head.replace('\r\n\r\n', '\r\nHost: test\r\nConnection: close\r\n\r\n') : `${head}Host: test\r\nConnection: close\r\n\r\n`;
+
+    expect(await rawRequest(f.gateway.port, text)).toBe(statusLine);
+    expect((await f.call('/echo')).status).toBe(200);
   });
 
   it('keeps serving after a client gives up mid-request', async () => {
