@@ -7,10 +7,10 @@ import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/databa
 import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
-import { captureStdout, metricNames, requestLines } from '../support/output';
+import { captureOutput, metricNames, requestLines } from '../support/output';
 
 const DATABASE = databaseUri(uniqueDatabaseName('register'));
-const output = captureStdout();
+const output = captureOutput();
 let client: MongoClient;
 
 function registration(body: unknown, requestId?: string) {

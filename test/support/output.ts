@@ -1,6 +1,7 @@
 /**
- * Captures what the functions write to stdout (Powertools log lines and EMF metrics) during a
- * test, keeps it off the test output, and parses it for assertions.
+ * Captures what the functions write to stdout and stderr (Powertools log lines, warnings and
+ * errors go to stderr, and EMF metrics) during a test, keeps it off the test output, and parses
+ * it for assertions. In Lambda both streams end up in the function's log group.
  */
 export type LogLine = Record<string, unknown>;
 
@@ -34,19 +35,23 @@ function metricsOf(line: LogLine): EmittedMetric[] {
   return directive.Metrics.map((metric) => ({ name: metric.Name, dimensions, value: line[metric.Name] }));
 }
 
-/** Registers jest hooks that capture stdout around every test of the file. */
-export function captureStdout(): CapturedOutput {
+/** Registers jest hooks that capture stdout and stderr around every test of the file. */
+export function captureOutput(): CapturedOutput {
   let chunks: string[] = [];
-  let spy: jest.SpyInstance | undefined;
+  let spies: jest.SpyInstance[] = [];
 
   beforeEach(() => {
     chunks = [];
-    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return true;
+      }),
+    );
   });
-  afterEach(() => spy?.mockRestore());
+  afterEach(() => {
+    for (const spy of spies) spy.mockRestore();
+  });
 
   const lines = (): LogLine[] =>
     chunks

@@ -1,0 +1,137 @@
+import '../support/lambda-environment';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import jwt from 'jsonwebtoken';
+import { handler } from '../../functions/authorizer/handler';
+import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
+import { lambdaContext, methodArn, STAGE_RESOURCE, tokenAuthorizerEvent } from '../support/events';
+import { captureOutput, requestLines } from '../support/output';
+
+const output = captureOutput();
+const USER_ID = '665f1c2a9e4b3c0012abcdef';
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A token with our claims, changed by `claims` (undefined removes one). */
+function sign(claims: Record<string, unknown> = {}, options: jwt.SignOptions = {}, secret: string = TEST_JWT_SECRET): string {
+  const payload = Object.fromEntries(
+    Object.entries({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600, jti: 'test', ...claims }).filter(([, value]) => value !== undefined),
+  );
+  return jwt.sign(payload, secret, { algorithm: 'HS256', ...options });
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function authorize(token: string, arn?: string) {
+  return handler(tokenAuthorizerEvent(token, arn), lambdaContext('auth-api-authorizer'));
+}
+
+/** The error the authorizer threw, checked to be a plain Error. */
+async function rejection(token: string, arn?: string): Promise<Error> {
+  const error: unknown = await authorize(token, arn).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof Error)) throw new Error(`the authorizer did not throw for ${JSON.stringify(token)}`);
+  return error;
+}
+
+beforeAll(() => {
+  // No MONGODB_URI: the authorizer never touches the database.
+  configureFunctions('mongodb://unused.invalid/none', { MONGODB_URI: undefined });
+});
+
+describe('authorizer', () => {
+  it('allows every route of the stage for a valid bearer token, naming the user', async () => {
+    const result = await authorize(`Bearer ${sign()}`, methodArn('GET', '/me'));
+
+    expect(result).toEqual({
+      principalId: USER_ID,
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }] },
+      context: { userId: USER_ID },
+    });
+    expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 200, outcome: 'allowed' });
+    expect(output.metrics().map((metric) => metric.name)).toContain('AuthorizerAllowed');
+  });
+
+  it('accepts the bare token that older clients send, and any case of "Bearer"', async () => {
+    await expect(authorize(sign())).resolves.toMatchObject({ principalId: USER_ID });
+    await expect(authorize(`bearer ${sign()}`)).resolves.toMatchObject({ principalId: USER_ID });
+  });
+
+  it('tolerates a few seconds of clock skew', async () => {
+    await expect(authorize(sign({ iat: now() + 3, nbf: now() + 3 }))).resolves.toMatchObject({ principalId: USER_ID });
+    await expect(authorize(sign({ exp: now() - 2 }))).resolves.toMatchObject({ principalId: USER_ID });
+  });
+
+  const forgeries: Array<[string, () => string, string]> = [
+    ['an unsigned token (alg none)', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.`, 'wrong_algorithm'],
+    ['an HS512 token signed with our secret', () => sign({}, { algorithm: 'HS512' }), 'wrong_algorithm'],
+    ['a token signed with another secret', () => sign({}, {}, 'another-secret-that-is-also-32-bytes-long'), 'bad_signature'],
+    ['a token with a tampered payload', () => { const [header, , signature] = sign().split('.'); return `${header}.${base64url({ sub: '000000000000000000000000', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.${signature}`; }, 'bad_signature'],
+    ['an expired token', () => sign({ exp: now() - 60 }), 'expired'],
+    ['a token not yet valid', () => sign({ nbf: now() + 60 }), 'not_yet_valid'],
+    ['a token issued in the future', () => sign({ iat: now() + 60 }), 'not_yet_valid'],
+    ['a token from another issuer', () => sign({ iss: 'someone-else' }), 'wrong_issuer'],
+    ['a token for another audience', () => sign({ aud: 'another-api' }), 'wrong_audience'],
+    ['a token without a subject', () => sign({ sub: undefined }), 'bad_claims'],
+    ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
+    ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
+    ['garbage', () => 'not-a-jwt', 'malformed'],
+    ['three parts of garbage', () => 'a.b.c', 'malformed'],
+    ['an empty header', () => '', 'missing'],
+    ['"Bearer" with nothing after it', () => 'Bearer ', 'missing'],
+    ['a bearer value with spaces inside', () => `Bearer ${sign()} extra`, 'malformed'],
+    ['a token far longer than ours', () => `${sign()}${'A'.repeat(5000)}`, 'malformed'],
+  ];
+
+  it.each(forgeries)('throws exactly "Unauthorized" for %s', async (_what, token, reason) => {
+    const error = await rejection(token());
+
+    expect(error.constructor).toBe(Error);
+    expect(error.message).toBe('Unauthorized');
+    expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 401, outcome: 'token_rejected', reason });
+    expect(output.metrics()).toContainEqual({ name: 'AuthorizerRejected', dimensions: { service: 'auth-api', reason }, value: 1 });
+  });
+
+  it('never logs the token', async () => {
+    const token = sign({ exp: now() - 60 });
+    await rejection(`Bearer ${token}`);
+    await authorize(sign());
+
+    expect(output.text()).not.toContain(token.split('.')[2]);
+  });
+
+  it('fails with another error, not Unauthorized, when the method ARN is not one API Gateway sends', async () => {
+    const error = await rejection(sign(), 'arn:aws:lambda:eu-west-1:123456789012:function:x');
+
+    expect(error.message).not.toBe('Unauthorized');
+    expect(error.message).toMatch(/^Authorizer failed \(request id: [0-9a-f-]{36}\)$/);
+    expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'integration_error' });
+    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' }, value: 1 });
+  });
+
+  it('keeps the partition of the method ARN', async () => {
+    const result = await authorize(sign(), 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register');
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Resource: 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/*' });
+  });
+
+  it('bundles neither mongoose nor bcryptjs', async () => {
+    const result = await build({
+      entryPoints: [join(__dirname, '..', '..', 'functions', 'authorizer', 'handler.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      write: false,
+      metafile: true,
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+
+    expect(inputs.filter((input) => /node_modules\/(mongoose|mongodb|bson|bcryptjs)\//.test(input))).toEqual([]);
+    expect(inputs.some((input) => input.includes('node_modules/jsonwebtoken/'))).toBe(true);
+  });
+});

@@ -1,0 +1,111 @@
+import '../support/lambda-environment';
+import { MongoClient, ObjectId } from 'mongodb';
+import { handler as meHandler } from '../../functions/me/handler';
+import { handler as registerHandler } from '../../functions/register/handler';
+import { closeDatabase } from '../../functions/shared/db';
+import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
+import { configureFunctions } from '../support/env';
+import { authorizedAs, proxyEvent } from '../support/events';
+import type { ProxyRequest } from '../support/events';
+import { invokeHttp } from '../support/invoke';
+import { captureOutput, metricNames, requestLines } from '../support/output';
+
+const DATABASE = databaseUri(uniqueDatabaseName('me'));
+const output = captureOutput();
+let client: MongoClient;
+
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
+let adaUser: { id: string; name: string; email: string; createdAt: string };
+
+function me(request: Partial<ProxyRequest> = {}) {
+  return invokeHttp('me', meHandler, proxyEvent({ path: '/me', ...request }));
+}
+
+beforeAll(async () => {
+  configureFunctions(DATABASE);
+  client = await MongoClient.connect(DATABASE);
+  const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: ada }));
+  adaUser = registered.body.user as typeof adaUser;
+});
+
+afterAll(async () => {
+  await closeDatabase();
+  await client.close();
+  await dropDatabase(DATABASE);
+});
+
+describe('me', () => {
+  it('answers 200 with the user the authorizer identified', async () => {
+    const { response, body } = await me({ authorizer: authorizedAs(adaUser.id) });
+
+    expect(response.statusCode).toBe(200);
+    expect(body).toEqual(adaUser);
+  });
+
+  it('falls back to the principalId when the context carries no userId', async () => {
+    const { body } = await me({ authorizer: { principalId: adaUser.id } });
+
+    expect(body.id).toBe(adaUser.id);
+  });
+
+  it('ignores any user id the client sends itself', async () => {
+    const other = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Mallory', email: 'mallory@example.com', password: 'mallory-password' } }));
+    const malloryId = (other.body.user as { id: string }).id;
+
+    const { body } = await me({
+      authorizer: authorizedAs(malloryId),
+      headers: { 'X-User-Id': adaUser.id, userId: adaUser.id },
+      query: { userId: adaUser.id },
+    });
+
+    expect(body.id).toBe(malloryId);
+  });
+
+  it('answers 404 when the token outlived its user', async () => {
+    const gone = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Gone', email: 'gone@example.com', password: 'soon-deleted' } }));
+    const goneId = (gone.body.user as { id: string }).id;
+    await client.db().collection('users').deleteOne({ _id: new ObjectId(goneId) });
+
+    const { response, body } = await me({ authorizer: authorizedAs(goneId) });
+
+    expect(response.statusCode).toBe(404);
+    expect(body).toEqual({
+      type: 'urn:auth-api:problem:user-not-found',
+      title: 'User not found',
+      status: 404,
+      detail: 'The user this token was issued to no longer exists',
+    });
+  });
+
+  it('answers 404 for a user id that is not an id', async () => {
+    const { response } = await me({ authorizer: authorizedAs('not-an-object-id') });
+
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('answers 500 without an authorizer context, since only a broken deployment sends that', async () => {
+    const { response, body, headers } = await me({ authorizer: null, requestId: 'c0ffee00-0000-4000-8000-00000000000a' });
+
+    expect(response.statusCode).toBe(500);
+    expect(body).toEqual({
+      type: 'urn:auth-api:problem:internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'Internal error (request id: c0ffee00-0000-4000-8000-00000000000a)',
+      requestId: 'c0ffee00-0000-4000-8000-00000000000a',
+    });
+    expect(headers['X-Request-Id']).toBe('c0ffee00-0000-4000-8000-00000000000a');
+    const failure = output.logs().find((line) => line.message === 'request failed');
+    expect(failure).toMatchObject({ level: 'ERROR', correlation_id: 'c0ffee00-0000-4000-8000-00000000000a' });
+    expect(JSON.stringify(failure)).toContain('requestContext.authorizer');
+    expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'integration_error' });
+    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'me', outcome: 'integration_error' }, value: 1 });
+  });
+
+  it('reports a reused connection', async () => {
+    await me({ authorizer: authorizedAs(adaUser.id) });
+
+    expect(metricNames(output)).toEqual(['DbConnectionReused']);
+    expect(requestLines(output)[0]).toMatchObject({ operation: 'me', status: 200, outcome: 'user_found', db_connection: 'reused' });
+  });
+});
