@@ -40,13 +40,22 @@ function bodyFieldError(error: ErrorObject): FieldError {
   return { path: error.instancePath === '' ? '/' : error.instancePath, message: error.message ?? 'is invalid' };
 }
 
+/** One entry per field, the first Ajv reports: a blank name is "too short", not also "must match pattern". */
 export function toFieldErrors(errors: readonly ErrorObject[], location: InputLocation): FieldError[] {
-  return errors.map((error) => {
+  const seen = new Set<string>();
+  const fields = errors.map((error) => {
     const field = bodyFieldError(error);
     const fitted = { path: cut(field.path, MAX_PATH_LENGTH), message: cut(field.message, MAX_MESSAGE_LENGTH) };
     if (location === 'body') return fitted;
     // Query parameters are named as the client wrote them: `limit`, not `/limit`.
     return fitted.path === '/' ? { path: 'query', message: fitted.message } : queryFieldError(field.path.slice(1), fitted.message);
+  });
+  return fields.filter((field) => {
+    // Unknown parameters that cannot be named in a path share `query`; each still gets its entry.
+    const key = `${field.path}\n${field.path === 'query' ? field.message : ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
