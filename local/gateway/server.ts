@@ -9,14 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { docsFiles, CONTENT_TYPES, readConsumerSpec } from '../docs/page';
-import type { Api, Route } from './api';
+import type { Api, LambdaProxyIntegration, Route, TokenAuthorizer } from './api';
 import { compileApi } from './api';
 import type { Authorization } from './authorizer';
 import { TokenAuthorizerRunner } from './authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition';
 import type { GatewayError, GatewayResponseContext, RenderedResponse } from './gateway-responses';
 import { renderGatewayResponse } from './gateway-responses';
-import type { FunctionConfig, Invocation } from './lambda/instance';
+import type { FunctionConfig } from './lambda/instance';
 import { LambdaFunction } from './lambda/lambda-function';
 import { methodArn } from './policy';
 import type { IncomingRequest } from './proxy';
@@ -66,7 +66,20 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-type Outcome = { response: RenderedResponse | { statusCode: number; headers: Map<string, string[]> | Record<string, string>; body: Buffer | string } };
+/** What goes back to the client: a gateway response, a mock answer or the function's response. */
+type Reply = { statusCode: number; headers: Map<string, string[]> | Record<string, string>; body: Buffer | string };
+
+/** One request on its way through the gateway. */
+interface Exchange {
+  req: IncomingMessage;
+  request: IncomingRequest;
+  record: RequestRecord;
+  requestId: string;
+  startedAt: number;
+  /** Known once a route matched; gateway responses may read path parameters. */
+  resourcePath?: string;
+  pathParameters: Record<string, string>;
+}
 
 function headerValue(headers: Array<[string, string]>, name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -168,51 +181,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch {
       url = new URL('http://localhost/');
     }
-    const path = url.pathname;
     const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    const record: RequestRecord = { requestId, startedAt, method, path, status: 0, durationMs: 0, sourceIp, logs: [] };
-    const headers = pairs(req.rawHeaders);
-    const query = [...url.searchParams.entries()];
-    const responseContext = (resourcePath?: string, pathParameters: Record<string, string> = {}): GatewayResponseContext => ({
-      requestId,
-      stage,
-      apiId,
-      httpMethod: method,
-      path,
-      resourcePath,
-      headers: Object.fromEntries(headers),
-      query: Object.fromEntries(query),
-      pathParameters,
-    });
-    const gatewayError = (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>): Outcome => {
-      record.gatewayError = { type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type, reason };
-      return { response: renderGatewayResponse(api.gatewayResponses, error, responseContext(resourcePath, pathParameters)) };
-    };
+    const record: RequestRecord = { requestId, startedAt, method, path: url.pathname, status: 0, durationMs: 0, sourceIp, logs: [] };
+    const request: IncomingRequest = { method, path: url.pathname, headers: pairs(req.rawHeaders), query: [...url.searchParams.entries()], body: null, sourceIp };
+    const exchange: Exchange = { req, request, record, requestId, startedAt, pathParameters: {} };
 
-    let outcome: Outcome;
+    let reply: Reply;
     let closeAfter = false;
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too-large') {
       closeAfter = true;
-      outcome = gatewayError({ type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
+      reply = gatewayError(exchange, { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
     } else {
-      outcome = await route(
-        { method, path, headers, query, body: body.body.length > 0 ? body.body.toString('utf8') : null, sourceIp },
-        record,
-        requestId,
-        startedAt,
-        gatewayError,
-        req,
-      );
+      request.body = body.body.length > 0 ? body.body.toString('utf8') : null;
+      reply = await route(exchange);
     }
 
-    const { response } = outcome;
     const headerEntries: Array<[string, string | string[]]> =
-      response.headers instanceof Map
-        ? [...response.headers].map(([k, v]) => [k, v.length === 1 ? v[0]! : v])
-        : Object.entries(response.headers);
-    const payload = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+      reply.headers instanceof Map ? [...reply.headers].map(([k, v]) => [k, v.length === 1 ? v[0]! : v]) : Object.entries(reply.headers);
+    const payload = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
     try {
       for (const [name, value] of headerEntries) res.setHeader(name, value);
       // API Gateway's default when the integration names no type.
@@ -221,15 +209,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (record.functionKey) res.setHeader('X-Amzn-Trace-Id', traceId());
       res.setHeader('Content-Length', payload.length);
       if (closeAfter) res.setHeader('Connection', 'close');
-      res.writeHead(response.statusCode);
+      res.writeHead(reply.statusCode);
     } catch (error) {
       // A header Node refuses to send: API Gateway would not have sent the response either.
       for (const name of res.getHeaderNames()) res.removeHeader(name);
-      const fallback = gatewayError({ type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, `Malformed Lambda proxy response: ${(error as Error).message}`);
-      const rendered = fallback.response as RenderedResponse;
-      res.writeHead(rendered.statusCode, { ...rendered.headers, 'x-amzn-RequestId': requestId, 'Content-Length': Buffer.byteLength(rendered.body) });
-      res.end(rendered.body);
-      finishRecord(record, rendered.statusCode, started);
+      const fallback = lambdaError(exchange, `Malformed Lambda proxy response: ${(error as Error).message}`);
+      res.writeHead(fallback.statusCode, { ...fallback.headers, 'x-amzn-RequestId': requestId, 'Content-Length': Buffer.byteLength(fallback.body) });
+      res.end(fallback.body);
+      finishRecord(record, fallback.statusCode, started);
       return;
     }
     res.end(payload);
@@ -238,7 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       req.resume();
       res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
     }
-    finishRecord(record, response.statusCode, started);
+    finishRecord(record, reply.statusCode, started);
   }
 
   function finishRecord(record: RequestRecord, status: number, started: number): void {
@@ -251,14 +238,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  async function route(
-    request: IncomingRequest,
-    record: RequestRecord,
-    requestId: string,
-    requestTimeEpoch: number,
-    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
-    req: IncomingMessage,
-  ): Promise<Outcome> {
+  /** A gateway response, noting in the record why the gateway answered by itself. */
+  function gatewayError(exchange: Exchange, error: GatewayError, reason: string): RenderedResponse {
+    const { request, requestId } = exchange;
+    exchange.record.gatewayError = { type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type, reason };
+    const context: GatewayResponseContext = {
+      requestId,
+      stage,
+      apiId,
+      httpMethod: request.method,
+      path: request.path,
+      resourcePath: exchange.resourcePath,
+      headers: Object.fromEntries(request.headers),
+      query: Object.fromEntries(request.query),
+      pathParameters: exchange.pathParameters,
+    };
+    return renderGatewayResponse(api.gatewayResponses, error, context);
+  }
+
+  /** A function error, timeout, crash or malformed response: API Gateway answers 502 and shows nothing of it. */
+  function lambdaError(exchange: Exchange, reason: string): RenderedResponse {
+    return gatewayError(exchange, { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, reason);
+  }
+
+  async function route(exchange: Exchange): Promise<Reply> {
+    const { request, record } = exchange;
     const lookup = router.lookup(request.method, request.path);
     if (!lookup.found) {
       if (options.docs && !lookup.resourceExists) {
@@ -266,63 +270,63 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (served) return served;
       }
       const what = lookup.resourceExists ? `${request.path} has no ${request.method} method` : `no resource matches ${request.path}`;
-      return gatewayError({ type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, what);
+      return gatewayError(exchange, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, what);
     }
     const { route: target, pathParameters } = lookup.match;
+    exchange.resourcePath = target.resourcePath;
+    exchange.pathParameters = pathParameters;
     record.resourcePath = target.resourcePath;
 
     let authorizerContext: Record<string, string | number> | undefined;
     if (target.authorizer) {
-      const runner = authorizers.get(target.authorizer.name)!;
-      const arn = methodArn({ region: LOCAL_REGION, account: LOCAL_ACCOUNT, apiId, stage, method: request.method, path: request.path });
-      let authorization: Authorization;
-      try {
-        authorization = await runner.authorize(headerValue(request.headers, target.authorizer.header), arn);
-      } catch (error) {
-        authorization = {
-          outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: (error as Error).message },
-          cached: false,
-        };
-      }
-      const { outcome, cached, invocation } = authorization;
-      record.authorizer = {
-        functionKey: target.authorizer.functionKey,
-        invoked: invocation !== undefined,
-        cached,
-        ...(invocation ? { coldStart: invocation.coldStart, durationMs: invocation.durationMs } : {}),
-        result: outcome.allowed ? 'allowed' : outcome.type === 'UNAUTHORIZED' ? 'unauthorized' : outcome.type === 'ACCESS_DENIED' ? 'denied' : 'error',
-        ...(outcome.allowed ? {} : { reason: outcome.reason }),
-      };
-      if (invocation) record.logs.push(...invocation.logs.map((l) => ({ functionKey: target.authorizer!.functionKey, ...l })));
-      if (!outcome.allowed) {
-        return gatewayError({ type: outcome.type, message: outcome.message }, outcome.reason, target.resourcePath, pathParameters);
+      const authorization = await authorize(exchange, target.authorizer);
+      if (!authorization.outcome.allowed) {
+        return gatewayError(exchange, { type: authorization.outcome.type, message: authorization.outcome.message }, authorization.outcome.reason);
       }
       authorizerContext = {
-        ...outcome.context,
-        principalId: outcome.principalId,
-        integrationLatency: Math.round(invocation?.durationMs ?? 0),
+        ...authorization.outcome.context,
+        principalId: authorization.outcome.principalId,
+        integrationLatency: Math.round(authorization.invocation?.durationMs ?? 0),
       };
     }
 
     if (target.integration.type === 'mock') {
-      return { response: { statusCode: target.integration.statusCode, headers: { ...target.integration.headers }, body: target.integration.body } };
+      return { statusCode: target.integration.statusCode, headers: { ...target.integration.headers }, body: target.integration.body };
     }
-    return invokeProxy(target, request, record, requestId, requestTimeEpoch, pathParameters, authorizerContext, gatewayError, req);
+    return invokeProxy(exchange, target, target.integration, authorizerContext);
+  }
+
+  async function authorize(exchange: Exchange, config: TokenAuthorizer): Promise<Authorization> {
+    const { request, record } = exchange;
+    const runner = authorizers.get(config.name)!;
+    const arn = methodArn({ region: LOCAL_REGION, account: LOCAL_ACCOUNT, apiId, stage, method: request.method, path: request.path });
+    let authorization: Authorization;
+    try {
+      authorization = await runner.authorize(headerValue(request.headers, config.header), arn);
+    } catch (error) {
+      authorization = { outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: (error as Error).message }, cached: false };
+    }
+    const { outcome, cached, invocation } = authorization;
+    record.authorizer = {
+      functionKey: config.functionKey,
+      invoked: invocation !== undefined,
+      cached,
+      ...(invocation ? { coldStart: invocation.coldStart, durationMs: invocation.durationMs } : {}),
+      result: outcome.allowed ? 'allowed' : outcome.type === 'UNAUTHORIZED' ? 'unauthorized' : outcome.type === 'ACCESS_DENIED' ? 'denied' : 'error',
+      ...(outcome.allowed ? {} : { reason: outcome.reason }),
+    };
+    if (invocation) record.logs.push(...invocation.logs.map((l) => ({ functionKey: config.functionKey, ...l })));
+    return authorization;
   }
 
   async function invokeProxy(
+    exchange: Exchange,
     target: Route,
-    request: IncomingRequest,
-    record: RequestRecord,
-    requestId: string,
-    requestTimeEpoch: number,
-    pathParameters: Record<string, string>,
+    integration: LambdaProxyIntegration,
     authorizer: Record<string, string | number> | undefined,
-    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
-    req: IncomingMessage,
-  ): Promise<Outcome> {
-    if (target.integration.type !== 'aws_proxy') throw new Error('not a Lambda proxy route');
-    const { functionKey, timeoutMs } = target.integration;
+  ): Promise<Reply> {
+    const { request, record, req } = exchange;
+    const { functionKey, timeoutMs } = integration;
     record.functionKey = functionKey;
     const forwardedFor = headerValue(request.headers, 'X-Forwarded-For');
     const headers: Array<[string, string]> = [
@@ -335,13 +339,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const event = buildProxyEvent(
       { ...request, headers },
       {
-        requestId,
+        requestId: exchange.requestId,
         apiId,
         accountId: LOCAL_ACCOUNT,
         stage,
         resourcePath: target.resourcePath,
-        pathParameters,
-        requestTimeEpoch,
+        pathParameters: exchange.pathParameters,
+        requestTimeEpoch: exchange.startedAt,
         authorizer,
         domainName: req.headers.host ?? `localhost:${port}`,
         protocol: `HTTP/${req.httpVersion}`,
@@ -352,57 +356,42 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       fn = lambda(functionKey);
     } catch (error) {
-      return gatewayError({ type: 'DEFAULT_5XX', status: 500, message: 'Internal server error' }, `function ${functionKey} cannot run: ${(error as Error).message}`, target.resourcePath, pathParameters);
+      return gatewayError(exchange, { type: 'DEFAULT_5XX', status: 500, message: 'Internal server error' }, `function ${functionKey} cannot run: ${(error as Error).message}`);
     }
     const running = fn.invoke(event);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const result = await Promise.race([running, timedOut]);
+    const invocation = await Promise.race([running, timedOut]);
     clearTimeout(timer);
-    if (result === 'timeout') {
+    if (invocation === 'timeout') {
       // API Gateway stops waiting; the function runs on until its own timeout, its logs arriving later.
       void running.then((late) => late.logs.forEach((line) => strayLog(functionKey, line)));
-      return gatewayError({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' }, `no response within the integration timeout of ${timeoutMs} ms`, target.resourcePath, pathParameters);
+      return gatewayError(exchange, { type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' }, `no response within the integration timeout of ${timeoutMs} ms`);
     }
-    return mapInvocation(result, record, target, pathParameters, gatewayError);
-  }
 
-  function mapInvocation(
-    invocation: Invocation,
-    record: RequestRecord,
-    target: Route,
-    pathParameters: Record<string, string>,
-    gatewayError: (error: GatewayError, reason: string, resourcePath?: string, pathParameters?: Record<string, string>) => Outcome,
-  ): Outcome {
     record.coldStart = invocation.coldStart;
     if (invocation.initDurationMs !== undefined) record.initDurationMs = invocation.initDurationMs;
     record.functionDurationMs = invocation.durationMs;
-    record.logs.push(...invocation.logs.map((l) => ({ functionKey: invocation.functionKey, ...l })));
-    const lambdaError = (reason: string) =>
-      gatewayError({ type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, reason, target.resourcePath, pathParameters);
-    if (invocation.outcome.kind === 'error') {
-      // A function error, its timeout or a crash: API Gateway answers 502 and shows nothing of the error.
-      return lambdaError(`${invocation.outcome.errorType}: ${invocation.outcome.errorMessage}`);
-    }
+    record.logs.push(...invocation.logs.map((l) => ({ functionKey, ...l })));
+    if (invocation.outcome.kind === 'error') return lambdaError(exchange, `${invocation.outcome.errorType}: ${invocation.outcome.errorMessage}`);
     const parsed = parseProxyResponse(invocation.outcome.payload);
-    if (!parsed.ok) return lambdaError(`Malformed Lambda proxy response: ${parsed.reason}`);
-    const { statusCode, headers, body } = parsed.response;
-    return { response: { statusCode, headers, body } };
+    if (!parsed.ok) return lambdaError(exchange, `Malformed Lambda proxy response: ${parsed.reason}`);
+    return { statusCode: parsed.response.statusCode, headers: parsed.response.headers, body: parsed.response.body };
   }
 
-  function serveDocs(method: string, path: string): Outcome | undefined {
+  function serveDocs(method: string, path: string): Reply | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     if (path === '/openapi.json') {
-      return { response: { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES['.json']!, 'Cache-Control': 'no-store' }, body: JSON.stringify(readConsumerSpec(baseUrl), null, 2) } };
+      return { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES['.json']!, 'Cache-Control': 'no-store' }, body: JSON.stringify(readConsumerSpec(baseUrl), null, 2) };
     }
     const name = path === '/docs' || path === '/docs/' ? 'index.html' : /^\/docs\/([A-Za-z0-9_.-]+)$/.exec(path)?.[1];
     if (!name) return undefined;
     docs ??= docsFiles({ specUrl: '/openapi.json', title: `${String((readConsumerSpec().info as { title?: string } | undefined)?.title ?? 'API')} reference`, assetBase: '/docs/' });
     const file = docs.get(name);
     if (!file) return undefined;
-    return { response: { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' }, body: file } };
+    return { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' }, body: file };
   }
 
   await new Promise<void>((resolve, reject) => {
