@@ -271,6 +271,15 @@ describe('Lambda instances', () => {
     expect(next.body).toEqual(expect.objectContaining({ invocations: 3, pid: warm.body?.pid }));
   });
 
+  it('answers 502 and names the module when a bundle is missing', async () => {
+    f = await startFixtureGateway({ entries: { echo: '/nowhere/index.js' } });
+
+    const response = await f.call('/echo');
+
+    expect(response.status).toBe(502);
+    expect(f.lastRecord('/echo').gatewayError?.reason).toMatch(/^Runtime.ImportModuleError: Error: Cannot find module '\/nowhere\/index.js'/);
+  });
+
   it('ends the instance when an error escapes the handler, and the next call starts cold', async () => {
     f = await startFixtureGateway();
     await f.call('/crash');

@@ -137,7 +137,13 @@ export class Instance {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
-    this.exitedPromise = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    // 'exit' ends a running process; 'error' without a pid means it never started, and no 'exit' follows.
+    this.exitedPromise = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.once('error', () => {
+        if (this.child.pid === undefined) resolve();
+      });
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => this.log('stdout', text));
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => this.log('stderr', text));
 
@@ -156,14 +162,15 @@ export class Instance {
         else if (message.type === 'initError') settle({ ok: false, errorType: message.errorType, errorMessage: message.errorMessage });
         else this.onMessage(message);
       });
-      this.child.once('exit', (code, signal) => {
+      const ended = (how: string) => {
         this.exited = true;
-        const how = signal ? `with signal: ${signal}` : `with error: exit status ${code}`;
         settle({ ok: false, errorType: 'Runtime.ExitError', errorMessage: `Runtime exited ${how} during init, ${Math.round(performance.now() - spawned)} ms after start` });
         this.settle({ kind: 'error', errorType: 'Runtime.ExitError', errorMessage: `Runtime exited ${how}` });
-      });
-      this.child.on('error', () => {
-        // A failed fork or a dead IPC channel also ends in 'exit'; nothing else to do here.
+      };
+      this.child.once('exit', (code, signal) => ended(signal ? `with signal: ${signal}` : `with error: exit status ${code}`));
+      this.child.on('error', (error) => {
+        // A dead IPC channel ends in 'exit' as well; only a process that never started needs handling here.
+        if (this.child.pid === undefined && !this.exited) ended(`before starting: ${error.message}`);
       });
     });
   }
