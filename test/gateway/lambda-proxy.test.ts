@@ -226,7 +226,8 @@ describe('Lambda instances', () => {
   it('starts another instance when more are allowed and all are busy', async () => {
     f = await startFixtureGateway({ maxInstances: 2 });
 
-    const [a, b] = await Promise.all([slow(f, 300), slow(f, 300)]);
+    // Long enough that the first call is still running when the second arrives, even on a busy machine.
+    const [a, b] = await Promise.all([slow(f, 1000), slow(f, 1000)]);
 
     expect(a.body?.pid).not.toBe(b.body?.pid);
     expect(f.records.map((r) => r.coldStart)).toEqual([true, true]);
