@@ -1,0 +1,76 @@
+import bcrypt from 'bcryptjs';
+import { createPasswordHasher, loginPasswordProblem, newPasswordProblem, passwordBytes } from '../../functions/shared/passwords';
+import { restoreEnvAfterEach, setEnv } from '../support/env';
+
+restoreEnvAfterEach();
+
+describe('password byte limits', () => {
+  it('counts UTF-8 bytes, not characters', () => {
+    expect(passwordBytes('abc')).toBe(3);
+    expect(passwordBytes('é')).toBe(2);
+    expect(passwordBytes('🔑')).toBe(4);
+  });
+
+  it.each([
+    ['7 ASCII characters', 'x'.repeat(7), 'must be at least 8 bytes of UTF-8'],
+    ['8 ASCII characters', 'x'.repeat(8), undefined],
+    ['72 bytes', 'é'.repeat(36), undefined],
+    ['73 bytes in 37 characters', `${'é'.repeat(36)}x`, 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)'],
+    ['4 emoji (16 bytes)', '🔑'.repeat(4), undefined],
+  ])('a new password of %s', (_what, password, problem) => {
+    expect(newPasswordProblem(password)).toBe(problem);
+  });
+
+  it('refuses a login password over 72 bytes but accepts a short one', () => {
+    expect(loginPasswordProblem('x')).toBeUndefined();
+    expect(loginPasswordProblem('é'.repeat(37))).toBe('must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)');
+  });
+});
+
+describe('createPasswordHasher', () => {
+  const hasher = createPasswordHasher({ cost: 4 });
+
+  it('hashes at the configured cost and verifies the password', async () => {
+    const hash = await hasher.hash('correct-horse');
+
+    expect(hash).toMatch(/^\$2b\$04\$.{53}$/);
+    await expect(hasher.verify('correct-horse', hash)).resolves.toBe(true);
+    await expect(hasher.verify('correct-horsE', hash)).resolves.toBe(false);
+  });
+
+  it('runs one comparison against a dummy hash of the same cost for an unknown user', async () => {
+    const compare = jest.spyOn(bcrypt, 'compare');
+    try {
+      await expect(hasher.verifyUnknownUser('anything')).resolves.toBe(false);
+
+      expect(compare).toHaveBeenCalledTimes(1);
+      expect(compare.mock.calls[0]?.[1]).toMatch(/^\$2b\$04\$/);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('computes the dummy hash once, however often it is prepared or used', async () => {
+    const hash = jest.spyOn(bcrypt, 'hash');
+    try {
+      const fresh = createPasswordHasher({ cost: 4 });
+      await Promise.all([fresh.prepare(), fresh.prepare(), fresh.verifyUnknownUser('a')]);
+      await fresh.verifyUnknownUser('b');
+
+      expect(hash).toHaveBeenCalledTimes(1);
+    } finally {
+      hash.mockRestore();
+    }
+  });
+
+  it('hashes at cost 10 by default', async () => {
+    setEnv({ BCRYPT_COST: undefined });
+    let hashed = '';
+    await jest.isolateModulesAsync(async () => {
+      const { passwordHasher } = await import('../../functions/shared/passwords');
+      hashed = await passwordHasher().hash('default-cost-password');
+    });
+
+    expect(hashed).toMatch(/^\$2b\$10\$/);
+  });
+});

@@ -1,0 +1,97 @@
+import crypto from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { TokenConfig } from '../../functions/shared/config';
+import { TokenRejected } from '../../functions/shared/errors';
+import { CLOCK_TOLERANCE_SECONDS, createTokenService } from '../../functions/shared/tokens';
+
+const config: TokenConfig = { secret: Buffer.from('k'.repeat(32)), issuer: 'issuer', audience: 'audience', ttlSeconds: 900 };
+const USER_ID = '665f1c2a9e4b3c0012abcdef';
+const T0 = Date.parse('2026-01-31T12:00:00.000Z');
+
+/** A correctly signed HS256 token with any payload, even one jsonwebtoken would refuse to sign. */
+function signedRaw(payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${input}.${crypto.createHmac('sha256', config.secret).update(input).digest('base64url')}`;
+}
+
+function rejection(verify: () => unknown): string | undefined {
+  try {
+    verify();
+  } catch (error) {
+    if (error instanceof TokenRejected) return error.rejection;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('createTokenService', () => {
+  it('issues an HS256 token with sub, iat, exp, iss, aud and a random jti', () => {
+    const tokens = createTokenService(config, () => T0);
+
+    const first = tokens.issue(USER_ID);
+    const second = tokens.issue(USER_ID);
+
+    expect(first.expiresIn).toBe(900);
+    const { header, payload } = jwt.decode(first.token, { complete: true }) as jwt.Jwt;
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toEqual({ sub: USER_ID, iat: T0 / 1000, exp: T0 / 1000 + 900, iss: 'issuer', aud: 'audience', jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((jwt.decode(second.token) as jwt.JwtPayload).jti).not.toBe((payload as jwt.JwtPayload).jti);
+  });
+
+  it('verifies its own tokens and returns the user id', () => {
+    const tokens = createTokenService(config, () => T0);
+
+    expect(tokens.verify(tokens.issue(USER_ID).token)).toEqual({ userId: USER_ID });
+  });
+
+  it('accepts a token until its expiry plus the clock tolerance, and not after', () => {
+    const { token } = createTokenService(config, () => T0).issue(USER_ID);
+    const at = (ms: number) => createTokenService(config, () => ms);
+
+    expect(at(T0 + (900 + CLOCK_TOLERANCE_SECONDS - 1) * 1000).verify(token)).toEqual({ userId: USER_ID });
+    expect(rejection(() => at(T0 + (900 + CLOCK_TOLERANCE_SECONDS) * 1000).verify(token))).toBe('expired');
+  });
+
+  it('refuses a token issued further in the future than the clock tolerance', () => {
+    const { token } = createTokenService(config, () => T0 + 60_000).issue(USER_ID);
+
+    expect(rejection(() => createTokenService(config, () => T0).verify(token))).toBe('not_yet_valid');
+  });
+
+  it.each([
+    ['another issuer', { ...config, issuer: 'other' }, 'wrong_issuer'],
+    ['another audience', { ...config, audience: 'other' }, 'wrong_audience'],
+    ['another secret', { ...config, secret: Buffer.from('o'.repeat(32)) }, 'bad_signature'],
+  ])('refuses a token from %s', (_what, signer, reason) => {
+    const { token } = createTokenService(signer, () => T0).issue(USER_ID);
+
+    expect(rejection(() => createTokenService(config, () => T0).verify(token))).toBe(reason);
+  });
+
+  it.each([
+    ['a non-numeric exp', () => signedRaw({ sub: USER_ID, iat: T0 / 1000, exp: 'tomorrow', iss: 'issuer', aud: 'audience' })],
+    ['a non-numeric nbf', () => signedRaw({ sub: USER_ID, iat: T0 / 1000, exp: T0 / 1000 + 60, nbf: 'now', iss: 'issuer', aud: 'audience' })],
+    ['no iat', () => jwt.sign({ sub: USER_ID, exp: T0 / 1000 + 60, iss: 'issuer', aud: 'audience' }, config.secret, { algorithm: 'HS256', noTimestamp: true })],
+    ['an upper-case subject', () => jwt.sign({ sub: USER_ID.toUpperCase(), iat: T0 / 1000, exp: T0 / 1000 + 60, iss: 'issuer', aud: 'audience' }, config.secret, { algorithm: 'HS256' })],
+  ])('refuses a token with %s as bad claims', (_what, token) => {
+    expect(rejection(() => createTokenService(config, () => T0).verify(token()))).toBe('bad_claims');
+  });
+
+  it('refuses an empty token as missing', () => {
+    expect(rejection(() => createTokenService(config).verify(''))).toBe('missing');
+  });
+
+  it('builds the HMAC key once, not on every verification', () => {
+    const createSecretKey = jest.spyOn(crypto, 'createSecretKey');
+    try {
+      const tokens = createTokenService(config, () => T0);
+      const { token } = tokens.issue(USER_ID);
+      for (let i = 0; i < 5; i += 1) tokens.verify(token);
+
+      expect(createSecretKey).toHaveBeenCalledTimes(1);
+    } finally {
+      createSecretKey.mockRestore();
+    }
+  });
+});
