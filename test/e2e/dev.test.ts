@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/contract/load';
-import { buildAll } from './support';
+import { buildAll, lockBundles } from './support';
 
 interface Dev {
   child: ChildProcessWithoutNullStreams;
@@ -65,7 +65,13 @@ const alive = (pid: number) => {
 };
 
 describe('make dev', () => {
-  beforeAll(() => buildAll(), 120_000);
+  // local/dev.ts runs the bundles in dist/, as `make dev` does: keep other suites from rebuilding them meanwhile.
+  let release: () => void = () => undefined;
+  beforeAll(async () => {
+    release = await lockBundles();
+    await buildAll();
+  }, 120_000);
+  afterAll(() => release());
 
   it('serves the API and the docs on the embedded MongoDB, then shuts everything down on SIGTERM', async () => {
     const dev = startDev({ PORT: '0' });

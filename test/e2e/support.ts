@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunction, DIST, listFunctionKeys } from '../../scripts/build';
 import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
@@ -8,6 +9,8 @@ import { startGateway } from '../../local/gateway/server';
 
 export interface LocalApi {
   gateway: Gateway;
+  /** Stops the gateway and removes this suite's bundles. */
+  close: () => Promise<void>;
   records: RequestRecord[];
   call: (path: string, init?: RequestInit) => Promise<Response>;
   lastRecord: (path: string) => RequestRecord;
@@ -15,13 +18,54 @@ export interface LocalApi {
   mongodbUri: string;
 }
 
-/** Bundles every function as `make build` does, once per test file. */
-let built: Promise<void> | undefined;
-export function buildAll(): Promise<void> {
-  built ??= (async () => {
-    for (const key of listFunctionKeys()) await buildFunction(key);
-  })();
-  return built;
+const LOCK = join(DIST, '.e2e-build.lock');
+/** A lock older than this was left by a run that died; builds take seconds. */
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * Serializes access to dist/ across jest workers: one suite rebuilding a bundle while another
+ * loads it would hand the loader a half-written file. Resolves with the release function.
+ */
+export async function lockBundles(): Promise<() => void> {
+  mkdirSync(DIST, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      } catch {
+        // Released between the two calls: try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Bundles every function into dist/ as `make build` does; call with the lock held. */
+export async function buildAll(): Promise<void> {
+  await Promise.all(listFunctionKeys().map((key) => buildFunction(key)));
+}
+
+/**
+ * Fresh bundles in a folder of this suite's own (inside dist/, so `@aws-sdk/*` still resolves from
+ * node_modules), safe from other suites rebuilding dist/ while its instances load them.
+ */
+async function privateBundles(): Promise<string> {
+  const release = await lockBundles();
+  try {
+    await buildAll();
+    const dir = join(DIST, '.e2e', randomBytes(4).toString('hex'));
+    for (const key of listFunctionKeys()) {
+      mkdirSync(join(dir, key), { recursive: true });
+      copyFileSync(join(DIST, key, 'index.js'), join(dir, key, 'index.js'));
+    }
+    return dir;
+  } finally {
+    release();
+  }
 }
 
 /** A database of its own on the server jest's global setup started (or MONGODB_URI). */
@@ -35,7 +79,7 @@ function freshDatabase(): string {
 
 /** The whole API as `make dev` runs it: real bundles behind the local gateway, on a random port. */
 export async function startLocalApi(options: { ttlSeconds?: number } = {}): Promise<LocalApi> {
-  await buildAll();
+  const bundles = await privateBundles();
   const records: RequestRecord[] = [];
   const mongodbUri = freshDatabase();
   const environment = {
@@ -52,11 +96,15 @@ export async function startLocalApi(options: { ttlSeconds?: number } = {}): Prom
   };
   const gateway = await startGateway({
     definition: loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: options.ttlSeconds ?? 300 })),
-    resolveFunction: (key) => ({ key, entry: join(DIST, key, 'index.js'), timeoutMs: 10_000, environment }),
+    resolveFunction: (key) => ({ key, entry: join(bundles, key, 'index.js'), timeoutMs: 10_000, environment }),
     onRequest: (record) => records.push(record),
   });
   return {
     gateway,
+    close: async () => {
+      await gateway.close();
+      rmSync(bundles, { recursive: true, force: true });
+    },
     records,
     mongodbUri,
     call: (path, init) => fetch(`${gateway.url}${path}`, init),

@@ -20,7 +20,7 @@ describe('the tutorial flow on the local API', () => {
   beforeAll(async () => {
     api = await startLocalApi();
   }, 120_000);
-  afterAll(() => api.gateway.close());
+  afterAll(() => api.close());
 
   it('registers a user and returns a token', async () => {
     const response = await api.call('/register', json(ada));
