@@ -183,10 +183,6 @@ export class Instance {
     return !this.exited && !this.killed;
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
-  }
-
   private log(stream: 'stdout' | 'stderr', text: string): void {
     this.lines.push(stream, text, (line) => this.collect(line));
   }
