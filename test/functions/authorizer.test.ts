@@ -112,6 +112,15 @@ describe('authorizer', () => {
     expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' }, value: 1 });
   });
 
+  it('fails with another error, not Unauthorized, for an event that is not a TOKEN authorizer event', async () => {
+    const requestEvent = { ...tokenAuthorizerEvent(sign()), type: 'REQUEST' } as unknown as Parameters<typeof handler>[0];
+
+    const error: unknown = await handler(requestEvent, lambdaContext('auth-api-authorizer')).catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Authorizer failed/);
+  });
+
   it('keeps the partition of the method ARN', async () => {
     const result = await authorize(sign(), 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register');
 
