@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate dev docs
+.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate dev docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,3 +70,12 @@ dev: $(NPM_STAMP) generate build ## Run the API on http://localhost:3000 (PORT),
 
 docs: $(NPM_STAMP) generate ## Write the API reference (Swagger UI, works offline) to dist/docs/ for publishing
 	npx tsx local/docs/build.ts
+
+BASELINE := bench/baseline/original
+# The tutorial's own dependencies (mongoose 5, jsonwebtoken 8, bcryptjs 2), installed beside it from its lockfile.
+$(BASELINE)/node_modules/.package-lock.json: $(BASELINE)/package-lock.json $(BASELINE)/package.json
+	cd $(BASELINE) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+bench: $(NPM_STAMP) generate $(BASELINE)/node_modules/.package-lock.json ## Measure bundles, cold starts, authorizer, login cost, load and data growth (a few minutes; writes bench/results.json)
+	npx tsx bench/run.ts

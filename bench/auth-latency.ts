@@ -2,7 +2,8 @@
  * Login and register latency at the configured bcrypt cost, split into bcrypt and everything else.
  * In every round, fresh warm instances of login and register answer a batch each, and bcryptjs alone
  * (the same library they bundle) compares and hashes as many times in the same round; the rest is
- * the round's median latency minus the round's median bcrypt time.
+ * the round's median latency minus the round's median bcrypt time. For login, the bare findOne by
+ * email is timed too, so what login adds beyond bcrypt and its database round trip is known.
  */
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -26,29 +27,37 @@ export interface LatencySplit {
   p99Ms: number;
 }
 
+export interface LoginOverhead {
+  /** Per-round median of the bare findOne by email (the login's one database round trip), in ms. */
+  lookupMs: Summary;
+  /** Per-round login total − bcrypt − lookup: what login adds on top of its two unavoidable costs, in ms. */
+  overheadMs: Summary;
+}
+
 export interface AuthLatencyResult {
   bcryptCost: number;
   rounds: number;
   invocationsPerRound: number;
-  login: LatencySplit;
+  login: LatencySplit & LoginOverhead;
   register: LatencySplit;
 }
 
-type Step = 'login' | 'register' | 'compare' | 'hash';
+type Step = 'login' | 'register' | 'compare' | 'hash' | 'lookup';
 
 export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<AuthLatencyResult> {
   const hash = await bcrypt.hash(fixture.password, config.bcryptCost);
   const runId = Date.now().toString(36);
-  const samples: Record<Step, number[][]> = { login: [], register: [], compare: [], hash: [] };
+  const samples: Record<Step, number[][]> = { login: [], register: [], compare: [], hash: [], lookup: [] };
 
-  for (const [round, order] of rotatedOrder<Step>(['login', 'register', 'compare', 'hash'], rounds).entries()) {
+  for (const [round, order] of rotatedOrder<Step>(['login', 'register', 'compare', 'hash', 'lookup'], rounds).entries()) {
     await withHosts(
       {
         login: () => Host.start('login', bundlePath('login'), 'handler', functionEnvironment(config, 'login')),
         register: () => Host.start('register', bundlePath('register'), 'handler', functionEnvironment(config, 'register')),
         bcryptHost: () => Host.start('bcryptjs', join(TARGETS_DIR, 'bcrypt.cjs'), 'handler', functionEnvironment(config, 'bcrypt')),
+        driver: () => Host.start('findOne', join(TARGETS_DIR, 'find-user.cjs'), 'handler', functionEnvironment(config, 'find-user')),
       },
-      async ({ login, register, bcryptHost }) => {
+      async ({ login, register, bcryptHost, driver }) => {
         const loginEvent = proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
         const registerEvents = Array.from({ length: count + 1 }, (_, i) =>
           proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`latency-${runId}-${round}-${i}`, BENCH_PASSWORD) }),
@@ -58,11 +67,13 @@ export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, 
           register: async () => (await register.run({ events: registerEvents.slice(1), durations: true })).durations,
           compare: async () => (await bcryptHost.run({ event: { op: 'compare', password: fixture.password, hash }, count, durations: true })).durations,
           hash: async () => (await bcryptHost.run({ event: { op: 'hash', password: BENCH_PASSWORD, cost: config.bcryptCost }, count, durations: true })).durations,
+          lookup: async () => (await driver.run({ event: { email: fixture.email }, count, durations: true })).durations,
         };
         // The first invocation of each instance connects to the database: warm them before timing.
         await login.run({ event: loginEvent, count: 1 });
         await register.run({ events: registerEvents.slice(0, 1) });
         await bcryptHost.run({ event: { op: 'compare', password: fixture.password, hash }, count: 1 });
+        await driver.run({ event: { email: fixture.email }, count: 20 });
         for (const step of order) samples[step].push((await batches[step]()) ?? []);
       },
     );
@@ -79,11 +90,14 @@ export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, 
       p99Ms: percentile(samples[step].flat(), 99),
     };
   };
+  const login = split('login', 'compare');
+  const lookups = samples.lookup.map((durations) => median(durations));
+  const loginRest = samples.login.map((durations, i) => median(durations) - median(samples.compare[i] ?? []));
   return {
     bcryptCost: config.bcryptCost,
     rounds,
     invocationsPerRound: count,
-    login: split('login', 'compare'),
+    login: { ...login, lookupMs: summarize(lookups), overheadMs: summarize(loginRest.map((rest, i) => rest - (lookups[i] as number))) },
     register: split('register', 'hash'),
   };
 }

@@ -71,7 +71,7 @@ export async function buildUnbundled(key: string): Promise<string> {
 
 interface Target {
   name: string;
-  run: (round: number) => Promise<ColdRun>;
+  run: () => Promise<ColdRun>;
 }
 
 function variant(runs: ColdRun[], bareMedian: number): ColdVariant {
@@ -87,6 +87,7 @@ export async function measureColdStarts(config: BenchConfig, fixture: Fixture, k
   for (const key of keys) unbundled.set(key, await buildUnbundled(key));
 
   const runId = Date.now().toString(36);
+  let invocation = 0;
   const targets: Target[] = [];
   for (const key of keys) {
     const env = functionEnvironment(config, key);
@@ -94,7 +95,7 @@ export async function measureColdStarts(config: BenchConfig, fixture: Fixture, k
       [`${key}:bundled`, bundlePath(key)],
       [`${key}:unbundled`, unbundled.get(key) as string],
     ] as const) {
-      targets.push({ name, run: (round) => coldRun({ entry, exportName: 'handler', env, event: firstEvent(key, fixture, `${runId}-${name}-${round}`) }) });
+      targets.push({ name, run: () => coldRun({ entry, exportName: 'handler', env, event: firstEvent(key, fixture, `${runId}-${(invocation += 1)}`) }) });
     }
   }
   const originalEnv = functionEnvironment(config, 'verify-token');
@@ -109,11 +110,11 @@ export async function measureColdStarts(config: BenchConfig, fixture: Fixture, k
   targets.push({ name: 'bare', run: async () => ({ wallMs: await bareNodeRun(), requireMs: 0 }) });
 
   // One untimed pass first: the OS file cache and the database warm up for every variant alike.
-  for (const target of targets) await target.run(-1);
+  for (const target of targets) await target.run();
 
   const runs = new Map<string, ColdRun[]>(targets.map((target) => [target.name, []]));
   for (const [round, order] of rotatedOrder(targets, rounds).entries()) {
-    for (const target of order) runs.get(target.name)?.push(await target.run(round));
+    for (const target of order) runs.get(target.name)?.push(await target.run());
     log(`  cold start round ${round + 1}/${rounds}`);
   }
 

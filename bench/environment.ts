@@ -43,13 +43,6 @@ export function newBenchConfig(mongoUri: string, bcryptCost: number): BenchConfi
   };
 }
 
-/** `mongodb://host:port/` with the database name set, for functions that read it from the URI. */
-export function withDatabase(uri: string, database: string): string {
-  const url = new URL(uri);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 export function functionEnvironment(config: BenchConfig, functionName: string, overrides: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',

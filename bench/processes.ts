@@ -32,13 +32,11 @@ export interface ColdRunOptions {
   event?: unknown;
 }
 
-function exited(child: ChildProcess, describeWhat: string, stderr: () => string): Promise<void> {
+/** Resolves when the process has exited and its output streams are drained, with how it ended. */
+function closed(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${describeWhat} exited with ${signal ?? `code ${code}`}${stderr() ? `: ${stderr().trim().slice(-600)}` : ''}`));
-    });
+    child.once('close', (code, signal) => resolve({ code, signal }));
   });
 }
 
@@ -52,11 +50,12 @@ export async function coldRun(options: ColdRunOptions): Promise<ColdRun> {
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8');
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: string) => (report += chunk));
-  await exited(child, `cold start of ${options.entry}`, () => stderr);
+  const { code, signal } = await closed(child);
   const wallMs = performance.now() - started;
 
   const parsed = JSON.parse(report || '{}') as ColdReport;
   if (parsed.crashed) throw new Error(`cold start of ${options.entry} crashed: ${parsed.crashed}`);
+  if (code !== 0) throw new Error(`cold start of ${options.entry} exited with ${signal ?? `code ${code}`}${stderr ? `: ${stderr.trim().slice(-600)}` : ''}`);
   if (parsed.failure) throw new Error(`cold start of ${options.entry} answered with a failure: ${parsed.failure}`);
   if (parsed.requireMs === undefined) throw new Error(`cold start of ${options.entry} reported nothing${stderr ? `: ${stderr.trim()}` : ''}`);
   return { wallMs, requireMs: parsed.requireMs, ...(parsed.invokeMs === undefined ? {} : { invokeMs: parsed.invokeMs }) };
@@ -66,8 +65,10 @@ export async function coldRun(options: ColdRunOptions): Promise<ColdRun> {
 export async function bareNodeRun(): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, ['-e', '0'], { env: { PATH: process.env['PATH'] ?? '' }, stdio: 'ignore' });
-  await exited(child, 'node -e 0', () => '');
-  return performance.now() - started;
+  const { code } = await closed(child);
+  const wallMs = performance.now() - started;
+  if (code !== 0) throw new Error(`node -e 0 exited with code ${code}`);
+  return wallMs;
 }
 
 export interface Batch {

@@ -68,7 +68,7 @@ export function authorizerContext(userId: string): Record<string, string> {
 export function firstEvent(key: string, fixture: Fixture, unique: string): unknown {
   switch (key) {
     case 'register':
-      return proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`cold-${unique}`, BENCH_PASSWORD) });
+      return proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`cold-${unique.replace(/[^A-Za-z0-9]+/g, '-')}`, BENCH_PASSWORD) });
     case 'login':
       return proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
     case 'me':

@@ -1,0 +1,265 @@
+/**
+ * Turns the measurements into the tables `make bench` prints and writes to bench/RESULTS.md, and
+ * checks them against the targets of the performance issue.
+ */
+import type { AuthLatencyResult } from './auth-latency';
+import type { AuthorizerResult } from './authorizer';
+import type { BundleResult, OriginalZip } from './bundles';
+import type { ColdStartResult } from './cold-start';
+import type { DataGrowthResult } from './data-growth';
+import type { Table } from './format';
+import { formatBytes, formatMs, formatPercent, formatRate, formatRatio, formatSummary, renderMarkdown, renderText } from './format';
+import type { LoadResult } from './load';
+import type { WarmOverheadResult } from './warm-overhead';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  date: string;
+  /** 1-minute load average when the run started and when it ended: a busy machine shows here. */
+  loadAverage: { start: number; end: number };
+}
+
+export interface BenchResults {
+  machine: Machine;
+  bcryptCost: number;
+  durationSeconds: number;
+  bundles?: { functions: BundleResult[]; original: OriginalZip };
+  coldStart?: ColdStartResult;
+  authorizer?: AuthorizerResult;
+  authLatency?: AuthLatencyResult;
+  warmOverhead?: WarmOverheadResult;
+  load?: LoadResult;
+  dataGrowth?: DataGrowthResult;
+  /** Measurements that failed, with why: their tables are missing and `make bench` exits non-zero. */
+  failures: Record<string, string>;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export const AUTHORIZER_KEY = 'authorizer';
+/** The issue's "under 60 KB", read strictly as decimal kilobytes. */
+export const AUTHORIZER_BUNDLE_LIMIT_BYTES = 60_000;
+export const LIBRARY_SHARE_TARGET = 0.8;
+export const ORIGINAL_THROUGHPUT_TARGET = 1.5;
+export const API_ZIP_SHARE_TARGET = 1 / 3;
+export const API_COLD_START_RATIO_TARGET = 0.8;
+export const WARM_OVERHEAD_TARGET_MS = 2;
+/** "Should not grow": a login at 100× the users within 10% of the small database's. */
+export const GROWTH_RATIO_LIMIT = 1.1;
+
+/** Each target the results can answer; a target whose measurement did not run is left out. */
+export function checkTargets(results: Omit<BenchResults, 'targets' | 'failures' | 'machine' | 'durationSeconds'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const { bundles, coldStart, authorizer, warmOverhead, authLatency, load, dataGrowth } = results;
+
+  const authorizerBundle = bundles?.functions.find((b) => b.key === AUTHORIZER_KEY);
+  if (authorizerBundle) {
+    checks.push({ target: 'authorizer bundle under 60 kB', measured: `${formatBytes(authorizerBundle.bytes)} (${authorizerBundle.bytes.toLocaleString('en-US')} B)`, met: authorizerBundle.bytes < AUTHORIZER_BUNDLE_LIMIT_BYTES });
+  }
+  const authorizerCold = coldStart?.functions.find((row) => row.key === AUTHORIZER_KEY);
+  if (authorizerCold && coldStart) {
+    const ours = authorizerCold.bundled.coldMs.median;
+    const original = coldStart.original.authorizer.coldMs.median;
+    checks.push({ target: "authorizer cold start no slower than the tutorial's authorizer", measured: `${formatMs(ours)} vs ${formatMs(original)}`, met: ours <= original });
+  }
+  if (authorizer) {
+    checks.push({ target: 'authorizer ≥ 80% of raw jsonwebtoken.verify (key object)', measured: formatPercent(authorizer.shareOfLibrary.median), met: authorizer.shareOfLibrary.median >= LIBRARY_SHARE_TARGET });
+    checks.push({ target: "authorizer ≥ 1.5× the tutorial's authorizer", measured: formatRatio(authorizer.vsOriginal.median), met: authorizer.vsOriginal.median >= ORIGINAL_THROUGHPUT_TARGET });
+  }
+  const apiBundles = bundles?.functions.filter((b) => b.key !== AUTHORIZER_KEY) ?? [];
+  if (bundles && apiBundles.length > 0) {
+    const largest = apiBundles.reduce((a, b) => (b.zipBytes > a.zipBytes ? b : a));
+    const share = largest.zipBytes / bundles.original.zipBytes;
+    checks.push({ target: "API zips ≤ 1/3 of the tutorial's deployment zip", measured: `largest ${largest.key} ${formatBytes(largest.zipBytes)} = ${formatPercent(share)} of ${formatBytes(bundles.original.zipBytes)}`, met: share <= API_ZIP_SHARE_TARGET });
+  }
+  const apiCold = coldStart?.functions.filter((row) => row.key !== AUTHORIZER_KEY) ?? [];
+  if (apiCold.length > 0) {
+    const worst = apiCold.reduce((a, b) => (b.ratio.median > a.ratio.median ? b : a));
+    checks.push({ target: 'API cold start ≤ 0.8× unbundled', measured: `worst ${worst.key} ${formatRatio(worst.ratio.median)}`, met: worst.ratio.median <= API_COLD_START_RATIO_TARGET });
+  }
+  if (warmOverhead) {
+    checks.push({ target: 'warm overhead of GET /me under 2 ms at p50', measured: formatMs(warmOverhead.overheadMs.median), met: warmOverhead.overheadMs.median < WARM_OVERHEAD_TARGET_MS });
+  }
+  if (authLatency) {
+    checks.push({ target: 'warm overhead of login (beyond bcrypt and lookup) under 2 ms at p50', measured: formatMs(authLatency.login.overheadMs.median), met: authLatency.login.overheadMs.median < WARM_OVERHEAD_TARGET_MS });
+  }
+  if (load) {
+    const errors = load.rows.reduce((sum, row) => sum + row.errors, 0);
+    checks.push({ target: 'load: zero errors', measured: `${errors} errors in ${load.rows.reduce((sum, row) => sum + row.requests, 0).toLocaleString('en-US')} requests`, met: errors === 0 });
+    const counts = Object.entries(load.functions)
+      .map(([key, tally]) => `${key} ${tally.connectionsNew}`)
+      .join(', ');
+    checks.push({ target: 'load: one database connection per function instance', measured: `new connections: ${counts}; ${load.connectionsDuringLoad} opened under load`, met: load.oneConnectionPerInstance });
+  }
+  if (dataGrowth) {
+    checks.push({ target: 'login does not grow from 1k to 100k users (≤ 1.10×)', measured: formatRatio(dataGrowth.loginRatio.median), met: dataGrowth.loginRatio.median <= GROWTH_RATIO_LIMIT });
+  }
+  return checks;
+}
+
+const ms = (summary: Parameters<typeof formatSummary>[0]): string => formatSummary(summary, formatMs);
+
+function heaviest(bundle: BundleResult): string {
+  return bundle.heaviest
+    .slice(0, 3)
+    .map((input) => `${input.name} ${formatPercent(input.share)}`)
+    .join(', ');
+}
+
+/** The tables, in the order they print; a measurement that did not run has no table. */
+export function buildTables(results: BenchResults): Table[] {
+  const tables: Table[] = [];
+  const { bundles, coldStart, authorizer, authLatency, warmOverhead, load, dataGrowth } = results;
+
+  if (bundles) {
+    tables.push({
+      title: 'Bundles',
+      columns: ['function', 'bundle', 'zipped', 'heaviest inputs'],
+      rows: [
+        ...bundles.functions.map((b) => [b.key, formatBytes(b.bytes), formatBytes(b.zipBytes), heaviest(b)]),
+        ['tutorial (one zip, all functions)', '-', formatBytes(bundles.original.zipBytes), `${bundles.original.files} files: handlers + node_modules`],
+      ],
+      notes: ['zipped: dist/<key>.zip as `make build` writes it; the tutorial: its folder with production node_modules at zip level 9, as `sls deploy` packs it.'],
+    });
+  }
+  if (coldStart) {
+    const o = coldStart.original;
+    tables.push({
+      title: 'Cold start (fresh node, load + first invocation, minus bare node)',
+      columns: ['function', 'bundled', 'unbundled', 'ratio', 'require bundled', 'require unbundled'],
+      rows: [
+        ...coldStart.functions.map((row) => [
+          row.key,
+          ms(row.bundled.coldMs),
+          ms(row.unbundled.coldMs),
+          formatSummary(row.ratio, formatRatio),
+          ms(row.bundled.requireMs),
+          ms(row.unbundled.requireMs),
+        ]),
+        ['tutorial VerifyToken.js', '-', ms(o.authorizer.coldMs), '-', '-', ms(o.authorizer.requireMs)],
+        ['tutorial AuthHandler.js', '-', '-', '-', '-', ms(o.apiRequireMs)],
+      ],
+      notes: [
+        `${coldStart.rounds} rounds, all variants in each round in rotated order; bare \`node -e 0\`: ${ms(coldStart.bareNodeMs)} (subtracted).`,
+        'unbundled: the same TypeScript compiled without bundling packages, which load from node_modules; the tutorial: mongoose 5, jsonwebtoken 8, bcryptjs 2.',
+        'register and login include one bcrypt hash or compare; all API functions include connecting to the database.',
+      ],
+    });
+  }
+  if (authorizer) {
+    tables.push({
+      title: 'Authorizer throughput (warm, one instance, valid token)',
+      columns: ['handler', 'invocations/s', 'ratio'],
+      rows: [
+        ['ours (dist/authorizer)', formatSummary(authorizer.ours, formatRate), '-'],
+        ['jsonwebtoken.verify, key object', formatSummary(authorizer.library, formatRate), `ours = ${formatSummary(authorizer.shareOfLibrary, formatPercent)}`],
+        ['tutorial VerifyToken.auth', formatSummary(authorizer.original, formatRate), `ours = ${formatSummary(authorizer.vsOriginal, formatRatio)}`],
+      ],
+      notes: [
+        `${authorizer.rounds} rounds of ${authorizer.invocationsPerRound.toLocaleString('en-US')} invocations after a warm-up, fresh processes each round; ours per invocation: p50 ${formatMs(authorizer.oursLatencyMs.p50)}, p99 ${formatMs(authorizer.oursLatencyMs.p99)}.`,
+      ],
+    });
+  }
+  if (authLatency) {
+    const { login, register } = authLatency;
+    tables.push({
+      title: `Login and register (warm, bcrypt cost ${authLatency.bcryptCost})`,
+      columns: ['operation', 'total p50', 'bcrypt p50', 'rest', 'p99'],
+      rows: [
+        ['login', ms(login.totalMs), ms(login.bcryptMs), ms(login.restMs), formatMs(login.p99Ms)],
+        ['register', ms(register.totalMs), ms(register.bcryptMs), ms(register.restMs), formatMs(register.p99Ms)],
+      ],
+      notes: [
+        `${authLatency.rounds} rounds of ${authLatency.invocationsPerRound} invocations each; bcrypt alone (bcryptjs compare for login, hash for register) timed in the same rounds; rest = total − bcrypt.`,
+        `login's rest includes its findOne by email, ${ms(login.lookupMs)} alone with the driver, leaving ${ms(login.overheadMs)} of our own work.`,
+      ],
+    });
+  }
+  if (warmOverhead) {
+    tables.push({
+      title: 'Warm request overhead (GET /me)',
+      columns: ['measure', 'p50'],
+      rows: [
+        ['me handler, warm', ms(warmOverhead.meMs)],
+        ['bare driver findOne by _id', ms(warmOverhead.roundTripMs)],
+        ['overhead (difference)', ms(warmOverhead.overheadMs)],
+      ],
+      notes: [
+        `${warmOverhead.rounds} rounds of ${warmOverhead.invocationsPerRound} invocations; both timed inside their own process with the same filter and projection, so the difference is our code: event parsing, mongoose, logging, metrics, response.`,
+      ],
+    });
+  }
+  if (load) {
+    tables.push({
+      title: 'Load through the local gateway (autocannon, loopback)',
+      columns: ['request', 'concurrency', 'req/s', 'p50', 'p99', 'requests', 'errors'],
+      rows: load.rows.map((row) => [
+        row.name,
+        String(row.concurrency),
+        formatSummary(row.rps, formatRate),
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        row.requests.toLocaleString('en-US'),
+        String(row.errors),
+      ]),
+      notes: [
+        `${load.runs} runs per row, each at most ${load.durationSeconds} s and ${load.maxRequestsPerRun.toLocaleString('en-US')} requests; ${load.maxInstances} instance per function (as \`make dev\`), authorizer cache on (300 s).`,
+        `database connections: ${Object.entries(load.functions)
+          .map(([key, t]) => `${key} ${t.connectionsNew} new / ${t.connectionsReused.toLocaleString('en-US')} reused in ${t.invocations.toLocaleString('en-US')} invocations (${t.coldStarts} cold)`)
+          .join('; ')}; ${load.connectionsDuringLoad} accepted by the server under load.`,
+      ],
+    });
+  }
+  if (dataGrowth) {
+    const { small, large } = dataGrowth;
+    tables.push({
+      title: 'Data growth (login, warm)',
+      columns: ['users', 'login p50', 'findOne by email p50', 'seeded in'],
+      rows: [
+        [small.users.toLocaleString('en-US'), ms(small.loginMs), ms(small.lookupMs), formatMs(small.seedMs)],
+        [large.users.toLocaleString('en-US'), ms(large.loginMs), ms(large.lookupMs), formatMs(large.seedMs)],
+        ['ratio', formatSummary(dataGrowth.loginRatio, formatRatio), formatSummary(dataGrowth.lookupRatio, formatRatio), '-'],
+      ],
+      notes: [`${dataGrowth.rounds} rounds of ${dataGrowth.loginsPerRound} logins as users spread over the collection; one embedded server per size.`],
+    });
+  }
+  if (results.targets.length > 0) {
+    tables.push({
+      title: 'Targets',
+      columns: ['target', 'measured', 'met'],
+      rows: results.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+    });
+  }
+  return tables;
+}
+
+function machineLine(machine: Machine): string {
+  return `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.platform}, ${machine.date}; load average ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end`;
+}
+
+function failureLines(results: BenchResults): string[] {
+  return Object.entries(results.failures).map(([section, why]) => `FAILED ${section}: ${why}`);
+}
+
+export function renderReport(results: BenchResults): string {
+  return [`make bench: ${machineLine(results.machine)}`, ...buildTables(results).map(renderText), ...failureLines(results)].join('\n\n');
+}
+
+export function renderMarkdownReport(results: BenchResults): string {
+  return [
+    '## Performance',
+    '',
+    `Measured by \`make bench\` on ${machineLine(results.machine)}. Every figure is a median over repeated fresh runs, with min–max in brackets; ratios compare figures taken in the same run.`,
+    '',
+    ...buildTables(results).flatMap((table) => [renderMarkdown(table), '']),
+    ...failureLines(results).flatMap((line) => [line, '']),
+  ].join('\n');
+}

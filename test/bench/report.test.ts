@@ -1,0 +1,137 @@
+import type { AuthorizerResult } from '../../bench/authorizer';
+import type { BundleResult } from '../../bench/bundles';
+import type { ColdStartResult, ColdStartRow, ColdVariant } from '../../bench/cold-start';
+import type { LoadResult } from '../../bench/load';
+import type { BenchResults } from '../../bench/report';
+import { buildTables, checkTargets, renderMarkdownReport, renderReport } from '../../bench/report';
+import type { Summary } from '../../bench/stats';
+import type { WarmOverheadResult } from '../../bench/warm-overhead';
+
+const s = (median: number): Summary => ({ median, min: median * 0.9, max: median * 1.1, n: 5 });
+const variant = (cold: number): ColdVariant => ({ coldMs: s(cold), requireMs: s(cold / 2), invokeMs: s(cold / 4) });
+const coldRow = (key: string, bundled: number, unbundled: number): ColdStartRow => ({
+  key,
+  bundled: variant(bundled),
+  unbundled: variant(unbundled),
+  ratio: s(bundled / unbundled),
+  requireRatio: s(bundled / unbundled),
+});
+const bundle = (key: string, bytes: number, zipBytes: number): BundleResult => ({
+  key,
+  bytes,
+  zipBytes,
+  heaviest: [{ name: 'jsonwebtoken', bytes: bytes / 2, share: 0.5 }],
+  packages: ['jsonwebtoken'],
+});
+
+const machine = { cpus: 2, cpuModel: 'Test CPU', node: '20.0.0', platform: 'linux-x64', date: '2026-01-01T00:00:00.000Z', loadAverage: { start: 0.5, end: 0.7 } };
+
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
+  const coldStart: ColdStartResult = {
+    rounds: 5,
+    bareNodeMs: s(25),
+    functions: [coldRow('me', 150, 250), coldRow('authorizer', 20, 40)],
+    original: { authorizer: variant(25), apiRequireMs: s(100) },
+  };
+  const authorizer: AuthorizerResult = {
+    rounds: 5,
+    invocationsPerRound: 1000,
+    ours: s(160_000),
+    library: s(190_000),
+    original: s(100_000),
+    shareOfLibrary: s(160 / 190),
+    vsOriginal: s(1.6),
+    oursLatencyMs: { p50: 0.006, p99: 0.02 },
+  };
+  const warmOverhead: WarmOverheadResult = { rounds: 5, invocationsPerRound: 100, meMs: s(1.2), roundTripMs: s(0.8), overheadMs: s(0.4) };
+  const load: LoadResult = {
+    runs: 3,
+    durationSeconds: 3,
+    maxRequestsPerRun: 1000,
+    maxInstances: 1,
+    rows: [{ name: 'GET /me', concurrency: 1, rps: s(500), p50Ms: s(2), p99Ms: s(5), requests: 1500, errors: 0 }],
+    functions: { me: { invocations: 1500, coldStarts: 1, connectionsNew: 1, connectionsReused: 1499 } },
+    connectionsDuringLoad: 0,
+    oneConnectionPerInstance: true,
+  };
+  const base = {
+    machine,
+    bcryptCost: 10,
+    durationSeconds: 100,
+    failures: {},
+    bundles: { functions: [bundle('me', 1_400_000, 400_000), bundle('authorizer', 50_000, 18_000)], original: { zipBytes: 2_500_000, files: 900 } },
+    coldStart,
+    authorizer,
+    warmOverhead,
+    load,
+    ...overrides,
+  };
+  return { ...base, targets: checkTargets(base) };
+}
+
+const verdicts = (r: BenchResults): Record<string, boolean> => Object.fromEntries(r.targets.map((t) => [t.target, t.met]));
+
+describe('checkTargets', () => {
+  it('meets every target the results answer when the figures are within them', () => {
+    const checked = results();
+    expect(checked.targets.length).toBeGreaterThanOrEqual(8);
+    expect(checked.targets.filter((t) => !t.met)).toEqual([]);
+  });
+
+  it('misses the bundle target at 60,000 bytes, read strictly', () => {
+    const checked = results({ bundles: { functions: [bundle('authorizer', 60_000, 20_000)], original: { zipBytes: 2_500_000, files: 1 } } });
+    expect(verdicts(checked)['authorizer bundle under 60 kB']).toBe(false);
+  });
+
+  it("misses the authorizer targets below 80% of the library and 1.5× the tutorial's", () => {
+    const base = results();
+    const slow = results({ authorizer: { ...(base.authorizer as AuthorizerResult), shareOfLibrary: s(0.2), vsOriginal: s(0.25) } });
+    expect(verdicts(slow)['authorizer ≥ 80% of raw jsonwebtoken.verify (key object)']).toBe(false);
+    expect(verdicts(slow)["authorizer ≥ 1.5× the tutorial's authorizer"]).toBe(false);
+  });
+
+  it('judges API cold start by the worst function and the authorizer against the tutorial', () => {
+    const base = results();
+    const cold = base.coldStart as ColdStartResult;
+    const checked = results({ coldStart: { ...cold, functions: [coldRow('me', 150, 250), coldRow('login', 90, 100), coldRow('authorizer', 30, 40)] } });
+    expect(verdicts(checked)['API cold start ≤ 0.8× unbundled']).toBe(false);
+    expect(checked.targets.find((t) => t.target === 'API cold start ≤ 0.8× unbundled')?.measured).toBe('worst login 0.90×');
+    expect(verdicts(checked)["authorizer cold start no slower than the tutorial's authorizer"]).toBe(false);
+  });
+
+  it('fails the load checks on any error or an extra connection', () => {
+    const base = results();
+    const load = base.load as LoadResult;
+    const checked = results({ load: { ...load, rows: [{ ...(load.rows[0] as LoadResult['rows'][number]), errors: 1 }], oneConnectionPerInstance: false } });
+    expect(verdicts(checked)['load: zero errors']).toBe(false);
+    expect(verdicts(checked)['load: one database connection per function instance']).toBe(false);
+  });
+
+  it('leaves out targets whose measurement did not run', () => {
+    const checked = results({ authorizer: undefined, load: undefined });
+    expect(checked.targets.map((t) => t.target).filter((t) => t.includes('load') || t.includes('jsonwebtoken'))).toEqual([]);
+  });
+});
+
+describe('reports', () => {
+  it('prints one table per measurement that ran, then the targets', () => {
+    expect(buildTables(results()).map((t) => t.title)).toEqual([
+      'Bundles',
+      'Cold start (fresh node, load + first invocation, minus bare node)',
+      'Authorizer throughput (warm, one instance, valid token)',
+      'Warm request overhead (GET /me)',
+      'Load through the local gateway (autocannon, loopback)',
+      'Targets',
+    ]);
+  });
+
+  it('names the machine and lists failed measurements in both forms', () => {
+    const failed = { ...results(), failures: { load: 'GET /me at concurrency 50: non-2xx answers: 3 × 503' } };
+    const text = renderReport(failed);
+    expect(text).toContain('2 × Test CPU, Node 20.0.0');
+    expect(text).toContain('FAILED load: GET /me at concurrency 50');
+    const markdown = renderMarkdownReport(failed);
+    expect(markdown).toContain('### Targets');
+    expect(markdown).toContain('FAILED load');
+  });
+});

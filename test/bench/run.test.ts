@@ -1,0 +1,41 @@
+import { parseQuick, parseSections, SECTIONS } from '../../bench/run';
+import { readBcryptCost } from '../../bench/environment';
+import { spread } from '../../bench/data-growth';
+
+describe('make bench settings', () => {
+  it('runs every section unless BENCH_ONLY names some, in their fixed order', () => {
+    expect(parseSections(undefined)).toEqual([...SECTIONS]);
+    expect(parseSections(' ')).toEqual([...SECTIONS]);
+    expect(parseSections('load, bundles')).toEqual(['bundles', 'load']);
+  });
+
+  it('refuses an unknown section, listing the known ones', () => {
+    expect(() => parseSections('bundles,speed')).toThrow('BENCH_ONLY names unknown sections: speed; known: bundles, cold-start');
+  });
+
+  it('reads BENCH_QUICK as 1 or 0', () => {
+    expect(parseQuick(undefined)).toBe(false);
+    expect(parseQuick('0')).toBe(false);
+    expect(parseQuick('1')).toBe(true);
+    expect(() => parseQuick('yes')).toThrow("BENCH_QUICK must be 1 or 0, got 'yes'");
+  });
+
+  it('reads BCRYPT_COST as the functions do, 10 by default', () => {
+    expect(readBcryptCost(undefined)).toBe(10);
+    expect(readBcryptCost('12')).toBe(12);
+    expect(() => readBcryptCost('3')).toThrow("BCRYPT_COST must be a whole number from 4 to 31, got '3'");
+    expect(() => readBcryptCost('ten')).toThrow('BCRYPT_COST');
+  });
+});
+
+describe('spread', () => {
+  it('picks indexes evenly over the whole collection', () => {
+    expect(spread(100, 4)).toEqual([12, 37, 62, 87]);
+    expect(spread(3, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('refuses empty collections and picks', () => {
+    expect(() => spread(0, 1)).toThrow('positive whole numbers');
+    expect(() => spread(10, 0)).toThrow('positive whole numbers');
+  });
+});
