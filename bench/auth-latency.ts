@@ -1,18 +1,18 @@
 /**
  * Login and register latency at the configured bcrypt cost, split into bcrypt and everything else.
- * In every round, fresh warm instances of login and register answer a batch each, and bcryptjs alone
- * (the same library they bundle) compares and hashes as many times in the same round; the rest is
- * the round's median latency minus the round's median bcrypt time. For login, the bare findOne by
- * email is timed too, so what login adds beyond bcrypt and its database round trip is known.
+ * bcrypt dominates (tens of milliseconds) and differs by a few percent between processes, which
+ * would drown the few milliseconds of the rest; so bcrypt alone is timed in the same process as the
+ * function (bench/targets/alongside.cjs), invocations interleaved: login, compare, lookup, login, …
+ * For login the bare findOne by email is timed too, so what login adds beyond bcrypt and its
+ * database round trip is known. Every round starts fresh warm instances; figures are per-round
+ * medians.
  */
-import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import { interleaved, startAlongside } from './alongside';
 import type { BenchConfig } from './environment';
-import { functionEnvironment, TARGETS_DIR } from './environment';
 import { benchUser, proxyEvent } from './events';
-import { Host, withHosts } from './processes';
 import type { Fixture } from './scenario';
-import { BENCH_PASSWORD, bundlePath } from './scenario';
+import { BENCH_PASSWORD } from './scenario';
 import { median, percentile, rotatedOrder, summarize } from './stats';
 import type { Summary } from './stats';
 
@@ -42,62 +42,69 @@ export interface AuthLatencyResult {
   register: LatencySplit;
 }
 
-type Step = 'login' | 'register' | 'compare' | 'hash' | 'lookup';
+interface Round {
+  total: number[];
+  bcrypt: number[];
+  lookup?: number[];
+}
+
+function splitOf(rounds: Round[]): LatencySplit {
+  const totals = rounds.map((round) => median(round.total));
+  const bcryptTimes = rounds.map((round) => median(round.bcrypt));
+  return {
+    totalMs: summarize(totals),
+    bcryptMs: summarize(bcryptTimes),
+    restMs: summarize(totals.map((total, i) => total - (bcryptTimes[i] as number))),
+    p99Ms: percentile(
+      rounds.flatMap((round) => round.total),
+      99,
+    ),
+  };
+}
 
 export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<AuthLatencyResult> {
   const hash = await bcrypt.hash(fixture.password, config.bcryptCost);
   const runId = Date.now().toString(36);
-  const samples: Record<Step, number[][]> = { login: [], register: [], compare: [], hash: [], lookup: [] };
+  const loginEvent = proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
+  const compare = { bench: 'compare', password: fixture.password, hash };
+  const lookup = { bench: 'lookup', email: fixture.email };
+  const logins: Round[] = [];
+  const registers: Round[] = [];
+  let registered = 0;
+  const registerEvent = () => proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`latency-${runId}-${(registered += 1)}`, BENCH_PASSWORD) });
 
-  for (const [round, order] of rotatedOrder<Step>(['login', 'register', 'compare', 'hash', 'lookup'], rounds).entries()) {
-    await withHosts(
-      {
-        login: () => Host.start('login', bundlePath('login'), 'handler', functionEnvironment(config, 'login')),
-        register: () => Host.start('register', bundlePath('register'), 'handler', functionEnvironment(config, 'register')),
-        bcryptHost: () => Host.start('bcryptjs', join(TARGETS_DIR, 'bcrypt.cjs'), 'handler', functionEnvironment(config, 'bcrypt')),
-        driver: () => Host.start('findOne', join(TARGETS_DIR, 'find-user.cjs'), 'handler', functionEnvironment(config, 'find-user')),
-      },
-      async ({ login, register, bcryptHost, driver }) => {
-        const loginEvent = proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
-        const registerEvents = Array.from({ length: count + 1 }, (_, i) =>
-          proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`latency-${runId}-${round}-${i}`, BENCH_PASSWORD) }),
-        );
-        const batches: Record<Step, () => Promise<number[] | undefined>> = {
-          login: async () => (await login.run({ event: loginEvent, count, durations: true })).durations,
-          register: async () => (await register.run({ events: registerEvents.slice(1), durations: true })).durations,
-          compare: async () => (await bcryptHost.run({ event: { op: 'compare', password: fixture.password, hash }, count, durations: true })).durations,
-          hash: async () => (await bcryptHost.run({ event: { op: 'hash', password: BENCH_PASSWORD, cost: config.bcryptCost }, count, durations: true })).durations,
-          lookup: async () => (await driver.run({ event: { email: fixture.email }, count, durations: true })).durations,
-        };
-        // The first invocation of each instance connects to the database: warm them before timing.
-        await login.run({ event: loginEvent, count: 1 });
-        await register.run({ events: registerEvents.slice(0, 1) });
-        await bcryptHost.run({ event: { op: 'compare', password: fixture.password, hash }, count: 1 });
-        await driver.run({ event: { email: fixture.email }, count: 20 });
-        for (const step of order) samples[step].push((await batches[step]()) ?? []);
-      },
-    );
+  for (const [round, order] of rotatedOrder(['function', 'bcrypt', 'lookup'] as const, rounds).entries()) {
+    const login = await startAlongside(config, 'login');
+    try {
+      // Warm: the first login connects, prepares its dummy hash and compiles the hot paths.
+      await login.run({ events: [loginEvent, compare, lookup, loginEvent, compare, lookup] });
+      const timed = await interleaved(login, order, (kind) => (kind === 'function' ? loginEvent : kind === 'bcrypt' ? compare : lookup), count);
+      logins.push({ total: timed.function, bcrypt: timed.bcrypt, lookup: timed.lookup });
+    } finally {
+      await login.stop();
+    }
+
+    const register = await startAlongside(config, 'register');
+    try {
+      const hashEvent = { bench: 'hash', password: BENCH_PASSWORD, cost: config.bcryptCost };
+      await register.run({ events: [registerEvent(), hashEvent, registerEvent(), hashEvent] });
+      const registerOrder = order.filter((kind) => kind !== 'lookup');
+      const timed = await interleaved(register, registerOrder, (kind) => (kind === 'function' ? registerEvent() : hashEvent), count);
+      registers.push({ total: timed.function, bcrypt: timed.bcrypt });
+    } finally {
+      await register.stop();
+    }
     log(`  login/register round ${round + 1}/${rounds}`);
   }
 
-  const split = (step: 'login' | 'register', alone: 'compare' | 'hash'): LatencySplit => {
-    const totals = samples[step].map((durations) => median(durations));
-    const bcryptTimes = samples[alone].map((durations) => median(durations));
-    return {
-      totalMs: summarize(totals),
-      bcryptMs: summarize(bcryptTimes),
-      restMs: summarize(totals.map((total, i) => total - (bcryptTimes[i] as number))),
-      p99Ms: percentile(samples[step].flat(), 99),
-    };
-  };
-  const login = split('login', 'compare');
-  const lookups = samples.lookup.map((durations) => median(durations));
-  const loginRest = samples.login.map((durations, i) => median(durations) - median(samples.compare[i] ?? []));
+  const loginSplit = splitOf(logins);
+  const lookups = logins.map((round) => median(round.lookup ?? []));
+  const rests = logins.map((round) => median(round.total) - median(round.bcrypt));
   return {
     bcryptCost: config.bcryptCost,
     rounds,
     invocationsPerRound: count,
-    login: { ...login, lookupMs: summarize(lookups), overheadMs: summarize(loginRest.map((rest, i) => rest - (lookups[i] as number))) },
-    register: split('register', 'hash'),
+    login: { ...loginSplit, lookupMs: summarize(lookups), overheadMs: summarize(rests.map((rest, i) => rest - (lookups[i] as number))) },
+    register: splitOf(registers),
   };
 }

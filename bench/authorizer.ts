@@ -1,7 +1,8 @@
 /**
  * Authorizer throughput: warm invocations per second of our authorizer on a valid token, next to
  * jsonwebtoken's verify alone with a key object on the same token (the library's limit), and the
- * tutorial's authorizer on a token it accepts. Each round starts fresh processes for all three and
+ * tutorial's authorizer on a token it accepts; and ours once more with its request log line and metrics
+ * off, to show what they cost. Each round starts fresh processes for all four and
  * runs them one after the other in rotated order; each process warms up before the timed batch.
  */
 import { join } from 'node:path';
@@ -21,6 +22,11 @@ export interface AuthorizerResult {
   ours: Summary;
   library: Summary;
   original: Summary;
+  /**
+   * Ours with its per-invocation request log line and metrics turned off (LOG_LEVEL=WARN,
+   * POWERTOOLS_METRICS_DISABLED=true): not a deployable setting, a measure of what observability costs.
+   */
+  oursQuiet: Summary;
   /** ours ÷ library, paired by round: our share of what the library allows. */
   shareOfLibrary: Summary;
   /** ours ÷ original, paired by round. */
@@ -30,7 +36,7 @@ export interface AuthorizerResult {
 }
 
 interface Contender {
-  name: 'ours' | 'library' | 'original';
+  name: 'ours' | 'oursQuiet' | 'library' | 'original';
   start: () => Promise<Host>;
   event: unknown;
 }
@@ -45,6 +51,12 @@ export async function measureAuthorizer(config: BenchConfig, fixture: Fixture, r
       event: tokenAuthorizerEvent(`Bearer ${fixture.token}`),
     },
     {
+      name: 'oursQuiet',
+      start: () =>
+        Host.start('authorizer (quiet)', bundlePath('authorizer'), 'handler', functionEnvironment(config, 'authorizer', { LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' })),
+      event: tokenAuthorizerEvent(`Bearer ${fixture.token}`),
+    },
+    {
       name: 'library',
       start: () => Host.start('jsonwebtoken.verify', join(TARGETS_DIR, 'jwt-verify.cjs'), 'handler', functionEnvironment(config, 'jwt-verify')),
       event: { token: fixture.token },
@@ -56,7 +68,7 @@ export async function measureAuthorizer(config: BenchConfig, fixture: Fixture, r
     },
   ];
 
-  const rates: Record<Contender['name'], number[]> = { ours: [], library: [], original: [] };
+  const rates: Record<Contender['name'], number[]> = { ours: [], oursQuiet: [], library: [], original: [] };
   const latencies: number[] = [];
   for (const [round, order] of rotatedOrder(contenders, rounds).entries()) {
     for (const contender of order) {
@@ -82,6 +94,7 @@ export async function measureAuthorizer(config: BenchConfig, fixture: Fixture, r
     ours: summarize(rates.ours),
     library: summarize(rates.library),
     original: summarize(rates.original),
+    oursQuiet: summarize(rates.oursQuiet),
     shareOfLibrary: pairedRatio(rates.ours, rates.library),
     vsOriginal: pairedRatio(rates.ours, rates.original),
     oursLatencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },

@@ -2,20 +2,19 @@
  * Data growth: login latency with 1,000 and with 100,000 users in the database. Each size gets its
  * own embedded server (so the larger data set's memory is not shared with the smaller), seeded in
  * bulk with the driver, every user with one precomputed bcrypt hash. In every round a fresh login
- * instance per size logs in as users spread over the whole collection, and a bare driver client
- * looks the same emails up, in rotated order; the ratio is large ÷ small, paired by round.
+ * instance per size logs in as users spread over the whole collection, interleaved with a bare
+ * driver findOne of the same emails in the same process (bench/targets/alongside.cjs); sizes run in
+ * rotated order and the ratio is large ÷ small, paired by round.
  */
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { MongoClient } from 'mongodb';
 import { startBenchDatabase } from './database';
 import type { BenchDatabase } from './database';
 import type { BenchConfig } from './environment';
-import { functionEnvironment, TARGETS_DIR } from './environment';
 import { proxyEvent } from './events';
-import { Host, withHosts } from './processes';
-import { BENCH_PASSWORD, bundlePath } from './scenario';
+import { interleaved, startAlongside } from './alongside';
+import { BENCH_PASSWORD } from './scenario';
 import { median, pairedRatio, rotatedOrder, summarize } from './stats';
 import type { Summary } from './stats';
 
@@ -112,23 +111,19 @@ export async function measureDataGrowth(
     ]);
     for (const [round, order] of rotatedOrder([small, large], rounds).entries()) {
       for (const dataset of order) {
-        const env = functionEnvironment({ ...config, mongoUri: dataset.database.uri }, 'login');
         const picks = spread(dataset.users, count).map((n) => growthEmail(n));
-        await withHosts(
-          {
-            login: () => Host.start(`login (${dataset.users} users)`, bundlePath('login'), 'handler', env),
-            driver: () => Host.start(`findOne (${dataset.users} users)`, join(TARGETS_DIR, 'find-user.cjs'), 'handler', env),
-          },
-          async ({ login, driver }) => {
-            const events = picks.map((email) => proxyEvent({ method: 'POST', resource: '/login', body: { email, password: BENCH_PASSWORD } }));
-            // The first login connects and, on this instance's cold start, makes sure the indexes exist.
-            await login.run({ events: events.slice(0, 1) });
-            await driver.run({ events: picks.slice(0, 20).map((email) => ({ email })) });
-            logins.get(dataset)?.push(median((await login.run({ events, durations: true })).durations ?? []));
-            const lookupEvents = spread(dataset.users, LOOKUPS).map((n) => ({ email: growthEmail(n) }));
-            lookups.get(dataset)?.push(median((await driver.run({ events: lookupEvents, durations: true })).durations ?? []));
-          },
-        );
+        const host = await startAlongside({ ...config, mongoUri: dataset.database.uri }, 'login');
+        try {
+          const loginEvent = (email: string): unknown => proxyEvent({ method: 'POST', resource: '/login', body: { email, password: BENCH_PASSWORD } });
+          // The first login connects and, on this instance's cold start, makes sure the indexes exist.
+          await host.run({ events: [loginEvent(picks[0] as string), { bench: 'lookup', email: picks[0] }] });
+          const timed = await interleaved(host, ['login', 'lookup'] as const, (kind, i) => (kind === 'login' ? loginEvent(picks[i] as string) : { bench: 'lookup', email: picks[i] }), count);
+          logins.get(dataset)?.push(median(timed.login));
+          const lookupEvents = spread(dataset.users, LOOKUPS).map((n) => ({ bench: 'lookup', email: growthEmail(n) }));
+          lookups.get(dataset)?.push(median((await host.run({ events: lookupEvents, durations: true })).durations ?? []));
+        } finally {
+          await host.stop();
+        }
       }
       log(`  data growth round ${round + 1}/${rounds}`);
     }

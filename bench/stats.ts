@@ -81,3 +81,13 @@ export function rotatedOrder<T>(kinds: readonly T[], rounds: number): T[][] {
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
   return Array.from({ length: rounds }, (_, round) => kinds.map((_, i) => kinds[(i + round) % kinds.length] as T));
 }
+
+/**
+ * Splits the durations of interleaved invocations (`a b c a b c …`) into one list per position of
+ * the cycle: `columns([a1, b1, a2, b2], 2)` is `[[a1, a2], [b1, b2]]`.
+ */
+export function columns(samples: readonly number[], width: number): number[][] {
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a positive integer, got ${width}`);
+  if (samples.length % width !== 0) throw new RangeError(`${samples.length} samples do not split into cycles of ${width}`);
+  return Array.from({ length: width }, (_, column) => samples.filter((_, i) => i % width === column));
+}

@@ -1,18 +1,16 @@
 /**
- * Warm request overhead: what a warm invocation costs beyond its database round trip (and beyond
- * bcrypt, which `me` does not run). In every round, fresh instances of `me` and of a bare driver
- * client (bench/targets/find-user.cjs) warm up, then look the same user up the same number of times,
- * in rotated order; the overhead is the round's p50 of `me` minus the round's p50 of the bare
- * findOne, each timed inside its own process. It covers event parsing, validation, mongoose (casting,
- * query building, result mapping), logging, metrics and building the response.
+ * Warm request overhead: what a warm GET /me costs beyond its database round trip (it runs no
+ * bcrypt). The `me` bundle and a bare mongodb driver client run in one process
+ * (bench/targets/alongside.cjs), invocations interleaved (me, findOne, me, findOne, …) with the same
+ * filter and projection; the overhead is the round's p50 of `me` minus the round's p50 of the bare
+ * findOne. It covers event parsing, mongoose (casting, query building, result mapping), logging,
+ * metrics and building the response. Every round starts a fresh warm instance.
  */
-import { join } from 'node:path';
 import type { BenchConfig } from './environment';
-import { functionEnvironment, TARGETS_DIR } from './environment';
+import { interleaved, startAlongside } from './alongside';
 import { proxyEvent } from './events';
-import { Host, withHosts } from './processes';
 import type { Fixture } from './scenario';
-import { authorizerContext, bundlePath } from './scenario';
+import { authorizerContext } from './scenario';
 import { median, rotatedOrder, summarize } from './stats';
 import type { Summary } from './stats';
 
@@ -31,25 +29,20 @@ const WARMUP = 200;
 
 export async function measureWarmOverhead(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<WarmOverheadResult> {
   const meEvent = proxyEvent({ method: 'GET', resource: '/me', authorizer: authorizerContext(fixture.userId) });
-  const lookup = { id: fixture.userId };
+  const lookup = { bench: 'lookup', id: fixture.userId };
   const me: number[] = [];
   const roundTrip: number[] = [];
 
-  for (const [round, order] of rotatedOrder(['me', 'driver'] as const, rounds).entries()) {
-    await withHosts(
-      {
-        me: () => Host.start('me', bundlePath('me'), 'handler', functionEnvironment(config, 'me')),
-        driver: () => Host.start('findOne', join(TARGETS_DIR, 'find-user.cjs'), 'handler', functionEnvironment(config, 'find-user')),
-      },
-      async (hosts) => {
-        await hosts.me.run({ event: meEvent, count: WARMUP });
-        await hosts.driver.run({ event: lookup, count: WARMUP });
-        for (const which of order) {
-          const batch = which === 'me' ? await hosts.me.run({ event: meEvent, count, durations: true }) : await hosts.driver.run({ event: lookup, count, durations: true });
-          (which === 'me' ? me : roundTrip).push(median(batch.durations ?? []));
-        }
-      },
-    );
+  for (const [round, order] of rotatedOrder(['me', 'lookup'] as const, rounds).entries()) {
+    const host = await startAlongside(config, 'me');
+    try {
+      await interleaved(host, order, (kind) => (kind === 'me' ? meEvent : lookup), WARMUP);
+      const timed = await interleaved(host, order, (kind) => (kind === 'me' ? meEvent : lookup), count);
+      me.push(median(timed.me));
+      roundTrip.push(median(timed.lookup));
+    } finally {
+      await host.stop();
+    }
     log(`  warm overhead round ${round + 1}/${rounds}`);
   }
 

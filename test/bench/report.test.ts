@@ -39,6 +39,7 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     ours: s(160_000),
     library: s(190_000),
     original: s(100_000),
+    oursQuiet: s(170_000),
     shareOfLibrary: s(160 / 190),
     vsOriginal: s(1.6),
     oursLatencyMs: { p50: 0.006, p99: 0.02 },

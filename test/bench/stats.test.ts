@@ -1,4 +1,4 @@
-import { median, minus, pairedRatio, percentile, perSecond, rotatedOrder, summarize } from '../../bench/stats';
+import { columns, median, minus, pairedRatio, percentile, perSecond, rotatedOrder, summarize } from '../../bench/stats';
 
 describe('percentile', () => {
   it('interpolates between the closest ranks', () => {
@@ -83,5 +83,20 @@ describe('rotatedOrder', () => {
   it('refuses a round count that is not a positive integer', () => {
     expect(() => rotatedOrder(['a'], 0)).toThrow('positive integer');
     expect(() => rotatedOrder(['a'], 1.5)).toThrow('positive integer');
+  });
+});
+
+describe('columns', () => {
+  it('splits interleaved samples by their position in the cycle', () => {
+    expect(columns([1, 10, 100, 2, 20, 200], 3)).toEqual([
+      [1, 2],
+      [10, 20],
+      [100, 200],
+    ]);
+  });
+
+  it('refuses samples that are not whole cycles', () => {
+    expect(() => columns([1, 2, 3], 2)).toThrow('3 samples do not split into cycles of 2');
+    expect(() => columns([1], 0)).toThrow('positive integer');
   });
 });
