@@ -4,8 +4,8 @@
  * would drown the few milliseconds of the rest; so bcrypt alone is timed in the same process as the
  * function (bench/targets/alongside.cjs), invocations interleaved: login, compare, lookup, login, …
  * For login the bare findOne by email is timed too, so what login adds beyond bcrypt and its
- * database round trip is known. Every round starts fresh warm instances; figures are per-round
- * medians.
+ * database round trip is known. Every round starts fresh warm instances; the rest is the median of
+ * differences between adjacent invocations, so a slow spell of the machine hits both sides of each.
  */
 import bcrypt from 'bcryptjs';
 import { interleaved, startAlongside } from './alongside';
@@ -13,7 +13,7 @@ import type { BenchConfig } from './environment';
 import { benchUser, proxyEvent } from './events';
 import type { Fixture } from './scenario';
 import { BENCH_PASSWORD } from './scenario';
-import { median, percentile, rotatedOrder, summarize } from './stats';
+import { median, pairedDifferences, percentile, rotatedOrder, summarize } from './stats';
 import type { Summary } from './stats';
 
 export interface LatencySplit {
@@ -21,7 +21,7 @@ export interface LatencySplit {
   totalMs: Summary;
   /** Per-round median of bcrypt alone, in ms. */
   bcryptMs: Summary;
-  /** Per-round total − bcrypt, in ms. */
+  /** Per round, the median of total − bcrypt over adjacent pairs, in ms. */
   restMs: Summary;
   /** p99 of every timed invocation, in ms. */
   p99Ms: number;
@@ -30,7 +30,7 @@ export interface LatencySplit {
 export interface LoginOverhead {
   /** Per-round median of the bare findOne by email (the login's one database round trip), in ms. */
   lookupMs: Summary;
-  /** Per-round login total − bcrypt − lookup: what login adds on top of its two unavoidable costs, in ms. */
+  /** Per round, the median of login − bcrypt − lookup over adjacent triples: what login adds on top of its two unavoidable costs, in ms. */
   overheadMs: Summary;
 }
 
@@ -54,7 +54,7 @@ function splitOf(rounds: Round[]): LatencySplit {
   return {
     totalMs: summarize(totals),
     bcryptMs: summarize(bcryptTimes),
-    restMs: summarize(totals.map((total, i) => total - (bcryptTimes[i] as number))),
+    restMs: summarize(rounds.map((round) => median(pairedDifferences(round.total, round.bcrypt)))),
     p99Ms: percentile(
       rounds.flatMap((round) => round.total),
       99,
@@ -99,12 +99,12 @@ export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, 
 
   const loginSplit = splitOf(logins);
   const lookups = logins.map((round) => median(round.lookup ?? []));
-  const rests = logins.map((round) => median(round.total) - median(round.bcrypt));
+  const overheads = logins.map((round) => median(pairedDifferences(pairedDifferences(round.total, round.bcrypt), round.lookup ?? [])));
   return {
     bcryptCost: config.bcryptCost,
     rounds,
     invocationsPerRound: count,
-    login: { ...loginSplit, lookupMs: summarize(lookups), overheadMs: summarize(rests.map((rest, i) => rest - (lookups[i] as number))) },
+    login: { ...loginSplit, lookupMs: summarize(lookups), overheadMs: summarize(overheads) },
     register: splitOf(registers),
   };
 }

@@ -179,7 +179,7 @@ export function buildTables(results: BenchResults): Table[] {
         ['register', ms(register.totalMs), ms(register.bcryptMs), ms(register.restMs), formatMs(register.p99Ms)],
       ],
       notes: [
-        `${authLatency.rounds} rounds of ${authLatency.invocationsPerRound} invocations each, fresh instance per round; bcrypt alone (bcryptjs compare for login, hash for register) timed in the same process, interleaved with the function; rest = total − bcrypt.`,
+        `${authLatency.rounds} rounds of ${authLatency.invocationsPerRound} invocations each, fresh instance per round; bcrypt alone (bcryptjs compare for login, hash for register) timed in the same process, interleaved with the function; rest = median of (invocation − the bcrypt run next to it).`,
         `login's rest includes its findOne by email, ${ms(login.lookupMs)} alone with the driver, leaving ${ms(login.overheadMs)} of our own work.`,
       ],
     });
@@ -191,7 +191,7 @@ export function buildTables(results: BenchResults): Table[] {
       rows: [
         ['me handler, warm', ms(warmOverhead.meMs)],
         ['bare driver findOne by _id', ms(warmOverhead.roundTripMs)],
-        ['overhead (difference)', ms(warmOverhead.overheadMs)],
+        ['overhead (median of paired differences)', ms(warmOverhead.overheadMs)],
       ],
       notes: [
         `${warmOverhead.rounds} rounds of ${warmOverhead.invocationsPerRound} invocations; the handler and a bare driver findOne (same filter and projection) run in one process, interleaved, so the difference is our code: event parsing, mongoose, logging, metrics, response.`,

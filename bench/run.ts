@@ -60,9 +60,9 @@ function plan(quick: boolean) {
         dataGrowth: { sizes: { small: 1_000, large: 10_000 }, rounds: 1, count: 4 },
       }
     : {
-        coldRounds: 10,
+        coldRounds: 15,
         authorizer: { rounds: 5, count: 20_000 },
-        authLatency: { rounds: 4, count: 10 },
+        authLatency: { rounds: 4, count: 15 },
         warmOverhead: { rounds: 5, count: 300 },
         load: { runs: 3, durationSeconds: 3, maxRequestsPerRun: 20_000, concurrency: [1, 10, 50] },
         dataGrowth: { sizes: { small: 1_000, large: 100_000 }, rounds: 3, count: 8 },

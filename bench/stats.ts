@@ -91,3 +91,12 @@ export function columns(samples: readonly number[], width: number): number[][] {
   if (samples.length % width !== 0) throw new RangeError(`${samples.length} samples do not split into cycles of ${width}`);
   return Array.from({ length: width }, (_, column) => samples.filter((_, i) => i % width === column));
 }
+
+/**
+ * `a[i] − b[i]` for samples taken side by side (interleaved in one process): a slow spell of the
+ * machine hits both of a pair, so the median difference is steadier than the difference of medians.
+ */
+export function pairedDifferences(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length !== b.length) throw new RangeError(`paired differences need samples of equal length, got ${a.length} and ${b.length}`);
+  return a.map((value, i) => value - (b[i] as number));
+}

@@ -2,8 +2,8 @@
  * Warm request overhead: what a warm GET /me costs beyond its database round trip (it runs no
  * bcrypt). The `me` bundle and a bare mongodb driver client run in one process
  * (bench/targets/alongside.cjs), invocations interleaved (me, findOne, me, findOne, …) with the same
- * filter and projection; the overhead is the round's p50 of `me` minus the round's p50 of the bare
- * findOne. It covers event parsing, mongoose (casting, query building, result mapping), logging,
+ * filter and projection; the overhead is the round's median difference between each `me` and the
+ * findOne next to it. It covers event parsing, mongoose (casting, query building, result mapping), logging,
  * metrics and building the response. Every round starts a fresh warm instance.
  */
 import type { BenchConfig } from './environment';
@@ -11,7 +11,7 @@ import { interleaved, startAlongside } from './alongside';
 import { proxyEvent } from './events';
 import type { Fixture } from './scenario';
 import { authorizerContext } from './scenario';
-import { median, rotatedOrder, summarize } from './stats';
+import { median, pairedDifferences, rotatedOrder, summarize } from './stats';
 import type { Summary } from './stats';
 
 export interface WarmOverheadResult {
@@ -21,7 +21,7 @@ export interface WarmOverheadResult {
   meMs: Summary;
   /** Per-round p50 of the bare findOne by id, in ms. */
   roundTripMs: Summary;
-  /** Per-round me − round trip, in ms. */
+  /** Per round, the median of me − round trip over adjacent pairs, in ms. */
   overheadMs: Summary;
 }
 
@@ -32,6 +32,7 @@ export async function measureWarmOverhead(config: BenchConfig, fixture: Fixture,
   const lookup = { bench: 'lookup', id: fixture.userId };
   const me: number[] = [];
   const roundTrip: number[] = [];
+  const overhead: number[] = [];
 
   for (const [round, order] of rotatedOrder(['me', 'lookup'] as const, rounds).entries()) {
     const host = await startAlongside(config, 'me');
@@ -40,6 +41,7 @@ export async function measureWarmOverhead(config: BenchConfig, fixture: Fixture,
       const timed = await interleaved(host, order, (kind) => (kind === 'me' ? meEvent : lookup), count);
       me.push(median(timed.me));
       roundTrip.push(median(timed.lookup));
+      overhead.push(median(pairedDifferences(timed.me, timed.lookup)));
     } finally {
       await host.stop();
     }
@@ -51,6 +53,6 @@ export async function measureWarmOverhead(config: BenchConfig, fixture: Fixture,
     invocationsPerRound: count,
     meMs: summarize(me),
     roundTripMs: summarize(roundTrip),
-    overheadMs: summarize(me.map((value, i) => value - (roundTrip[i] as number))),
+    overheadMs: summarize(overhead),
   };
 }

@@ -1,4 +1,4 @@
-import { columns, median, minus, pairedRatio, percentile, perSecond, rotatedOrder, summarize } from '../../bench/stats';
+import { columns, median, minus, pairedDifferences, pairedRatio, percentile, perSecond, rotatedOrder, summarize } from '../../bench/stats';
 
 describe('percentile', () => {
   it('interpolates between the closest ranks', () => {
@@ -98,5 +98,15 @@ describe('columns', () => {
   it('refuses samples that are not whole cycles', () => {
     expect(() => columns([1, 2, 3], 2)).toThrow('3 samples do not split into cycles of 2');
     expect(() => columns([1], 0)).toThrow('positive integer');
+  });
+});
+
+describe('pairedDifferences', () => {
+  it('subtracts sample by sample', () => {
+    expect(pairedDifferences([10, 20, 35], [8, 19, 30])).toEqual([2, 1, 5]);
+  });
+
+  it('refuses samples of different lengths', () => {
+    expect(() => pairedDifferences([1, 2], [1])).toThrow('equal length, got 2 and 1');
   });
 });
