@@ -213,6 +213,25 @@ export interface components {
         };
     };
     responses: {
+        /** @description The function failed or gave an invalid answer; quote the `requestId` when you report it. */
+        BadGateway: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:bad-gateway",
+                 *       "title": "Bad gateway",
+                 *       "status": 502,
+                 *       "detail": "The request failed; try again (request id: 0b9c6f2e-2f4e-4f3e-9f51-6d1f2e3a4b5c)",
+                 *       "requestId": "0b9c6f2e-2f4e-4f3e-9f51-6d1f2e3a4b5c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed or a field is invalid; `errors` names each field. */
         BadRequest: {
             headers: {
@@ -271,6 +290,25 @@ export interface components {
                  *       "title": "Forbidden",
                  *       "status": 403,
                  *       "detail": "The access token does not allow this request"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request took too long; it is safe to retry reads, and to retry writes after checking their effect. */
+        GatewayTimeout: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:timeout",
+                 *       "title": "Gateway timeout",
+                 *       "status": 504,
+                 *       "detail": "The request took too long; try again",
+                 *       "requestId": "0b9c6f2e-2f4e-4f3e-9f51-6d1f2e3a4b5c"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -476,7 +514,9 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     me: {
@@ -504,7 +544,9 @@ export interface operations {
             404: components["responses"]["UserGone"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     register: {
@@ -537,7 +579,9 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
     listUsers: {
@@ -574,7 +618,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
 }

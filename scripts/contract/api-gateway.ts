@@ -35,20 +35,44 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
 const v = (name: string) => `\${${name}}`;
 const corsOrigin = `'${v(TEMPLATE_VARIABLES.corsAllowOrigin)}'`;
 
-/** The gateway-produced errors we turn into problem+json; the rest keep AWS's default body. */
-const GATEWAY_PROBLEMS: Record<string, { status: number; type: string; title: string; detail?: string; headers?: Record<string, string> }> = {
+interface GatewayProblem {
+  status: number;
+  type: string;
+  title: string;
+  /** Fixed text, or AWS's own message when absent. `$context.requestId` is filled in by the gateway. */
+  detail?: string;
+  headers?: Record<string, string>;
+}
+
+const INTERNAL: GatewayProblem = { status: 500, type: 'internal', title: 'Internal error', detail: 'Internal error (request id: $context.requestId)' };
+
+/**
+ * Every error API Gateway produces itself, as problem+json with the status AWS would use
+ * (except unknown routes, which AWS calls 403 "Missing Authentication Token" and we call 404).
+ */
+const GATEWAY_PROBLEMS: Record<string, GatewayProblem> = {
+  BAD_REQUEST_PARAMETERS: { status: 400, type: 'validation', title: 'Your request is not valid' },
+  BAD_REQUEST_BODY: { status: 400, type: 'validation', title: 'Your request is not valid' },
   UNAUTHORIZED: { status: 401, type: 'unauthorized', title: 'Unauthorized', detail: 'A valid access token is required' },
   ACCESS_DENIED: { status: 403, type: 'forbidden', title: 'Forbidden', detail: 'The access token does not allow this request' },
-  // REST APIs answer an unknown route with 403 "Missing Authentication Token"; say what it is.
+  EXPIRED_TOKEN: { status: 403, type: 'forbidden', title: 'Forbidden' },
+  INVALID_SIGNATURE: { status: 403, type: 'forbidden', title: 'Forbidden' },
+  INVALID_API_KEY: { status: 403, type: 'forbidden', title: 'Forbidden' },
+  WAF_FILTERED: { status: 403, type: 'forbidden', title: 'Forbidden', detail: 'The request was blocked' },
   MISSING_AUTHENTICATION_TOKEN: { status: 404, type: 'not-found', title: 'Not found', detail: 'No such route' },
   RESOURCE_NOT_FOUND: { status: 404, type: 'not-found', title: 'Not found', detail: 'No such route' },
   REQUEST_TOO_LARGE: { status: 413, type: 'payload-too-large', title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'unsupported-media-type', title: 'Unsupported media type' },
   THROTTLED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Too many requests; try again later', headers: { 'Retry-After': "'1'" } },
   QUOTA_EXCEEDED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Request quota exceeded; try again later', headers: { 'Retry-After': "'60'" } },
-  AUTHORIZER_FAILURE: { status: 500, type: 'internal', title: 'Internal error' },
-  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, type: 'internal', title: 'Internal error' },
+  AUTHORIZER_FAILURE: INTERNAL,
+  AUTHORIZER_CONFIGURATION_ERROR: INTERNAL,
+  API_CONFIGURATION_ERROR: INTERNAL,
+  INTEGRATION_FAILURE: { status: 504, type: 'timeout', title: 'Gateway timeout', detail: 'The request could not be completed in time; try again' },
   INTEGRATION_TIMEOUT: { status: 504, type: 'timeout', title: 'Gateway timeout', detail: 'The request took too long; try again' },
+  // A function that throws, times out or returns a malformed response has no type of its own: AWS
+  // answers 502 under DEFAULT_5XX. Pinning DEFAULT_5XX's status keeps the body's `status` true.
+  DEFAULT_5XX: { status: 502, type: 'bad-gateway', title: 'Bad gateway', detail: 'The request failed; try again (request id: $context.requestId)' },
 };
 
 function corsHeaders(extra: Record<string, string> = {}): Record<string, string> {
@@ -62,16 +86,15 @@ function corsHeaders(extra: Record<string, string> = {}): Record<string, string>
   return Object.fromEntries(Object.entries(headers).map(([k, val]) => [`gatewayresponse.header.${k}`, val]));
 }
 
-function problemTemplate(p: (typeof GATEWAY_PROBLEMS)[string]): string {
+function problemTemplate(p: GatewayProblem): string {
   const detail = p.detail ? JSON.stringify(p.detail) : '$context.error.messageString';
   return `{"type":"urn:auth-api:problem:${p.type}","title":${JSON.stringify(p.title)},"status":${p.status},"detail":${detail},"requestId":"$context.requestId"}`;
 }
 
 function gatewayResponses(): Record<string, unknown> {
   const responses: Record<string, unknown> = {
-    // Anything not listed keeps AWS's status and `{"message": ...}` body, but still gets CORS headers.
+    // Every 4xx type AWS has is listed; a type added later keeps its status and AWS's body, with CORS.
     DEFAULT_4XX: { responseParameters: corsHeaders() },
-    DEFAULT_5XX: { responseParameters: corsHeaders() },
   };
   for (const [type, p] of Object.entries(GATEWAY_PROBLEMS)) {
     responses[type] = {

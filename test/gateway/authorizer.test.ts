@@ -106,8 +106,14 @@ describe('the TOKEN authorizer', () => {
 
     expect(response.status).toBe(500);
     const text = await response.text();
-    // AWS gives a null message for authorizer configuration errors; the definition's template shows it as detail.
-    expect(JSON.parse(text)).toMatchObject({ type: 'urn:auth-api:problem:internal', status: 500, detail: null });
+    const requestId = response.headers.get('x-amzn-requestid');
+    expect(JSON.parse(text)).toEqual({
+      type: 'urn:auth-api:problem:internal',
+      title: 'Internal error',
+      status: 500,
+      detail: `Internal error (request id: ${requestId})`,
+      requestId,
+    });
     expect(text).not.toContain('signing key');
     expect(response.headers.get('x-amzn-errortype')).toBe('AuthorizerConfigurationException');
     expect(f.lastRecord('/private').authorizer).toMatchObject({ result: 'error', reason });

@@ -31,7 +31,8 @@ interface Echo {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const INTERNAL_ERROR = { message: 'Internal server error' };
+/** The definition's DEFAULT_5XX: AWS's 502 for a failed function, as a problem naming the request. */
+const BAD_GATEWAY = { type: 'urn:auth-api:problem:bad-gateway', title: 'Bad gateway', status: 502 };
 
 describe('the Lambda proxy integration', () => {
   let f: FixtureGateway;
@@ -147,12 +148,12 @@ describe('the Lambda proxy integration', () => {
     ['nothing', 'returned null'],
     ['extra-field', 'unexpected field cookies'],
     ['bad-header', 'header X-Broken has a value with control characters'],
-  ])('answers 502 Internal server error to a malformed response (%s)', async (shape, reason) => {
+  ])('answers a 502 problem to a malformed response (%s)', async (shape, reason) => {
     const response = await f.call(`/responses?shape=${shape}`);
 
     expect(response.status).toBe(502);
-    expect(await response.json()).toEqual(INTERNAL_ERROR);
-    // The DEFAULT_5XX gateway response of the definition adds CORS headers to AWS's default body.
+    expect(await response.json()).toMatchObject(BAD_GATEWAY);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(f.lastRecord('/responses').gatewayError?.reason).toContain(reason);
   });
@@ -162,7 +163,7 @@ describe('the Lambda proxy integration', () => {
 
     expect(response.status).toBe(502);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual(INTERNAL_ERROR);
+    expect(JSON.parse(text)).toMatchObject({ ...BAD_GATEWAY, requestId: response.headers.get('x-amzn-requestid') });
     expect(text).not.toContain('hunter2');
     expect(f.lastRecord('/throws').gatewayError?.reason).toBe('TypeError: cannot read the database password hunter2');
   });
@@ -241,7 +242,7 @@ describe('Lambda instances', () => {
     const after = await slow(f);
 
     expect(timedOut.status).toBe(502);
-    expect(await timedOut.json()).toEqual(INTERNAL_ERROR);
+    expect(await timedOut.json()).toMatchObject(BAD_GATEWAY);
     expect(f.records[1]!.gatewayError?.reason).toBe('Sandbox.Timedout: Task timed out after 0.40 seconds');
     expect(f.records[1]!.logs.some((l) => l.text.includes('Task timed out after 0.40 seconds'))).toBe(true);
     expect(after.body?.invocations).toBe(1);
