@@ -9,7 +9,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 # npm writes node_modules/.package-lock.json on every install, so it is newer than package-lock.json exactly when the install is current.
-$(NPM_STAMP): package-lock.json package.json
+$(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 

@@ -35,6 +35,13 @@ const DRIVER_OPTIONAL_PEERS = [
 /** Lambda's nodejs22.x runtime ships the AWS SDK v3, so bundling it would only add weight. */
 const RUNTIME_PROVIDED = ['@aws-sdk/*'];
 
+/** Lambda's nodejs22.x; the shims below rely on it (each says why). */
+const NODE_TARGET = 'node22';
+const ALIASES = {
+  semver: join(ROOT, 'scripts', 'shims', 'semver.cjs'),
+  'whatwg-url': join(ROOT, 'scripts', 'shims', 'whatwg-url.cjs'),
+};
+
 /** A zip's timestamps are part of its bytes; pin them so only content changes the hash. */
 const ZIP_EPOCH = new Date('1980-01-01T00:00:00Z');
 
@@ -63,7 +70,8 @@ export async function buildFunction(key: string): Promise<BuiltFunction> {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: NODE_TARGET,
+    alias: ALIASES,
     format: 'cjs',
     minify: true,
     sourcemap: true,

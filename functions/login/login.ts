@@ -37,7 +37,6 @@ export async function login(event: APIGatewayProxyEvent): Promise<Reply> {
   }
   const tokens = await tokenService();
   const passwords = passwordHasher();
-  await passwords.prepare();
   const credentials = await findCredentials(request.email);
   const valid =
     credentials === undefined ? await passwords.verifyUnknownUser(request.password) : await passwords.verify(request.password, credentials.passwordHash);

@@ -3,11 +3,10 @@
  * first 72 bytes of a password, so longer ones are refused instead of silently cut, and a login
  * for an unknown email still pays for one comparison so that timing does not reveal who exists.
  */
-import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { passwordConfig } from './config';
 import type { PasswordConfig } from './config';
-import { once, onceAsync } from './once';
+import { once } from './once';
 
 /** Limits in bytes of UTF-8, which is what bcrypt counts. */
 export const PASSWORD_BYTES = { min: 8, max: 72 } as const;
@@ -40,26 +39,30 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
   /** Spends what `verify` spends, then fails: the unknown-email path of a login. */
   verifyUnknownUser(password: string): Promise<false>;
-  /**
-   * Prepares the dummy hash. Login awaits it before looking the user up, so the first login of an
-   * instance pays for it whichever path it takes.
-   */
-  prepare(): Promise<void>;
+}
+
+/** A bcrypt hash is `$2b$<cost>$` + 22 characters of salt + 31 of digest. */
+const DIGEST_LENGTH = 31;
+
+/**
+ * A well-formed hash at the given cost that no password matches. Comparing against it costs a
+ * full bcrypt run, like a real hash, but building it costs nothing: only a random salt, so a
+ * cold start never pays for an extra hash.
+ */
+export function unmatchableHash(cost: number): string {
+  return bcrypt.genSaltSync(cost) + '.'.repeat(DIGEST_LENGTH);
 }
 
 export function createPasswordHasher(config: PasswordConfig): PasswordHasher {
   // At the configured cost: a cheaper dummy would make unknown emails measurably faster.
-  const dummyHash = onceAsync(() => bcrypt.hash(randomBytes(24).toString('base64'), config.cost));
+  const dummyHash = unmatchableHash(config.cost);
   return {
     cost: config.cost,
     hash: (password) => bcrypt.hash(password, config.cost),
     verify: (password, hash) => bcrypt.compare(password, hash),
     async verifyUnknownUser(password) {
-      await bcrypt.compare(password, await dummyHash());
+      await bcrypt.compare(password, dummyHash);
       return false;
-    },
-    async prepare() {
-      await dummyHash();
     },
   };
 }
