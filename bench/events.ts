@@ -3,6 +3,7 @@
  * events, shaped as API Gateway sends them so that the functions do their real work.
  */
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { buildProxyEvent } from '../local/gateway/proxy';
 
 export const BENCH_REGION = 'us-east-1';
 export const BENCH_ACCOUNT = '123456789012';
@@ -39,51 +40,29 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
     ...request.headers,
   };
-  const query = request.query && Object.keys(request.query).length > 0 ? request.query : null;
-  const requestId = request.requestId ?? 'bench-request';
-  return {
-    resource: request.resource,
-    path: request.resource,
-    httpMethod: request.method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query && Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]])),
-    pathParameters: null,
-    stageVariables: null,
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: BENCH_ACCOUNT,
-      apiId: BENCH_API_ID,
-      authorizer: request.authorizer ?? null,
-      httpMethod: request.method,
-      path: `/${BENCH_STAGE}${request.resource}`,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTimeEpoch: Date.parse('2026-01-01T00:00:00Z'),
-      resourceId: 'bench0',
-      resourcePath: request.resource,
-      stage: BENCH_STAGE,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'auth-api-bench',
-        userArn: null,
-      },
+  // The local gateway's own builder, so the benchmark sends what `make dev` and API Gateway send.
+  return buildProxyEvent(
+    {
+      method: request.method,
+      path: request.resource,
+      headers: Object.entries(headers),
+      query: Object.entries(request.query ?? {}),
+      body: request.body === undefined ? null : JSON.stringify(request.body),
+      sourceIp: '127.0.0.1',
     },
-  };
+    {
+      requestId: request.requestId ?? 'bench-request',
+      apiId: BENCH_API_ID,
+      accountId: BENCH_ACCOUNT,
+      stage: BENCH_STAGE,
+      resourcePath: request.resource,
+      pathParameters: {},
+      requestTimeEpoch: Date.parse('2026-01-01T00:00:00Z'),
+      authorizer: request.authorizer,
+      domainName: `${BENCH_API_ID}.execute-api.${BENCH_REGION}.amazonaws.com`,
+      protocol: 'HTTP/1.1',
+    },
+  );
 }
 
 /** A user the benchmark registers; `n` keeps emails unique across rounds. */

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+import { buildProxyEvent } from '../../local/gateway/proxy';
 
 export const TEST_REGION = 'eu-west-1';
 export const TEST_ACCOUNT = '123456789012';
@@ -28,6 +29,7 @@ export interface ProxyRequest {
   requestId?: string;
 }
 
+/** Built by the local gateway's own event builder, so tests and `make dev` send the same shape. */
 export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
   const method = request.method ?? (request.body === undefined && request.rawBody === undefined ? 'GET' : 'POST');
   const body = request.rawBody ?? (request.body === undefined ? null : JSON.stringify(request.body));
@@ -38,56 +40,25 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     ...(body === null ? {} : { 'Content-Type': 'application/json' }),
     ...request.headers,
   };
-  const query = Object.entries(request.query ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]] as const);
-  const requestId = request.requestId ?? randomUUID();
-  return {
-    resource: request.path,
-    path: request.path,
-    httpMethod: method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    // API Gateway keeps the last value of a repeated name in the single-value map.
-    queryStringParameters: query.length === 0 ? null : Object.fromEntries(query.map(([name, values]) => [name, values.at(-1) ?? ''])),
-    multiValueQueryStringParameters: query.length === 0 ? null : Object.fromEntries(query.map(([name, values]) => [name, [...values]])),
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: request.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: TEST_ACCOUNT,
+  const query = Object.entries(request.query ?? {}).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((one): [string, string] => [name, one]),
+  );
+  const event = buildProxyEvent(
+    { method, path: request.path, headers: Object.entries(headers), query, body, sourceIp: '203.0.113.7' },
+    {
+      requestId: request.requestId ?? randomUUID(),
       apiId: TEST_API_ID,
-      authorizer: request.authorizer ?? null,
-      domainName: `${TEST_API_ID}.execute-api.${TEST_REGION}.amazonaws.com`,
-      domainPrefix: TEST_API_ID,
-      extendedRequestId: requestId,
-      httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.7',
-        user: null,
-        userAgent: 'jest',
-        userArn: null,
-      },
-      path: `/${TEST_STAGE}${request.path}`,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTime: '31/Jan/2026:12:00:00 +0000',
-      requestTimeEpoch: 1_769_860_800_000,
-      resourceId: 'abc123',
-      resourcePath: request.path,
+      accountId: TEST_ACCOUNT,
       stage: TEST_STAGE,
+      resourcePath: request.path,
+      pathParameters: {},
+      requestTimeEpoch: 1_769_860_800_000,
+      authorizer: request.authorizer ?? undefined,
+      domainName: `${TEST_API_ID}.execute-api.${TEST_REGION}.amazonaws.com`,
+      protocol: 'HTTP/1.1',
     },
-  };
+  );
+  return { ...event, isBase64Encoded: request.isBase64Encoded ?? false };
 }
 
 /** What the authorizer passes on for a user, as API Gateway delivers it to the integration. */
