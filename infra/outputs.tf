@@ -47,3 +47,13 @@ output "service_name" {
   description = "Powertools service name of every function in this stage (the service dimension of its metrics)."
   value       = local.name
 }
+
+output "dashboard_url" {
+  description = "CloudWatch dashboard of this stage: API traffic, errors and latency, per-function health, cold starts, connection reuse and auth outcomes."
+  value       = "https://${var.region}.console.aws.amazon.com/cloudwatch/home?region=${var.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.this.dashboard_name}"
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm of this stage notifies; subscribe on-call tools to it."
+  value       = aws_sns_topic.alarms.arn
+}

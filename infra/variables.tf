@@ -275,3 +275,70 @@ variable "manage_api_gateway_account_logging" {
   type        = bool
   default     = false
 }
+
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic (each must confirm the subscription). Empty subscribes none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "alarm_email_addresses must be email addresses such as oncall@example.com."
+  }
+}
+
+variable "alarm_api_5xx_rate_percent" {
+  description = "Alarm when more than this percentage of API requests answer 5xx over 5 minutes."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_api_5xx_rate_percent > 0 && var.alarm_api_5xx_rate_percent <= 100
+    error_message = "alarm_api_5xx_rate_percent must be greater than 0 and at most 100."
+  }
+}
+
+variable "alarm_latency_p99_ms" {
+  description = "Alarm when the API's p99 latency stays above this many milliseconds for 15 minutes."
+  type        = number
+  default     = 2000
+
+  validation {
+    # API Gateway gives up after 29 seconds, so a higher threshold could never be crossed.
+    condition     = var.alarm_latency_p99_ms > 0 && var.alarm_latency_p99_ms < 29000
+    error_message = "alarm_latency_p99_ms must be greater than 0 and below 29000 (API Gateway's integration timeout)."
+  }
+}
+
+variable "alarm_function_errors_threshold" {
+  description = "Alarm when a function fails (answers 5xx, times out or crashes) this many times in 5 minutes."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_function_errors_threshold >= 1 && floor(var.alarm_function_errors_threshold) == var.alarm_function_errors_threshold
+    error_message = "alarm_function_errors_threshold must be a whole number >= 1."
+  }
+}
+
+variable "alarm_throttles_threshold" {
+  description = "Alarm when a function is throttled this many times in 5 minutes."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_throttles_threshold >= 1 && floor(var.alarm_throttles_threshold) == var.alarm_throttles_threshold
+    error_message = "alarm_throttles_threshold must be a whole number >= 1."
+  }
+}
+
+variable "alarm_failed_logins_threshold" {
+  description = "Alarm when this many logins fail (wrong email or password) in 5 minutes: a brute-force signal. Size it above the stage's normal traffic."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.alarm_failed_logins_threshold >= 1 && floor(var.alarm_failed_logins_threshold) == var.alarm_failed_logins_threshold
+    error_message = "alarm_failed_logins_threshold must be a whole number >= 1."
+  }
+}

@@ -21,10 +21,12 @@ export const logger = new Logger({ serviceName: settings.serviceName, logLevel: 
 export const metrics = new Metrics({ serviceName: settings.serviceName, namespace: settings.metricsNamespace });
 
 /**
- * Our metrics, all counts. ColdStart is Powertools' own (captureColdStartMetric). Add a name here
- * before emitting it, so dashboards and alarms have one list to read.
+ * Every metric the functions publish, all counts. Add a name here before emitting it, so that
+ * dashboards and alarms have one list to read (infra/observability.tf is tested against it).
  */
 export const MetricName = {
+  /** Powertools' own, published by captureColdStartMetric on an instance's first invocation. */
+  ColdStart: 'ColdStart',
   /** An invocation opened a new database connection (cold start, or recovery after a closed connection). */
   DbConnectionNew: 'DbConnectionNew',
   /** An invocation reused the instance's connection. */
@@ -47,17 +49,47 @@ export const MetricName = {
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
-/** Dimensions must stay low-cardinality: never ids, emails or free text. */
-export type MetricDimensions = Readonly<Record<string, string>>;
+/**
+ * The dimensions each metric is published with besides `service`, which every metric carries.
+ * All low-cardinality: a function name, an operationId, an outcome or a reason from a fixed set;
+ * never an id, an email or free text. CloudWatch tells metrics apart by name and dimension set,
+ * so a dashboard must ask for exactly these.
+ */
+export const METRIC_DIMENSIONS = {
+  ColdStart: ['function_name'],
+  DbConnectionNew: [],
+  DbConnectionReused: [],
+  RegistrationSucceeded: [],
+  RegistrationEmailTaken: [],
+  RegistrationRejected: [],
+  LoginSucceeded: [],
+  LoginFailed: [],
+  LoginRejected: [],
+  AuthorizerAllowed: [],
+  AuthorizerRejected: ['reason'],
+  HandlerError: ['operation', 'outcome'],
+} as const satisfies Record<MetricName, readonly string[]>;
 
-/** Counts one occurrence. With dimensions it is published at once as its own EMF record, so they do not apply to other metrics. */
-export function countMetric(name: MetricName, dimensions?: MetricDimensions): void {
-  if (dimensions === undefined) {
+/** The dimension every metric carries: Powertools' service name. */
+export const SERVICE_DIMENSION = 'service';
+
+/** The metrics our code counts (ColdStart is left to Powertools). */
+export type CountedMetric = Exclude<MetricName, typeof MetricName.ColdStart>;
+
+type DimensionsOf<TName extends CountedMetric> = Readonly<Record<(typeof METRIC_DIMENSIONS)[TName][number], string>>;
+
+/**
+ * Counts one occurrence, with exactly the dimensions METRIC_DIMENSIONS declares for the metric.
+ * With dimensions it is published at once as its own EMF record, so they do not apply to other metrics.
+ */
+export function countMetric<TName extends CountedMetric>(name: TName, ...dimensions: (typeof METRIC_DIMENSIONS)[TName] extends readonly [] ? [] : [DimensionsOf<TName>]): void {
+  const [values] = dimensions;
+  if (values === undefined) {
     metrics.addMetric(name, MetricUnit.Count, 1);
     return;
   }
   const single = metrics.singleMetric();
-  single.addDimensions({ ...dimensions });
+  single.addDimensions({ ...values });
   single.addMetric(name, MetricUnit.Count, 1);
 }
 

@@ -91,6 +91,43 @@ override_resource {
   target = aws_ssm_parameter.jwt_secret
 }
 
+override_resource {
+  target = aws_cloudwatch_dashboard.this
+}
+
+override_resource {
+  target = aws_sns_topic.alarms
+  values = { arn = "arn:aws:sns:eu-west-1:123456789012:alarms" }
+}
+
+override_resource {
+  target = aws_sns_topic_subscription.email
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.api_5xx_rate
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.api_latency_p99
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.function_errors
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.function_throttles
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.failed_logins
+}
+
+override_resource {
+  target = aws_cloudwatch_query_definition.this
+}
+
 variables {
   region                     = "eu-west-1"
   stage                      = "test"
@@ -240,6 +277,85 @@ run "the_account_logging_role_is_set_before_the_stage_logs" {
   }
 }
 
+run "the_dashboard_and_alarms_read_what_the_functions_emit" {
+  command = apply
+
+  variables {
+    alarm_email_addresses = ["oncall@example.com"]
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+        for metric in widget.properties.metrics : (
+          contains(keys(local.app_metrics), metric[1]) &&
+          sort([for index in range(2, length(metric) - 1, 2) : metric[index]]) == sort(concat(["service"], local.app_metrics[metric[1]])) &&
+          metric[3] == aws_lambda_function.this["login"].environment[0].variables.POWERTOOLS_SERVICE_NAME
+        ) if metric[0] == var.metrics_namespace
+      ]
+    ]))
+    error_message = "Every dashboard metric in the functions' namespace must be one of local.app_metrics, with its exact dimensions and the functions' service name."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 13
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 6 application widgets."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["Invocations", "Errors", "Duration", "Throttles", "ConcurrentExecutions"] : anytrue([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+        sort([for metric in widget.properties.metrics : try(metric[3], "") if try(metric[1], "") == name && metric[0] == "AWS/Lambda"]) == sort(values(output.function_names))
+      ])
+    ])
+    error_message = "Each per-function widget must show every function."
+  }
+
+  assert {
+    condition     = sort(keys(aws_cloudwatch_metric_alarm.function_errors)) == sort(keys(aws_lambda_function.this)) && sort(keys(aws_cloudwatch_metric_alarm.function_throttles)) == sort(keys(aws_lambda_function.this))
+    error_message = "Every function needs an errors alarm and a throttles alarm."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), [aws_cloudwatch_metric_alarm.api_5xx_rate]) : [
+        length([for query in alarm.metric_query : query if length(query.metric) > 0]) <= 10
+      ]
+    ]))
+    error_message = "A metric math alarm may read at most 10 metrics."
+  }
+
+  assert {
+    condition = alltrue([
+      for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.function_throttles), [
+        aws_cloudwatch_metric_alarm.api_5xx_rate, aws_cloudwatch_metric_alarm.api_latency_p99, aws_cloudwatch_metric_alarm.failed_logins,
+      ]) : alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])
+    ])
+    error_message = "Every alarm must notify the alarm topic."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.failed_logins.namespace == var.metrics_namespace && aws_cloudwatch_metric_alarm.failed_logins.dimensions == tomap({ service = "auth-api-test" })
+    error_message = "The failed-logins alarm must read LoginFailed where the functions publish it."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email"
+    error_message = "Each alarm email address gets an email subscription."
+  }
+
+  assert {
+    condition     = sort(keys(aws_cloudwatch_query_definition.this)) == sort(["cold-starts-by-function", "errors-by-request-id", "failed-logins-by-ip", "slowest-requests"])
+    error_message = "Expected the four saved Logs Insights queries."
+  }
+
+  assert {
+    condition     = output.dashboard_url == "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/auth-api-test"
+    error_message = "dashboard_url must open this stage's dashboard."
+  }
+}
+
 run "rejects_values_that_would_deploy_something_broken" {
   command = plan
 
@@ -251,6 +367,10 @@ run "rejects_values_that_would_deploy_something_broken" {
     bcrypt_cost                   = 9
     function_settings             = { me = { timeout = 30 } }
     operation_throttling          = { logout = { rate_limit = 1, burst_limit = 1 } }
+    alarm_email_addresses         = ["not-an-address"]
+    alarm_api_5xx_rate_percent    = 0
+    alarm_latency_p99_ms          = 30000
+    alarm_failed_logins_threshold = 0.5
   }
 
   expect_failures = [
@@ -261,5 +381,9 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.bcrypt_cost,
     var.function_settings,
     var.operation_throttling,
+    var.alarm_email_addresses,
+    var.alarm_api_5xx_rate_percent,
+    var.alarm_latency_p99_ms,
+    var.alarm_failed_logins_threshold,
   ]
 }

@@ -26,6 +26,12 @@ const VALIDATED_VARIABLES = [
   'jwt_secret_version',
   'mongodb_uri_parameter_name',
   'parameters_kms_key_arn',
+  'alarm_email_addresses',
+  'alarm_api_5xx_rate_percent',
+  'alarm_latency_p99_ms',
+  'alarm_function_errors_threshold',
+  'alarm_throttles_threshold',
+  'alarm_failed_logins_threshold',
 ];
 
 function versionFloor(constraint: string): number[] {
@@ -42,7 +48,7 @@ beforeAll(async () => {
 
 describe('the Terraform layout', () => {
   it('keeps the files terraform-aws-modules keep, and the resources in files by concern', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf']) {
+    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'observability.tf']) {
       expect(tf.files).toContain(file);
     }
   });
