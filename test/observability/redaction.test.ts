@@ -1,0 +1,143 @@
+import '../support/lambda-environment';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
+import { configureFunctions, restoreEnvAfterEach, setEnv } from '../support/env';
+import { authorizedAs, lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
+import { captureOutput } from '../support/output';
+import type { Instance } from './support';
+import { newInstance } from './support';
+
+/**
+ * Passwords, password hashes, tokens, Authorization headers and configured secrets never reach a
+ * log line, at any level: every path (success, validation errors, unexpected errors, database
+ * outage, configuration errors, authorizer rejections) runs at DEBUG and TRACE, and everything
+ * written to stdout and stderr is searched for each secret.
+ */
+const DATABASE = databaseUri(uniqueDatabaseName('observability_redaction'));
+const output = captureOutput();
+restoreEnvAfterEach();
+
+const PASSWORD = 'Pa55word-that-must-never-be-logged';
+const WRONG_PASSWORD = 'Wr0ng-password-that-must-never-be-logged';
+const DB_PASSWORD = 'Db-pa55word-in-the-uri';
+const SHORT_JWT_SECRET = 'short-signing-secret';
+
+let instance: Instance | undefined;
+let closedPort: number;
+
+async function load(level: string, overrides: Record<string, string> = {}): Promise<Instance> {
+  configureFunctions(DATABASE, { LOG_LEVEL: level, ...overrides });
+  instance = await newInstance();
+  return instance;
+}
+
+function http(handler: Instance['register'], path: string, init: { body?: unknown; rawBody?: string; headers?: Record<string, string>; authorizer?: Record<string, string> }) {
+  return handler(proxyEvent({ path, ...init }), lambdaContext());
+}
+
+/** Fails naming the secret and the line it appears in. */
+function expectNowhere(secrets: Record<string, string>): void {
+  const text = output.text();
+  expect(text.length).toBeGreaterThan(0);
+  for (const [what, secret] of Object.entries(secrets)) {
+    const line = text.split('\n').find((candidate) => candidate.includes(secret));
+    expect({ what, line }).toEqual({ what, line: undefined });
+  }
+}
+
+beforeAll(async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closedPort = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+afterEach(async () => {
+  await instance?.closeDatabase();
+  instance = undefined;
+});
+
+afterAll(async () => {
+  await dropDatabase(DATABASE);
+});
+
+describe.each(['DEBUG', 'TRACE'])('at LOG_LEVEL=%s', (level) => {
+  it('logs no password, hash, token or Authorization header through registration, login, me and the authorizer', async () => {
+    const functions = await load(level);
+    const email = `ada-${level.toLowerCase()}@example.com`;
+
+    const registered = await http(functions.register, '/register', { body: { name: 'Ada', email, password: PASSWORD } });
+    const { token } = JSON.parse(registered.body) as { token: string; user: { id: string } };
+    const taken = await http(functions.register, '/register', { body: { name: 'Ada', email, password: PASSWORD } });
+    const invalid = await http(functions.register, '/register', { body: { name: '', email: 'not-an-email', password: PASSWORD, extra: PASSWORD } });
+    const malformed = await http(functions.register, '/register', { rawBody: `{"password":"${PASSWORD}"` });
+    const loggedIn = await http(functions.login, '/login', { body: { email, password: PASSWORD } });
+    const failed = await http(functions.login, '/login', { body: { email, password: WRONG_PASSWORD } });
+    const unknown = await http(functions.login, '/login', { body: { email: 'nobody@example.com', password: WRONG_PASSWORD } });
+    const loginInvalid = await http(functions.login, '/login', { body: { email, password: PASSWORD, token } });
+    const allowed = (await functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}`), lambdaContext())) as { context: { userId: string } };
+    await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}x`), lambdaContext())).rejects.toThrow('Unauthorized');
+    await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${token} ${PASSWORD}`), lambdaContext())).rejects.toThrow('Unauthorized');
+    await expect(functions.authorizer({ type: 'REQUEST', authorizationToken: `Bearer ${token}`, methodArn: 'x' } as never, lambdaContext())).rejects.toThrow(/Authorizer failed/);
+    const me = await http(functions.me, '/me', { headers: { Authorization: `Bearer ${token}` }, authorizer: authorizedAs(allowed.context.userId) });
+
+    expect([registered, taken, invalid, malformed, loggedIn, failed, unknown, loginInvalid, me].map((r) => r.statusCode)).toEqual([201, 409, 400, 400, 200, 401, 401, 400, 200]);
+    const client = await MongoClient.connect(DATABASE);
+    const stored = await client.db().collection('users').findOne({ email });
+    await client.close();
+    const hash = String(stored?.passwordHash);
+    expect(hash).toMatch(/^\$2b\$/);
+    expectNowhere({
+      password: PASSWORD,
+      'wrong password': WRONG_PASSWORD,
+      'password hash': hash,
+      'hash salt': hash.slice(7, 29),
+      token,
+      'token signature': token.split('.')[2]!,
+      'JWT secret': process.env.JWT_SECRET!,
+    });
+  });
+
+  it('logs neither the request nor the database password when the database is down', async () => {
+    const functions = await load(level, { MONGODB_URI: `mongodb://admin:${DB_PASSWORD}@127.0.0.1:${closedPort}/outage`, MONGODB_SERVER_SELECTION_TIMEOUT_MS: '100' });
+
+    const registration = await http(functions.register, '/register', { body: { name: 'Ada', email: 'ada@example.com', password: PASSWORD } });
+    const login = await http(functions.login, '/login', { body: { email: 'ada@example.com', password: PASSWORD } });
+
+    expect([registration.statusCode, login.statusCode]).toEqual([503, 503]);
+    expect(output.text()).toContain('dependency unavailable');
+    expectNowhere({ password: PASSWORD, 'database password': DB_PASSWORD });
+  });
+
+  it('logs the variable of a configuration error, never its value or the request', async () => {
+    const functions = await load(level, { JWT_SECRET: SHORT_JWT_SECRET, MONGODB_URI: `not a uri ${DB_PASSWORD}` });
+
+    const registration = await http(functions.register, '/register', { body: { name: 'Ada', email: 'ada@example.com', password: PASSWORD } });
+    await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${SHORT_JWT_SECRET}.${PASSWORD}`), lambdaContext())).rejects.toThrow(/Authorizer failed/);
+    setEnv({ JWT_SECRET: process.env.JWT_SECRET });
+
+    expect(registration.statusCode).toBe(500);
+    expect(output.text()).toContain('configuration error');
+    expectNowhere({ password: PASSWORD, 'JWT secret': SHORT_JWT_SECRET, 'database password': DB_PASSWORD });
+  });
+
+  it('logs an unexpected error without the request that caused it', async () => {
+    const functions = await load(level);
+    const authorization = `Bearer ${PASSWORD}`;
+    // A request that reaches the function without the authorizer's context, and one whose body cannot be read.
+    const unauthorizedMe = await http(functions.me, '/me', { headers: { Authorization: authorization } });
+    const broken = proxyEvent({ path: '/login', headers: { Authorization: authorization }, body: { email: 'ada@example.com', password: PASSWORD } });
+    Object.defineProperty(broken, 'body', {
+      get() {
+        throw new TypeError('the body cannot be read');
+      },
+    });
+    const login = await functions.login(broken, lambdaContext());
+
+    expect([unauthorizedMe.statusCode, login.statusCode]).toEqual([500, 500]);
+    expect(output.text()).toContain('the body cannot be read');
+    expectNowhere({ password: PASSWORD });
+  });
+});
