@@ -13,8 +13,8 @@ locals {
   # set, so a widget asking for anything else would stay empty.
   app_metrics = {
     ColdStart              = ["function_name"]
-    DbConnectionNew        = []
-    DbConnectionReused     = []
+    DbConnectionNew        = ["function_name"]
+    DbConnectionReused     = ["function_name"]
     RegistrationSucceeded  = []
     RegistrationEmailTaken = []
     RegistrationRejected   = []
@@ -46,6 +46,8 @@ locals {
 
   api_dimensions = ["ApiName", aws_api_gateway_rest_api.this.name, "Stage", var.stage]
   function_names = { for key, function in aws_lambda_function.this : key => function.function_name }
+  # The functions given the MongoDB URI: the only ones that open a connection to count.
+  database_functions = { for key, name in local.function_names : key => name if contains(local.functions[key].secrets, "mongodb_uri") }
 
   # One line per function, so a function added to the contract appears with no edit here.
   per_function = {
@@ -91,13 +93,17 @@ locals {
         ]
       },
       {
-        title = "Database connections: reused %"
+        # One ratio per function: each instance keeps its own connection, so reuse follows each
+        # function's traffic. Ids are by position, as a function key need not be a valid id.
+        title = "Database connections: reused % per function"
         stat  = "Sum"
-        metrics = [
-          [{ expression = "100 * reused / (reused + opened)", label = "reused %", id = "ratio" }],
-          concat(local.app_metric.DbConnectionReused, [{ id = "reused", label = "reused", visible = false }]),
-          concat(local.app_metric.DbConnectionNew, [{ id = "opened", label = "new", visible = false }]),
-        ]
+        metrics = concat([
+          for index, key in keys(local.database_functions) : [
+            [{ expression = "100 * reused${index} / (reused${index} + opened${index})", label = key, id = "ratio${index}" }],
+            [local.metrics_namespace, "DbConnectionReused", "service", local.service_name, "function_name", local.database_functions[key], { id = "reused${index}", label = "${key} reused", visible = false }],
+            [local.metrics_namespace, "DbConnectionNew", "service", local.service_name, "function_name", local.database_functions[key], { id = "opened${index}", label = "${key} new", visible = false }],
+          ]
+        ]...)
       },
       {
         title = "Logins"

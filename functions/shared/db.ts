@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import { databaseConfig } from './config';
 import { DatabaseUnavailable } from './errors';
-import { countMetric, logger, MetricName } from './observability';
+import { countMetric, currentFunctionName, logger, MetricName } from './observability';
 import { USER_MODEL_NAME, userSchema } from './user-model';
 import type { UserModel, UserRecord } from './user-model';
 
@@ -110,7 +110,7 @@ export async function database(): Promise<Database> {
     throw databaseError(error);
   }
   logger.appendKeys({ db_connection: reused ? DB_CONNECTION.reused : DB_CONNECTION.new });
-  countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew);
+  countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew, { function_name: currentFunctionName() });
   return db;
 }
 

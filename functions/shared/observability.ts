@@ -27,9 +27,9 @@ export const metrics = new Metrics({ serviceName: settings.serviceName, namespac
 export const MetricName = {
   /** Powertools' own, published by captureColdStartMetric on an instance's first invocation. */
   ColdStart: 'ColdStart',
-  /** An invocation opened a new database connection (cold start, or recovery after a closed connection). */
+  /** An invocation opened a new database connection (cold start, or recovery after a closed connection). Dimension `function_name`. */
   DbConnectionNew: 'DbConnectionNew',
-  /** An invocation reused the instance's connection. */
+  /** An invocation reused the instance's connection. Dimension `function_name`. */
   DbConnectionReused: 'DbConnectionReused',
   RegistrationSucceeded: 'RegistrationSucceeded',
   RegistrationEmailTaken: 'RegistrationEmailTaken',
@@ -57,8 +57,9 @@ export type MetricName = (typeof MetricName)[keyof typeof MetricName];
  */
 export const METRIC_DIMENSIONS = {
   ColdStart: ['function_name'],
-  DbConnectionNew: [],
-  DbConnectionReused: [],
+  // Per function, as ColdStart: how well connections are reused depends on each function's traffic.
+  DbConnectionNew: ['function_name'],
+  DbConnectionReused: ['function_name'],
   RegistrationSucceeded: [],
   RegistrationEmailTaken: [],
   RegistrationRejected: [],
@@ -91,6 +92,20 @@ export function countMetric<TName extends CountedMetric>(name: TName, ...dimensi
   const single = metrics.singleMetric();
   single.addDimensions({ ...values });
   single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** Outside Lambda and outside an invocation, so that a script's metrics still have the dimension. */
+export const UNKNOWN_FUNCTION_NAME = 'unknown';
+
+/** Set by the wrapper from the Lambda context: what ColdStart's `function_name` carries too. */
+let invokedFunctionName: string | undefined;
+
+/**
+ * The Lambda function this instance runs, for the `function_name` dimension: the invocation
+ * context's name, or the runtime's variable before any invocation (such as during init).
+ */
+export function currentFunctionName(): string {
+  return invokedFunctionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? UNKNOWN_FUNCTION_NAME;
 }
 
 /** What the request line reports about how an invocation ended. */
@@ -151,6 +166,7 @@ export function instrument<TEvent, TResult>(adapter: InvocationAdapter<TEvent, T
     // The database connection keeps sockets and timers alive between invocations; do not wait for them.
     context.callbackWaitsForEmptyEventLoop = false;
     logger.addContext(context);
+    invokedFunctionName = context.functionName;
     const requestId = adapter.requestIdOf(event) ?? context.awsRequestId;
     logger.setCorrelationId(requestId);
     metrics.captureColdStartMetric(context.functionName);

@@ -313,6 +313,27 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
+    condition = alltrue([
+      for name in ["DbConnectionReused", "DbConnectionNew"] : anytrue([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+        sort([for metric in widget.properties.metrics : metric[5] if try(metric[1], "") == name && metric[0] == var.metrics_namespace]) == sort([
+          for function in aws_lambda_function.this : function.function_name if contains(keys(function.environment[0].variables), "MONGODB_URI_PARAMETER")
+        ])
+      ])
+    ])
+    error_message = "The database connection widget must read both connection metrics for each function that connects, by its deployed name."
+  }
+
+  assert {
+    condition = length(flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+        for metric in widget.properties.metrics : metric if can(regex("^100 \\* reused", metric[0].expression))
+      ]
+    ])) == length([for function in aws_lambda_function.this : function if contains(keys(function.environment[0].variables), "MONGODB_URI_PARAMETER")])
+    error_message = "The database connection widget must show one reused ratio per function that connects."
+  }
+
+  assert {
     condition     = sort(keys(aws_cloudwatch_metric_alarm.function_errors)) == sort(keys(aws_lambda_function.this)) && sort(keys(aws_cloudwatch_metric_alarm.function_throttles)) == sort(keys(aws_lambda_function.this))
     error_message = "Every function needs an errors alarm and a throttles alarm."
   }

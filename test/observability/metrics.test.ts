@@ -57,7 +57,7 @@ describe('metrics of a cold then a warm invocation', () => {
     expect(response.statusCode).toBe(201);
     expect(published()).toEqual([
       { name: 'ColdStart', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
-      { name: 'DbConnectionNew', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'DbConnectionNew', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'RegistrationSucceeded', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
@@ -67,7 +67,7 @@ describe('metrics of a cold then a warm invocation', () => {
 
     expect(response.statusCode).toBe(201);
     expect(published()).toEqual([
-      { name: 'DbConnectionReused', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'RegistrationSucceeded', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
@@ -77,7 +77,7 @@ describe('metrics of each auth outcome', () => {
   it('counts a registration of a taken email', async () => {
     expect((await register(ada)).statusCode).toBe(409);
     expect(published()).toEqual([
-      { name: 'DbConnectionReused', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'RegistrationEmailTaken', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
@@ -90,8 +90,18 @@ describe('metrics of each auth outcome', () => {
   it('counts a successful login', async () => {
     expect((await login({ email: ada.email, password: ada.password })).statusCode).toBe(200);
     expect(published()).toEqual([
-      { name: 'DbConnectionReused', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-login' }, value: 1 },
       { name: 'LoginSucceeded', dimensions: { service: SERVICE }, value: 1 },
+    ]);
+  });
+
+  it('counts each invocation\'s connection under the function that made it', async () => {
+    await register({ ...ada, email: 'alan@example.com' });
+    await login({ email: ada.email, password: ada.password });
+
+    expect(published().filter((metric) => metric.name.startsWith('DbConnection'))).toEqual([
+      { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
+      { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-login' }, value: 1 },
     ]);
   });
 

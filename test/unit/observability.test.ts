@@ -1,6 +1,7 @@
 import '../support/lambda-environment';
 import { DatabaseUnavailable, EmailTaken, ValidationFailed } from '../../functions/shared/errors';
-import { countMetric, instrument, logger, MetricName, summarizeError } from '../../functions/shared/observability';
+import { countMetric, currentFunctionName, instrument, logger, MetricName, summarizeError, UNKNOWN_FUNCTION_NAME } from '../../functions/shared/observability';
+import type * as Observability from '../../functions/shared/observability';
 import type { Handled } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { lambdaContext } from '../support/events';
@@ -125,6 +126,45 @@ describe('instrument', () => {
     const [first, second] = requestLines(output);
     expect(first).toHaveProperty('db_connection', 'new');
     expect(second).not.toHaveProperty('db_connection');
+  });
+});
+
+describe('currentFunctionName', () => {
+  const runtimeVariable = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  afterEach(() => {
+    if (runtimeVariable === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    else process.env.AWS_LAMBDA_FUNCTION_NAME = runtimeVariable;
+  });
+
+  /** A fresh module, as a new Lambda instance sees it before its first invocation. */
+  async function freshModule(): Promise<typeof Observability> {
+    let loaded: typeof Observability | undefined;
+    await jest.isolateModulesAsync(async () => {
+      loaded = await import('../../functions/shared/observability');
+    });
+    if (loaded === undefined) throw new Error('observability did not load');
+    return loaded;
+  }
+
+  it('is the name of the function the last invocation ran, as ColdStart reports it', async () => {
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'from-the-runtime';
+
+    await probe({ act: ok }, lambdaContext('auth-api-first'));
+    expect(currentFunctionName()).toBe('auth-api-first');
+    await probe({ act: ok }, lambdaContext('auth-api-second'));
+    expect(currentFunctionName()).toBe('auth-api-second');
+  });
+
+  it("falls back to the runtime's variable before any invocation", async () => {
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'auth-api-from-runtime';
+
+    expect((await freshModule()).currentFunctionName()).toBe('auth-api-from-runtime');
+  });
+
+  it('says unknown outside Lambda and outside any invocation', async () => {
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+
+    expect((await freshModule()).currentFunctionName()).toBe(UNKNOWN_FUNCTION_NAME);
   });
 });
 
