@@ -1,16 +1,13 @@
 import '../support/lambda-environment';
-import { MongoClient, ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { handler } from '../../functions/listUsers/handler';
-import { closeDatabase } from '../../functions/shared/db';
-import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions } from '../support/env';
+import { useFunctionDatabase } from '../support/function-database';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, requestLines } from '../support/output';
 
-const DATABASE = databaseUri(uniqueDatabaseName('list_users'));
+const database = useFunctionDatabase('list_users');
 const output = captureOutput();
-let client: MongoClient;
 
 interface Item {
   id: string;
@@ -51,17 +48,6 @@ function expectedOrder(): Item[] {
     .map((user) => ({ id: user._id.toHexString(), name: user.name, createdAt: user.createdAt.toISOString() }));
 }
 
-beforeAll(async () => {
-  configureFunctions(DATABASE);
-  client = await MongoClient.connect(DATABASE);
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  await client.close();
-  await dropDatabase(DATABASE);
-});
-
 describe('listUsers', () => {
   it('answers an empty page with a null cursor when there are no users', async () => {
     const { response, body } = await list();
@@ -72,7 +58,7 @@ describe('listUsers', () => {
 
   describe('with users', () => {
     beforeAll(async () => {
-      await client.db().collection('users').insertMany(seeded);
+      await database.users().insertMany(seeded);
     });
 
     it('shows only ids, names and creation times, oldest first, 20 by default', async () => {
@@ -97,7 +83,7 @@ describe('listUsers', () => {
     it('keeps its place when users register between pages', async () => {
       const first = await list({ limit: '4' });
       const late = { _id: new ObjectId(), name: 'Late', email: 'late@example.com', passwordHash: 'x', createdAt: new Date(BASE + 60 * 60_000) };
-      await client.db().collection('users').insertOne(late);
+      await database.users().insertOne(late);
       try {
         const rest = await walk(100);
         const second = await list({ limit: '100', cursor: first.body.nextCursor as string });
@@ -105,7 +91,7 @@ describe('listUsers', () => {
         expect([...(first.body.items as Item[]), ...(second.body.items as Item[])].map((item) => item.name)).toEqual([...expectedOrder().map((item) => item.name), 'Late']);
         expect(rest.flat()).toHaveLength(seeded.length + 1);
       } finally {
-        await client.db().collection('users').deleteOne({ _id: late._id });
+        await database.users().deleteOne({ _id: late._id });
       }
     });
   });

@@ -3,14 +3,13 @@ import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import { handler as loginHandler } from '../../functions/login/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
-import { closeDatabase } from '../../functions/shared/db';
-import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
+import { useFunctionDatabase } from '../support/function-database';
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
 
-const DATABASE = databaseUri(uniqueDatabaseName('login'));
+useFunctionDatabase('login');
 const output = captureOutput();
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
@@ -21,14 +20,8 @@ function login(body: unknown) {
 }
 
 beforeAll(async () => {
-  configureFunctions(DATABASE);
   const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: ada }));
   adaId = (registered.body.user as { id: string }).id;
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  await dropDatabase(DATABASE);
 });
 
 describe('login', () => {

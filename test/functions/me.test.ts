@@ -1,18 +1,15 @@
 import '../support/lambda-environment';
-import { MongoClient, ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { handler as meHandler } from '../../functions/me/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
-import { closeDatabase } from '../../functions/shared/db';
-import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions } from '../support/env';
+import { useFunctionDatabase } from '../support/function-database';
 import { authorizedAs, proxyEvent } from '../support/events';
 import type { ProxyRequest } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
 
-const DATABASE = databaseUri(uniqueDatabaseName('me'));
+const database = useFunctionDatabase('me');
 const output = captureOutput();
-let client: MongoClient;
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
 let adaUser: { id: string; name: string; email: string; createdAt: string };
@@ -22,16 +19,8 @@ function me(request: Partial<ProxyRequest> = {}) {
 }
 
 beforeAll(async () => {
-  configureFunctions(DATABASE);
-  client = await MongoClient.connect(DATABASE);
   const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: ada }));
   adaUser = registered.body.user as typeof adaUser;
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  await client.close();
-  await dropDatabase(DATABASE);
 });
 
 describe('me', () => {
@@ -64,7 +53,7 @@ describe('me', () => {
   it('answers 404 when the token outlived its user', async () => {
     const gone = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Gone', email: 'gone@example.com', password: 'soon-deleted' } }));
     const goneId = (gone.body.user as { id: string }).id;
-    await client.db().collection('users').deleteOne({ _id: new ObjectId(goneId) });
+    await database.users().deleteOne({ _id: new ObjectId(goneId) });
 
     const { response, body } = await me({ authorizer: authorizedAs(goneId) });
 

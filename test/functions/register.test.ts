@@ -1,34 +1,20 @@
 import '../support/lambda-environment';
 import jwt from 'jsonwebtoken';
-import { MongoClient } from 'mongodb';
 import { handler } from '../../functions/register/handler';
-import { closeDatabase } from '../../functions/shared/db';
-import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
+import { useFunctionDatabase } from '../support/function-database';
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
 
-const DATABASE = databaseUri(uniqueDatabaseName('register'));
+const database = useFunctionDatabase('register');
 const output = captureOutput();
-let client: MongoClient;
 
 function registration(body: unknown, requestId?: string) {
   return invokeHttp('register', handler, proxyEvent({ path: '/register', body, ...(requestId === undefined ? {} : { requestId }) }));
 }
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
-
-beforeAll(async () => {
-  configureFunctions(DATABASE);
-  client = await MongoClient.connect(DATABASE);
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  await client.close();
-  await dropDatabase(DATABASE);
-});
 
 describe('register', () => {
   // First in the file: it is the instance's first invocation.
@@ -55,7 +41,7 @@ describe('register', () => {
   it('stores a bcrypt hash at the configured cost, never the password', async () => {
     const { body } = await registration({ name: 'Grace Hopper', email: 'grace@example.com', password: 'a-long-enough-password' });
 
-    const stored = await client.db().collection('users').findOne({ email: 'grace@example.com' });
+    const stored = await database.users().findOne({ email: 'grace@example.com' });
     expect(stored?.passwordHash).toMatch(/^\$2b\$04\$/);
     expect(JSON.stringify(stored)).not.toContain('a-long-enough-password');
     expect(stored?._id.toHexString()).toBe((body.user as { id: string }).id);
@@ -65,7 +51,7 @@ describe('register', () => {
     const { body } = await registration({ name: '  Alan Turing ', email: '  Alan.Turing@Example.COM ', password: 'enigma-machine-1' });
 
     expect(body.user).toMatchObject({ name: 'Alan Turing', email: 'alan.turing@example.com' });
-    expect(await client.db().collection('users').countDocuments({ email: 'alan.turing@example.com' })).toBe(1);
+    expect(await database.users().countDocuments({ email: 'alan.turing@example.com' })).toBe(1);
   });
 
   it('returns 409 when the email is already registered, in any case or spacing', async () => {
@@ -80,7 +66,7 @@ describe('register', () => {
       status: 409,
       detail: 'A user with this email is already registered',
     });
-    expect(await client.db().collection('users').countDocuments({ email: 'katherine@example.com' })).toBe(1);
+    expect(await database.users().countDocuments({ email: 'katherine@example.com' })).toBe(1);
   });
 
   it('lets exactly one of 50 concurrent registrations of one email succeed', async () => {
@@ -90,7 +76,7 @@ describe('register', () => {
 
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(49);
-    expect(await client.db().collection('users').countDocuments({ email: 'race@example.com' })).toBe(1);
+    expect(await database.users().countDocuments({ email: 'race@example.com' })).toBe(1);
   });
 
   it('answers with the request id, CORS and no-store headers', async () => {
@@ -122,7 +108,7 @@ describe('register', () => {
     });
     expect(typeof line?.duration_ms).toBe('number');
     expect(context.callbackWaitsForEmptyEventLoop).toBe(false);
-    const stored = await client.db().collection('users').findOne({ email: 'barbara@example.com' });
+    const stored = await database.users().findOne({ email: 'barbara@example.com' });
     const text = output.text();
     expect(text).not.toContain('liskov-substitution');
     expect(text).not.toContain(stored?.passwordHash as string);

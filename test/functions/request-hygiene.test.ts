@@ -1,16 +1,14 @@
 import '../support/lambda-environment';
 import { handler as loginHandler } from '../../functions/login/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
-import { closeDatabase } from '../../functions/shared/db';
 import { findCredentials } from '../../functions/shared/users';
-import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions } from '../support/env';
+import { useFunctionDatabase } from '../support/function-database';
 import { proxyEvent } from '../support/events';
 import type { ProxyRequest } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
 
-const DATABASE = databaseUri(uniqueDatabaseName('request_hygiene'));
+useFunctionDatabase('request_hygiene');
 const output = captureOutput();
 
 const OPERATIONS = {
@@ -31,13 +29,7 @@ const valid = {
 };
 
 beforeAll(async () => {
-  configureFunctions(DATABASE);
   await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: valid.register }));
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  await dropDatabase(DATABASE);
 });
 
 describe.each(['register', 'login'] as const)('%s request hygiene', (operation) => {
