@@ -91,31 +91,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The access token (a JWT).
+         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2NjVmMWMyYTllNGIzYzAwMTJhYmNkZWYifQ.c2lnbmF0dXJl
+         */
+        AccessToken: string;
+        /**
+         * @description Always `true`; kept for clients of the original API.
+         * @enum {boolean}
+         */
+        AuthFlag: true;
         AuthToken: {
-            /**
-             * @description Always `true`; kept for clients of the original API.
-             * @enum {boolean}
-             */
-            auth: true;
-            /**
-             * Format: int32
-             * @description Seconds until the token expires.
-             */
-            expiresIn: number;
-            /** @description The access token (a JWT). */
-            token: string;
-            /**
-             * @description How to send the token, in the `Authorization` header.
-             * @enum {string}
-             */
-            tokenType: "Bearer";
+            auth: components["schemas"]["AuthFlag"];
+            expiresIn: components["schemas"]["ExpiresIn"];
+            token: components["schemas"]["AccessToken"];
+            tokenType: components["schemas"]["TokenType"];
         };
         /**
          * Format: email
-         * @description An email address; compared case-insensitively after trimming.
+         * @description An email address as stored, trimmed and lower-cased.
          * @example ada@example.com
          */
         Email: string;
+        /**
+         * @description An email address as typed. Surrounding whitespace is removed and letters are
+         *     lower-cased before it is stored or compared, so ` Ada@Example.com ` and
+         *     `ada@example.com` are the same account. At most 254 characters as sent.
+         * @example ada@example.com
+         */
+        EmailInput: string;
+        /**
+         * Format: int32
+         * @description Seconds until the access token expires.
+         * @example 3600
+         */
+        ExpiresIn: number;
         FieldError: {
             /**
              * @description What is wrong with it.
@@ -129,10 +139,11 @@ export interface components {
             path: string;
         };
         LoginRequest: {
-            email: components["schemas"]["Email"];
+            email: components["schemas"]["EmailInput"];
             /**
              * Format: password
-             * @description The password given at registration.
+             * @description The password given at registration. At most 72 **bytes** of UTF-8 (no
+             *     password can be longer), so a longer one is refused with a 400.
              */
             password: string;
         };
@@ -156,32 +167,51 @@ export interface components {
              * @example Your request is not valid
              */
             title: string;
-            /**
-             * Format: uri-reference
-             * @description Identifies the kind of problem; stable, safe to switch on.
-             * @example urn:auth-api:problem:validation
-             */
-            type: string;
+            type: components["schemas"]["ProblemType"];
         };
+        /**
+         * @description Identifies the kind of problem; stable, safe to switch on.
+         *
+         *     - `validation`: a field or parameter is invalid (`errors` names each)
+         *     - `malformed-json`: the body is not JSON, not UTF-8, or empty
+         *     - `unsupported-media-type`: the body is not sent as `application/json`
+         *     - `payload-too-large`: the body is too large
+         *     - `invalid-credentials`: the email or password is wrong
+         *     - `unauthorized`: the access token is missing, malformed, expired or not ours
+         *     - `forbidden`: the access token does not allow this request
+         *     - `user-not-found`: the token's user no longer exists
+         *     - `email-taken`: the email is already registered
+         *     - `not-found`: no such route
+         *     - `throttled`: too many requests
+         *     - `internal`: a failure on our side (quote `requestId`)
+         *     - `unavailable`: a dependency is down; retry after `Retry-After`
+         *     - `bad-gateway`: the function failed or answered badly (quote `requestId`)
+         *     - `timeout`: the request took too long
+         * @example urn:auth-api:problem:validation
+         * @enum {string}
+         */
+        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
         PublicUser: {
             createdAt: components["schemas"]["Timestamp"];
             id: components["schemas"]["UserId"];
             name: components["schemas"]["UserName"];
         };
         RegisterRequest: {
-            email: components["schemas"]["Email"];
+            email: components["schemas"]["EmailInput"];
             name: components["schemas"]["UserName"];
             /**
              * Format: password
-             * @description 8 to 72 bytes of UTF-8. Longer passwords are refused rather than silently cut.
+             * @description At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no
+             *     further, so a longer password is refused with a 400 rather than silently
+             *     cut. 72 ASCII characters fit; with accents or emoji, fewer do.
              */
             password: string;
         };
         RegisterResponse: {
-            auth: components["schemas"]["AuthToken"]["auth"];
-            expiresIn: components["schemas"]["AuthToken"]["expiresIn"];
-            token: components["schemas"]["AuthToken"]["token"];
-            tokenType: components["schemas"]["AuthToken"]["tokenType"];
+            auth: components["schemas"]["AuthFlag"];
+            expiresIn: components["schemas"]["ExpiresIn"];
+            token: components["schemas"]["AccessToken"];
+            tokenType: components["schemas"]["TokenType"];
             user: components["schemas"]["User"];
         };
         /**
@@ -190,6 +220,11 @@ export interface components {
          * @example 2026-01-31T12:00:00.000Z
          */
         Timestamp: string;
+        /**
+         * @description How to send the token, in the `Authorization` header.
+         * @enum {string}
+         */
+        TokenType: "Bearer";
         User: {
             createdAt: components["schemas"]["Timestamp"];
             email: components["schemas"]["Email"];
@@ -202,7 +237,12 @@ export interface components {
          */
         UserId: string;
         /**
-         * @description The user's display name, 1 to 100 characters after trimming.
+         * @description The user's display name: 1 to 100 characters (Unicode code points, as JSON
+         *     Schema counts them; an emoji is one). Shown publicly, so it must contain a
+         *     visible character and may not contain control characters, line or paragraph
+         *     separators or bidirectional controls (U+202A to U+202E, U+2066 to U+2069).
+         *     Surrounding whitespace is removed and the name is stored in Unicode NFC; a
+         *     name whose NFC form is longer than 100 characters is refused.
          * @example Ada Lovelace
          */
         UserName: string;

@@ -13,15 +13,14 @@ import { OUTCOME } from '../shared/outcomes';
 import { loginPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { tokenService } from '../shared/tokens';
-import { normalizeUserFields } from '../shared/user-input';
+import { validatedUserInput } from '../shared/user-input';
 import { findCredentials } from '../shared/users';
-import { validated } from '../shared/validation';
 
 export type LoginRequest = components['schemas']['LoginRequest'];
 export type AuthToken = components['schemas']['AuthToken'];
 
 export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
-  const login = validated(validateLoginBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const login = validatedUserInput(validateLoginBody, readJsonBody(event));
   const problem = loginPasswordProblem(login.password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
   return login;

@@ -12,16 +12,15 @@ import { OUTCOME } from '../shared/outcomes';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { tokenService } from '../shared/tokens';
-import { normalizeUserFields } from '../shared/user-input';
+import { validatedUserInput } from '../shared/user-input';
 import { insertUser } from '../shared/users';
-import { validated } from '../shared/validation';
 
 export type Registration = components['schemas']['RegisterRequest'];
 export type RegisterResponse = components['schemas']['RegisterResponse'];
 
 /** The request's registration, normalized and checked against the contract and bcrypt's byte limit. */
 export function parseRegistration(event: APIGatewayProxyEvent): Registration {
-  const registration = validated(validateRegisterBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const registration = validatedUserInput(validateRegisterBody, readJsonBody(event));
   const problem = newPasswordProblem(registration.password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
   return registration;

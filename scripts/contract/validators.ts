@@ -14,6 +14,12 @@ export interface ValidatorSource {
 const CONTRACT_ID = 'contract';
 
 /**
+ * Ajv's message for a failed `pattern` quotes the regular expression, which tells a person
+ * nothing; a named schema may say in words what its pattern asks for.
+ */
+const PATTERN_MESSAGE = 'x-pattern-message';
+
+/**
  * Builds one Ajv instance per kind of input. Bodies are never coerced (a number where
  * a string belongs is an error); query strings are, because every query value is a string.
  */
@@ -25,7 +31,7 @@ function newAjv(doc: OpenApiDocument, coerceTypes: boolean): Ajv {
     coerceTypes,
     useDefaults: coerceTypes,
     // Annotation keywords of OpenAPI that carry no validation (Ajv knows `nullable` already).
-    keywords: ['example', 'x-internal'],
+    keywords: ['example', 'x-internal', PATTERN_MESSAGE],
   });
   // The formats the contract uses; `password` is OpenAPI's UI hint and accepts any string.
   addFormats(ajv, ['email', 'date-time', 'uri-reference', 'int32', 'password']);
@@ -82,4 +88,29 @@ export function buildValidators(doc: OpenApiDocument, operations: Operation[]): 
     }
   }
   return sources;
+}
+
+/**
+ * Standalone validators for named schemas that code outside the request path must enforce the
+ * same way: the user model checks stored names and emails with the contract's own rules, so a
+ * limit counts the same unit (code points) in the schema, the request validator and the model.
+ */
+export function buildSchemaValidators(doc: OpenApiDocument, names: readonly string[]): ValidatorSource[] {
+  return names.map((name) => {
+    if (doc.components.schemas[name] === undefined) throw new Error(`openapi.yaml has no schema ${name}`);
+    return moduleFor(newAjv(doc, false), `schema-${name}`, { $ref: `${CONTRACT_ID}#/$defs/${name}` }, `components['schemas']['${name}']`);
+  });
+}
+
+/**
+ * What each named schema's pattern asks for, in words, keyed by the `schemaPath` Ajv reports
+ * (`contract#/$defs/<name>/pattern`): functions/shared/validation.ts shows it instead of the regex.
+ */
+export function buildPatternMessages(doc: OpenApiDocument): string {
+  const messages: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    const message = schema[PATTERN_MESSAGE];
+    if (typeof message === 'string') messages[`${CONTRACT_ID}#/$defs/${name}/pattern`] = message;
+  }
+  return `${JSON.stringify(messages, null, 2)}\n`;
 }

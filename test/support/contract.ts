@@ -95,3 +95,13 @@ export function expectContract(operationId: string, response: APIGatewayProxyRes
   const violations = contractViolations(operationId, response, options);
   if (violations.length > 0) throw new Error(`${operationId} answered ${response.statusCode} outside the contract:\n  ${violations.join('\n  ')}\n${response.body}`);
 }
+
+/**
+ * A validator for one of the contract's named schemas, compiled here from the consumer spec: the
+ * judgement a validating proxy or a generated client makes, independent of the functions' code.
+ */
+export function contractSchema(name: string): (value: unknown) => boolean {
+  const validate = ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
+  if (validate === undefined) throw new Error(`openapi.yaml has no schema ${name}`);
+  return (value) => validate(value) === true;
+}
