@@ -129,7 +129,7 @@ export interface components {
         FieldError: {
             /**
              * @description What is wrong with it.
-             * @example must match format "email"
+             * @example must be an email address
              */
             message: string;
             /**
@@ -289,7 +289,7 @@ export interface components {
                  *       "errors": [
                  *         {
                  *           "path": "/email",
-                 *           "message": "must match format \"email\""
+                 *           "message": "must be an email address"
                  *         }
                  *       ]
                  *     }

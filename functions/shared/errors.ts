@@ -186,7 +186,10 @@ export const TOKEN_REJECTION = {
 
 export type TokenRejection = (typeof TOKEN_REJECTION)[keyof typeof TOKEN_REJECTION];
 
-/** API Gateway answers 401 for it; the client never learns the reason, the logs do. */
+/**
+ * The authorizer turns it into API Gateway's 401; a protected operation that finds the token
+ * expired answers the same 401 itself. The client never learns the reason, the logs do.
+ */
 export class TokenRejected extends HttpError {
   override readonly name = 'TokenRejected';
 
@@ -202,6 +205,8 @@ export class TokenRejected extends HttpError {
       message: `token rejected: ${rejection}`,
       outcome: OUTCOME.tokenRejected,
       reason: rejection,
+      // RFC 6750 §3: a 401 for a bearer token names the scheme, and why without saying more.
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
       cause,
     });
   }

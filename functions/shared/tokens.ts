@@ -1,12 +1,14 @@
 /**
  * Access tokens: HS256 JWTs with sub, iat, exp, iss, aud and jti. Verification pins the algorithm,
- * checks issuer, audience and expiry, and requires a user id as subject. Every refusal is a
+ * checks issuer, audience and expiry, requires a user id as subject, refuses `crit` headers and
+ * lifetimes longer than the configured one. Every refusal is a
  * TokenRejected whose reason says why, for logs and metrics only.
  *
  * The authorizer loads this module: it must not import mongoose or bcryptjs.
  */
 import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { CLOCK_TOLERANCE_SECONDS } from './caller';
 import { tokenConfig } from './config';
 import type { TokenConfig } from './config';
 import { TOKEN_REJECTION, TokenRejected } from './errors';
@@ -15,8 +17,6 @@ import { isUserId } from './ids';
 import { onceAsync } from './once';
 
 export const TOKEN_ALGORITHM = 'HS256';
-/** Allowed clock skew between the signer and the verifier. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
 /** Our tokens are about 300 characters; anything far longer is not one of them and is not parsed. */
 export const MAX_TOKEN_LENGTH = 4096;
 
@@ -28,6 +28,8 @@ export interface IssuedToken {
 
 export interface VerifiedToken {
   userId: string;
+  /** The token's `exp`, in seconds since the epoch. */
+  expiresAt: number;
 }
 
 export interface TokenService {
@@ -74,24 +76,30 @@ export function createTokenService(config: TokenConfig, now: () => number = Date
       if (token === '') throw new TokenRejected(TOKEN_REJECTION.missing);
       if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejected(TOKEN_REJECTION.malformed);
       const clock = seconds();
-      let payload: string | jwt.JwtPayload;
+      let verified: jwt.Jwt;
       try {
-        payload = jwt.verify(token, key, {
+        verified = jwt.verify(token, key, {
           algorithms: [TOKEN_ALGORITHM],
           issuer: config.issuer,
           audience: config.audience,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           clockTimestamp: clock,
+          complete: true,
         });
       } catch (error) {
         throw new TokenRejected(rejectionOf(error), error);
       }
+      // RFC 7515 §4.1.11: a `crit` header names extensions the verifier must understand; we understand none.
+      if ('crit' in verified.header) throw new TokenRejected(TOKEN_REJECTION.malformed);
+      const { payload } = verified;
       // A token we signed always has these; a signed token without them was not made by issue().
       if (typeof payload === 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || !isUserId(payload.sub)) {
         throw new TokenRejected(TOKEN_REJECTION.badClaims);
       }
       if (payload.iat > clock + CLOCK_TOLERANCE_SECONDS) throw new TokenRejected(TOKEN_REJECTION.notYetValid);
-      return { userId: payload.sub };
+      // No token of ours lives longer than the configured lifetime: a longer one was not made by issue(), or predates a shorter TTL.
+      if (payload.exp - payload.iat > config.ttlSeconds) throw new TokenRejected(TOKEN_REJECTION.badClaims);
+      return { userId: payload.sub, expiresAt: payload.exp };
     },
   };
 }

@@ -43,13 +43,14 @@ beforeAll(() => {
 });
 
 describe('authorizer', () => {
-  it('allows every route of the stage for a valid bearer token, naming the user', async () => {
-    const result = await authorize(`Bearer ${sign()}`, methodArn('GET', '/me'));
+  it("allows every route of the stage for a valid bearer token, naming the user and the token's expiry", async () => {
+    const exp = now() + 600;
+    const result = await authorize(`Bearer ${sign({ exp })}`, methodArn('GET', '/me'));
 
     expect(result).toEqual({
       principalId: USER_ID,
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }] },
-      context: { userId: USER_ID },
+      context: { userId: USER_ID, exp },
     });
     expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 200, outcome: 'allowed' });
     expect(output.metrics().map((metric) => metric.name)).toContain('AuthorizerAllowed');
@@ -78,6 +79,8 @@ describe('authorizer', () => {
     ['a token without a subject', () => sign({ sub: undefined }), 'bad_claims'],
     ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
     ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
+    ['a token with a crit header (RFC 7515 §4.1.11)', () => sign({}, { header: { alg: 'HS256', crit: ['b64'], b64: true } as unknown as jwt.JwtHeader }), 'malformed'],
+    ['a token that lives longer than tokens are issued for', () => sign({ iat: now(), exp: now() + 365 * 86_400 }), 'bad_claims'],
     ['garbage', () => 'not-a-jwt', 'malformed'],
     ['three parts of garbage', () => 'a.b.c', 'malformed'],
     ['an empty header', () => '', 'missing'],

@@ -3,7 +3,8 @@ import { ObjectId } from 'mongodb';
 import { handler as meHandler } from '../../functions/me/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
 import { useFunctionDatabase } from '../support/function-database';
-import { authorizedAs, proxyEvent } from '../support/events';
+import { CLOCK_TOLERANCE_SECONDS } from '../../functions/shared/caller';
+import { authorizedAs, FAR_FUTURE_EXP, proxyEvent } from '../support/events';
 import type { ProxyRequest } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
@@ -31,10 +32,33 @@ describe('me', () => {
     expect(body).toEqual(adaUser);
   });
 
-  it('falls back to the principalId when the context carries no userId', async () => {
-    const { body } = await me({ authorizer: { principalId: adaUser.id } });
+  it('answers 401 for a token past its expiry even though the authorizer allowed it (a cached Allow)', async () => {
+    const expired = Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS;
 
-    expect(body.id).toBe(adaUser.id);
+    const { response, body, headers } = await me({ authorizer: authorizedAs(adaUser.id, expired) });
+
+    expect(response.statusCode).toBe(401);
+    expect(body).toEqual({ type: 'urn:auth-api:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'A valid access token is required' });
+    expect(headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+    expect(requestLines(output)[0]).toMatchObject({ status: 401, outcome: 'token_rejected', reason: 'expired' });
+  });
+
+  it("accepts a token within the authorizer's clock tolerance of its expiry", async () => {
+    const justExpired = Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS + 2;
+
+    const { response } = await me({ authorizer: authorizedAs(adaUser.id, justExpired) });
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['no token expiry', { principalId: 'x', userId: 'x' }],
+    ['a token expiry that is not a number', { principalId: 'x', userId: 'x', exp: 'tomorrow' }],
+    ['no user id', { principalId: 'x', exp: String(FAR_FUTURE_EXP) }],
+  ])('answers 500 for an authorizer context with %s, since only a broken deployment sends that', async (_what, authorizer) => {
+    const { response } = await me({ authorizer });
+
+    expect(response.statusCode).toBe(500);
   });
 
   it('ignores any user id the client sends itself', async () => {

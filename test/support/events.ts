@@ -61,9 +61,12 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
   return { ...event, isBase64Encoded: request.isBase64Encoded ?? false };
 }
 
-/** What the authorizer passes on for a user, as API Gateway delivers it to the integration. */
-export function authorizedAs(userId: string): Record<string, string> {
-  return { principalId: userId, userId, integrationLatency: '12' };
+/** An access token's `exp` that stays in the future while tests run. */
+export const FAR_FUTURE_EXP = 4_102_444_800;
+
+/** What the authorizer passes on for a user, as API Gateway delivers it to the integration: context values as strings. */
+export function authorizedAs(userId: string, exp: number = FAR_FUTURE_EXP): Record<string, string> {
+  return { principalId: userId, userId, exp: String(exp), integrationLatency: '12' };
 }
 
 export function methodArn(method = 'GET', path = '/me'): string {

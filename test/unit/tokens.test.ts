@@ -2,16 +2,17 @@ import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { TokenConfig } from '../../functions/shared/config';
 import { TokenRejected } from '../../functions/shared/errors';
-import { CLOCK_TOLERANCE_SECONDS, createTokenService } from '../../functions/shared/tokens';
+import { CLOCK_TOLERANCE_SECONDS } from '../../functions/shared/caller';
+import { createTokenService } from '../../functions/shared/tokens';
 
 const config: TokenConfig = { secret: Buffer.from('k'.repeat(32)), issuer: 'issuer', audience: 'audience', ttlSeconds: 900 };
 const USER_ID = '665f1c2a9e4b3c0012abcdef';
 const T0 = Date.parse('2026-01-31T12:00:00.000Z');
 
-/** A correctly signed HS256 token with any payload, even one jsonwebtoken would refuse to sign. */
-function signedRaw(payload: Record<string, unknown>): string {
+/** A correctly signed HS256 token with any payload and header, even one jsonwebtoken would refuse to sign. */
+function signedRaw(payload: Record<string, unknown>, header: Record<string, unknown> = {}): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  const input = `${encode({ alg: 'HS256', typ: 'JWT', ...header })}.${encode(payload)}`;
   return `${input}.${crypto.createHmac('sha256', config.secret).update(input).digest('base64url')}`;
 }
 
@@ -42,14 +43,14 @@ describe('createTokenService', () => {
   it('verifies its own tokens and returns the user id', () => {
     const tokens = createTokenService(config, () => T0);
 
-    expect(tokens.verify(tokens.issue(USER_ID).token)).toEqual({ userId: USER_ID });
+    expect(tokens.verify(tokens.issue(USER_ID).token)).toEqual({ userId: USER_ID, expiresAt: T0 / 1000 + 900 });
   });
 
   it('accepts a token until its expiry plus the clock tolerance, and not after', () => {
     const { token } = createTokenService(config, () => T0).issue(USER_ID);
     const at = (ms: number) => createTokenService(config, () => ms);
 
-    expect(at(T0 + (900 + CLOCK_TOLERANCE_SECONDS - 1) * 1000).verify(token)).toEqual({ userId: USER_ID });
+    expect(at(T0 + (900 + CLOCK_TOLERANCE_SECONDS - 1) * 1000).verify(token)).toEqual({ userId: USER_ID, expiresAt: T0 / 1000 + 900 });
     expect(rejection(() => at(T0 + (900 + CLOCK_TOLERANCE_SECONDS) * 1000).verify(token))).toBe('expired');
   });
 
@@ -76,6 +77,23 @@ describe('createTokenService', () => {
     ['an upper-case subject', () => jwt.sign({ sub: USER_ID.toUpperCase(), iat: T0 / 1000, exp: T0 / 1000 + 60, iss: 'issuer', aud: 'audience' }, config.secret, { algorithm: 'HS256' })],
   ])('refuses a token with %s as bad claims', (_what, token) => {
     expect(rejection(() => createTokenService(config, () => T0).verify(token()))).toBe('bad_claims');
+  });
+
+  it('refuses a correctly signed token with a crit header (RFC 7515 §4.1.11), which jsonwebtoken alone accepts', () => {
+    const claims = { sub: USER_ID, iat: T0 / 1000, exp: T0 / 1000 + 900, iss: 'issuer', aud: 'audience' };
+    const token = signedRaw(claims, { crit: ['exp-policy'], 'exp-policy': 'lenient' });
+
+    expect(() => jwt.verify(token, config.secret, { algorithms: ['HS256'], clockTimestamp: T0 / 1000 })).not.toThrow();
+    expect(rejection(() => createTokenService(config, () => T0).verify(token))).toBe('malformed');
+    expect(rejection(() => createTokenService(config, () => T0).verify(signedRaw(claims)))).toBeUndefined();
+  });
+
+  it('refuses a correctly signed token that lives longer than the configured lifetime', () => {
+    const claims = (lifetime: number) => ({ sub: USER_ID, iat: T0 / 1000, exp: T0 / 1000 + lifetime, iss: 'issuer', aud: 'audience' });
+
+    expect(rejection(() => createTokenService(config, () => T0).verify(signedRaw(claims(900))))).toBeUndefined();
+    expect(rejection(() => createTokenService(config, () => T0).verify(signedRaw(claims(901))))).toBe('bad_claims');
+    expect(rejection(() => createTokenService(config, () => T0).verify(signedRaw(claims(365 * 86_400))))).toBe('bad_claims');
   });
 
   it('refuses an empty token as missing', () => {

@@ -1,0 +1,12 @@
+/**
+ * Loaded into a function's process with NODE_OPTIONS=--require, for tests only: Date.now() runs
+ * ahead by the milliseconds written in the file CLOCK_SHIFT_FILE names, read on every call, so a
+ * test can move one function's clock forward while it runs, instead of waiting for time to pass.
+ */
+const { readFileSync } = require('node:fs');
+
+const file = process.env.CLOCK_SHIFT_FILE;
+if (file) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + Number(readFileSync(file, 'utf8') || '0');
+}
