@@ -93,7 +93,7 @@ export interface components {
     schemas: {
         /**
          * @description The access token (a JWT).
-         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2NjVmMWMyYTllNGIzYzAwMTJhYmNkZWYifQ.c2lnbmF0dXJl
+         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3Njk4NjA4MDAsImV4cCI6MTc2OTg2NDQwMCwiYXVkIjoiYXV0aC1hcGktcHJvZC1hcGkiLCJpc3MiOiJhdXRoLWFwaS1wcm9kIiwic3ViIjoiNjY1ZjFjMmE5ZTRiM2MwMDEyYWJjZGVmIiwianRpIjoiM2YyYjhjMWUtNmE0ZC00ZThmLTliN2EtMmM1ZDFlMGY0YTZiIn0.-BYvpHjW7bpsg5wHwlvI5SSfqoeq17DtczDQVrRRV7E
          */
         AccessToken: string;
         /**
@@ -629,7 +629,7 @@ export interface operations {
             query?: {
                 /**
                  * @description The `nextCursor` of the previous page. Opaque; do not build it yourself.
-                 * @example eyJjIjoiMjAyNi0wMS0zMVQxMjowMDowMC4wMDBaIiwiaSI6IjY2NWYxYzJhOWU0YjNjMDAxMmFiY2RlZiJ9
+                 * @example AQAAAZwT7J4AZl8cKp5LPAASq83v
                  */
                 cursor?: string;
                 /**

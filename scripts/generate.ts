@@ -16,6 +16,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
 import { CONTRACT_PATH, listOperations, loadContract, ROOT } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
+import { cursorExampleMismatches } from './contract/examples';
 import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
 
 const GENERATED = join(ROOT, 'generated');
@@ -26,6 +27,8 @@ const HEADER = '// Generated from openapi.yaml by scripts/generate.ts. Do not ed
 async function render(): Promise<Map<string, string>> {
   const doc = loadContract();
   const operations = listOperations(doc);
+  const mismatches = cursorExampleMismatches(doc, operations);
+  if (mismatches.length > 0) throw new Error(`openapi.yaml shows examples the API would refuse:\n  ${mismatches.join('\n  ')}`);
   const files = new Map<string, string>();
 
   const ast = await openapiTS(new URL(`file://${CONTRACT_PATH}`), { alphabetize: true });

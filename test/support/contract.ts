@@ -105,3 +105,14 @@ export function contractSchema(name: string): (value: unknown) => boolean {
   if (validate === undefined) throw new Error(`openapi.yaml has no schema ${name}`);
   return (value) => validate(value) === true;
 }
+
+/** The consumer spec the contract checks read (generated/openapi.json), for tests that walk it. */
+export function publishedSpec(): Json {
+  return spec;
+}
+
+/** Whether a value matches the schema at a JSON Pointer of the spec (`#/components/schemas/User`); the errors when not. */
+export function schemaErrorsAt(pointer: string, value: unknown): string[] {
+  const validate = ajv.getSchema(`${SPEC_ID}${pointer}`) ?? ajv.compile({ $ref: `${SPEC_ID}${pointer}` });
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}
