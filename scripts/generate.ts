@@ -3,6 +3,7 @@
  *   api-types.ts               TypeScript types (openapi-typescript)
  *   validators/<op>-body.js    ajv standalone validators, so no schema compiles at cold start
  *   validators/<op>-query.js
+ *   validators/<op>-path.js
  *   validators/schema-<name>.js  the same for the schemas the user model stores
  *   validators/pattern-messages.json  what each named schema's pattern asks for, in words
  *   openapi.json               the spec API consumers read (no API Gateway extensions)

@@ -7,11 +7,14 @@ import { AUTHORIZER_CONTEXT } from '../shared/caller';
 import { IntegrationError, TOKEN_REJECTION, TokenRejected } from '../shared/errors';
 import { countMetric, MetricName } from '../shared/observability';
 import { tokenService } from '../shared/tokens';
+import type { VerifiedToken } from '../shared/tokens';
 import { stageResource } from './method-arn';
 
 /** What API Gateway passes on to the integration as `requestContext.authorizer` (names in shared/caller.ts). */
 export interface AuthorizerContext {
   userId: string;
+  /** The session: protected operations check it is still live. */
+  sid: string;
   /** The token's `exp`: protected operations refuse the token after it, even while this result is cached. */
   exp: number;
   [key: string]: string | number;
@@ -28,14 +31,15 @@ export function bearerToken(authorization: string | undefined): string {
   return token;
 }
 
-export function allowPolicy(userId: string, expiresAt: number, resource: string): AuthorizerResult {
+export function allowPolicy(token: VerifiedToken, resource: string): AuthorizerResult {
+  const { userId, sessionId, expiresAt } = token;
   return {
     principalId: userId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }],
     },
-    context: { [AUTHORIZER_CONTEXT.userId]: userId, [AUTHORIZER_CONTEXT.expiresAt]: expiresAt },
+    context: { [AUTHORIZER_CONTEXT.userId]: userId, [AUTHORIZER_CONTEXT.sessionId]: sessionId, [AUTHORIZER_CONTEXT.expiresAt]: expiresAt },
   };
 }
 
@@ -44,9 +48,9 @@ export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<
   const resource = stageResource(String(event.methodArn));
   const tokens = await tokenService();
   try {
-    const { userId, expiresAt } = tokens.verify(bearerToken(event.authorizationToken));
+    const verified = tokens.verify(bearerToken(event.authorizationToken));
     countMetric(MetricName.AuthorizerAllowed);
-    return allowPolicy(userId, expiresAt, resource);
+    return allowPolicy(verified, resource);
   } catch (error) {
     if (error instanceof TokenRejected) countMetric(MetricName.AuthorizerRejected, { reason: error.rejection });
     throw error;

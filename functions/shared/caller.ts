@@ -12,10 +12,12 @@ import { IntegrationError, TOKEN_REJECTION, TokenRejected } from './errors';
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** The names of the values the authorizer puts in `requestContext.authorizer`. */
-export const AUTHORIZER_CONTEXT = { userId: 'userId', expiresAt: 'exp' } as const;
+export const AUTHORIZER_CONTEXT = { userId: 'userId', sessionId: 'sid', expiresAt: 'exp' } as const;
 
 export interface Caller {
   userId: string;
+  /** The session the access token belongs to. */
+  sessionId: string;
   /** The access token's `exp`, in seconds since the epoch. */
   expiresAt: number;
 }
@@ -37,10 +39,11 @@ function epochSeconds(value: unknown): number | undefined {
 export function authorizedCaller(event: APIGatewayProxyEvent, now: () => number = Date.now): Caller {
   const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const userId = context?.[AUTHORIZER_CONTEXT.userId];
+  const sessionId = context?.[AUTHORIZER_CONTEXT.sessionId];
   const expiresAt = epochSeconds(context?.[AUTHORIZER_CONTEXT.expiresAt]);
-  if (typeof userId !== 'string' || userId === '' || expiresAt === undefined) {
-    throw new IntegrationError('no user id or token expiry in requestContext.authorizer: is the route behind the authorizer?');
+  if (typeof userId !== 'string' || userId === '' || typeof sessionId !== 'string' || sessionId === '' || expiresAt === undefined) {
+    throw new IntegrationError('no user id, session id or token expiry in requestContext.authorizer: is the route behind the authorizer?');
   }
   if (Math.floor(now() / 1000) >= expiresAt + CLOCK_TOLERANCE_SECONDS) throw new TokenRejected(TOKEN_REJECTION.expired);
-  return { userId, expiresAt };
+  return { userId, sessionId, expiresAt };
 }

@@ -7,8 +7,8 @@ import patternMessages from '../../generated/validators/pattern-messages.json';
 import { ValidationFailed } from './errors';
 import type { FieldError } from './errors';
 
-/** Where the validated data came from: body errors are JSON Pointers, query errors parameter names. */
-export type InputLocation = 'body' | 'query';
+/** Where the validated data came from: body errors are JSON Pointers, query and path errors parameter names. */
+export type InputLocation = 'body' | 'query' | 'path';
 
 const PATTERN_MESSAGES: Readonly<Record<string, string | undefined>> = patternMessages;
 
@@ -51,7 +51,7 @@ export function toFieldErrors(errors: readonly ErrorObject[], location: InputLoc
     const field = bodyFieldError(error);
     const fitted = { path: cut(field.path, MAX_PATH_LENGTH), message: cut(field.message, MAX_MESSAGE_LENGTH) };
     if (location === 'body') return fitted;
-    // Query parameters are named as the client wrote them: `limit`, not `/limit`.
+    // Parameters are named as the contract names them: `limit`, not `/limit`.
     return fitted.path === '/' ? { path: 'query', message: fitted.message } : queryFieldError(field.path.slice(1), fitted.message);
   });
   return fields.filter((field) => {

@@ -3,8 +3,9 @@
 module.exports = validate10;
 module.exports.default = validate10;
 const schema11 = {"$ref":"contract#/$defs/LoginRequest"};
-const schema13 = {"type":"object","additionalProperties":false,"required":["email","password"],"properties":{"email":{"$ref":"contract#/$defs/EmailInput"},"password":{"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The password given at registration. At most 72 **bytes** of UTF-8 (no\npassword can be longer), so a longer one is refused with a 400.\n"}}};
+const schema13 = {"type":"object","additionalProperties":false,"required":["email","password"],"properties":{"email":{"$ref":"contract#/$defs/EmailInput"},"password":{"$ref":"contract#/$defs/Password"}}};
 const schema14 = {"type":"string","minLength":3,"maxLength":254,"x-pattern-message":"must be an email address","pattern":"^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$","description":"An email address as typed. Surrounding whitespace is removed and letters are\nlower-cased before it is stored or compared, so ` Ada@Example.com ` and\n`ada@example.com` are the same account. At most 254 characters as sent.\n","example":"ada@example.com"};
+const schema15 = {"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The user's password. At most 72 **bytes** of UTF-8 (no password can be\nlonger), so a longer one is refused with a 400.\n"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$", "u");
 
@@ -93,7 +94,7 @@ if(data.password !== undefined){
 let data1 = data.password;
 if(typeof data1 === "string"){
 if(func2(data1) > 72){
-const err7 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
+const err7 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/Password/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -103,7 +104,7 @@ vErrors.push(err7);
 errors++;
 }
 if(func2(data1) < 1){
-const err8 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/Password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -114,7 +115,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/Password/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }

@@ -3,9 +3,10 @@
 module.exports = validate10;
 module.exports.default = validate10;
 const schema11 = {"$ref":"contract#/$defs/RegisterRequest"};
-const schema13 = {"type":"object","additionalProperties":false,"required":["name","email","password"],"properties":{"name":{"$ref":"contract#/$defs/UserName"},"email":{"$ref":"contract#/$defs/EmailInput"},"password":{"type":"string","format":"password","minLength":8,"maxLength":72,"description":"At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no\nfurther, so a longer password is refused with a 400 rather than silently\ncut. 72 ASCII characters fit; with accents or emoji, fewer do.\n"}}};
+const schema13 = {"type":"object","additionalProperties":false,"required":["name","email","password"],"properties":{"name":{"$ref":"contract#/$defs/UserName"},"email":{"$ref":"contract#/$defs/EmailInput"},"password":{"$ref":"contract#/$defs/NewPassword"}}};
 const schema14 = {"type":"string","minLength":1,"maxLength":100,"x-pattern-message":"must contain a visible character and no control, line-separator or bidirectional-control characters","pattern":"^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$","description":"The user's display name: 1 to 100 characters (Unicode code points, as JSON\nSchema counts them; an emoji is one). Shown publicly, so it must contain a\nvisible character and may not contain control characters, line or paragraph\nseparators or bidirectional controls (U+202A to U+202E, U+2066 to U+2069).\nSurrounding whitespace is removed and the name is stored in Unicode NFC; a\nname whose NFC form is longer than 100 characters is refused.\n","example":"Ada Lovelace"};
 const schema15 = {"type":"string","minLength":3,"maxLength":254,"x-pattern-message":"must be an email address","pattern":"^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$","description":"An email address as typed. Surrounding whitespace is removed and letters are\nlower-cased before it is stored or compared, so ` Ada@Example.com ` and\n`ada@example.com` are the same account. At most 254 characters as sent.\n","example":"ada@example.com"};
+const schema16 = {"type":"string","format":"password","minLength":8,"maxLength":72,"description":"At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no\nfurther, so a longer password is refused with a 400 rather than silently\ncut. 72 ASCII characters fit; with accents or emoji, fewer do.\n"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$", "u");
 const pattern1 = new RegExp("^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$", "u");
@@ -150,7 +151,7 @@ if(data.password !== undefined){
 let data2 = data.password;
 if(typeof data2 === "string"){
 if(func2(data2) > 72){
-const err12 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
+const err12 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -160,7 +161,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func2(data2) < 8){
-const err13 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
+const err13 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -171,7 +172,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }

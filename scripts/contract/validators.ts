@@ -44,8 +44,8 @@ function toJsonSchemaRefs(schema: JsonSchema): JsonSchema {
   return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components/schemas/', `"$ref":"${CONTRACT_ID}#/$defs/`)) as JsonSchema;
 }
 
-function querySchema(op: Operation): JsonSchema | undefined {
-  const params = (op.operation.parameters ?? []).filter((p) => p.in === 'query');
+function parametersSchema(op: Operation, location: 'query' | 'path'): JsonSchema | undefined {
+  const params = (op.operation.parameters ?? []).filter((p) => p.in === location);
   if (params.length === 0) return undefined;
   return {
     type: 'object',
@@ -70,7 +70,7 @@ function moduleFor(ajv: Ajv, name: string, schema: JsonSchema, typeExpression: s
   return { name, js, dts };
 }
 
-/** Standalone validators for every request body and query string in the contract. */
+/** Standalone validators for every request body, query string and set of path parameters in the contract. */
 export function buildValidators(doc: OpenApiDocument, operations: Operation[]): ValidatorSource[] {
   const sources: ValidatorSource[] = [];
   for (const op of operations) {
@@ -80,11 +80,16 @@ export function buildValidators(doc: OpenApiDocument, operations: Operation[]): 
       const type = ref ? `components['schemas']['${ref}']` : `NonNullable<operations['${op.operationId}']['requestBody']>['content']['application/json']`;
       sources.push(moduleFor(newAjv(doc, false), `${op.operationId}-body`, toJsonSchemaRefs(body), type));
     }
-    const query = querySchema(op);
+    const query = parametersSchema(op, 'query');
     if (query) {
       sources.push(
         moduleFor(newAjv(doc, true), `${op.operationId}-query`, query, `NonNullable<operations['${op.operationId}']['parameters']['query']>`),
       );
+    }
+    // Path parameters are strings as they stand: nothing to coerce.
+    const path = parametersSchema(op, 'path');
+    if (path) {
+      sources.push(moduleFor(newAjv(doc, false), `${op.operationId}-path`, path, `operations['${op.operationId}']['parameters']['path']`));
     }
   }
   return sources;

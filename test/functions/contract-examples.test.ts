@@ -5,18 +5,25 @@
  * examples carry the status they are declared under; the token example has the claims issue() makes.
  */
 import '../support/lambda-environment';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import jwt from 'jsonwebtoken';
+import { ObjectId } from 'mongodb';
+import { handler as changePassword } from '../../functions/changePassword/handler';
+import { handler as deleteMe } from '../../functions/deleteMe/handler';
+import { handler as logout } from '../../functions/logout/handler';
+import { handler as refreshToken } from '../../functions/refreshToken/handler';
 import { handler as listUsers } from '../../functions/listUsers/handler';
 import { handler as login } from '../../functions/login/handler';
 import { handler as register } from '../../functions/register/handler';
 import { createTokenService } from '../../functions/shared/tokens';
 import { publishedSpec, schemaErrorsAt } from '../support/contract';
 import { useFunctionDatabase } from '../support/function-database';
-import { proxyEvent } from '../support/events';
+import { authorizedBy, proxyEvent } from '../support/events';
+import type { ProxyRequest } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 
-useFunctionDatabase('contract-examples');
+const database = useFunctionDatabase('contract-examples');
 
 type Json = Record<string, unknown>;
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -48,9 +55,54 @@ function schemaExamples(schema: Json, at: string): Array<Example & { schemaAt: s
   return [...own, ...properties, ...items];
 }
 
-const HANDLERS: Readonly<Record<string, Handler>> = { register, login, listUsers };
-/** Request examples in an order in which each can succeed: log in as the user the register example created. */
-const ORDER = ['register', 'login', 'listUsers'];
+const HANDLERS: Readonly<Record<string, Handler>> = { register, login, refreshToken, logout, listUsers, deleteMe, changePassword };
+
+/** The user the examples speak of: the register example creates them, the others act as them. */
+const EXAMPLE_PASSWORD = 'correct-horse-battery-staple';
+let exampleAccessToken = '';
+
+/** A live session of the example user whose refresh token is the one an example shows. */
+async function seedSession(refreshToken: string): Promise<void> {
+  const claims = jwt.decode(exampleAccessToken) as { sub: string };
+  const now = new Date();
+  await database.sessions().insertOne({
+    userId: new ObjectId(claims.sub),
+    tokenHash: createHash('sha256').update(refreshToken).digest('hex'),
+    previousTokenHash: null,
+    rotatedAt: null,
+    previousTokenReused: false,
+    createdAt: now,
+    lastUsedAt: now,
+    absoluteExpiresAt: new Date(now.getTime() + 86_400_000),
+    expiresAt: new Date(now.getTime() + 86_400_000),
+    userAgent: 'jest',
+    ipAddress: '203.0.113.7',
+    revokedAt: null,
+    revokeReason: null,
+  });
+}
+
+/**
+ * What each example needs to succeed, in the order they are sent: the example user exists once
+ * register ran; refresh tokens in examples are given a session; protected operations act as a
+ * signed-in user (account deletion as a second user with the same password, so the rest still can).
+ */
+const ARRANGE: ReadonlyArray<[string, (body: Json | undefined) => Promise<Partial<ProxyRequest>>]> = [
+  ['register', async () => ({})],
+  ['login', async () => ({})],
+  ['refreshToken', async (body) => (await seedSession(body!.refreshToken as string), {})],
+  ['logout', async (body) => (await seedSession(body!.refreshToken as string), {})],
+  ['listUsers', async () => ({})],
+  [
+    'deleteMe',
+    async () => {
+      const other = await invokeHttp('register', register, proxyEvent({ path: '/register', body: { name: 'Other', email: 'other@example.com', password: EXAMPLE_PASSWORD } }));
+      return { authorizer: authorizedBy(other.body.token as string) };
+    },
+  ],
+  ['changePassword', async () => ({ authorizer: authorizedBy(exampleAccessToken) })],
+];
+const ORDER = ARRANGE.map(([operationId]) => operationId);
 
 interface Operation {
   operationId: string;
@@ -63,14 +115,14 @@ const operations: Operation[] = Object.entries(paths).flatMap(([path, item]) =>
   Object.entries(item).map(([method, op]) => ({ operationId: op.operationId as string, path, method: method.toUpperCase(), op })),
 );
 
-function requestCases(operation: Operation): Array<{ label: string; event: APIGatewayProxyEvent }> {
+function requestCases(operation: Operation): Array<{ label: string; request: ProxyRequest }> {
   const body = (operation.op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
   const bodies = body === undefined ? [undefined] : examplesOf(body['application/json']!, '').map((e) => e.value);
   const parameters = (operation.op.parameters ?? []) as Json[];
   const query = Object.fromEntries(parameters.filter((p) => p.in === 'query' && 'example' in p).map((p) => [p.name as string, String(p.example)]));
   return bodies.map((value, index) => ({
     label: `${operation.operationId} example ${index + 1}`,
-    event: proxyEvent({ method: operation.method, path: operation.path, ...(value === undefined ? {} : { body: value }), query }),
+    request: { method: operation.method, path: operation.path, ...(value === undefined ? {} : { body: value }), query },
   }));
 }
 
@@ -83,11 +135,15 @@ describe('request examples', () => {
 
   const cases = ORDER.flatMap((operationId) => requestCases(operations.find((operation) => operation.operationId === operationId)!).map((c) => ({ ...c, operationId })));
 
-  it.each(cases)('$label is accepted by the API', async ({ operationId, event }) => {
-    const { response } = await invokeHttp(operationId, HANDLERS[operationId]!, event);
+  it.each(cases)('$label is accepted by the API', async ({ operationId, request }) => {
+    const arrange = ARRANGE.find(([id]) => id === operationId)![1];
+    const extra = await arrange(request.body as Json | undefined);
+
+    const { response, body } = await invokeHttp(operationId, HANDLERS[operationId]!, proxyEvent({ ...request, ...extra }));
 
     expect(response.statusCode).toBeGreaterThanOrEqual(200);
     expect(response.statusCode).toBeLessThan(300);
+    if (operationId === 'register') exampleAccessToken = body.token as string;
   });
 });
 
@@ -148,12 +204,12 @@ describe('the token examples', () => {
     );
   }
 
-  it('finds the register and login token examples', () => {
-    expect(tokens.map((t) => t.at).sort()).toEqual(['login', 'register']);
+  it('finds the register, login and refresh token examples', () => {
+    expect(tokens.map((t) => t.at).sort()).toEqual(['login', 'refreshToken', 'register']);
   });
 
   it.each(tokens)('$at shows a token with the header and claims issue() makes, living expiresIn seconds', ({ token, expiresIn, userId }) => {
-    const ours = jwt.decode(createTokenService({ secret: Buffer.alloc(32), issuer: 'i', audience: 'a', ttlSeconds: expiresIn }).issue('665f1c2a9e4b3c0012abcdef').token, { complete: true })!;
+    const ours = jwt.decode(createTokenService({ secret: Buffer.alloc(32), issuer: 'i', audience: 'a', ttlSeconds: expiresIn }).issue('665f1c2a9e4b3c0012abcdef', '665f1c2a9e4b3c0012abcd01').token, { complete: true })!;
     const example = jwt.decode(token, { complete: true })!;
     const claims = example.payload as jwt.JwtPayload;
 

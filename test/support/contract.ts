@@ -62,19 +62,23 @@ export function contractViolations(operationId: string, response: APIGatewayProx
   const violations: string[] = [];
   const headers = new Map(Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
 
-  const content = spec.content as Record<string, { schema: Json }>;
-  const [mediaType, media] = Object.entries(content)[0] ?? [];
-  if (mediaType === undefined || media === undefined) throw new Error(`${operationId} ${response.statusCode} declares no content`);
-  if (headers.get('content-type') !== mediaType) violations.push(`Content-Type is ${headers.get('content-type')}, declared ${mediaType}`);
-
-  let body: unknown;
-  try {
-    body = JSON.parse(response.body);
-  } catch {
-    return [...violations, 'body is not JSON'];
+  const content = spec.content as Record<string, { schema: Json }> | undefined;
+  const [mediaType, media] = Object.entries(content ?? {})[0] ?? [];
+  if (mediaType === undefined || media === undefined) {
+    // A response declared without content (204) has neither a body nor a Content-Type.
+    if (response.body !== '' && response.body !== undefined) violations.push(`a body is sent, none declared: ${response.body}`);
+    if (headers.has('content-type')) violations.push(`Content-Type ${headers.get('content-type')} is sent, no content declared`);
+  } else {
+    if (headers.get('content-type') !== mediaType) violations.push(`Content-Type is ${headers.get('content-type')}, declared ${mediaType}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      return [...violations, 'body is not JSON'];
+    }
+    const validate = ajv.getSchema(refOf(media.schema)) ?? ajv.compile({ $ref: refOf(media.schema) });
+    if (!validate(body)) violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`));
   }
-  const validate = ajv.getSchema(refOf(media.schema)) ?? ajv.compile({ $ref: refOf(media.schema) });
-  if (!validate(body)) violations.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`));
 
   for (const [name, header] of Object.entries((spec.headers ?? {}) as Record<string, Json>)) {
     const value = headers.get(name.toLowerCase());
