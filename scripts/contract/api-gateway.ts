@@ -20,10 +20,13 @@ export const AUTHORIZER_FUNCTION = 'authorizer';
 export const BEARER_SCHEME = 'bearerAuth';
 
 /**
- * A compact JWS with an optional `Bearer ` prefix. API Gateway answers 401 without invoking
- * the authorizer when the header does not match, which keeps junk away from the function.
+ * A compact JWS with an optional `Bearer` scheme. API Gateway answers 401 without invoking the
+ * authorizer when the header does not match, which keeps junk away from the function. The scheme
+ * is case-insensitive (RFC 9110 §11.1) and followed by one or more spaces (RFC 6750 §2.1). It is
+ * spelled with character classes, which read the same in Java (API Gateway) and JavaScript (the
+ * local gateway, the tests), rather than with an inline `(?i)`, which JavaScript does not accept.
  */
-export const IDENTITY_VALIDATION_EXPRESSION = '^(Bearer )?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+export const IDENTITY_VALIDATION_EXPRESSION = '^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
 
 /** API Gateway's own hard limit on a Lambda proxy integration. */
 const INTEGRATION_TIMEOUT_MS = 29000;

