@@ -62,6 +62,31 @@ describe('the local API Gateway', () => {
     expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
   });
 
+  it.each([
+    ['an unknown route', '/no/such/route', {}, 404],
+    ['a missing token', '/private', {}, 401],
+    ['a denied token', '/private', { Authorization: 'Bearer deny.x.sig' }, 403],
+    ['a failing authorizer', '/private', { Authorization: 'Bearer throws.x.sig' }, 500],
+    ['a failing function', '/throws', {}, 502],
+  ])('sends the headers of the definition with its answer to %s: no caching, no sniffing, the Bearer challenge on 401', async (_what, path, headers, status) => {
+    const response = await f.call(path, { headers });
+
+    expect(response.status).toBe(status);
+    expect({
+      type: response.headers.get('content-type'),
+      cache: response.headers.get('cache-control'),
+      sniff: response.headers.get('x-content-type-options'),
+      challenge: response.headers.get('www-authenticate'),
+      requestId: response.headers.get('x-amzn-requestid'),
+    }).toEqual({
+      type: 'application/problem+json',
+      cache: 'no-store',
+      sniff: 'nosniff',
+      challenge: status === 401 ? 'Bearer' : null,
+      requestId: ((await response.json()) as { requestId: string }).requestId,
+    });
+  });
+
   it('answers a known path with an unknown method the same way, as API Gateway does', async () => {
     const response = await f.call('/echo', { method: 'DELETE' });
 
