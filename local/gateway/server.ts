@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { docsFiles, CONTENT_TYPES, readConsumerSpec } from '../docs/page';
@@ -26,6 +26,14 @@ import { Router } from './router';
 
 /** API Gateway's payload limit for a REST API request. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * How much more of a refused body the gateway reads, and throws away, after answering. A client
+ * still sending when the connection closes gets a reset, and one that reads only after sending
+ * (Node's fetch) loses the answer to it; past this the gateway closes anyway.
+ */
+export const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+/** How long a connection the gateway closes keeps reading what the client still sends. */
+const LINGER_MS = 2000;
 
 export interface GatewayOptions {
   /** The rendered API Gateway definition (see definition.ts). */
@@ -96,28 +104,50 @@ function pairs(raw: string[]): Array<[string, string]> {
 
 type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
-/** Reads the body up to the limit; a declared or actual size past it stops reading. */
+/** Ends the gateway's side once the answer is out, then closes for good after LINGER_MS. */
+function closeGracefully(socket: Socket): void {
+  if (socket.writableEnded) return;
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/**
+ * Reads the body up to the limit. A size announced or found past it resolves 'too-large' at once,
+ * so the answer goes out while the client is still sending; the rest is read and thrown away up
+ * to MAX_DISCARDED_BYTES, and the connection stays usable once the body has ended.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const finish = (result: BodyResult) => {
-      if (done) return;
-      done = true;
+    let discarded = 0;
+    let settled = false;
+    const settle = (result: BodyResult) => {
+      if (settled) return;
+      settled = true;
       resolve(result);
     };
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    if (tooLarge) settle({ kind: 'too-large' });
     req.on('data', (chunk: Buffer) => {
-      if (done) return;
+      if (tooLarge) {
+        discarded += chunk.length;
+        if (discarded > MAX_DISCARDED_BYTES) closeGracefully(req.socket);
+        return;
+      }
       size += chunk.length;
-      if (size > limit) finish({ kind: 'too-large' });
-      else chunks.push(chunk);
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      tooLarge = true;
+      chunks.length = 0;
+      settle({ kind: 'too-large' });
     });
-    req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks) }));
-    req.on('error', () => finish({ kind: 'aborted' }));
-    req.on('close', () => finish(req.complete ? { kind: 'ok', body: Buffer.concat(chunks) } : { kind: 'aborted' }));
+    req.on('end', () => settle({ kind: 'ok', body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ kind: 'aborted' }));
+    req.on('close', () => settle(req.complete ? { kind: 'ok', body: Buffer.concat(chunks) } : { kind: 'aborted' }));
   });
 }
 
@@ -187,11 +217,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const exchange: Exchange = { req, request, record, requestId, startedAt, pathParameters: {} };
 
     let reply: Reply;
-    let closeAfter = false;
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too-large') {
-      closeAfter = true;
       reply = gatewayError(exchange, { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
     } else {
       request.body = body.body.length > 0 ? body.body.toString('utf8') : null;
@@ -208,7 +236,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.setHeader('x-amzn-RequestId', requestId);
       if (record.functionKey) res.setHeader('X-Amzn-Trace-Id', traceId());
       res.setHeader('Content-Length', payload.length);
-      if (closeAfter) res.setHeader('Connection', 'close');
       res.writeHead(reply.statusCode);
     } catch (error) {
       // A header Node refuses to send: API Gateway would not have sent the response either.
@@ -220,11 +247,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     res.end(payload);
-    if (closeAfter) {
-      // The rest of an oversized body is not read: let the response go out, then drop the connection.
-      req.resume();
-      res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
-    }
     finishRecord(record, reply.statusCode, started);
   }
 

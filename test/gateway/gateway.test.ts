@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway } from './support';
-import { MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
+import { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
 
 /**
  * Sends a body of `size` bytes with a plain HTTP client, which reads the answer even while still
@@ -16,8 +18,8 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    // The gateway may close the connection before the whole body is sent; the answer has arrived by then.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    // The gateway answers early and reads the rest, so sending the whole body never fails.
+    req.on('error', reject);
     if (chunked) {
       const chunk = Buffer.alloc(1024 * 1024, 'a');
       for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
@@ -26,6 +28,42 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
       req.end(Buffer.alloc(size, 'a'));
     }
   });
+}
+
+/**
+ * Uploads `size` bytes `times` times with Node's fetch, from another process as a real client is,
+ * so its reads and the gateway's writes interleave as they would over a network; resolves with each
+ * outcome (`413`, or the error fetch gave). Chunked: a stream, so no Content-Length is sent.
+ */
+async function fetchUploads(url: string, size: number, times: number, chunked: boolean): Promise<string[]> {
+  const client = `
+    const [url, size, times, chunked] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), process.argv[4] === 'chunked'];
+    const body = () => {
+      if (!chunked) return Buffer.alloc(size, 'a');
+      const chunk = new Uint8Array(64 * 1024).fill(97);
+      let sent = 0;
+      return new ReadableStream({ pull(controller) {
+        if (sent >= size) return controller.close();
+        const n = Math.min(chunk.length, size - sent);
+        sent += n;
+        controller.enqueue(chunk.subarray(0, n));
+      } });
+    };
+    (async () => {
+      const outcomes = [];
+      for (let i = 0; i < times; i++) {
+        try {
+          const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(), duplex: 'half' });
+          outcomes.push(response.status + ' ' + (await response.json()).type);
+        } catch (error) {
+          outcomes.push('network error: ' + (error.cause?.code ?? error.cause?.message ?? error.message));
+        }
+      }
+      process.stdout.write(JSON.stringify(outcomes));
+    })();
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client, url, String(size), String(times), chunked ? 'chunked' : 'length']);
+  return JSON.parse(stdout) as string[];
 }
 
 /** Sends raw bytes, for requests no well-behaved client would make; resolves with the status line. */
@@ -122,6 +160,47 @@ describe('the local API Gateway', () => {
     expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:payload-too-large', status: 413, detail: 'Request Too Long' });
     expect(f.lastRecord('/echo')).toMatchObject({ status: 413, gatewayError: { type: 'REQUEST_TOO_LARGE' } });
     expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['announced in Content-Length', false],
+    ['sent in chunks', true],
+  ])('delivers the 413 to fetch every time for an 11 MB body %s, reading the rest of the body instead of resetting the connection', async (_how, chunked) => {
+    const outcomes = await fetchUploads(`${f.gateway.url}/echo`, 11 * 1024 * 1024, 20, chunked);
+
+    expect(outcomes).toEqual(Array.from({ length: 20 }, () => '413 urn:auth-api:problem:payload-too-large'));
+  });
+
+  it('answers an endless upload with 413 and closes the connection once it has thrown away MAX_DISCARDED_BYTES', async () => {
+    const { answer, sent } = await new Promise<{ answer: string; sent: number }>((resolve) => {
+      const socket = connect(f.gateway.port, '127.0.0.1');
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+      let answer = '';
+      let sent = 0;
+      let closed = false;
+      const send = () => {
+        let more = true;
+        while (!closed && more) {
+          more = socket.write(framed);
+          sent += chunk.length;
+        }
+      };
+      socket.setEncoding('latin1').on('data', (text: string) => (answer += text));
+      socket.on('end', () => {
+        closed = true;
+        socket.end();
+      });
+      socket.on('drain', send);
+      socket.on('error', () => (closed = true));
+      socket.on('close', () => resolve({ answer, sent }));
+      socket.write('POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n');
+      send();
+    });
+
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(sent).toBeGreaterThan(MAX_REQUEST_BODY_BYTES + MAX_DISCARDED_BYTES);
+    expect((await f.call('/echo')).status).toBe(200);
   });
 
   it.each([
