@@ -446,6 +446,7 @@ export interface components {
         BadGateway: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -509,7 +510,7 @@ export interface components {
         Forbidden: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -528,6 +529,7 @@ export interface components {
         GatewayTimeout: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -547,6 +549,7 @@ export interface components {
         InternalError: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -614,6 +617,7 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -673,7 +677,7 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "Retry-After": components["headers"]["Retry-After"];
-                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -692,6 +696,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -767,7 +773,11 @@ export interface components {
         "Access-Control-Allow-Origin": string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
-        /** @description The id of this request; quote it when you report a problem. */
+        /** @description How to authenticate (RFC 6750 §3): send a Bearer token in the `Authorization` header. */
+        "WWW-Authenticate": string;
+        /** @description API Gateway's id of this request, on every response, those it produces itself included; the same id as `X-Request-Id` and the problem's `requestId`. Quote it when you report a problem. */
+        "x-amzn-RequestId": string;
+        /** @description The id of this request, sent by the API's functions; quote it when you report a problem. Responses API Gateway produces itself (a token refused before any function runs, throttling, a body over 10 MB, a function that failed or took too long) do not carry it: read `x-amzn-RequestId`, which holds the same id. */
         "X-Request-Id": string;
     };
     pathItems: never;

@@ -48,6 +48,9 @@ function refOf(value: Json): string {
   throw new Error('inline schemas are not used by the contract');
 }
 
+/** Headers API Gateway adds to every response: a function's own response cannot carry them. */
+const ADDED_BY_API_GATEWAY = new Set(['x-amzn-requestid']);
+
 export interface ContractOptions {
   /** Declared headers a test knowingly does without (the CORS origin when CORS_ALLOW_ORIGIN is broken). */
   absentHeaders?: string[];
@@ -81,6 +84,7 @@ export function contractViolations(operationId: string, response: APIGatewayProx
   }
 
   for (const [name, header] of Object.entries((spec.headers ?? {}) as Record<string, Json>)) {
+    if (ADDED_BY_API_GATEWAY.has(name.toLowerCase())) continue;
     const value = headers.get(name.toLowerCase());
     if (value === undefined) {
       if (!options.absentHeaders?.includes(name)) violations.push(`header ${name} is missing`);
