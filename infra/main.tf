@@ -57,8 +57,12 @@ locals {
   }
   function_profiles = {
     # Sign tokens. bcrypt is CPU-bound and Lambda allots CPU in proportion to memory.
-    register = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
-    login    = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
+    register     = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
+    login        = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
+    refreshToken = { secrets = ["jwt_secret", "mongodb_uri"] }
+    # Check a password with bcrypt before the change.
+    changePassword = { memory_size = 1024 }
+    deleteMe       = { memory_size = 1024 }
     # Verifies an HS256 signature: no database, so no MongoDB URI.
     authorizer = { memory_size = 256, timeout = 5, secrets = ["jwt_secret"] }
   }
