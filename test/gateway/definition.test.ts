@@ -1,6 +1,6 @@
 import { TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
-import {
 import { listFunctionKeys } from '../../scripts/build';
+import {
   functionNameFromInvokeArn,
   loadDefinition,
   localInvokeArn,
