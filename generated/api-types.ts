@@ -297,7 +297,7 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description The path that was requested. */
             instance?: string;
-            /** @description The id of the request, as in the `X-Request-Id` header. */
+            /** @description The id of the request, as in the `x-amzn-RequestId` header (and `X-Request-Id` on answers from the functions). */
             requestId?: string;
             /**
              * Format: int32

@@ -30,7 +30,7 @@ export function jsonResponse(status: number, body: unknown, options: ResponseOpt
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     Vary: 'Origin',
-    'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+    'Access-Control-Expose-Headers': 'X-Request-Id,x-amzn-RequestId,Retry-After,WWW-Authenticate',
     ...options.headers,
   };
   if (options.corsAllowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = options.corsAllowOrigin;

@@ -98,7 +98,7 @@ describe('register', () => {
       'Content-Type': 'application/json',
       'X-Request-Id': 'c0ffee00-1234-4321-8888-000000000001',
       'Access-Control-Allow-Origin': TEST_ORIGIN,
-      'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+      'Access-Control-Expose-Headers': 'X-Request-Id,x-amzn-RequestId,Retry-After,WWW-Authenticate',
       Vary: 'Origin',
       'Cache-Control': 'no-store',
     });
