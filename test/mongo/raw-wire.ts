@@ -50,9 +50,9 @@ export function opMsg(body: Document, options: OpMsgOptions = {}): Buffer {
   return Buffer.concat([unsigned, checksum]);
 }
 
-/** A socket to the server under test (MONGODB_URI must name a single host). */
-export async function openSocket(): Promise<Socket> {
-  const { hostname, port } = new URL(mongoUri());
+/** A socket to the server under test (MONGODB_URI must name a single host), or to the server at `uri`. */
+export async function openSocket(uri = mongoUri()): Promise<Socket> {
+  const { hostname, port } = new URL(uri);
   const socket = connect(Number(port || 27017), hostname.replace(/^\[|\]$/g, ''));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -93,6 +93,35 @@ export function readReply(socket: Socket): Promise<Reply> {
     socket.on('data', onData);
     socket.once('close', () => reject(new Error('socket closed before a reply arrived')));
   });
+}
+
+/** Hands out the socket's OP_MSG replies one at a time, however TCP splits or joins them. */
+export function replyReader(socket: Socket): () => Promise<Reply> {
+  let received = Buffer.alloc(0);
+  const replies: Reply[] = [];
+  const waiting: Array<{ resolve: (reply: Reply) => void; reject: (error: Error) => void }> = [];
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    while (received.length >= 4 && received.length >= received.readInt32LE(0)) {
+      const length = received.readInt32LE(0);
+      const reply = { responseTo: received.readInt32LE(8), body: deserialize(received.subarray(21, length)) };
+      received = received.subarray(length);
+      const next = waiting.shift();
+      if (next) next.resolve(reply);
+      else replies.push(reply);
+    }
+  });
+  socket.once('close', () => {
+    closed = true;
+    for (const next of waiting.splice(0)) next.reject(new Error('socket closed before a reply arrived'));
+  });
+  return () => {
+    const reply = replies.shift();
+    if (reply) return Promise.resolve(reply);
+    if (closed) return Promise.reject(new Error('socket closed before a reply arrived'));
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
 }
 
 /** CRC-32C, kept here rather than imported so that the tests do not trust the server's own implementation. */
