@@ -18,7 +18,14 @@ export interface EmbeddedServer {
 export async function startEmbedded(settings: ServerSettings, log: Log): Promise<EmbeddedServer> {
   const storage = new Storage();
   const cursors = new CursorStore();
-  const server = await listen({ host: settings.host, port: settings.port, storage, cursors, log });
+  const server = await listen({
+    host: settings.host,
+    port: settings.port,
+    storage,
+    cursors,
+    log,
+    limits: { maxBufferedBytes: settings.maxBufferedBytes, partialMessageTimeoutMs: settings.partialMessageTimeoutMs },
+  });
 
   const sweepExpired = (): void => {
     // A throw inside a timer would take the whole process down.

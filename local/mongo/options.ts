@@ -1,5 +1,6 @@
 /** What `startMongo` accepts, checked once in the caller's process so a bad value fails there, naming the option. */
 import type { Log } from './log';
+import { MAX_MESSAGE_BYTES } from './wire';
 
 export interface MongoOptions {
   /** 0 or absent: a free port. */
@@ -10,6 +11,13 @@ export interface MongoOptions {
   ttlSweepMs?: number;
   /** How long an unused cursor stays open. @default 600000, as mongod */
   cursorTimeoutMs?: number;
+  /**
+   * Bytes of messages still being received that the server holds across all its connections; a
+   * connection whose bytes would go beyond it is closed. @default 96000000, two messages of the largest size
+   */
+  maxBufferedBytes?: number;
+  /** How long a client may take to send the rest of a message it has started; then its connection is closed. @default 30000 */
+  partialMessageTimeoutMs?: number;
   /** Receives closed-connection reasons and unexpected failures. @default a line on stderr */
   log?: Log;
 }
@@ -25,6 +33,8 @@ export function resolveOptions(options: MongoOptions): ServerSettings {
     host: options.host ?? '127.0.0.1',
     ttlSweepMs: positive('ttlSweepMs', options.ttlSweepMs, 60_000),
     cursorTimeoutMs: positive('cursorTimeoutMs', options.cursorTimeoutMs, 600_000),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 2 * MAX_MESSAGE_BYTES),
+    partialMessageTimeoutMs: positive('partialMessageTimeoutMs', options.partialMessageTimeoutMs, 30_000),
   };
 }
 

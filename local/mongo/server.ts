@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { runCommand } from './commands';
-import { serveConnection } from './connection';
+import { BufferBudget, serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
 import type { Storage } from './storage';
@@ -15,6 +15,11 @@ export interface WireServerOptions {
   storage: Storage;
   cursors: CursorStore;
   log: Log;
+  limits: {
+    /** Bytes of incomplete messages all connections together may hold. */
+    maxBufferedBytes: number;
+    partialMessageTimeoutMs: number;
+  };
 }
 
 export interface WireServer {
@@ -22,8 +27,9 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, log }: WireServerOptions): Promise<WireServer> {
+export async function listen({ host, port, storage, cursors, log, limits }: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
+  const budget = new BufferBudget(limits.maxBufferedBytes);
   let nextConnectionId = 1;
 
   const server = createServer((socket) => {
@@ -38,7 +44,7 @@ export async function listen({ host, port, storage, cursors, log }: WireServerOp
       if (!request.expectsReply) return undefined;
       return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
     };
-    serveConnection(socket, connectionId, respond, log);
+    serveConnection(socket, connectionId, respond, log, { budget, partialMessageTimeoutMs: limits.partialMessageTimeoutMs });
   });
 
   await new Promise<void>((resolve, reject) => {
