@@ -1,7 +1,7 @@
 /** The TCP listener: every socket is served on its own, all sharing one Storage. */
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
-import { runCommand } from './commands';
+import { oversizedBatchReply, runCommand } from './commands';
 import { BufferBudget, serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
@@ -38,9 +38,12 @@ export async function listen({ host, port, storage, cursors, log, limits }: Wire
     socket.on('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
     const respond = (request: CommandRequest): Buffer | undefined => {
-      const reply = runCommand(request.command, { storage, cursors, connectionId }, (error) =>
-        log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
-      );
+      const reply =
+        request.oversizedBatch === undefined
+          ? runCommand(request.command, { storage, cursors, connectionId }, (error) =>
+              log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
+            )
+          : oversizedBatchReply(request.oversizedBatch);
       if (!request.expectsReply) return undefined;
       return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
     };

@@ -24,8 +24,8 @@ export function header(length: number, opCode: number, requestId = nextRequestId
 
 export interface OpMsgOptions {
   flags?: number;
-  /** Kind 1 sections: `insert.documents` and the like, sent outside the body. */
-  sequences?: Record<string, Document[]>;
+  /** Kind 1 sections: `insert.documents` and the like, sent outside the body; a Buffer is documents already in BSON. */
+  sequences?: Record<string, Document[] | Buffer>;
   /** Appends a CRC-32C (and sets the flag); `'wrong'` appends a deliberately bad one. */
   checksum?: 'valid' | 'wrong';
   requestId?: number;
@@ -35,7 +35,8 @@ export function opMsg(body: Document, options: OpMsgOptions = {}): Buffer {
   const flags = (options.flags ?? 0) | (options.checksum ? MsgFlags.checksumPresent : 0);
   const sections: Buffer[] = [Buffer.from([0]), Buffer.from(serialize(body))];
   for (const [identifier, documents] of Object.entries(options.sequences ?? {})) {
-    const payload = Buffer.concat([Buffer.from(`${identifier}\0`), ...documents.map((doc) => Buffer.from(serialize(doc)))]);
+    const bson = Buffer.isBuffer(documents) ? documents : Buffer.concat(documents.map((doc) => Buffer.from(serialize(doc))));
+    const payload = Buffer.concat([Buffer.from(`${identifier}\0`), bson]);
     const size = Buffer.alloc(4);
     size.writeInt32LE(payload.length + 4);
     sections.push(Buffer.from([1]), size, payload);
