@@ -1,5 +1,5 @@
 /** Matching, sorting and projecting documents with mingo, narrowed first by the collection's indexes. */
-import { Aggregator, find, Query } from 'mingo';
+import { Aggregator, find, Query } from './engine';
 import { ProcessingMode } from 'mingo/core';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
 import type { Collection } from './collection';

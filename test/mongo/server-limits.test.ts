@@ -1,8 +1,12 @@
 /**
  * The embedded server's own protective limits, which mongod does not have in this form: these tests
  * start servers of their own with small limits, whatever MONGODB_URI says, and never run against MongoDB.
+ * Regular expressions too: mongod's PCRE backtracks (bounded by its match limit) and accepts backreferences
+ * and lookaround, which the embedded server's linear-time engine refuses.
  */
 import type { Socket } from 'node:net';
+import { MongoClient, MongoServerError } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { startMongo } from '../../local/mongo';
 import type { RunningMongo } from '../../local/mongo';
 import { closedWithin, openSocket, opMsg, readReply } from './raw-wire';
@@ -59,5 +63,52 @@ describe('incomplete messages', () => {
     } finally {
       await mongo.stop();
     }
+  });
+});
+
+describe('regular expressions', () => {
+  let mongo: RunningMongo;
+  let client: MongoClient;
+  let texts: Collection<{ s: string; list: string[] }>;
+  /** With a backtracking engine, `^(a+)+$` against 40 a's and a mismatch tries about 2^40 ways: hours. */
+  const catastrophic = '^(a+)+$';
+
+  beforeAll(async () => {
+    mongo = await startMongo({ log: () => undefined });
+    client = await MongoClient.connect(mongo.uri);
+    texts = client.db('regex').collection('texts');
+    await texts.insertOne({ s: `${'a'.repeat(40)}!`, list: [`${'a'.repeat(40)}!`] });
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await mongo.stop();
+  });
+
+  it.each<[string, object]>([
+    ['a RegExp value', { s: new RegExp(catastrophic) }],
+    ['$regex with $options', { s: { $regex: catastrophic, $options: 'i' } }],
+    ['a pattern in $in', { list: { $in: [new RegExp(catastrophic)] } }],
+    ['$not', { s: { $not: { $regex: catastrophic } } }],
+  ])('evaluates a catastrophic pattern given as %s in linear time', async (_label, filter) => {
+    const matched = await texts.countDocuments(filter);
+
+    expect(matched).toBe('$not' in (Object.values(filter)[0] as object) ? 1 : 0);
+  });
+
+  it('evaluates a catastrophic pattern in $regexMatch in linear time', async () => {
+    const [result] = await texts.aggregate([{ $project: { _id: 0, m: { $regexMatch: { input: '$s', regex: catastrophic } } } }]).toArray();
+
+    expect(result).toEqual({ m: false });
+  });
+
+  it.each([
+    ['a backreference', '(a)\\1'],
+    ['a lookahead', 'a(?=!)'],
+  ])('refuses a pattern with %s, which needs a backtracking engine, with BadValue', async (_label, pattern) => {
+    const error: unknown = await texts.findOne({ s: { $regex: pattern } }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 2, codeName: 'BadValue', message: expect.stringContaining('not supported by the embedded server') });
   });
 });
