@@ -39,6 +39,7 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ready = false;
   let stopping = false;
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -47,13 +48,18 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
       else if (message.type === 'ready') resolve(message.port);
       else reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
     });
-    child.once('error', reject);
+    // Kept for the child's whole life: an 'error' event without a listener would crash the caller.
+    child.on('error', (error) => {
+      reject(error);
+      if (ready) log(`the embedded MongoDB process: ${error.message}`);
+    });
     child.once('exit', (code, signal) => {
       const how = signal ? `signal ${signal}` : `code ${code}`;
       reject(new Error(`the embedded MongoDB process exited with ${how} before it was ready`));
-      if (!stopping) log(`the embedded MongoDB process exited with ${how}`);
+      if (ready && !stopping) log(`the embedded MongoDB process exited with ${how}`);
     });
   });
+  ready = true;
 
   return {
     uri: connectionString(settings.host, port),

@@ -101,6 +101,24 @@ describe('the embedded server in its own process', () => {
     expect(alive(other.pid)).toBe(false);
   });
 
+  it('reports through log when its process dies on its own', async () => {
+    const lines: string[] = [];
+    let reported: () => void = () => undefined;
+    const logged = new Promise<void>((resolve) => (reported = resolve));
+    const other = await startMongo({
+      log: (line) => {
+        lines.push(line);
+        reported();
+      },
+    });
+
+    process.kill(other.pid, 'SIGKILL');
+    await logged;
+
+    expect(lines).toEqual(['the embedded MongoDB process exited with signal SIGKILL']);
+    await other.stop();
+  });
+
   it('ends with the process that started it, even when that process is killed', async () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'server-parent.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const [line] = (await once(parent.stdout.setEncoding('utf8'), 'data')) as [string];
