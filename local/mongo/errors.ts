@@ -8,11 +8,13 @@ export const ErrorCode = {
   FailedToParse: 9,
   Unauthorized: 13,
   TypeMismatch: 14,
+  InvalidLength: 16,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  MaxTimeMSExpired: 50,
   CommandNotFound: 59,
   ImmutableField: 66,
   CannotCreateIndex: 67,
@@ -26,6 +28,7 @@ export const ErrorCode = {
   Location17419: 17419,
   Location40324: 40324,
   Location40571: 40571,
+  Location51024: 51024,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

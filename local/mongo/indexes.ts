@@ -1,6 +1,6 @@
 /** One index: its spec as listIndexes shows it, and a hash map from key to the records holding it. */
 import { EJSON, ObjectId } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './engine';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';

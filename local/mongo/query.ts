@@ -1,8 +1,9 @@
 /** Matching, sorting and projecting documents with mingo, narrowed first by the collection's indexes. */
-import { Aggregator, find, Query } from 'mingo';
+import { Aggregator, find, Query } from './engine';
 import { ProcessingMode } from 'mingo/core';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
 import type { Collection } from './collection';
+import { checkedEach, checkTimeLimit } from './deadline';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
@@ -35,6 +36,7 @@ export function matchRecords(collection: Collection, filter: Document, options: 
   const candidateIds = options.collation ? undefined : collection.candidates(filter);
   const matches: MatchedRecord[] = [];
   const consider = (id: RecordId, doc: Document): boolean => {
+    checkTimeLimit();
     if (translateMingoErrors(() => query.test(doc))) matches.push({ id, doc });
     return matches.length < wanted;
   };
@@ -81,9 +83,12 @@ export function aggregate(docs: Document[], pipeline: Document[], resolveCollect
     ...mingoOptions(collation),
     // Stages such as $addFields may write into their input; stored documents must never change in place.
     processingMode: ProcessingMode.CLONE_INPUT,
-    collectionResolver: resolveCollection,
+    collectionResolver: (name) => {
+      checkTimeLimit();
+      return resolveCollection(name);
+    },
   };
-  return translateMingoErrors(() => new Aggregator(pipeline, options).run<Document>(docs));
+  return translateMingoErrors(() => new Aggregator(pipeline, options).run<Document>(checkedEach(docs)));
 }
 
 function mingoOptions(collation?: Document): Partial<Options> {

@@ -1,8 +1,8 @@
 /** The TCP listener: every socket is served on its own, all sharing one Storage. */
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
-import { runCommand } from './commands';
-import { serveConnection } from './connection';
+import { oversizedBatchReply, runCommand } from './commands';
+import { BufferBudget, serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
 import type { Storage } from './storage';
@@ -15,6 +15,11 @@ export interface WireServerOptions {
   storage: Storage;
   cursors: CursorStore;
   log: Log;
+  limits: {
+    /** Bytes of incomplete messages all connections together may hold. */
+    maxBufferedBytes: number;
+    partialMessageTimeoutMs: number;
+  };
 }
 
 export interface WireServer {
@@ -22,8 +27,9 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, log }: WireServerOptions): Promise<WireServer> {
+export async function listen({ host, port, storage, cursors, log, limits }: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
+  const budget = new BufferBudget(limits.maxBufferedBytes);
   let nextConnectionId = 1;
 
   const server = createServer((socket) => {
@@ -32,13 +38,16 @@ export async function listen({ host, port, storage, cursors, log }: WireServerOp
     socket.on('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
     const respond = (request: CommandRequest): Buffer | undefined => {
-      const reply = runCommand(request.command, { storage, cursors, connectionId }, (error) =>
-        log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
-      );
+      const reply =
+        request.oversizedBatch === undefined
+          ? runCommand(request.command, { storage, cursors, connectionId }, (error) =>
+              log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
+            )
+          : oversizedBatchReply(request.oversizedBatch);
       if (!request.expectsReply) return undefined;
       return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
     };
-    serveConnection(socket, connectionId, respond, log);
+    serveConnection(socket, connectionId, respond, log, { budget, partialMessageTimeoutMs: limits.partialMessageTimeoutMs });
   });
 
   await new Promise<void>((resolve, reject) => {

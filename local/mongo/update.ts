@@ -2,8 +2,7 @@
  * Update documents: mingo applies the operators; what MongoDB adds on top is ours —
  * `$setOnInsert`, seeding an upserted document from the filter, and the immutable `_id`.
  */
-import { Aggregator } from 'mingo';
-import { update as applyModifier } from 'mingo/updater';
+import { Aggregator, update as applyModifier } from './engine';
 import type { Modifier } from 'mingo/updater';
 import { bsonSize, cloneDocument, isDocument, MAX_DOCUMENT_BYTES, withId, withIdFirst } from './document';
 import type { Document } from './document';

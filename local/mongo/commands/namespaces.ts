@@ -1,5 +1,5 @@
 /** Databases and collections: create, drop, list. */
-import { Query } from 'mingo';
+import { Query } from '../engine';
 import { ID_INDEX_NAME } from '../collection';
 import type { Document } from '../document';
 import { translateMingoErrors } from '../query';
