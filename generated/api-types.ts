@@ -215,7 +215,7 @@ export interface components {
     schemas: {
         /**
          * @description The access token (a JWT).
-         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3Njk4NjA4MDAsInNpZCI6IjY2NWYxYzJhOWU0YjNjMDAxMmFiY2QwMSIsImV4cCI6MTc2OTg2MTcwMCwiYXVkIjoiYXV0aC1hcGktcHJvZC1hcGkiLCJpc3MiOiJhdXRoLWFwaS1wcm9kIiwic3ViIjoiNjY1ZjFjMmE5ZTRiM2MwMDEyYWJjZGVmIiwianRpIjoiM2YyYjhjMWUtNmE0ZC00ZThmLTliN2EtMmM1ZDFlMGY0YTZiIn0.8r18ODs0IATZUfweLdKSi96mj1sBrlklo2Dq-5eJp-4
+         * @example eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IjIwMjYtMDEifQ.eyJzdWIiOiI2NjVmMWMyYTllNGIzYzAwMTJhYmNkZWYiLCJzaWQiOiI2NjVmMWMyYTllNGIzYzAwMTJhYmNkMDEiLCJpYXQiOjE3Njk4NjA4MDAsImV4cCI6MTc2OTg2MTcwMCwiaXNzIjoiaHR0cHM6Ly9hYmMxMjNkZWZnLmV4ZWN1dGUtYXBpLmV1LXdlc3QtMS5hbWF6b25hd3MuY29tL3Byb2QiLCJhdWQiOiJhdXRoLWFwaS1wcm9kLWFwaSIsImp0aSI6IjNmMmI4YzFlLTZhNGQtNGU4Zi05YjdhLTJjNWQxZTBmNGE2YiJ9.1tRMaZTwNJsR2Olt_VHR1TIkRfMyYAjLHbMJtaGEbJEOQhaK26TRQvXqABzXKH9tNRfERLHNOMgtmosYuYNuaQ
          */
         AccessToken: string;
         /**

@@ -6,7 +6,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { AUTHORIZER_CONTEXT } from '../shared/caller';
 import { IntegrationError, TOKEN_REJECTION, TokenRejected } from '../shared/errors';
 import { countMetric, MetricName } from '../shared/observability';
-import { tokenService } from '../shared/tokens';
+import { tokenVerifier } from '../shared/tokens';
 import type { VerifiedToken } from '../shared/tokens';
 import { stageResource } from './method-arn';
 
@@ -46,7 +46,7 @@ export function allowPolicy(token: VerifiedToken, resource: string): AuthorizerR
 export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<AuthorizerResult> {
   if (event?.type !== 'TOKEN') throw new IntegrationError('the authorizer expects a TOKEN authorizer event');
   const resource = stageResource(String(event.methodArn));
-  const tokens = await tokenService();
+  const tokens = tokenVerifier();
   try {
     const verified = tokens.verify(bearerToken(event.authorizationToken));
     countMetric(MetricName.AuthorizerAllowed);

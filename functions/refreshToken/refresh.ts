@@ -14,14 +14,14 @@ import { readJsonBody } from '../shared/request';
 import { REVOKE_REASON } from '../shared/session-model';
 import { rotateRefreshToken } from '../shared/sessions';
 import { tokensFor } from '../shared/sign-in';
-import { tokenService } from '../shared/tokens';
+import { tokenIssuer } from '../shared/token-issuer';
 import { validated } from '../shared/validation';
 import { currentTime } from '../shared/clock';
 
 export async function refresh(event: APIGatewayProxyEvent): Promise<Reply> {
   const { refreshToken } = validated(validateRefreshBody, readJsonBody(event), 'body');
   const config = sessionConfig();
-  await tokenService();
+  await tokenIssuer();
   const now = currentTime();
   const rotation = await rotateRefreshToken(refreshToken, now, config);
   if (!rotation.ok) {

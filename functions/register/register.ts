@@ -12,7 +12,7 @@ import { OUTCOME } from '../shared/outcomes';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
-import { tokenService } from '../shared/tokens';
+import { tokenIssuer } from '../shared/token-issuer';
 import { sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
 import { insertUser } from '../shared/users';
@@ -37,7 +37,7 @@ export async function register(event: APIGatewayProxyEvent): Promise<Reply> {
     throw error;
   }
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
-  await Promise.all([tokenService(), sessionConfig()]);
+  await Promise.all([tokenIssuer(), sessionConfig()]);
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;
   try {

@@ -4,18 +4,31 @@
  * Every getter fails with a ConfigError naming the variable; the HTTP wrapper answers it with a
  * 500 problem and logs the variable, so a bad deployment never crash-loops or leaks the cause.
  */
+import type { KeyObject } from 'node:crypto';
 import { ConfigError } from './errors';
 import { choiceVariable, integerVariable, matchingVariable, readVariable, requiredVariable, secretVariable } from './env';
 import { once, onceAsync } from './once';
+import { InvalidKey, KEY_ID, parsePublicKeys, privateKeyFromPem, spkiOf } from './signing-keys';
+import type { PublicKeys } from './signing-keys';
 
+/** What verifying a token needs: public values only. */
 export interface TokenConfig {
-  /** The HS256 key material, at least 32 bytes. */
-  secret: Buffer;
+  /** The API's public base URL: `{issuer}/.well-known/openid-configuration` is its discovery document. */
   issuer: string;
   audience: string;
   /** Lifetime of an access token in seconds. */
   ttlSeconds: number;
+  /** The public key of every live key generation, by key id. */
+  publicKeys: PublicKeys;
 }
+
+/** What issuing a token needs besides TokenConfig: the current key, in KMS or (locally) in memory. */
+export type SigningConfig = {
+  /** The `kid` new tokens carry. */
+  keyId: string;
+  /** Its public key, from JWT_PUBLIC_KEYS. */
+  publicKey: KeyObject;
+} & ({ kmsKeyId: string; privateKey?: undefined } | { privateKey: KeyObject; kmsKeyId?: undefined });
 
 export interface SessionConfig {
   /** A session's absolute lifetime: it ends then however often it is refreshed. */
@@ -43,8 +56,8 @@ export interface HttpConfig {
   corsAllowOrigin: string;
 }
 
-/** HS256 keys shorter than the hash output (32 bytes) weaken it (RFC 7518, section 3.2). */
-export const MIN_JWT_SECRET_BYTES = 32;
+/** An http(s) base URL without a trailing slash, query or fragment, so `{issuer}/.well-known/...` is a URL. */
+const ISSUER_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~-]+)*$/;
 
 /** One of Powertools' log levels. */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
@@ -61,17 +74,50 @@ export interface ObservabilityConfig {
   logLevelError?: ConfigError;
 }
 
-export const tokenConfig = onceAsync(async (): Promise<TokenConfig> => {
-  const issuer = requiredVariable('JWT_ISSUER');
+export const tokenConfig = once((): TokenConfig => {
+  requiredVariable('JWT_ISSUER');
+  const issuer = matchingVariable('JWT_ISSUER', ISSUER_URL, '', "the API's public base URL, such as https://api.example.com (no trailing slash)");
   const audience = requiredVariable('JWT_AUDIENCE');
   // Short, since a refresh token renews it: 15 minutes, as Cognito's and Auth0's defaults go.
   const ttlSeconds = integerVariable('ACCESS_TOKEN_TTL', { fallback: 900, min: 60, max: 86_400 });
-  const secret = await secretVariable('JWT_SECRET');
-  const bytes = Buffer.from(secret.value, 'utf8');
-  if (bytes.length < MIN_JWT_SECRET_BYTES) {
-    throw new ConfigError(secret.variable, `${secret.source} must be at least ${MIN_JWT_SECRET_BYTES} bytes, has ${bytes.length}`);
+  let publicKeys: PublicKeys;
+  try {
+    publicKeys = parsePublicKeys(requiredVariable('JWT_PUBLIC_KEYS'));
+  } catch (error) {
+    if (error instanceof InvalidKey) throw new ConfigError('JWT_PUBLIC_KEYS', `JWT_PUBLIC_KEYS ${error.message}`);
+    throw error;
   }
-  return { secret: bytes, issuer, audience, ttlSeconds };
+  return { issuer, audience, ttlSeconds, publicKeys };
+});
+
+/**
+ * The current signing key: JWT_SIGNING_KEY_ID names it among JWT_PUBLIC_KEYS, and exactly one of
+ * JWT_SIGNING_KMS_KEY (a KMS key id or ARN; deployments) or JWT_SIGNING_PRIVATE_KEY (a PKCS#8 PEM;
+ * `make dev` and tests) says who holds its private half.
+ */
+export const signingConfig = once((): SigningConfig => {
+  const { publicKeys } = tokenConfig();
+  requiredVariable('JWT_SIGNING_KEY_ID');
+  const keyId = matchingVariable('JWT_SIGNING_KEY_ID', KEY_ID, '', '1-64 letters, digits, - or _');
+  const publicKey = publicKeys.get(keyId);
+  if (publicKey === undefined) throw new ConfigError('JWT_SIGNING_KEY_ID', `JWT_SIGNING_KEY_ID ${JSON.stringify(keyId)} is not a key id of JWT_PUBLIC_KEYS`);
+  const kmsKeyId = readVariable('JWT_SIGNING_KMS_KEY');
+  const pem = readVariable('JWT_SIGNING_PRIVATE_KEY');
+  if (kmsKeyId !== undefined && pem !== undefined) throw new ConfigError('JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one');
+  if (kmsKeyId !== undefined) return { keyId, publicKey, kmsKeyId };
+  if (pem === undefined) throw new ConfigError('JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)');
+  let privateKey: KeyObject;
+  try {
+    privateKey = privateKeyFromPem(pem);
+  } catch (error) {
+    // Never the value: it is the one secret here.
+    if (error instanceof InvalidKey) throw new ConfigError('JWT_SIGNING_PRIVATE_KEY', `JWT_SIGNING_PRIVATE_KEY ${error.message}`);
+    throw error;
+  }
+  if (spkiOf(privateKey) !== spkiOf(publicKey)) {
+    throw new ConfigError('JWT_SIGNING_PRIVATE_KEY', `JWT_SIGNING_PRIVATE_KEY is not the private key of ${keyId} in JWT_PUBLIC_KEYS`);
+  }
+  return { keyId, publicKey, privateKey };
 });
 
 export const sessionConfig = once((): SessionConfig => {

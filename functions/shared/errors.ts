@@ -240,6 +240,8 @@ export const TOKEN_REJECTION = {
   notYetValid: 'not_yet_valid',
   badSignature: 'bad_signature',
   wrongAlgorithm: 'wrong_algorithm',
+  /** The `kid` is missing or names no live key generation (never ours, or retired). */
+  unknownKey: 'unknown_key',
   wrongIssuer: 'wrong_issuer',
   wrongAudience: 'wrong_audience',
   badClaims: 'bad_claims',

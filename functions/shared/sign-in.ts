@@ -8,7 +8,7 @@ import { sessionConfig } from './config';
 import { countMetric, MetricName } from './observability';
 import { createSession } from './sessions';
 import type { ClientInfo, IssuedSession } from './sessions';
-import { tokenService } from './tokens';
+import { tokenIssuer } from './token-issuer';
 import { currentTime } from './clock';
 
 export type AuthToken = components['schemas']['AuthToken'];
@@ -26,7 +26,7 @@ export function clientInfo(event: Pick<APIGatewayProxyEvent, 'requestContext'>):
 
 /** The response body for a session and its new refresh token. */
 export async function tokensFor(session: IssuedSession, now: Date): Promise<AuthToken> {
-  const { token, expiresIn } = (await tokenService()).issue(session.userId, session.sessionId);
+  const { token, expiresIn } = await (await tokenIssuer()).issue(session.userId, session.sessionId);
   return {
     auth: true,
     token,

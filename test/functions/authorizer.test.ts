@@ -1,9 +1,12 @@
 import '../support/lambda-environment';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
+import type jwt from 'jsonwebtoken';
 import { handler } from '../../functions/authorizer/handler';
-import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
+import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER } from '../support/env';
+import type { TestKey } from '../support/keys';
+import { CURRENT_KEY, PREVIOUS_KEY, signRaw, signWith, UNKNOWN_KEY } from '../support/keys';
 import { lambdaContext, methodArn, STAGE_RESOURCE, tokenAuthorizerEvent } from '../support/events';
 import { captureOutput, requestLines } from '../support/output';
 
@@ -12,17 +15,34 @@ const USER_ID = '665f1c2a9e4b3c0012abcdef';
 const SESSION_ID = '665f1c2a9e4b3c0012abcd01';
 const now = () => Math.floor(Date.now() / 1000);
 
-/** A token with our claims, changed by `claims` (undefined removes one). */
-function sign(claims: Record<string, unknown> = {}, options: jwt.SignOptions = {}, secret: string = TEST_JWT_SECRET): string {
-  const payload = Object.fromEntries(
-    Object.entries({ sub: USER_ID, sid: SESSION_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600, jti: 'test', ...claims }).filter(([, value]) => value !== undefined),
+/** Our claims, changed by `claims` (undefined removes one). */
+function claims(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries({ sub: USER_ID, sid: SESSION_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, iat: now(), exp: now() + 600, jti: 'test', ...changes }).filter(([, value]) => value !== undefined),
   );
-  return jwt.sign(payload, secret, { algorithm: 'HS256', ...options });
+}
+
+/** A token with our claims as the API signs them (ES256, the current key's kid), changed by `changes`. */
+function sign(changes: Record<string, unknown> = {}, options: jwt.SignOptions = {}, key: TestKey = CURRENT_KEY): string {
+  return signWith(key, claims(changes), options);
+}
+
+/** Our claims under any header, correctly signed by `key`. */
+function signHeader(header: Record<string, unknown>, key: TestKey = CURRENT_KEY): string {
+  return signRaw(key, claims(), header);
 }
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+/** An HMAC-signed token: what an attacker makes when they hope the verifier takes a public key for an HMAC secret. */
+function hmacSigned(algorithm: 'HS256' | 'HS512', secret: string, header: Record<string, unknown> = {}): string {
+  const input = `${base64url({ alg: algorithm, typ: 'JWT', kid: CURRENT_KEY.kid, ...header })}.${base64url(claims())}`;
+  return `${input}.${createHmac(algorithm === 'HS256' ? 'sha256' : 'sha512', secret).update(input).digest('base64url')}`;
+}
+
+const PUBLIC_KEY_PEM = CURRENT_KEY.publicKey.export({ format: 'pem', type: 'spki' }) as string;
 
 function authorize(token: string, arn?: string) {
   return handler(tokenAuthorizerEvent(token, arn), lambdaContext('auth-api-authorizer'));
@@ -62,26 +82,53 @@ describe('authorizer', () => {
     await expect(authorize(`bearer ${sign()}`)).resolves.toMatchObject({ principalId: USER_ID });
   });
 
+  it('accepts a token of every live key generation: the previous one verifies until it is removed', async () => {
+    configureFunctions('mongodb://unused.invalid/none', { MONGODB_URI: undefined, JWT_PUBLIC_KEYS: JSON.stringify({ [PREVIOUS_KEY.kid]: PREVIOUS_KEY.spki, [CURRENT_KEY.kid]: CURRENT_KEY.spki }) });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const { handler: fresh } = await import('../../functions/authorizer/handler');
+        await expect(fresh(tokenAuthorizerEvent(sign({}, {}, PREVIOUS_KEY)), lambdaContext('auth-api-authorizer'))).resolves.toMatchObject({ principalId: USER_ID });
+      });
+    } finally {
+      configureFunctions('mongodb://unused.invalid/none', { MONGODB_URI: undefined });
+    }
+  });
+
   it('tolerates a few seconds of clock skew', async () => {
     await expect(authorize(sign({ iat: now() + 3, nbf: now() + 3 }))).resolves.toMatchObject({ principalId: USER_ID });
     await expect(authorize(sign({ exp: now() - 2 }))).resolves.toMatchObject({ principalId: USER_ID });
   });
 
   const forgeries: Array<[string, () => string, string]> = [
-    ['an unsigned token (alg none)', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.`, 'wrong_algorithm'],
-    ['an HS512 token signed with our secret', () => sign({}, { algorithm: 'HS512' }), 'wrong_algorithm'],
-    ['a token signed with another secret', () => sign({}, {}, 'another-secret-that-is-also-32-bytes-long'), 'bad_signature'],
-    ['a token with a tampered payload', () => { const [header, , signature] = sign().split('.'); return `${header}.${base64url({ sub: '000000000000000000000000', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.${signature}`; }, 'bad_signature'],
+    ['an unsigned token (alg none)', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`, 'wrong_algorithm'],
+    ['an unsigned token (alg none) naming our key', () => `${base64url({ alg: 'none', typ: 'JWT', kid: CURRENT_KEY.kid })}.${base64url(claims())}.`, 'wrong_algorithm'],
+    ['an HS256 token keyed with our public key in PEM (algorithm confusion)', () => hmacSigned('HS256', PUBLIC_KEY_PEM), 'wrong_algorithm'],
+    ['an HS256 token keyed with our public key as published (algorithm confusion)', () => hmacSigned('HS256', CURRENT_KEY.spki), 'wrong_algorithm'],
+    ['an HS512 token', () => hmacSigned('HS512', 'a-secret-someone-guessed-of-more-than-32-bytes'), 'wrong_algorithm'],
+    ['an ES384 header over our ES256 signature', () => { const [, payload, signature] = sign().split('.'); return `${base64url({ alg: 'ES384', typ: 'JWT', kid: CURRENT_KEY.kid })}.${payload}.${signature}`; }, 'wrong_algorithm'],
+    ['an ES256 token signed by an unknown key under our kid', () => sign({}, { keyid: CURRENT_KEY.kid }, UNKNOWN_KEY), 'bad_signature'],
+    ['an ES256 token signed by an unknown key under its own kid', () => sign({}, {}, UNKNOWN_KEY), 'unknown_key'],
+    ['an ES256 token without a kid', () => signHeader({ alg: 'ES256', typ: 'JWT' }), 'unknown_key'],
+    ['a token of a retired key generation', () => sign({}, {}, PREVIOUS_KEY), 'unknown_key'],
+    ['a kid that walks up the file system', () => sign({}, { keyid: '../../../../dev/null' }), 'unknown_key'],
+    ['a kid that is an absolute path', () => sign({}, { keyid: '/etc/passwd' }), 'unknown_key'],
+    ['a kid that is a URL', () => sign({}, { keyid: 'https://attacker.example/key.pem' }), 'unknown_key'],
+    ['a kid naming an inherited property', () => sign({}, { keyid: '__proto__' }), 'unknown_key'],
+    ['a jwk header carrying the signing key', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jwk: { ...UNKNOWN_KEY.publicKey.export({ format: 'jwk' }), kid: CURRENT_KEY.kid } }, UNKNOWN_KEY), 'malformed'],
+    ['a jku header pointing elsewhere', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' }, UNKNOWN_KEY), 'malformed'],
+    ['an x5u header pointing elsewhere', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, x5u: 'https://attacker.example/cert.pem' }, UNKNOWN_KEY), 'malformed'],
+    ['a jku header on a token we signed', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' }), 'malformed'],
+    ['a token with a tampered payload', () => { const [header, , signature] = sign().split('.'); return `${header}.${base64url(claims({ sub: '000000000000000000000000' }))}.${signature}`; }, 'bad_signature'],
     ['an expired token', () => sign({ exp: now() - 60 }), 'expired'],
     ['a token not yet valid', () => sign({ nbf: now() + 60 }), 'not_yet_valid'],
     ['a token issued in the future', () => sign({ iat: now() + 60 }), 'not_yet_valid'],
-    ['a token from another issuer', () => sign({ iss: 'someone-else' }), 'wrong_issuer'],
+    ['a token from another issuer', () => sign({ iss: 'https://someone-else.example' }), 'wrong_issuer'],
     ['a token for another audience', () => sign({ aud: 'another-api' }), 'wrong_audience'],
     ['a token without a subject', () => sign({ sub: undefined }), 'bad_claims'],
     ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
     ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
     ['a token without a session', () => sign({ sid: undefined }), 'bad_claims'],
-    ['a token with a crit header (RFC 7515 §4.1.11)', () => sign({}, { header: { alg: 'HS256', crit: ['b64'], b64: true } as unknown as jwt.JwtHeader }), 'malformed'],
+    ['a token with a crit header (RFC 7515 §4.1.11)', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, crit: ['b64'], b64: true }), 'malformed'],
     ['a token that lives longer than tokens are issued for', () => sign({ iat: now(), exp: now() + 365 * 86_400 }), 'bad_claims'],
     ['garbage', () => 'not-a-jwt', 'malformed'],
     ['three parts of garbage', () => 'a.b.c', 'malformed'],

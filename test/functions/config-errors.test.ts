@@ -5,6 +5,7 @@ import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/databa
 import { configureFunctions, restoreEnvAfterEach, setEnv } from '../support/env';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
+import { CURRENT_KEY, UNKNOWN_KEY } from '../support/keys';
 import { captureOutput, requestLines } from '../support/output';
 
 /**
@@ -65,8 +66,9 @@ afterAll(async () => {
 
 describe('configuration errors', () => {
   it.each([
-    ['JWT_SECRET', { JWT_SECRET: undefined }, 'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)'],
-    ['JWT_SECRET', { JWT_SECRET: 'only-31-bytes-long-secret-value' }, 'JWT_SECRET must be at least 32 bytes, has 31'],
+    ['JWT_PUBLIC_KEYS', { JWT_PUBLIC_KEYS: undefined }, 'JWT_PUBLIC_KEYS is required'],
+    ['JWT_SIGNING_KMS_KEY', { JWT_SIGNING_PRIVATE_KEY: undefined }, 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)'],
+    ['JWT_SIGNING_KEY_ID', { JWT_SIGNING_KEY_ID: 'retired' }, 'JWT_SIGNING_KEY_ID "retired" is not a key id of JWT_PUBLIC_KEYS'],
     ['JWT_ISSUER', { JWT_ISSUER: undefined }, 'JWT_ISSUER is required'],
     ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '1h' }, 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "1h"'],
     ['BCRYPT_COST', { BCRYPT_COST: '3' }, 'BCRYPT_COST must be a whole number from 4 to 20, got "3"'],
@@ -92,13 +94,13 @@ describe('configuration errors', () => {
   });
 
   it('never puts a secret value in the log', async () => {
-    setEnv({ JWT_SECRET: 'short-secret-value', MONGODB_URI: 'http://user:p4ssw0rd@db.internal' });
+    setEnv({ JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem, MONGODB_URI: 'http://user:p4ssw0rd@db.internal' });
 
     await register();
-    setEnv({ JWT_SECRET: 'a-test-signing-secret-of-more-than-32-bytes' });
+    setEnv({ JWT_SIGNING_PRIVATE_KEY: CURRENT_KEY.privatePem });
     await register();
 
-    expect(output.text()).not.toContain('short-secret-value');
+    expect(output.text()).not.toContain(UNKNOWN_KEY.privatePem.split('\n')[1]);
     expect(output.text()).not.toContain('p4ssw0rd');
   });
 
@@ -113,16 +115,25 @@ describe('configuration errors', () => {
   });
 
   it('refuses a secret given both directly and as an SSM parameter', async () => {
-    setEnv({ JWT_SECRET_PARAMETER: '/auth-api/test/jwt-secret' });
+    setEnv({ MONGODB_URI_PARAMETER: '/auth-api/test/mongodb-uri' });
 
     const { response } = await register();
 
     expect(response.statusCode).toBe(500);
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'JWT_SECRET and JWT_SECRET_PARAMETER are both set; set only one' });
+    expect(configurationErrorLine()?.error).toMatchObject({ message: 'MONGODB_URI and MONGODB_URI_PARAMETER are both set; set only one' });
+  });
+
+  it('refuses a signing key given both in KMS and locally', async () => {
+    setEnv({ JWT_SIGNING_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+
+    const { response } = await register();
+
+    expect(response.statusCode).toBe(500);
+    expect(configurationErrorLine()?.error).toMatchObject({ message: 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one' });
   });
 
   it('reads the configuration again on the next invocation once it is fixed', async () => {
-    setEnv({ JWT_SECRET: undefined });
+    setEnv({ JWT_SIGNING_PRIVATE_KEY: undefined });
     expect((await register()).response.statusCode).toBe(500);
 
     configureFunctions(DATABASE);

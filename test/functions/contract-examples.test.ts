@@ -16,8 +16,11 @@ import { handler as refreshToken } from '../../functions/refreshToken/handler';
 import { handler as listUsers } from '../../functions/listUsers/handler';
 import { handler as login } from '../../functions/login/handler';
 import { handler as register } from '../../functions/register/handler';
-import { createTokenService } from '../../functions/shared/tokens';
+import { KEY_ID } from '../../functions/shared/signing-keys';
+import { createTokenIssuer } from '../../functions/shared/token-issuer';
+import { createLocalSigner } from '../../functions/shared/token-signer';
 import { publishedSpec, schemaErrorsAt } from '../support/contract';
+import { CURRENT_KEY } from '../support/keys';
 import { useFunctionDatabase } from '../support/function-database';
 import { authorizedBy, proxyEvent } from '../support/events';
 import type { ProxyRequest } from '../support/events';
@@ -208,12 +211,16 @@ describe('the token examples', () => {
     expect(tokens.map((t) => t.at).sort()).toEqual(['login', 'refreshToken', 'register']);
   });
 
-  it.each(tokens)('$at shows a token with the header and claims issue() makes, living expiresIn seconds', ({ token, expiresIn, userId }) => {
-    const ours = jwt.decode(createTokenService({ secret: Buffer.alloc(32), issuer: 'i', audience: 'a', ttlSeconds: expiresIn }).issue('665f1c2a9e4b3c0012abcdef', '665f1c2a9e4b3c0012abcd01').token, { complete: true })!;
+  it.each(tokens)('$at shows a token with the header and claims issue() makes, living expiresIn seconds', async ({ token, expiresIn, userId }) => {
     const example = jwt.decode(token, { complete: true })!;
+    const signer = createLocalSigner(String(example.header.kid), CURRENT_KEY.privateKey);
+    const issued = await createTokenIssuer({ issuer: 'https://i.example', audience: 'a', ttlSeconds: expiresIn }, signer).issue('665f1c2a9e4b3c0012abcdef', '665f1c2a9e4b3c0012abcd01');
+    const ours = jwt.decode(issued.token, { complete: true })!;
     const claims = example.payload as jwt.JwtPayload;
 
+    expect(example.header.kid).toMatch(KEY_ID);
     expect(example.header).toEqual(ours.header);
+    expect(example.signature).toHaveLength(86);
     expect(Object.keys(claims).sort()).toEqual(Object.keys(ours.payload as object).sort());
     expect(claims.exp! - claims.iat!).toBe(expiresIn);
     if (userId !== undefined) expect(claims.sub).toBe(userId);

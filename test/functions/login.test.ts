@@ -1,10 +1,10 @@
 import '../support/lambda-environment';
 import bcrypt from 'bcryptjs';
-import jwt from 'jsonwebtoken';
 import { handler as loginHandler } from '../../functions/login/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
 import { useFunctionDatabase } from '../support/function-database';
-import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
+import { TEST_AUDIENCE, TEST_ISSUER } from '../support/env';
+import { CURRENT_KEY, verifyWith } from '../support/keys';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
@@ -31,7 +31,7 @@ describe('login', () => {
     expect(response.statusCode).toBe(200);
     expect(Object.keys(body).sort()).toEqual(['auth', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'token', 'tokenType']);
     expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 30 * 86_400 });
-    const claims = jwt.verify(body.token as string, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) as jwt.JwtPayload;
+    const claims = verifyWith(CURRENT_KEY, body.token as string, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     expect(claims.sub).toBe(adaId);
     expect(claims.sid).toMatch(/^[0-9a-f]{24}$/);
     expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);

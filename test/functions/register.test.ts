@@ -4,7 +4,8 @@ import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { handler } from '../../functions/register/handler';
 import { useFunctionDatabase } from '../support/function-database';
-import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_ORIGIN } from '../support/env';
+import { CURRENT_KEY, verifyWith } from '../support/keys';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
@@ -33,7 +34,7 @@ describe('register', () => {
     expect(response.statusCode).toBe(201);
     expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, user: { name: 'Ada Lovelace', email: 'ada@example.com' } });
     const user = body.user as { id: string; createdAt: string };
-    const claims = jwt.verify(body.token as string, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) as jwt.JwtPayload;
+    const claims = verifyWith(CURRENT_KEY, body.token as string, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     expect(claims.sub).toBe(user.id);
     expect(claims.exp! - claims.iat!).toBe(3600);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);

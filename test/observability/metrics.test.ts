@@ -1,9 +1,9 @@
 import '../support/lambda-environment';
-import jwt from 'jsonwebtoken';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import type { MetricValue } from '../../local/gateway/metrics';
 import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
+import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER } from '../support/env';
+import { CURRENT_KEY, signWith, UNKNOWN_KEY } from '../support/keys';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
 import { captureOutput } from '../support/output';
 import type { Instance } from './support';
@@ -134,9 +134,10 @@ describe('metrics of each auth outcome', () => {
   it.each([
     ['missing', ''],
     ['malformed', 'Bearer two parts'],
-    ['expired', `Bearer ${jwt.sign({}, TEST_JWT_SECRET, { algorithm: 'HS256', subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: -60 })}`],
-    ['bad_signature', `Bearer ${jwt.sign({}, 'another-secret-of-more-than-32-bytes!!', { algorithm: 'HS256', subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })}`],
-    ['wrong_audience', `Bearer ${jwt.sign({}, TEST_JWT_SECRET, { algorithm: 'HS256', subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: 'someone-else' })}`],
+    ['expired', `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: -60 })}`],
+    ['bad_signature', `Bearer ${signWith({ ...UNKNOWN_KEY, kid: CURRENT_KEY.kid }, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })}`],
+    ['unknown_key', `Bearer ${signWith(UNKNOWN_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })}`],
+    ['wrong_audience', `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: 'someone-else' })}`],
   ])('counts a token the authorizer rejects as %s, by reason', async (reason, authorization) => {
     await expect(authorize(authorization)).rejects.toThrow('Unauthorized');
     expect(published()).toEqual([{ name: 'AuthorizerRejected', dimensions: { service: SERVICE, reason }, value: 1 }]);

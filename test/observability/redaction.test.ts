@@ -3,8 +3,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
-import { configureFunctions, restoreEnvAfterEach, setEnv } from '../support/env';
+import { configureFunctions, restoreEnvAfterEach } from '../support/env';
 import { authorizedBy, lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
+import { CURRENT_KEY, UNKNOWN_KEY } from '../support/keys';
 import { captureOutput } from '../support/output';
 import type { Instance } from './support';
 import { newInstance } from './support';
@@ -22,7 +23,6 @@ restoreEnvAfterEach();
 const PASSWORD = 'Pa55word-that-must-never-be-logged';
 const WRONG_PASSWORD = 'Wr0ng-password-that-must-never-be-logged';
 const DB_PASSWORD = 'Db-pa55word-in-the-uri';
-const SHORT_JWT_SECRET = 'short-signing-secret';
 
 let instance: Instance | undefined;
 let closedPort: number;
@@ -100,7 +100,7 @@ describe.each(['DEBUG', 'TRACE'])('at LOG_LEVEL=%s', (level) => {
       'hash salt': hash.slice(7, 29),
       token,
       'token signature': token.split('.')[2]!,
-      'JWT secret': process.env.JWT_SECRET!,
+      'signing key': CURRENT_KEY.privatePem.split('\n')[1]!,
     });
   });
 
@@ -152,15 +152,16 @@ describe.each(['DEBUG', 'TRACE'])('at LOG_LEVEL=%s', (level) => {
   });
 
   it('logs the variable of a configuration error, never its value or the request', async () => {
-    const functions = await load(level, { JWT_SECRET: SHORT_JWT_SECRET, MONGODB_URI: `not a uri ${DB_PASSWORD}` });
-
+    // A private key that is not the published one's: the one secret of the token configuration.
+    const functions = await load(level, { JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem, MONGODB_URI: `not a uri ${DB_PASSWORD}` });
     const registration = await http(functions.register, '/register', { body: { name: 'Ada', email: 'ada@example.com', password: PASSWORD } });
-    await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${SHORT_JWT_SECRET}.${PASSWORD}`), lambdaContext())).rejects.toThrow(/Authorizer failed/);
-    setEnv({ JWT_SECRET: process.env.JWT_SECRET });
+    const authorizer = (await load(level, { JWT_PUBLIC_KEYS: JSON.stringify({ k: `${PASSWORD}==` }) })).authorizer;
+    await expect(authorizer(tokenAuthorizerEvent(`Bearer ${PASSWORD}.${PASSWORD}`), lambdaContext())).rejects.toThrow(/Authorizer failed/);
 
     expect(registration.statusCode).toBe(500);
     expect(output.text()).toContain('configuration error');
-    expectNowhere({ password: PASSWORD, 'JWT secret': SHORT_JWT_SECRET, 'database password': DB_PASSWORD });
+    expect(output.text()).toContain('JWT_SIGNING_PRIVATE_KEY');
+    expectNowhere({ password: PASSWORD, 'private key': UNKNOWN_KEY.privatePem.split('\n')[1]!, 'database password': DB_PASSWORD });
   });
 
   it('logs an unexpected error without the request that caused it', async () => {

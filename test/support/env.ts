@@ -1,13 +1,15 @@
 /**
  * The functions' configuration for tests: one baseline, process.env restored after every test.
  */
-export const TEST_JWT_SECRET = 'a-test-signing-secret-of-more-than-32-bytes';
-export const TEST_ISSUER = 'auth-api-test';
+import { CURRENT_KEY, signingVariables } from './keys';
+
+export const TEST_ISSUER = 'https://auth-api.example.test';
 export const TEST_AUDIENCE = 'auth-api-test-clients';
 export const TEST_ORIGIN = 'https://app.example.com';
 
 export const TEST_ENV = {
-  JWT_SECRET: TEST_JWT_SECRET,
+  // Tokens are signed by the local signer with a fixed test key (test/support/keys.ts).
+  ...signingVariables(CURRENT_KEY),
   JWT_ISSUER: TEST_ISSUER,
   JWT_AUDIENCE: TEST_AUDIENCE,
   ACCESS_TOKEN_TTL: '3600',
@@ -23,8 +25,10 @@ const FUNCTION_VARIABLES = [
   'MONGODB_URI',
   'MONGODB_URI_PARAMETER',
   'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
-  'JWT_SECRET',
-  'JWT_SECRET_PARAMETER',
+  'JWT_PUBLIC_KEYS',
+  'JWT_SIGNING_KEY_ID',
+  'JWT_SIGNING_KMS_KEY',
+  'JWT_SIGNING_PRIVATE_KEY',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'ACCESS_TOKEN_TTL',

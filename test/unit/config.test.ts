@@ -1,6 +1,8 @@
 import type * as ConfigModule from '../../functions/shared/config';
 import type { ConfigError } from '../../functions/shared/errors';
+import { spkiOf } from '../../functions/shared/signing-keys';
 import { restoreEnvAfterEach, setEnv, TEST_ENV } from '../support/env';
+import { CURRENT_KEY, PREVIOUS_KEY, publicKeysVariable, UNKNOWN_KEY } from '../support/keys';
 
 const getParameter = jest.fn<Promise<string | undefined>, [string, { decrypt: boolean; maxAge: number }]>();
 const providerLoaded = jest.fn();
@@ -47,29 +49,32 @@ const MONGODB_URI = 'mongodb://127.0.0.1:27017/auth';
 beforeEach(() => {
   getParameter.mockReset();
   providerLoaded.mockReset();
-  setEnv({ ...TEST_ENV, MONGODB_URI, JWT_SECRET_PARAMETER: undefined, MONGODB_URI_PARAMETER: undefined, BCRYPT_COST: undefined, ACCESS_TOKEN_TTL: undefined, CORS_ALLOW_ORIGIN: undefined });
+  setEnv({ ...TEST_ENV, MONGODB_URI, JWT_SIGNING_KMS_KEY: undefined, MONGODB_URI_PARAMETER: undefined, BCRYPT_COST: undefined, ACCESS_TOKEN_TTL: undefined, CORS_ALLOW_ORIGIN: undefined });
 });
 
 describe('tokenConfig', () => {
-  it('reads the secret as bytes, the issuer, the audience and a default lifetime of 15 minutes', async () => {
-    setEnv({ ACCESS_TOKEN_TTL: undefined });
-    const config = await (await freshConfig()).tokenConfig();
+  it('reads the issuer, the audience, the public key of every live generation and a default lifetime of 15 minutes', async () => {
+    setEnv({ ACCESS_TOKEN_TTL: undefined, JWT_PUBLIC_KEYS: publicKeysVariable(PREVIOUS_KEY, CURRENT_KEY) });
+    const config = (await freshConfig()).tokenConfig();
 
-    expect(config).toEqual({ secret: Buffer.from(TEST_ENV.JWT_SECRET), issuer: TEST_ENV.JWT_ISSUER, audience: TEST_ENV.JWT_AUDIENCE, ttlSeconds: 900 });
+    expect(config).toMatchObject({ issuer: TEST_ENV.JWT_ISSUER, audience: TEST_ENV.JWT_AUDIENCE, ttlSeconds: 900 });
+    expect([...config.publicKeys.keys()]).toEqual(['test-1', 'test-2']);
   });
 
-  it('counts the secret in UTF-8 bytes: 16 two-byte characters are enough', async () => {
-    setEnv({ JWT_SECRET: 'é'.repeat(16) });
+  it.each(['https://api.example.com', 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod', 'http://127.0.0.1:3000'])('accepts the base URL %s as the issuer', async (issuer) => {
+    setEnv({ JWT_ISSUER: issuer });
 
-    await expect((await freshConfig()).tokenConfig()).resolves.toMatchObject({ secret: Buffer.from('é'.repeat(16)) });
+    expect((await freshConfig()).tokenConfig().issuer).toBe(issuer);
   });
 
   it.each([
-    [{ JWT_SECRET: undefined }, 'JWT_SECRET', 'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)'],
-    [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET', 'JWT_SECRET must be at least 32 bytes, has 31'],
     [{ JWT_ISSUER: undefined }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
     [{ JWT_ISSUER: '' }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
+    [{ JWT_ISSUER: 'auth-api-prod' }, 'JWT_ISSUER', 'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "auth-api-prod"'],
+    [{ JWT_ISSUER: 'https://api.example.com/' }, 'JWT_ISSUER', 'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "https://api.example.com/"'],
     [{ JWT_AUDIENCE: undefined }, 'JWT_AUDIENCE', 'JWT_AUDIENCE is required'],
+    [{ JWT_PUBLIC_KEYS: undefined }, 'JWT_PUBLIC_KEYS', 'JWT_PUBLIC_KEYS is required'],
+    [{ JWT_PUBLIC_KEYS: '{"a":"AAAA"}' }, 'JWT_PUBLIC_KEYS', 'JWT_PUBLIC_KEYS key a is not a DER SubjectPublicKeyInfo'],
     [{ ACCESS_TOKEN_TTL: '59' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "59"'],
     [{ ACCESS_TOKEN_TTL: '86401' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "86401"'],
     [{ ACCESS_TOKEN_TTL: '3600.5' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "3600.5"'],
@@ -83,90 +88,133 @@ describe('tokenConfig', () => {
     expect(error.message).toBe(message);
   });
 
-  it('never quotes the secret in its error', async () => {
-    setEnv({ JWT_SECRET: 'too-short-secret' });
+  it('needs no signing key: a verifier holds public keys only', async () => {
+    setEnv({ JWT_SIGNING_KEY_ID: undefined, JWT_SIGNING_PRIVATE_KEY: undefined });
 
-    const error = await configError((await freshConfig()).tokenConfig);
-
-    expect(error.message).not.toContain('too-short-secret');
+    expect(() => freshConfigSync().tokenConfig()).not.toThrow();
   });
 
   it('is read once per instance', async () => {
     const config = await freshConfig();
-    const first = await config.tokenConfig();
-    setEnv({ JWT_ISSUER: 'changed' });
+    const first = config.tokenConfig();
+    setEnv({ JWT_ISSUER: 'https://changed.example.com' });
 
-    await expect(config.tokenConfig()).resolves.toBe(first);
+    expect(config.tokenConfig()).toBe(first);
+  });
+});
+
+describe('signingConfig', () => {
+  it('signs locally with JWT_SIGNING_PRIVATE_KEY under JWT_SIGNING_KEY_ID', async () => {
+    const config = (await freshConfig()).signingConfig();
+
+    expect(config.keyId).toBe(CURRENT_KEY.kid);
+    expect(config.kmsKeyId).toBeUndefined();
+    expect(spkiOf(config.privateKey!)).toBe(CURRENT_KEY.spki);
   });
 
-  it('does not load the SSM provider when the secret is a plain variable', async () => {
-    await (await freshConfig()).tokenConfig();
+  it('signs in KMS with JWT_SIGNING_KMS_KEY, holding no private key', async () => {
+    setEnv({ JWT_SIGNING_PRIVATE_KEY: undefined, JWT_SIGNING_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
 
-    expect(providerLoaded).not.toHaveBeenCalled();
+    const config = (await freshConfig()).signingConfig();
+
+    expect(config).toMatchObject({ keyId: CURRENT_KEY.kid, kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    expect(config.privateKey).toBeUndefined();
+    expect(spkiOf(config.publicKey)).toBe(CURRENT_KEY.spki);
+  });
+
+  it.each([
+    [{ JWT_SIGNING_KEY_ID: undefined }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID is required'],
+    [{ JWT_SIGNING_KEY_ID: '../test-2' }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, got "../test-2"'],
+    [{ JWT_SIGNING_KEY_ID: 'test-1' }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID "test-1" is not a key id of JWT_PUBLIC_KEYS'],
+    [{ JWT_SIGNING_PRIVATE_KEY: undefined }, 'JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)'],
+    [{ JWT_SIGNING_KMS_KEY: 'alias/tokens' }, 'JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one'],
+    [{ JWT_SIGNING_PRIVATE_KEY: 'not a key' }, 'JWT_SIGNING_PRIVATE_KEY', 'JWT_SIGNING_PRIVATE_KEY is not a PEM private key'],
+    [{ JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem }, 'JWT_SIGNING_PRIVATE_KEY', 'JWT_SIGNING_PRIVATE_KEY is not the private key of test-2 in JWT_PUBLIC_KEYS'],
+  ])('fails for %j naming %s', async (env, variable, message) => {
+    setEnv(env);
+
+    const error = await configError((await freshConfig()).signingConfig);
+
+    expect([error.variable, error.message]).toEqual([variable, message]);
+  });
+
+  it('never quotes the private key in its errors', async () => {
+    setEnv({ JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem });
+
+    const error = await configError((await freshConfig()).signingConfig);
+
+    expect(error.message).not.toContain('PRIVATE KEY');
+    expect(error.message).not.toContain(UNKNOWN_KEY.privatePem.split('\n')[1]);
   });
 });
 
 describe('secrets from SSM Parameter Store', () => {
-  beforeEach(() => setEnv({ JWT_SECRET: undefined, JWT_SECRET_PARAMETER: '/auth-api/test/jwt-secret' }));
+  beforeEach(() => setEnv({ MONGODB_URI: undefined, MONGODB_URI_PARAMETER: '/auth-api/test/mongodb-uri' }));
+
+  const URI = 'mongodb+srv://user:pass@cluster0.example.mongodb.net/auth';
 
   it('reads the SecureString named by <NAME>_PARAMETER, decrypted, once per instance', async () => {
-    getParameter.mockResolvedValue('a-secret-from-parameter-store-of-32-bytes-or-more');
+    getParameter.mockResolvedValue(URI);
     const config = await freshConfig();
 
-    const [first, second] = await Promise.all([config.tokenConfig(), config.tokenConfig()]);
-    await config.tokenConfig();
+    const [first, second] = await Promise.all([config.databaseConfig(), config.databaseConfig()]);
+    await config.databaseConfig();
 
-    expect(first.secret.toString()).toBe('a-secret-from-parameter-store-of-32-bytes-or-more');
+    expect(first.uri).toBe(URI);
     expect(second).toBe(first);
     expect(getParameter).toHaveBeenCalledTimes(1);
-    expect(getParameter).toHaveBeenCalledWith('/auth-api/test/jwt-secret', expect.objectContaining({ decrypt: true }));
+    expect(getParameter).toHaveBeenCalledWith('/auth-api/test/mongodb-uri', expect.objectContaining({ decrypt: true }));
   });
 
   it('retries on the next call after a transient failure, answering 503 meanwhile', async () => {
     getParameter.mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }) }));
-    getParameter.mockResolvedValueOnce('a-secret-from-parameter-store-of-32-bytes-or-more');
+    getParameter.mockResolvedValueOnce(URI);
     const config = await freshConfig();
 
-    await expect(config.tokenConfig()).rejects.toMatchObject({ name: 'DependencyUnavailable', status: 503 });
-    await expect(config.tokenConfig()).resolves.toMatchObject({ issuer: TEST_ENV.JWT_ISSUER });
+    await expect(config.databaseConfig()).rejects.toMatchObject({ name: 'DependencyUnavailable', status: 503 });
+    await expect(config.databaseConfig()).resolves.toMatchObject({ uri: URI });
     expect(getParameter).toHaveBeenCalledTimes(2);
   });
 
   it('names the parameter variable when the parameter does not exist', async () => {
     getParameter.mockRejectedValue(Object.assign(new Error('GetParameterError'), { cause: Object.assign(new Error('not found'), { name: 'ParameterNotFound' }) }));
 
-    const error = await configError((await freshConfig()).tokenConfig);
+    const error = await configError((await freshConfig()).databaseConfig);
 
-    expect(error.variable).toBe('JWT_SECRET_PARAMETER');
-    expect(error.message).toBe('JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret cannot be read (ParameterNotFound)');
+    expect(error.variable).toBe('MONGODB_URI_PARAMETER');
+    expect(error.message).toBe('MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri cannot be read (ParameterNotFound)');
   });
 
-  it('names the parameter when its value is empty or too short', async () => {
+  it('names the parameter when its value is empty or invalid, without quoting it', async () => {
     getParameter.mockResolvedValueOnce('');
-    getParameter.mockResolvedValueOnce('short');
+    getParameter.mockResolvedValueOnce('postgres://user:p4ss@db');
     const config = await freshConfig();
 
-    const empty = await configError(config.tokenConfig);
-    const short = await configError(config.tokenConfig);
+    const empty = await configError(config.databaseConfig);
+    const invalid = await configError(config.databaseConfig);
 
-    expect([empty.variable, empty.message]).toEqual(['JWT_SECRET_PARAMETER', 'JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret is empty']);
-    expect([short.variable, short.message]).toEqual(['JWT_SECRET_PARAMETER', 'JWT_SECRET (from SSM parameter /auth-api/test/jwt-secret) must be at least 32 bytes, has 5']);
+    expect([empty.variable, empty.message]).toEqual(['MONGODB_URI_PARAMETER', 'MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri is empty']);
+    expect([invalid.variable, invalid.message]).toEqual([
+      'MONGODB_URI_PARAMETER',
+      'MONGODB_URI (from SSM parameter /auth-api/test/mongodb-uri) must be a mongodb:// or mongodb+srv:// connection string',
+    ]);
   });
 
   it('refuses a secret set both ways', async () => {
-    setEnv({ JWT_SECRET: TEST_ENV.JWT_SECRET });
+    setEnv({ MONGODB_URI });
 
-    const error = await configError((await freshConfig()).tokenConfig);
+    const error = await configError((await freshConfig()).databaseConfig);
 
-    expect(error.message).toBe('JWT_SECRET and JWT_SECRET_PARAMETER are both set; set only one');
+    expect(error.message).toBe('MONGODB_URI and MONGODB_URI_PARAMETER are both set; set only one');
     expect(getParameter).not.toHaveBeenCalled();
   });
 
-  it('reads the database URI the same way', async () => {
-    setEnv({ MONGODB_URI: undefined, MONGODB_URI_PARAMETER: '/auth-api/test/mongodb-uri' });
-    getParameter.mockResolvedValue('mongodb+srv://user:pass@cluster0.example.mongodb.net/auth');
+  it('does not load the SSM provider when the secret is a plain variable', async () => {
+    setEnv({ MONGODB_URI, MONGODB_URI_PARAMETER: undefined });
 
-    await expect((await freshConfig()).databaseConfig()).resolves.toMatchObject({ uri: 'mongodb+srv://user:pass@cluster0.example.mongodb.net/auth' });
+    await (await freshConfig()).databaseConfig();
+
+    expect(providerLoaded).not.toHaveBeenCalled();
   });
 });
 
