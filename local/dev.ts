@@ -16,6 +16,7 @@ import { UnsupportedDefinitionError } from './gateway/api';
 import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables, TemplateError } from './gateway/definition';
 import type { DevConfig } from './gateway/dev-config';
 import { DevConfigError, LOCAL_STAGE, readDevConfig } from './gateway/dev-config';
+import { describeDevSigningKey } from './dev-signing-key';
 import { functionsAffectedBy } from './gateway/reload';
 import { formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './gateway/request-log';
 import type { Gateway } from './gateway/server';
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     mongo = await startMongo();
     mongodbUri = mongo.uri;
   }
-  const environment = { ...config.functionEnvironment, MONGODB_URI: mongodbUri };
+  const environment: Record<string, string> = { ...config.functionEnvironment, MONGODB_URI: mongodbUri };
 
   let gateway: Gateway;
   try {
@@ -125,8 +126,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // The issuer is the API's public base URL, as in AWS: {issuer}/.well-known/openid-configuration resolves.
+  environment.JWT_ISSUER ??= gateway.url;
   say(`\nAuth API on ${gateway.url}  (stage ${LOCAL_STAGE}, ${mongo ? `embedded MongoDB at ${mongo.uri}` : 'MongoDB from MONGODB_URI'})`);
-  if (config.generatedJwtSecret) say('  JWT_SECRET is not set: using a random secret for this run, so tokens stop working when make dev restarts.');
+  say(describeDevSigningKey(config.signingKey));
   say(`\n${routeTable(gateway.api, gateway.url, config)}`);
   say('\n  Watching functions/, generated/ and openapi.yaml. Ctrl-C stops.\n');
 

@@ -2,7 +2,8 @@
  * The settings of `make dev`, read once from the environment. A bad value stops the start with a
  * message naming the variable; an absent one gets a local default.
  */
-import { randomBytes } from 'node:crypto';
+import { devSigningKey, DevSigningKeyError } from '../dev-signing-key';
+import type { DevSigningKey } from '../dev-signing-key';
 import { LOG_FORMATS } from './request-log';
 import type { LogFormat } from './request-log';
 
@@ -20,9 +21,6 @@ const FUNCTION_SETTINGS = [
 export const LOCAL_STAGE = 'local';
 const LOCAL_NAME = `auth-api-${LOCAL_STAGE}`;
 
-/** HS256 wants a key at least as long as its hash (RFC 7518, 3.2); the functions refuse shorter ones. */
-const MIN_SECRET_BYTES = 32;
-
 export interface DevConfig {
   port: number;
   host: string;
@@ -37,9 +35,12 @@ export interface DevConfig {
   functionTimeoutsMs: Record<string, number>;
   maxInstances: number;
   logFormat: LogFormat;
-  /** True when JWT_SECRET was generated for this run. */
-  generatedJwtSecret: boolean;
-  /** The environment every function gets, as Terraform's `environment.variables` would. */
+  /** The key that signs tokens: made for the run unless JWT_SIGNING_PRIVATE_KEY is set. */
+  signingKey: DevSigningKey;
+  /**
+   * The environment every function gets, as Terraform's `environment.variables` would. JWT_ISSUER
+   * is the gateway's URL, known once it listens, unless the environment sets it.
+   */
   functionEnvironment: Record<string, string>;
 }
 
@@ -85,14 +86,17 @@ export function readDevConfig(env: Env = process.env): DevConfig {
     throw new DevConfigError(`CORS_ALLOW_ORIGIN must be * or one origin such as http://localhost:5173, not "${corsAllowOrigin}"`);
   }
   const port = integer(env, 'PORT', 3000, 0, 65535);
-  if (env.JWT_SECRET && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
-    throw new DevConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes; leave it unset to get a random one for this run`);
+  let signingKey: DevSigningKey;
+  try {
+    signingKey = devSigningKey(env);
+  } catch (error) {
+    if (error instanceof DevSigningKeyError) throw new DevConfigError(error.message);
+    throw error;
   }
-  const jwtSecret = env.JWT_SECRET || randomBytes(48).toString('base64url');
 
   const functionEnvironment: Record<string, string> = {
-    JWT_SECRET: jwtSecret,
-    JWT_ISSUER: env.JWT_ISSUER || LOCAL_NAME,
+    ...signingKey.environment,
+    ...(env.JWT_ISSUER ? { JWT_ISSUER: env.JWT_ISSUER } : {}),
     JWT_AUDIENCE: env.JWT_AUDIENCE || `${LOCAL_NAME}-api`,
     CORS_ALLOW_ORIGIN: corsAllowOrigin,
     POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME || LOCAL_NAME,
@@ -113,7 +117,7 @@ export function readDevConfig(env: Env = process.env): DevConfig {
     functionTimeoutsMs: timeouts(env),
     maxInstances: integer(env, 'LAMBDA_MAX_INSTANCES', 1, 1, 64),
     logFormat,
-    generatedJwtSecret: !env.JWT_SECRET,
+    signingKey,
     functionEnvironment,
   };
 }

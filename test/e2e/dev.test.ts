@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/contract/load';
+import { CURRENT_KEY } from '../support/keys';
 import { buildAll, lockBundles } from './support';
 
 interface Dev {
@@ -98,7 +99,7 @@ describe('make dev', () => {
       expect(register.status).toBe(201);
       expect(docs.status).toBe(200);
       expect(dev.stdout()).toContain('embedded MongoDB at mongodb://');
-      expect(dev.stdout()).toContain('JWT_SECRET is not set: using a random secret for this run');
+      expect(dev.stdout()).toMatch(/Tokens are ES256, signed with a P-256 key made for this run \(kid local-[0-9a-f]{8}\): they stop working when make dev restarts/);
       expect(dev.stdout()).toMatch(/POST\s+\/register\s+register\s+-/);
       expect(dev.stdout()).toMatch(/GET\s+\/me\s+me\s+authorizer \(TTL 300 s\)/);
       expect(dev.stdout()).toMatch(/POST \/register {2}201 {2}\d+(\.\d)? ms {2}register cold/);
@@ -136,7 +137,7 @@ describe('make dev', () => {
   });
 
   it('prints only JSON lines on stdout with LOG_FORMAT=json', async () => {
-    const dev = startDev({ PORT: '0', LOG_FORMAT: 'json', MONGODB_URI: process.env.MONGODB_URI!, JWT_SECRET: 'k'.repeat(48) });
+    const dev = startDev({ PORT: '0', LOG_FORMAT: 'json', MONGODB_URI: process.env.MONGODB_URI!, JWT_SIGNING_PRIVATE_KEY: CURRENT_KEY.privatePem });
     try {
       const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/, 'stderr');
       await waitFor(dev, /Ctrl-C stops/, 'stderr');
@@ -151,7 +152,7 @@ describe('make dev', () => {
       expect(lines.map((line) => JSON.parse(line) as { type?: string }).filter((l) => l.type === 'access')).toEqual([
         expect.objectContaining({ method: 'GET', path: '/users', status: 200, functionKey: 'listUsers', coldStart: true }),
       ]);
-      expect(dev.stderr()).not.toContain('JWT_SECRET is not set');
+      expect(dev.stderr()).toContain('Tokens are ES256, signed with JWT_SIGNING_PRIVATE_KEY (kid local).');
     } finally {
       dev.child.kill('SIGKILL');
     }

@@ -6,6 +6,7 @@ import { loadDefinition, localTemplateVariables } from '../../local/gateway/defi
 import type { RequestRecord } from '../../local/gateway/request-log';
 import type { Gateway } from '../../local/gateway/server';
 import { startGateway } from '../../local/gateway/server';
+import { CURRENT_KEY, signingVariables } from '../support/keys';
 
 export interface LocalApi {
   gateway: Gateway;
@@ -80,7 +81,7 @@ function freshDatabase(): string {
 export interface LocalApiOptions {
   /** The authorizer cache TTL, in seconds. */
   ttlSeconds?: number;
-  /** Variables every function sees, over the defaults below. */
+  /** Variables every function sees, over the defaults below (JWT_ISSUER defaults to the gateway's URL). */
   environment?: Readonly<Record<string, string>>;
   /** Variables only some functions see, by function key. */
   functionEnvironment?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
@@ -91,10 +92,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const bundles = await privateBundles();
   const records: RequestRecord[] = [];
   const mongodbUri = freshDatabase();
-  const environment = {
+  const environment: Record<string, string> = {
     MONGODB_URI: mongodbUri,
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    JWT_ISSUER: 'auth-api-e2e',
+    ...signingVariables(CURRENT_KEY),
     JWT_AUDIENCE: 'auth-api-e2e-api',
     CORS_ALLOW_ORIGIN: '*',
     // bcrypt's minimum cost keeps the suite fast; the cost does not change any answer.
@@ -109,6 +109,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     resolveFunction: (key) => ({ key, entry: join(bundles, key, 'index.js'), timeoutMs: 10_000, environment: { ...environment, ...options.functionEnvironment?.[key] } }),
     onRequest: (record) => records.push(record),
   });
+  // As `make dev` does: the issuer is the API's base URL, known once the gateway listens (functions start on first use).
+  environment.JWT_ISSUER ??= gateway.url;
   return {
     gateway,
     close: async () => {

@@ -1,7 +1,8 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readDevConfig } from '../../local/gateway/dev-config';
 
 describe('readDevConfig', () => {
-  it('gives local defaults: port 3000, loopback, a generated JWT secret and local issuer and audience', () => {
+  it('gives local defaults: port 3000, loopback, a P-256 signing key made for the run and a local audience', () => {
     const config = readDevConfig({});
 
     expect(config).toMatchObject({
@@ -12,22 +13,40 @@ describe('readDevConfig', () => {
       functionTimeoutMs: 6000,
       maxInstances: 1,
       logFormat: 'pretty',
-      generatedJwtSecret: true,
     });
     expect(config.mongodbUri).toBeUndefined();
-    expect(Buffer.byteLength(config.functionEnvironment.JWT_SECRET!)).toBeGreaterThanOrEqual(32);
-    expect(config.functionEnvironment).toMatchObject({ JWT_ISSUER: 'auth-api-local', JWT_AUDIENCE: 'auth-api-local-api', CORS_ALLOW_ORIGIN: '*' });
+    expect(config.signingKey).toMatchObject({ generated: true, keyId: expect.stringMatching(/^local-[0-9a-f]{8}$/) });
+    const { JWT_PUBLIC_KEYS, JWT_SIGNING_KEY_ID, JWT_SIGNING_PRIVATE_KEY } = config.functionEnvironment;
+    expect(JWT_SIGNING_KEY_ID).toBe(config.signingKey.keyId);
+    const publicKey = createPublicKey({ key: Buffer.from((JSON.parse(JWT_PUBLIC_KEYS!) as Record<string, string>)[JWT_SIGNING_KEY_ID!]!, 'base64'), format: 'der', type: 'spki' });
+    expect(publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+    expect(createPublicKey(JWT_SIGNING_PRIVATE_KEY!).export({ format: 'jwk' })).toEqual(publicKey.export({ format: 'jwk' }));
+    expect(config.functionEnvironment).toMatchObject({ JWT_AUDIENCE: 'auth-api-local-api', CORS_ALLOW_ORIGIN: '*' });
+    // The gateway's URL, known once it listens: make dev sets it then.
+    expect(config.functionEnvironment).not.toHaveProperty('JWT_ISSUER');
   });
 
-  it('generates a different secret on every run', () => {
-    expect(readDevConfig({}).functionEnvironment.JWT_SECRET).not.toBe(readDevConfig({}).functionEnvironment.JWT_SECRET);
+  it('makes a different key, with a different kid, on every run', () => {
+    const [first, second] = [readDevConfig({}), readDevConfig({})];
+
+    expect(first.functionEnvironment.JWT_SIGNING_PRIVATE_KEY).not.toBe(second.functionEnvironment.JWT_SIGNING_PRIVATE_KEY);
+    expect(first.signingKey.keyId).not.toBe(second.signingKey.keyId);
+  });
+
+  it('keeps the key JWT_SIGNING_PRIVATE_KEY gives, so tokens survive a restart', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+    const config = readDevConfig({ JWT_SIGNING_PRIVATE_KEY: pem, JWT_ISSUER: 'https://dev.example.com' });
+
+    expect(config.signingKey).toMatchObject({ generated: false, keyId: 'local' });
+    expect(config.functionEnvironment).toMatchObject({ JWT_SIGNING_PRIVATE_KEY: pem, JWT_SIGNING_KEY_ID: 'local', JWT_ISSUER: 'https://dev.example.com' });
+    expect(readDevConfig({ JWT_SIGNING_PRIVATE_KEY: pem }).functionEnvironment.JWT_PUBLIC_KEYS).toBe(config.functionEnvironment.JWT_PUBLIC_KEYS);
   });
 
   it('takes what the environment sets, and passes the functions’ own settings through', () => {
     const config = readDevConfig({
       PORT: '8080',
       MONGODB_URI: 'mongodb://db.example:27017/auth',
-      JWT_SECRET: 'x'.repeat(40),
       AUTHORIZER_TTL: '0',
       CORS_ALLOW_ORIGIN: 'http://localhost:5173',
       FUNCTION_TIMEOUT: '2.5',
@@ -48,9 +67,8 @@ describe('readDevConfig', () => {
       functionTimeoutsMs: { authorizer: 1000, listUsers: 10000 },
       maxInstances: 4,
       logFormat: 'json',
-      generatedJwtSecret: false,
     });
-    expect(config.functionEnvironment).toMatchObject({ JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '4', LOG_LEVEL: 'DEBUG', CORS_ALLOW_ORIGIN: 'http://localhost:5173' });
+    expect(config.functionEnvironment).toMatchObject({ BCRYPT_COST: '4', LOG_LEVEL: 'DEBUG', CORS_ALLOW_ORIGIN: 'http://localhost:5173' });
     expect(config.functionEnvironment).not.toHaveProperty('UNRELATED');
   });
 
@@ -63,7 +81,9 @@ describe('readDevConfig', () => {
     [{ FUNCTION_TIMEOUTS: 'login=soon' }, 'FUNCTION_TIMEOUTS (login) must be a number of seconds'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "pretty" or "json", not "xml"'],
     [{ CORS_ALLOW_ORIGIN: 'http://a.example, http://b.example' }, 'CORS_ALLOW_ORIGIN must be * or one origin'],
-    [{ JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 bytes'],
+    [{ JWT_SIGNING_PRIVATE_KEY: 'not a key' }, 'JWT_SIGNING_PRIVATE_KEY must be a PEM private key'],
+    [{ JWT_SIGNING_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }, 'JWT_SIGNING_PRIVATE_KEY must be a P-256 (prime256v1) key'],
+    [{ JWT_SIGNING_KEY_ID: '../key' }, 'JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, not "../key"'],
     [{ LAMBDA_MAX_INSTANCES: '0' }, 'LAMBDA_MAX_INSTANCES must be a whole number from 1 to 64'],
   ])('rejects %j, naming the variable', (env, message) => {
     expect(() => readDevConfig(env)).toThrow(message);

@@ -213,7 +213,7 @@ describe('the Lambda proxy integration', () => {
     expect([first.status, second.status]).toEqual([502, 502]);
     const records = f.records.filter((r) => r.path === '/broken');
     expect(records.map((r) => r.coldStart)).toEqual([true, true]);
-    expect(records[0]!.gatewayError?.reason).toContain('JWT_SECRET is not set');
+    expect(records[0]!.gatewayError?.reason).toContain('JWT_PUBLIC_KEYS is not set');
     expect(records[0]!.logs.some((l) => l.text.includes('Init Error'))).toBe(true);
   });
 });
