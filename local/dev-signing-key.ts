@@ -38,7 +38,7 @@ export function devSigningKey(env: Env): DevSigningKey {
   const pem = env.JWT_SIGNING_PRIVATE_KEY;
   const generated = !pem;
   const privateKey = pem ? givenKey(pem) : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  // A new kid per run, so a token from an earlier run is refused as `unknown_key`, which says why.
+  // A new kid per run: a token from an earlier run names a key this run does not have.
   const keyId = env.JWT_SIGNING_KEY_ID || (generated ? `local-${randomBytes(4).toString('hex')}` : 'local');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(keyId)) throw new DevSigningKeyError(`JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, not "${keyId}"`);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');

@@ -81,7 +81,7 @@ function keyFor(token: string, publicKeys: TokenConfig['publicKeys']): KeyObject
   if (Object.keys(header).some((name) => !TOKEN_HEADER_PARAMETERS.has(name))) throw new TokenRejected(TOKEN_REJECTION.malformed);
   // Only ever a lookup among our own keys: a `kid` is never a path, a URL or a key.
   const key = typeof header.kid === 'string' ? publicKeys.get(header.kid) : undefined;
-  if (key === undefined) throw new TokenRejected(TOKEN_REJECTION.unknownKey);
+  if (key === undefined) throw new TokenRejected(TOKEN_REJECTION.badSignature);
   return key;
 }
 
