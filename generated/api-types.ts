@@ -1,5 +1,54 @@
 // Generated from openapi.yaml by scripts/generate.ts. Do not edit.
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that verify tokens
+         * @description The JSON Web Key Set (RFC 7517) of every live signing key: the current one,
+         *     which signs new tokens, and any earlier one whose tokens may still be in use.
+         *     Verify a token with the key whose `kid` its header names; a token naming no key
+         *     listed here is not valid. Keys come and go only with a deployment, so cache the
+         *     set as `Cache-Control` says, and fetch it again when a token names an unknown `kid`.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where to find the keys, for verifiers that discover them
+         * @description The discovery document (OpenID Connect Discovery 1.0, section 3) at
+         *     `{issuer}/.well-known/openid-configuration`, where the issuer is the `iss` of
+         *     every token: this API's base URL. It holds what JWT verifiers read (API
+         *     Gateway's JWT authorizer, JOSE libraries, framework middleware): the issuer,
+         *     the JWKS URL and the signing algorithm. This API is not an OAuth 2.0
+         *     authorization server, so no authorization or token endpoint is listed.
+         */
+        get: operations["getOpenIdConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/login": {
         parameters: {
             query?: never;
@@ -269,6 +318,39 @@ export interface components {
              */
             path: string;
         };
+        /**
+         * Format: uri
+         * @description An absolute URL (https in AWS; http only on a local run).
+         * @example https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod
+         */
+        HttpsUrl: string;
+        /** @description An ECDSA P-256 public key (RFC 7518 §6.2) that verifies ES256 signatures. */
+        Jwk: {
+            /** @enum {string} */
+            alg: "ES256";
+            /** @enum {string} */
+            crv: "P-256";
+            /**
+             * @description The key's id, as the `kid` header of the tokens it signed names it.
+             * @example 2026-01
+             */
+            kid: string;
+            /** @enum {string} */
+            kty: "EC";
+            /** @enum {string} */
+            use: "sig";
+            x: components["schemas"]["JwkCoordinate"];
+            y: components["schemas"]["JwkCoordinate"];
+        };
+        /**
+         * @description A point coordinate, 32 bytes in base64url.
+         * @example gIMx8QhBsYbyNen_TwFwxIi3hj_03yVkc2dvCYLROTE
+         */
+        JwkCoordinate: string;
+        /** @description A JSON Web Key Set (RFC 7517 §5). */
+        Jwks: {
+            keys: components["schemas"]["Jwk"][];
+        };
         LoginRequest: {
             email: components["schemas"]["EmailInput"];
             password: components["schemas"]["Password"];
@@ -283,6 +365,17 @@ export interface components {
          *     cut. 72 ASCII characters fit; with accents or emoji, fewer do.
          */
         NewPassword: string;
+        /** @description Discovery metadata (OpenID Connect Discovery 1.0, section 3), limited to what verifying a token needs. */
+        OpenIdConfiguration: {
+            /** @description The claims of an access token. */
+            claims_supported: string[];
+            /** @description The algorithm of every token. */
+            id_token_signing_alg_values_supported: "ES256"[];
+            issuer: components["schemas"]["HttpsUrl"];
+            jwks_uri: components["schemas"]["HttpsUrl"];
+            /** @description `sub` is the user id, the same for every client. */
+            subject_types_supported: "public"[];
+        };
         /**
          * Format: password
          * @description The user's password. At most 72 **bytes** of UTF-8 (no password can be
@@ -771,6 +864,8 @@ export interface components {
     headers: {
         /** @description The origin allowed to read the response (CORS), as configured for the deployment. */
         "Access-Control-Allow-Origin": string;
+        /** @description How long the document may be cached, by anyone: it is public and changes only with a deployment. */
+        "Cache-Control": string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
         /** @description How to authenticate (RFC 6750 §3): send a Bearer token in the `Authorization` header. */
@@ -784,6 +879,60 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live signing keys, oldest first. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The issuer and where its keys are. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenIdConfiguration"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     login: {
         parameters: {
             query?: never;

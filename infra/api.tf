@@ -3,13 +3,20 @@ locals {
   # Terraform fills in only what exists at deploy time; the local gateway renders the same file.
   api_template = "${path.module}/../generated/api-gateway.json.tftpl"
   api_template_variables = {
-    invoke_arns                   = { for key, function in aws_lambda_function.this : key => function.invoke_arn }
+    invoke_arns                   = local.function_invoke_arns
     authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
     cors_allow_origin             = var.cors_allow_origin
   }
   # Decoding fails the plan on a template that renders invalid JSON; encoding minifies it and
   # keeps the redeployment hash independent of whitespace.
   api_body = jsonencode(jsondecode(templatefile(local.api_template, local.api_template_variables)))
+
+  # Each function's invoke ARN, as aws_lambda_function.invoke_arn spells it, built from its name:
+  # the functions' configuration names this API (the token issuer is its URL), so the API cannot
+  # refer to the functions in turn.
+  function_invoke_arns = {
+    for key in local.function_keys : key => "arn:${local.partition}:apigateway:${var.region}:lambda:path/2015-03-31/functions/arn:${local.partition}:lambda:${var.region}:${local.account_id}:function:${local.name}-${key}/invocations"
+  }
 }
 
 resource "aws_api_gateway_rest_api" "this" {

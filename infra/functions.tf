@@ -1,5 +1,7 @@
 locals {
-  jwt_issuer   = coalesce(var.jwt_issuer, local.name)
+  # The API's public base URL, so that {iss}/.well-known/openid-configuration resolves. Built
+  # from the API's id rather than read from the stage, which depends on the functions.
+  jwt_issuer   = coalesce(var.public_base_url, "https://${aws_api_gateway_rest_api.this.id}.execute-api.${var.region}.${data.aws_partition.current.dns_suffix}/${var.stage}")
   jwt_audience = coalesce(var.jwt_audience, "${local.name}-api")
 
   # Configuration only: parameter names are added per function below, secret values never.
@@ -39,7 +41,7 @@ resource "aws_lambda_function" "this" {
   environment {
     variables = merge(local.common_environment, {
       for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name
-    })
+    }, local.token_environment[each.value.tokens])
   }
 
   logging_config {
@@ -60,8 +62,8 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  # The first cold start must already be allowed to log and read its parameters.
-  depends_on = [aws_iam_role_policy.function]
+  # The first cold start must already be allowed to log and read its parameters, and the first sign-in to sign.
+  depends_on = [aws_iam_role_policy.function, aws_iam_role_policy.sign_tokens]
 }
 
 # Who may invoke each function: API Gateway, for this API only, on the one route (or, for the

@@ -29,17 +29,22 @@ data "aws_iam_policy_document" "function" {
     resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
   }
 
-  statement {
-    sid = "ReadOwnParameters"
-    # GetParameters reads the same parameters in one call (Powertools' getParametersByName).
-    actions   = ["ssm:GetParameter", "ssm:GetParameters"]
-    resources = [for secret in each.value.secrets : local.parameters[secret].arn]
+  # A function that reads no parameter (the authorizer, the key documents) gets no statement:
+  # one without resources is not a valid policy.
+  dynamic "statement" {
+    for_each = length(each.value.secrets) == 0 ? [] : ["ReadOwnParameters"]
+    content {
+      sid = statement.value
+      # GetParameters reads the same parameters in one call (Powertools' getParametersByName).
+      actions   = ["ssm:GetParameter", "ssm:GetParameters"]
+      resources = [for secret in each.value.secrets : local.parameters[secret].arn]
+    }
   }
 
   # The AWS managed aws/ssm key already lets this account decrypt through SSM; a customer key
   # needs an explicit grant, limited to SSM and to this function's own parameters.
   dynamic "statement" {
-    for_each = var.parameters_kms_key_arn == null ? [] : [var.parameters_kms_key_arn]
+    for_each = var.parameters_kms_key_arn == null || length(each.value.secrets) == 0 ? [] : [var.parameters_kms_key_arn]
     content {
       sid       = "DecryptOwnParameters"
       actions   = ["kms:Decrypt"]

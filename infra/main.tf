@@ -47,24 +47,29 @@ locals {
   # What every function gets unless its profile or var.function_settings says otherwise.
   # `secrets` names the SSM parameters (local.parameters) a function may read, and nothing else:
   # its role's policy and its environment both follow from it. By default that is the database
-  # only; the JWT secret goes to the functions that sign or verify tokens, nowhere else
-  # (test/infra/secrets.test.ts checks each list against what the function's code imports).
+  # only. `tokens` says what a function does with access tokens (keys.tf): "verify" gets the
+  # public keys, "sign" also the current key's KMS ARN and kms:Sign on it, "none" neither
+  # (test/infra/secrets.test.ts and keys.test.ts check both against what the code imports).
   function_defaults = {
     memory_size          = 512
     timeout              = 10
     reserved_concurrency = -1
     secrets              = ["mongodb_uri"]
+    tokens               = "none"
   }
   function_profiles = {
     # Sign tokens. bcrypt is CPU-bound and Lambda allots CPU in proportion to memory.
-    register     = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
-    login        = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
-    refreshToken = { secrets = ["jwt_secret", "mongodb_uri"] }
+    register     = { memory_size = 1024, tokens = "sign" }
+    login        = { memory_size = 1024, tokens = "sign" }
+    refreshToken = { tokens = "sign" }
     # Check a password with bcrypt before the change.
     changePassword = { memory_size = 1024 }
     deleteMe       = { memory_size = 1024 }
-    # Verifies an HS256 signature: no database, so no MongoDB URI.
-    authorizer = { memory_size = 256, timeout = 5, secrets = ["jwt_secret"] }
+    # Verifies an ES256 signature with public keys: no database, so no MongoDB URI, and no KMS.
+    authorizer = { memory_size = 256, timeout = 5, secrets = [], tokens = "verify" }
+    # Publish the public keys and where to find them: no database either.
+    getJwks                = { memory_size = 256, timeout = 5, secrets = [], tokens = "verify" }
+    getOpenIdConfiguration = { memory_size = 256, timeout = 5, secrets = [], tokens = "verify" }
   }
   functions = {
     for key in local.function_keys : key => merge(

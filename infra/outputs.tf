@@ -28,9 +28,19 @@ output "access_log_group" {
   value       = aws_cloudwatch_log_group.access.name
 }
 
-output "jwt_secret_parameter_name" {
-  description = "SSM parameter holding the JWT signing secret."
-  value       = local.jwt_secret_parameter_name
+output "token_issuer" {
+  description = "The iss of every access token: the API's public base URL."
+  value       = local.jwt_issuer
+}
+
+output "jwks_url" {
+  description = "The public keys that verify access tokens (JWKS); {token_issuer}/.well-known/openid-configuration points at it too."
+  value       = "${local.jwt_issuer}/.well-known/jwks.json"
+}
+
+output "signing_keys" {
+  description = "KMS key ARN per token signing key generation (kid); the last of var.signing_key_generations signs."
+  value       = { for generation, key in aws_kms_key.signing : generation => key.arn }
 }
 
 output "mongodb_uri_parameter_name" {

@@ -185,14 +185,31 @@ variable "function_settings" {
   }
 }
 
-variable "jwt_issuer" {
-  description = "The iss claim of issued tokens, checked by the authorizer. Null uses \"<name>-<stage>\"."
+variable "public_base_url" {
+  description = "The API's public base URL when a custom domain serves it, such as https://api.example.com (no trailing slash). It is the iss of every token, so {public_base_url}/.well-known/openid-configuration must reach this API. Null uses the stage's invoke URL."
   type        = string
   default     = null
 
   validation {
-    condition     = var.jwt_issuer == null || try(length(trimspace(var.jwt_issuer)) > 0, false)
-    error_message = "jwt_issuer must not be empty; use null for the default."
+    condition     = var.public_base_url == null || can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$", var.public_base_url))
+    error_message = "public_base_url must be an https URL such as https://api.example.com, without a trailing slash, query or fragment."
+  }
+}
+
+variable "signing_key_generations" {
+  description = "The token signing key generations, oldest first: one KMS key (ECC_NIST_P256) each, named by the kid of the tokens it signs. The last signs new tokens; every listed one verifies. Rotate by appending a name and applying, then, once the longest token lifetime plus the authorizer cache TTL has passed, removing the old name and applying (README.md: the rotation runbook)."
+  type        = list(string)
+  default     = ["1"]
+
+  validation {
+    condition     = length(var.signing_key_generations) >= 1 && length(var.signing_key_generations) <= 5 && length(distinct(var.signing_key_generations)) == length(var.signing_key_generations)
+    error_message = "signing_key_generations must list 1 to 5 distinct generations; the last one signs."
+  }
+
+  validation {
+    # The name is the tokens' kid and part of a KMS alias.
+    condition     = alltrue([for generation in var.signing_key_generations : can(regex("^[A-Za-z0-9_-]{1,32}$", generation))])
+    error_message = "signing_key_generations names must be 1-32 letters, digits, - or _, such as 2026-01."
   }
 }
 
@@ -229,28 +246,6 @@ variable "bcrypt_cost" {
   }
 }
 
-variable "jwt_secret_parameter_name" {
-  description = "Name of an existing SSM SecureString parameter holding the JWT signing secret (>= 32 bytes). Null makes Terraform generate one at /<name>/<stage>/jwt-secret."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.jwt_secret_parameter_name == null || can(regex("^(/[A-Za-z0-9_.-]+)+$", var.jwt_secret_parameter_name))
-    error_message = "jwt_secret_parameter_name must be a hierarchical SSM parameter name such as /auth-api/prod/jwt-secret."
-  }
-}
-
-variable "jwt_secret_version" {
-  description = "Version of the generated JWT secret; raise it to rotate the secret (every issued token stops working). Ignored with jwt_secret_parameter_name."
-  type        = number
-  default     = 1
-
-  validation {
-    condition     = var.jwt_secret_version >= 1 && floor(var.jwt_secret_version) == var.jwt_secret_version
-    error_message = "jwt_secret_version must be a whole number >= 1."
-  }
-}
-
 variable "mongodb_uri_parameter_name" {
   description = "Name of the SSM SecureString parameter holding the MongoDB connection string. Created outside Terraform so the credentials never enter state (see README)."
   type        = string
@@ -262,7 +257,7 @@ variable "mongodb_uri_parameter_name" {
 }
 
 variable "parameters_kms_key_arn" {
-  description = "ARN of the customer managed KMS key encrypting both SecureString parameters. Null means the AWS managed aws/ssm key, which needs no kms grant."
+  description = "ARN of the customer managed KMS key encrypting the MongoDB URI SecureString parameter. Null means the AWS managed aws/ssm key, which needs no kms grant."
   type        = string
   default     = null
 

@@ -17,6 +17,8 @@ export const OUTCOME = {
   passwordChanged: 'password_changed',
   accountDeleted: 'account_deleted',
   allowed: 'allowed',
+  keysServed: 'keys_served',
+  discoveryServed: 'discovery_served',
   validationFailed: 'validation_failed',
   malformedBody: 'malformed_body',
   unsupportedMediaType: 'unsupported_media_type',

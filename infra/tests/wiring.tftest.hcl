@@ -2,7 +2,6 @@
 # every resource and account lookup is overridden with fixed or generated values. Policy
 # documents are still rendered by the provider, and the API body by templatefile().
 #
-# The ephemeral JWT secret needs a real AWS call, so these runs pass an existing parameter name.
 # `terraform test -var-file=env/<stage>.tfvars` runs the same checks with a stage's settings.
 
 provider "aws" {
@@ -21,7 +20,7 @@ override_data {
 
 override_data {
   target = data.aws_partition.current
-  values = { partition = "aws" }
+  values = { partition = "aws", dns_suffix = "amazonaws.com" }
 }
 
 override_resource {
@@ -87,8 +86,24 @@ override_resource {
   target = aws_api_gateway_account.this
 }
 
+# Token signing keys (keys.tf). Every generation gets the same overridden ARN; the public key is a
+# real P-256 key in the form KMS GetPublicKey returns, so the functions' JWT_PUBLIC_KEYS is valid.
 override_resource {
-  target = aws_ssm_parameter.jwt_secret
+  target = aws_kms_key.signing
+  values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", key_id = "1234abcd-12ab-34cd-56ef-1234567890ab" }
+}
+
+override_resource {
+  target = aws_kms_alias.signing
+}
+
+override_data {
+  target = data.aws_kms_public_key.signing
+  values = { public_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE82FVULDua+8tDWAteILeiO+w25jWmA8W7JZ3L3BXIn6mCpdDd5xrYtlWj1QUQ08fTiLtkKz0RG97Rzy08TdeZQ==" }
+}
+
+override_resource {
+  target = aws_iam_role_policy.sign_tokens
 }
 
 override_resource {
@@ -132,7 +147,6 @@ variables {
   region                     = "eu-west-1"
   stage                      = "test"
   mongodb_uri_parameter_name = "/auth-api/test/mongodb-uri"
-  jwt_secret_parameter_name  = "/auth-api/test/jwt-secret"
 }
 
 run "every_operation_has_a_function_an_integration_and_a_permission" {
@@ -146,7 +160,7 @@ run "every_operation_has_a_function_an_integration_and_a_permission" {
   assert {
     condition = alltrue(flatten([
       for path, item in jsondecode(aws_api_gateway_rest_api.this.body).paths : [
-        for method, operation in item : operation["x-amazon-apigateway-integration"].uri == aws_lambda_function.this[operation.operationId].invoke_arn
+        for method, operation in item : operation["x-amazon-apigateway-integration"].uri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:${aws_lambda_function.this[operation.operationId].function_name}/invocations"
         if method != "options"
       ]
     ]))
@@ -154,7 +168,7 @@ run "every_operation_has_a_function_an_integration_and_a_permission" {
   }
 
   assert {
-    condition     = jsondecode(aws_api_gateway_rest_api.this.body).components.securitySchemes.bearerAuth["x-amazon-apigateway-authorizer"].authorizerUri == aws_lambda_function.this["authorizer"].invoke_arn
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).components.securitySchemes.bearerAuth["x-amazon-apigateway-authorizer"].authorizerUri == "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:auth-api-test-authorizer/invocations"
     error_message = "The bearerAuth scheme must be the authorizer function."
   }
 
@@ -192,35 +206,28 @@ run "functions_get_parameter_names_and_least_privilege" {
 
   assert {
     condition = (
-      aws_lambda_function.this["authorizer"].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret" &&
-      !contains(keys(aws_lambda_function.this["authorizer"].environment[0].variables), "MONGODB_URI_PARAMETER")
+      !contains(keys(aws_lambda_function.this["authorizer"].environment[0].variables), "MONGODB_URI_PARAMETER") &&
+      length(jsondecode(data.aws_iam_policy_document.function["authorizer"].json).Statement) == 1
     )
-    error_message = "The authorizer gets the JWT secret's parameter name and nothing about MongoDB."
+    error_message = "The authorizer gets nothing about MongoDB and may only write its logs."
   }
 
   assert {
     condition = alltrue([
-      for key in keys(local.operations) :
+      for key, operation in local.operations :
       aws_lambda_function.this[key].environment[0].variables.MONGODB_URI_PARAMETER == "/auth-api/test/mongodb-uri"
+      if !startswith(operation.path, "/.well-known/")
     ])
-    error_message = "Every operation's function gets the MongoDB URI's parameter name."
-  }
-
-  assert {
-    condition = alltrue([
-      for key in ["register", "login"] :
-      aws_lambda_function.this[key].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret"
-    ])
-    error_message = "The functions that sign tokens get the JWT secret's parameter name."
+    error_message = "Every operation's function that uses the database gets the MongoDB URI's parameter name."
   }
 
   assert {
     condition = alltrue([
       for key in ["me", "listUsers"] :
-      !contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SECRET_PARAMETER") &&
+      length(setintersection(keys(aws_lambda_function.this[key].environment[0].variables), ["JWT_PUBLIC_KEYS", "JWT_SIGNING_KEY_ID", "JWT_SIGNING_KMS_KEY"])) == 0 &&
       jsondecode(data.aws_iam_policy_document.function[key].json).Statement[1].Resource == "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri"
     ])
-    error_message = "Functions that neither sign nor verify tokens get nothing about the JWT secret: no parameter name, no permission to read it."
+    error_message = "Functions that neither sign nor verify tokens get no key: neither public keys nor a KMS key."
   }
 
   assert {
@@ -233,16 +240,8 @@ run "functions_get_parameter_names_and_least_privilege" {
   }
 
   assert {
-    condition     = jsondecode(data.aws_iam_policy_document.function["authorizer"].json).Statement[1].Resource == "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/jwt-secret"
-    error_message = "The authorizer may read only the JWT secret."
-  }
-
-  assert {
-    condition = sort(jsondecode(data.aws_iam_policy_document.function["login"].json).Statement[1].Resource) == sort([
-      "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/jwt-secret",
-      "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri",
-    ])
-    error_message = "A function that signs tokens may read the JWT secret and the MongoDB URI, nothing else."
+    condition     = jsondecode(data.aws_iam_policy_document.function["login"].json).Statement[1].Resource == "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri"
+    error_message = "A function that signs tokens may read the MongoDB URI, nothing else, from SSM."
   }
 
   assert {
@@ -253,6 +252,81 @@ run "functions_get_parameter_names_and_least_privilege" {
   assert {
     condition     = aws_api_gateway_method_settings.operation["login"].method_path == "login/POST" && aws_api_gateway_method_settings.operation["register"].method_path == "register/POST"
     error_message = "Tighter throttling must target POST /login and POST /register."
+  }
+}
+
+run "public_keys_reach_the_verifiers_and_only_the_issuers_sign_with_the_current_key" {
+  command = apply
+
+  variables {
+    signing_key_generations = ["2026-01", "2026-07"]
+  }
+
+  assert {
+    condition = (
+      aws_kms_key.signing["2026-07"].customer_master_key_spec == "ECC_NIST_P256" && aws_kms_key.signing["2026-07"].key_usage == "SIGN_VERIFY" &&
+      sort(keys(aws_kms_key.signing)) == tolist(["2026-01", "2026-07"])
+    )
+    error_message = "Each generation is an ECC_NIST_P256 SIGN_VERIFY KMS key."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["authorizer", "getJwks", "getOpenIdConfiguration", "register", "login", "refreshToken"] :
+      keys(jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS)) == tolist(["2026-01", "2026-07"]) &&
+      jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS)["2026-07"] == data.aws_kms_public_key.signing["2026-07"].public_key
+    ])
+    error_message = "Every function that verifies or publishes tokens gets the public key of every live generation."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["register", "login", "refreshToken"] :
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "2026-07" &&
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KMS_KEY == aws_kms_key.signing["2026-07"].arn
+    ])
+    error_message = "The issuers sign with the last generation, by its KMS key."
+  }
+
+  assert {
+    condition     = sort(keys(aws_iam_role_policy.sign_tokens)) == tolist(["login", "refreshToken", "register"])
+    error_message = "Only register, login and refreshToken may sign."
+  }
+
+  assert {
+    condition = (
+      jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Action == "kms:Sign" &&
+      jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Resource == aws_kms_key.signing["2026-07"].arn &&
+      length(jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement) == 1
+    )
+    error_message = "Signing is kms:Sign on the current key only."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["authorizer", "getJwks", "getOpenIdConfiguration"] :
+      !contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SIGNING_KMS_KEY") &&
+      !strcontains(data.aws_iam_policy_document.function[key].json, "kms:")
+    ])
+    error_message = "The verifiers get no KMS key and no KMS permission."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["getOpenIdConfiguration"].environment[0].variables.JWT_ISSUER == "https://abc123.execute-api.eu-west-1.amazonaws.com/test" && output.jwks_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/test/.well-known/jwks.json"
+    error_message = "The issuer is the stage's invoke URL, and the JWKS is under it."
+  }
+}
+
+run "a_custom_domain_is_the_issuer" {
+  command = apply
+
+  variables {
+    public_base_url = "https://auth.example.com"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["login"].environment[0].variables.JWT_ISSUER == "https://auth.example.com" && output.token_issuer == "https://auth.example.com"
+    error_message = "public_base_url is the issuer."
   }
 }
 
@@ -408,6 +482,8 @@ run "rejects_values_that_would_deploy_something_broken" {
     alarm_api_5xx_rate_percent    = 0
     alarm_latency_p99_ms          = 30000
     alarm_failed_logins_threshold = 0.5
+    public_base_url               = "https://auth.example.com/"
+    signing_key_generations       = ["1", "1"]
   }
 
   expect_failures = [
@@ -422,5 +498,7 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.alarm_api_5xx_rate_percent,
     var.alarm_latency_p99_ms,
     var.alarm_failed_logins_threshold,
+    var.public_base_url,
+    var.signing_key_generations,
   ]
 }

@@ -10,7 +10,7 @@ import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEM
 import type { Operation } from '../../scripts/contract/load';
 import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
 import type { TerraformConfig } from './support/terraform';
-import { INFRA_DIR, loadTerraform, references } from './support/terraform';
+import { INFRA_DIR, loadTerraform, references, resource } from './support/terraform';
 
 interface RenderedOperation {
   operationId?: string;
@@ -84,9 +84,12 @@ describe('the API body Terraform deploys', () => {
 
   it('fills the template from the deployed functions, the authorizer TTL and the CORS origin variables', () => {
     const variables = terraformTemplateVariables(tf);
-    expect(String(variables[TEMPLATE_VARIABLES.invokeArns]).replace(/\s+/g, ' ')).toBe(
-      '${{ for key, function in aws_lambda_function.this : key => function.invoke_arn }}',
+    expect(variables[TEMPLATE_VARIABLES.invokeArns]).toBe('${local.function_invoke_arns}');
+    // The ARN aws_lambda_function.invoke_arn holds, built from the function's name: the functions name this API (its URL is their token issuer), so the API cannot name them back.
+    expect(String(tf.locals.function_invoke_arns).replace(/\s+/g, ' ')).toBe(
+      '${{ for key in local.function_keys : key => "arn:${local.partition}:apigateway:${var.region}:lambda:path/2015-03-31/functions/arn:${local.partition}:lambda:${var.region}:${local.account_id}:function:${local.name}-${key}/invocations" }}',
     );
+    expect(String(resource(tf, 'aws_lambda_function.this').function_name)).toBe('${local.name}-${each.key}');
     expect(variables[TEMPLATE_VARIABLES.authorizerTtl]).toBe('${var.authorizer_result_ttl_seconds}');
     expect(variables[TEMPLATE_VARIABLES.corsAllowOrigin]).toBe('${var.cors_allow_origin}');
   });
@@ -221,6 +224,6 @@ describe('the API body Terraform deploys', () => {
   });
 
   it('depends on the functions only through their invoke ARNs', () => {
-    expect(references(tf.locals.api_template_variables).sort()).toEqual(['aws_lambda_function.this', 'var.authorizer_result_ttl_seconds', 'var.cors_allow_origin']);
+    expect(references(tf.locals.api_template_variables).sort()).toEqual(['local.function_invoke_arns', 'var.authorizer_result_ttl_seconds', 'var.cors_allow_origin']);
   });
 });

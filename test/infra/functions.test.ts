@@ -114,7 +114,7 @@ describe('the functions Terraform derives from the contract', () => {
     const policy = resource(tf, 'aws_iam_role_policy.function');
     expect(policy.role).toBe('${aws_iam_role.function[each.key].id}');
     expect(policy.policy).toBe('${data.aws_iam_policy_document.function[each.key].json}');
-    expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual(['${aws_iam_role_policy.function}']);
+    expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual(['${aws_iam_role_policy.function}', '${aws_iam_role_policy.sign_tokens}']);
   });
 });
 

@@ -17,10 +17,10 @@ const PLAIN_CONFIGURATION = [
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
 ];
-const PARAMETER_VARIABLES = { jwt_secret: 'JWT_SECRET_PARAMETER', mongodb_uri: 'MONGODB_URI_PARAMETER' };
+const PARAMETER_VARIABLES = { mongodb_uri: 'MONGODB_URI_PARAMETER' };
 
-/** The module whose code reads each parameter's value (through tokenConfig or databaseConfig). */
-const PARAMETER_READERS = { jwt_secret: 'functions/shared/tokens.ts', mongodb_uri: 'functions/shared/db.ts' };
+/** The module whose code reads each parameter's value (through databaseConfig). */
+const PARAMETER_READERS = { mongodb_uri: 'functions/shared/db.ts' };
 
 /** `secrets` of every function as local.functions merges it: defaults, then the function's profile. */
 function effectiveSecrets(config: TerraformConfig): Record<string, string[]> {
@@ -53,7 +53,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
-const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter/;
+const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter|private_key|PRIVATE KEY/;
 
 let tf: TerraformConfig;
 
@@ -65,7 +65,7 @@ describe('secrets', () => {
   it('keeps every secret value out of Lambda environments: they carry configuration and parameter names only', () => {
     const environment = nested(resource(tf, 'aws_lambda_function.this'), 'environment');
     expect(String(environment.variables).replace(/\s+/g, ' ')).toBe(
-      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name })}',
+      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name }, local.token_environment[each.value.tokens])}',
     );
     const common = tf.locals.common_environment as Record<string, string>;
     expect(Object.keys(common).sort()).toEqual([...PLAIN_CONFIGURATION].sort());
@@ -87,7 +87,7 @@ describe('secrets', () => {
     expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
   });
 
-  it('lets a function read the JWT secret only when its code signs or verifies tokens, and the MongoDB URI only when it uses the database', async () => {
+  it('lets a function read the MongoDB URI only when it uses the database', async () => {
     const secretsOf = effectiveSecrets(tf);
     for (const key of listFunctionKeys()) {
       const modules = await bundledModules(key);
@@ -103,46 +103,29 @@ describe('secrets', () => {
       sourceFiles(join(ROOT, 'functions'))
         .filter((file) => file !== 'functions/shared/config.ts' && new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8')))
         .sort();
-    expect(callers('tokenConfig')).toEqual([PARAMETER_READERS.jwt_secret]);
     expect(callers('databaseConfig')).toEqual([PARAMETER_READERS.mongodb_uri]);
   });
 
-  it('keeps the JWT secret from me and listUsers, which neither sign nor verify tokens', () => {
+  it('keeps the MongoDB URI from the functions that never touch the database', () => {
     const secretsOf = effectiveSecrets(tf);
     expect(secretsOf.me).toEqual(['mongodb_uri']);
-    expect(secretsOf.listUsers).toEqual(['mongodb_uri']);
-    expect(secretsOf.authorizer).toEqual(['jwt_secret']);
+    expect(secretsOf.authorizer).toEqual([]);
+    expect(secretsOf.getJwks).toEqual([]);
+    expect(secretsOf.getOpenIdConfiguration).toEqual([]);
     // var.function_settings may resize a function but cannot widen what it reads.
     expect(tf.variables.function_settings!.type).not.toContain('secrets');
   });
 
-  it('generates the JWT secret without writing it to state: an ephemeral value through a write-only attribute', () => {
-    const password = tf.ephemeral.aws_secretsmanager_random_password!.jwt_secret!;
-    expect(password.password_length).toBeGreaterThanOrEqual(32);
-    const parameter = resource(tf, 'aws_ssm_parameter.jwt_secret');
-    expect(parameter.type).toBe('SecureString');
-    expect(parameter.value_wo).toBe('${ephemeral.aws_secretsmanager_random_password.jwt_secret[0].random_password}');
-    expect(parameter.value_wo_version).toBe('${var.jwt_secret_version}');
-    expect(parameter).not.toHaveProperty('value');
-    expect(parameter).not.toHaveProperty('insecure_value');
-    expect(parameter.key_id).toBe('${var.parameters_kms_key_arn}');
-    // Creating it and using an existing parameter are the two sides of one switch.
-    expect(parameter.count).toBe('${local.generate_jwt_secret ? 1 : 0}');
-    expect(password.count).toBe(parameter.count);
-    expect(tf.locals.generate_jwt_secret).toBe('${var.jwt_secret_parameter_name == null}');
-  });
-
   it('never creates or reads the MongoDB URI: Terraform knows only its parameter name', () => {
     const parameters = allResources(tf).filter(([address]) => address.startsWith('aws_ssm_parameter.'));
-    expect(parameters.map(([address]) => address)).toEqual(['aws_ssm_parameter.jwt_secret']);
+    expect(parameters.map(([address]) => address)).toEqual([]);
     expect(tf.data.aws_ssm_parameter).toBeUndefined();
     expect(tf.variables.mongodb_uri_parameter_name).not.toHaveProperty('default');
   });
 
-  it('records no secret value in any resource attribute, local or output outside the JWT secret parameter', () => {
-    const jwtParameter = resource(tf, 'aws_ssm_parameter.jwt_secret');
+  it('records no secret value in any resource attribute, local or output', () => {
     const places: Array<[string, unknown]> = [
-      ...allResources(tf).filter(([, block]) => block !== jwtParameter),
+      ...allResources(tf),
       ...Object.entries(tf.locals).map(([name, value]) => [`local.${name}`, value] as [string, unknown]),
       ...Object.entries(tf.outputs).map(([name, block]) => [`output.${name}`, block.value] as [string, unknown]),
     ];
@@ -156,14 +139,14 @@ describe('secrets', () => {
     for (const file of readdirSync(dir)) {
       const text = readFileSync(join(dir, file), 'utf8');
       expect({ file, uri: /mongodb(\+srv)?:\/\//.test(text) }).toEqual({ file, uri: false });
-      expect({ file, secret: /^\s*(jwt_secret|password|secret)\s*=/m.test(text) }).toEqual({ file, secret: false });
+      expect({ file, secret: /^\s*(jwt_secret|password|secret|private_key)\s*=|PRIVATE KEY/m.test(text) }).toEqual({ file, secret: false });
     }
   });
 
   it('describes secret-holding variables by name only', () => {
     for (const [name, variable] of Object.entries(tf.variables) as Array<[string, Block]>) {
       if (!/secret|mongodb/.test(name)) continue;
-      expect({ name, nameOrVersion: /_parameter_name$|_version$/.test(name) }).toEqual({ name, nameOrVersion: true });
+      expect({ name, parameterName: /_parameter_name$/.test(name) }).toEqual({ name, parameterName: true });
       expect(variable.sensitive).toBeUndefined();
     }
   });
