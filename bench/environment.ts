@@ -2,7 +2,7 @@
  * Where the benchmark finds things and the environment each function gets: the variables Terraform
  * sets (infra/functions.tf) plus the ones Lambda's runtime sets, and nothing from the caller's shell.
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
@@ -16,7 +16,10 @@ export const DIST_DIR = join(ROOT, 'dist');
 /** What the benchmark runs with, fixed for one run. */
 export interface BenchConfig {
   mongoUri: string;
+  /** The tutorial's HS256 secret, and the HS256 comparison target's. */
   jwtSecret: string;
+  /** The P-256 key our functions sign with through their local signer (KMS stands in for it in AWS). */
+  signingKey: { kid: string; privatePem: string; spki: string };
   jwtIssuer: string;
   jwtAudience: string;
   bcryptCost: number;
@@ -32,12 +35,22 @@ export function readBcryptCost(value: string | undefined): number {
   return cost;
 }
 
+function newSigningKey(): BenchConfig['signingKey'] {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    kid: 'bench',
+    privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    spki: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64'),
+  };
+}
+
 export function newBenchConfig(mongoUri: string, bcryptCost: number): BenchConfig {
   return {
     mongoUri,
-    // A fresh secret per run: nothing the benchmark signs is valid anywhere else.
+    // A fresh secret and key per run: nothing the benchmark signs is valid anywhere else.
     jwtSecret: randomBytes(48).toString('base64'),
-    jwtIssuer: 'auth-api-bench',
+    signingKey: newSigningKey(),
+    jwtIssuer: 'https://auth-api.bench.example',
     jwtAudience: 'auth-api-bench-api',
     bcryptCost,
   };
@@ -54,6 +67,10 @@ export function functionEnvironment(config: BenchConfig, functionName: string, o
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     MONGODB_URI: config.mongoUri,
+    JWT_PUBLIC_KEYS: JSON.stringify({ [config.signingKey.kid]: config.signingKey.spki }),
+    JWT_SIGNING_KEY_ID: config.signingKey.kid,
+    JWT_SIGNING_PRIVATE_KEY: config.signingKey.privatePem,
+    // Read by the tutorial's code and the HS256 comparison target only.
     JWT_SECRET: config.jwtSecret,
     JWT_ISSUER: config.jwtIssuer,
     JWT_AUDIENCE: config.jwtAudience,

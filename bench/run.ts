@@ -4,7 +4,7 @@
  *
  * Settings (environment):
  *   BENCH_ONLY   comma-separated sections to run (default all): bundles, cold-start, authorizer,
- *                auth-latency, warm-overhead, sessions, load, data-growth
+ *                signing, auth-latency, warm-overhead, sessions, load, data-growth
  *   BENCH_QUICK  1: fewer rounds and a smaller large data set, to try the harness (figures are rough)
  *   BCRYPT_COST  the bcrypt cost the functions run with (default 10, as deployed)
  */
@@ -26,9 +26,10 @@ import { checkTargets, renderMarkdownReport, renderReport } from './report';
 import { createFixture, NOT_COLD_MEASURED } from './scenario';
 import type { Fixture } from './scenario';
 import { measureSessions } from './sessions';
+import { measureSigning } from './signing';
 import { measureWarmOverhead } from './warm-overhead';
 
-export const SECTIONS = ['bundles', 'cold-start', 'authorizer', 'auth-latency', 'warm-overhead', 'sessions', 'load', 'data-growth'] as const;
+export const SECTIONS = ['bundles', 'cold-start', 'authorizer', 'signing', 'auth-latency', 'warm-overhead', 'sessions', 'load', 'data-growth'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The sections BENCH_ONLY names, all when unset; an unknown name is an error listing the known ones. */
@@ -55,6 +56,7 @@ function plan(quick: boolean) {
     ? {
         coldRounds: 3,
         authorizer: { rounds: 2, count: 5_000 },
+        signing: { rounds: 3, count: 2_000 },
         authLatency: { rounds: 2, count: 4 },
         warmOverhead: { rounds: 2, count: 100 },
         sessions: { rounds: 2, count: 100 },
@@ -64,6 +66,7 @@ function plan(quick: boolean) {
     : {
         coldRounds: 15,
         authorizer: { rounds: 5, count: 20_000 },
+        signing: { rounds: 15, count: 5_000 },
         authLatency: { rounds: 4, count: 15 },
         warmOverhead: { rounds: 5, count: 300 },
         sessions: { rounds: 5, count: 300 },
@@ -124,6 +127,9 @@ async function main(): Promise<void> {
     });
     await run('authorizer', async () => {
       results.authorizer = await measureAuthorizer(config, await needsFixture(), steps.authorizer.rounds, steps.authorizer.count, log);
+    });
+    await run('signing', async () => {
+      results.signing = await measureSigning(config, await needsFixture(), steps.signing.rounds, steps.signing.count, log);
     });
     await run('auth-latency', async () => {
       results.authLatency = await measureAuthLatency(config, await needsFixture(), steps.authLatency.rounds, steps.authLatency.count, log);

@@ -135,6 +135,10 @@ export function firstEvent(key: string, fixture: Fixture, unique: string): unkno
       return proxyEvent({ method: 'GET', resource: '/users' });
     case 'authorizer':
       return tokenAuthorizerEvent(`Bearer ${fixture.token}`);
+    case 'getJwks':
+      return proxyEvent({ method: 'GET', resource: '/.well-known/jwks.json' });
+    case 'getOpenIdConfiguration':
+      return proxyEvent({ method: 'GET', resource: '/.well-known/openid-configuration' });
     default:
       throw new Error(`no benchmark event for function '${key}'; add one in bench/scenario.ts`);
   }

@@ -4,6 +4,7 @@ import type { ColdStartResult, ColdStartRow, ColdVariant } from '../../bench/col
 import type { LoadResult } from '../../bench/load';
 import type { BenchResults } from '../../bench/report';
 import { buildTables, checkTargets, renderMarkdownReport, renderReport } from '../../bench/report';
+import type { SigningResult } from '../../bench/signing';
 import type { Summary } from '../../bench/stats';
 import type { WarmOverheadResult } from '../../bench/warm-overhead';
 
@@ -134,5 +135,35 @@ describe('reports', () => {
     const markdown = renderMarkdownReport(failed);
     expect(markdown).toContain('### Targets');
     expect(markdown).toContain('FAILED load');
+  });
+});
+
+describe('the signing keys measurement', () => {
+  const signing = (growth: number, ours: number): SigningResult => ({
+    rounds: 5,
+    invocationsPerRound: 1000,
+    warmMs: { hs256: { p50: 0.01, p99: 0.05 }, es256: { p50: 0.07, p99: 0.2 }, ours: { p50: 0.12, p99: 0.4 } },
+    coldMs: { hs256: s(10), es256: s(10 + growth), ours: s(ours) },
+    coldGrowthMs: s(growth),
+    coldGrowthShare: s(growth / ours),
+    issueMs: { es256Local: { p50: 0.03, p99: 0.1 }, hs256: { p50: 0.01, p99: 0.05 } },
+  });
+  const TARGET = 'ES256 adds at most 10% to the authorizer cold start (vs HS256)';
+
+  it('holds ES256 to at most 10% more authorizer cold start than HS256', () => {
+    expect(verdicts(results({ signing: signing(1.5, 20) }))[TARGET]).toBe(true);
+    expect(verdicts(results({ signing: signing(2.5, 20) }))[TARGET]).toBe(false);
+    expect(results({ signing: signing(1.5, 20) }).targets.find((t) => t.target === TARGET)?.measured).toBe('+1.50 ms = 8% of 20.0 ms');
+  });
+
+  it('prints HS256, ES256 and our authorizer side by side, with issuing', () => {
+    const table = buildTables(results({ signing: signing(1.5, 20) })).find((t) => t.title === 'Signing keys: HS256 before, ES256 now')!;
+
+    expect(table.columns).toEqual(['measure', 'HS256 (before)', 'ES256 (now)', 'ours (dist/authorizer, ES256)']);
+    expect(table.rows.map((row) => row[0])).toEqual([
+      'authorizer token path, warm, per invocation (p50 / p99)',
+      'authorizer cold start (load + first token, minus bare node)',
+      'issuing one token (p50 / p99)',
+    ]);
   });
 });
