@@ -54,15 +54,22 @@ const MISCONFIGURED_KEY = new Set([
   'ValidationException',
 ]);
 
-/** KMS must answer well within the function's timeout: after this the client gives up and the caller gets a 503. */
+/**
+ * KMS must answer well within the function's timeout (10 s): two attempts of at most 3 s each,
+ * then the caller gets a 503 rather than a timeout.
+ */
 const KMS_REQUEST_TIMEOUT_MS = 3000;
 const KMS_CONNECTION_TIMEOUT_MS = 1000;
+const KMS_MAX_ATTEMPTS = 2;
 
 /** A KMS Sign call through the AWS SDK v3, loaded on first use. */
 export async function loadKmsSign(): Promise<KmsSign> {
   const { KMSClient, SignCommand } = await import('@aws-sdk/client-kms');
   // Region and credentials come from the Lambda environment, as for every AWS SDK client.
-  const client = new KMSClient({ requestHandler: { requestTimeout: KMS_REQUEST_TIMEOUT_MS, connectionTimeout: KMS_CONNECTION_TIMEOUT_MS } });
+  const client = new KMSClient({
+    maxAttempts: KMS_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: KMS_REQUEST_TIMEOUT_MS, connectionTimeout: KMS_CONNECTION_TIMEOUT_MS },
+  });
   return (request) => client.send(new SignCommand(request));
 }
 

@@ -106,13 +106,13 @@ describe('the KMS signer', () => {
 });
 
 describe('loadKmsSign', () => {
-  it('sends a SignCommand through one KMSClient with bounded timeouts', async () => {
+  it('sends a SignCommand through one KMSClient with bounded timeouts and retries', async () => {
     const kmsSign = await loadKmsSign();
     await kmsSign({ KeyId: KMS_KEY, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' });
 
     expect(sent).toEqual([
       {
-        config: { requestHandler: { requestTimeout: 3000, connectionTimeout: 1000 } },
+        config: { maxAttempts: 2, requestHandler: { requestTimeout: 3000, connectionTimeout: 1000 } },
         input: { KeyId: KMS_KEY, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' },
       },
     ]);
