@@ -197,7 +197,7 @@ export function buildTables(results: BenchResults): Table[] {
       columns: ['measure', 'HS256 (before)', 'ES256 (now)', 'ours (dist/authorizer, ES256)'],
       rows: [
         ['authorizer token path, warm, per invocation (p50 / p99)', warm(warmMs.hs256), warm(warmMs.es256), warm(warmMs.ours)],
-        ['authorizer cold start (load + first token, minus bare node)', ms(coldMs.hs256), ms(coldMs.es256), ms(coldMs.ours)],
+        ['authorizer cold start (require + first token, inside the process)', ms(coldMs.hs256), ms(coldMs.es256), ms(coldMs.ours)],
         ['issuing one token (p50 / p99)', `${warm(issueMs.hs256)} jsonwebtoken.sign`, `${warm(issueMs.es256Local)} local signer`, '-'],
       ],
       notes: [

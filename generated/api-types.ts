@@ -888,7 +888,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The live signing keys, oldest first. */
+            /** @description The live signing keys. */
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

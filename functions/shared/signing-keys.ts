@@ -96,7 +96,7 @@ export function parsePublicKeys(json: string): PublicKeys {
   return keys;
 }
 
-/** The JWKS of the live keys, in the order they were configured (oldest generation first). */
+/** The JWKS of the live keys, in JWT_PUBLIC_KEYS order (Terraform writes it sorted by key id). */
 export function toJwks(keys: PublicKeys): { keys: PublicJwk[] } {
   return {
     keys: [...keys].map(([kid, key]) => {

@@ -162,7 +162,7 @@ describe('the signing keys measurement', () => {
     expect(table.columns).toEqual(['measure', 'HS256 (before)', 'ES256 (now)', 'ours (dist/authorizer, ES256)']);
     expect(table.rows.map((row) => row[0])).toEqual([
       'authorizer token path, warm, per invocation (p50 / p99)',
-      'authorizer cold start (load + first token, minus bare node)',
+      'authorizer cold start (require + first token, inside the process)',
       'issuing one token (p50 / p99)',
     ]);
   });

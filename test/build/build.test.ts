@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
-import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build';
+import { buildFunction, DIST, listFunctionKeys, zipPathFor } from '../../scripts/build';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import { lockBundles } from '../e2e/support';
 
@@ -61,6 +62,23 @@ describe('make build', () => {
       expect(inputs(metafile).filter((i) => /node_modules\/(semver|whatwg-url|tr46)\//.test(i))).toEqual([]);
     }
     expect(inputs(built[1]!.metafile)).toContain('scripts/shims/whatwg-url.cjs');
+  });
+});
+
+describe('the AWS SDK in the bundles', () => {
+  let release: () => void;
+  beforeAll(async () => {
+    release = await lockBundles();
+  });
+  afterAll(() => release());
+
+  it('leaves the KMS client out of the issuers: Lambda provides it, and it is loaded only to sign', async () => {
+    const [login, authorizer] = await Promise.all([buildFunction('login'), buildFunction('authorizer')]);
+
+    for (const { metafile } of [login, authorizer]) expect(inputs(metafile).filter((i) => i.includes('node_modules/@aws-sdk/'))).toEqual([]);
+    expect(readFileSync(join(DIST, 'login', 'index.js'), 'utf8')).toContain('"@aws-sdk/client-kms"');
+    // The authorizer verifies with public keys only: it has no KMS client to load at all.
+    expect(readFileSync(join(DIST, 'authorizer', 'index.js'), 'utf8')).not.toContain('@aws-sdk/client-kms');
   });
 });
 
