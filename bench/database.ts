@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { BSON } from 'bson';
-import { ROOT } from './environment';
+import { ROOT } from '../scripts/paths';
 
 export interface BenchDatabase {
   uri: string;
