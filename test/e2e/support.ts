@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildFunction, listFunctionKeys } from '../../scripts/build';
 import { DIST } from '../../scripts/paths';
 import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
-import type { RequestRecord } from '../../local/gateway/request-log';
+import type { RequestRecord } from '../../local/gateway/record';
 import type { Gateway } from '../../local/gateway/server';
 import { startGateway } from '../../local/gateway/server';
 

@@ -1,5 +1,5 @@
 import { parseEmfLine, summarizeMetrics } from '../../local/gateway/metrics';
-import type { RequestRecord } from '../../local/gateway/request-log';
+import type { RequestRecord } from '../../local/gateway/record';
 import { formatJson, formatPretty, formatStrayLine, metricsOf } from '../../local/gateway/request-log';
 import { startFixtureGateway, token } from './support';
 

@@ -7,7 +7,7 @@ import { listOperations } from '../../scripts/contract/load';
 import { localTemplateVariables, renderTemplate } from '../../local/gateway/definition';
 import type { Gateway, GatewayOptions } from '../../local/gateway/server';
 import { startGateway } from '../../local/gateway/server';
-import type { LoggedLine, RequestRecord } from '../../local/gateway/request-log';
+import type { LoggedLine, RequestRecord } from '../../local/gateway/record';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 
