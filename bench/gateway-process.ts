@@ -7,8 +7,7 @@
  *   { type: 'tally', tally, statuses, pids }    when sent { type: 'tally' }: per-function counts since start
  */
 import { join } from 'node:path';
-import { loadDefinition, localTemplateVariables } from '../local/gateway/definition';
-import { startGateway } from '../local/gateway/server';
+import { loadDefinition, localTemplateVariables, startGateway } from '../local/gateway';
 import { listFunctionKeys } from '../scripts/build';
 import { DEFINITION_TEMPLATE_PATH, DIST } from '../scripts/paths';
 import type { FunctionTally } from './connection-log';

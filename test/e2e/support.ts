@@ -3,10 +3,8 @@ import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunction, listFunctionKeys } from '../../scripts/build';
 import { DIST } from '../../scripts/paths';
-import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
-import type { RequestRecord } from '../../local/gateway/record';
-import type { Gateway } from '../../local/gateway/server';
-import { startGateway } from '../../local/gateway/server';
+import { loadDefinition, localTemplateVariables, startGateway } from '../../local/gateway';
+import type { Gateway, RequestRecord } from '../../local/gateway';
 
 export interface LocalApi {
   gateway: Gateway;

@@ -10,8 +10,7 @@ import { listFunctionKeys } from '../../scripts/build';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
 import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
 import { DEFINITION_TEMPLATE_PATH, ROOT } from '../../scripts/paths';
-import { compileApi, identityValidationExpression } from '../../local/gateway/api';
-import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
+import { compileApi, identityValidationExpression, loadDefinition, localTemplateVariables } from '../../local/gateway';
 
 interface OperationView {
   operationId: string;

@@ -5,7 +5,7 @@
  */
 import type { MetricValue } from './metrics';
 import { parseEmfLine, summarizeMetrics } from './metrics';
-import type { LoggedLine, RequestRecord } from './record';
+import type { LoggedLine, RequestRecord } from '../gateway';
 
 export const LOG_FORMATS = { pretty: 'pretty', json: 'json' } as const;
 export type LogFormat = (typeof LOG_FORMATS)[keyof typeof LOG_FORMATS];
