@@ -1,11 +1,12 @@
 /**
- * What the gateway prints per request: one readable line (method, path, status, duration, function,
- * cold or warm, authorizer cached or not) with the functions' log lines and metrics under it, or,
- * with LOG_FORMAT=json, the functions' raw lines followed by one JSON access-log line.
+ * What `make dev` prints for each request the gateway reports: one readable line (method, path,
+ * status, duration, function, cold or warm, authorizer cached or not) with the functions' log lines
+ * and metrics under it, or, with LOG_FORMAT=json, the functions' raw lines followed by one JSON
+ * access-log line.
  */
+import type { LoggedLine, RequestRecord } from '../gateway';
 import type { MetricValue } from './metrics';
 import { parseEmfLine, summarizeMetrics } from './metrics';
-import type { LoggedLine, RequestRecord } from '../gateway';
 
 export const LOG_FORMATS = { pretty: 'pretty', json: 'json' } as const;
 export type LogFormat = (typeof LOG_FORMATS)[keyof typeof LOG_FORMATS];
