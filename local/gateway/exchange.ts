@@ -72,7 +72,7 @@ export function openExchange(req: IncomingMessage, res: ServerResponse): Exchang
   return { req, res, request, record, requestId, startedAt, started, pathParameters: {} };
 }
 
-export type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
 /** Ends the gateway's side once the answer is out, then closes for good after LINGER_MS. */
 function closeGracefully(socket: Duplex): void {
