@@ -72,7 +72,7 @@ validate: build ## Check infra/ offline: terraform fmt, validate and test (skipp
 
 # The local API Gateway, the functions and the embedded MongoDB; settings in local/gateway/README.md.
 dev: $(NPM_STAMP) generate build ## Run the API on http://localhost:3000 (PORT), with hot reload and docs at /docs
-	npx tsx local/dev.ts
+	npx tsx local/dev/main.ts
 
 docs: $(NPM_STAMP) generate ## Write the API reference (Swagger UI, works offline) to dist/docs/ for publishing
 	npx tsx local/docs/build.ts

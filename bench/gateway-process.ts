@@ -7,9 +7,9 @@
  *   { type: 'tally', tally, statuses, pids }    when sent { type: 'tally' }: per-function counts since start
  */
 import { join } from 'node:path';
-import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables } from '../local/gateway/definition';
-import { startGateway } from '../local/gateway/server';
-import { DIST, listFunctionKeys } from '../scripts/build';
+import { loadDefinition, localTemplateVariables, startGateway } from '../local/gateway';
+import { listFunctionKeys } from '../scripts/build';
+import { DEFINITION_TEMPLATE_PATH, DIST } from '../scripts/paths';
 import type { FunctionTally } from './connection-log';
 import { emptyTally, tallyInvocation } from './connection-log';
 

@@ -15,12 +15,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
-import { CONTRACT_PATH, listOperations, loadContract, ROOT } from './contract/load';
+import { listOperations, loadContract } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
 import { cursorExampleMismatches } from './contract/examples';
 import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
+import { CONTRACT_PATH, GENERATED_DIR } from './paths';
 
-const GENERATED = join(ROOT, 'generated');
 /** Schemas whose values the user model stores and checks itself (functions/shared/user-model.ts). */
 const STORED_SCHEMAS = ['UserName', 'Email'] as const;
 const HEADER = '// Generated from openapi.yaml by scripts/generate.ts. Do not edit.\n';
@@ -48,15 +48,15 @@ async function render(): Promise<Map<string, string>> {
 function existingFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => relative(GENERATED, join(e.parentPath, e.name)));
+    .map((e) => relative(GENERATED_DIR, join(e.parentPath, e.name)));
 }
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const files = await render();
-  mkdirSync(GENERATED, { recursive: true });
-  const existing = new Set(existingFiles(GENERATED));
-  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED, name), 'utf8') !== text).map(([n]) => n);
+  mkdirSync(GENERATED_DIR, { recursive: true });
+  const existing = new Set(existingFiles(GENERATED_DIR));
+  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text).map(([n]) => n);
   const orphans = [...existing].filter((name) => !files.has(name));
 
   if (check) {
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
     console.log(`generated/ is up to date (${files.size} files)`);
     return;
   }
-  for (const name of orphans) rmSync(join(GENERATED, name));
+  for (const name of orphans) rmSync(join(GENERATED_DIR, name));
   for (const [name, text] of files) {
-    mkdirSync(dirname(join(GENERATED, name)), { recursive: true });
-    writeFileSync(join(GENERATED, name), text);
+    mkdirSync(dirname(join(GENERATED_DIR, name)), { recursive: true });
+    writeFileSync(join(GENERATED_DIR, name), text);
   }
   console.log(`generated/: ${stale.length} written, ${orphans.length} removed, ${files.size - stale.length} unchanged`);
 }

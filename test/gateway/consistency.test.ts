@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { listFunctionKeys } from '../../scripts/build';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
-import { HTTP_METHODS, listOperations, loadContract, ROOT } from '../../scripts/contract/load';
-import { compileApi, identityValidationExpression } from '../../local/gateway/api';
-import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
+import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
+import { DEFINITION_TEMPLATE_PATH, ROOT } from '../../scripts/paths';
+import { compileApi, identityValidationExpression, loadDefinition, localTemplateVariables } from '../../local/gateway';
 
 interface OperationView {
   operationId: string;

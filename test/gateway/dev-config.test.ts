@@ -1,4 +1,4 @@
-import { readDevConfig } from '../../local/gateway/dev-config';
+import { readDevConfig } from '../../local/dev';
 
 describe('readDevConfig', () => {
   it('gives local defaults: port 3000, loopback, a generated JWT secret and local issuer and audience', () => {

@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from '../../scripts/contract/api-gateway';
-import { CONTRACT_PATH, HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
+import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
+import { CONTRACT_PATH } from '../../scripts/paths';
 import type { Block, TerraformConfig } from './support/terraform';
 import { dataSource, INFRA_DIR, loadTerraform, nested, resource } from './support/terraform';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import { listFunctionKeys } from '../../scripts/build';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 import type { Block, TerraformConfig } from './support/terraform';
 import { allResources, INFRA_DIR, loadTerraform, nested, references, resource } from './support/terraform';
 

@@ -3,7 +3,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 import { lockBundles } from '../e2e/support';
 import { INFRA_DIR } from './support/terraform';
 

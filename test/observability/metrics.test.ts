@@ -1,7 +1,7 @@
 import '../support/lambda-environment';
 import jwt from 'jsonwebtoken';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
-import type { MetricValue } from '../../local/gateway/metrics';
+import type { MetricValue } from '../../local/dev';
 import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
 import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from '../support/env';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
