@@ -172,8 +172,14 @@ run "every_operation_has_a_function_an_integration_and_a_permission" {
     condition = alltrue([
       for key, operation in local.operations :
       aws_lambda_permission.api_gateway[key].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/${operation.method}${operation.path}"
+      if !strcontains(operation.path, "{")
     ])
     error_message = "Each operation's permission must name only its own method and path on this API."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api_gateway["revokeSession"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/DELETE/me/sessions/*"
+    error_message = "A path parameter must appear as the wildcard execute-api ARNs use."
   }
 
   assert {
@@ -403,7 +409,7 @@ run "rejects_values_that_would_deploy_something_broken" {
     log_retention_days            = 10
     bcrypt_cost                   = 9
     function_settings             = { me = { timeout = 30 } }
-    operation_throttling          = { logout = { rate_limit = 1, burst_limit = 1 } }
+    operation_throttling          = { noSuchOperation = { rate_limit = 1, burst_limit = 1 } }
     alarm_email_addresses         = ["not-an-address"]
     alarm_api_5xx_rate_percent    = 0
     alarm_latency_p99_ms          = 30000
