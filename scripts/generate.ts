@@ -1,5 +1,5 @@
 /**
- * Derives everything in generated/ from openapi.yaml:
+ * Derives everything in generated/ from openapi.yaml (and, for terraform.json, from functions/):
  *   api-types.ts               TypeScript types (openapi-typescript)
  *   validators/<op>-body.js    ajv standalone validators, so no schema compiles at cold start
  *   validators/<op>-query.js
@@ -8,6 +8,8 @@
  *   validators/pattern-messages.json  what each named schema's pattern asks for, in words
  *   openapi.json               the spec API consumers read (no API Gateway extensions)
  *   api-gateway.json.tftpl     the API Gateway definition Terraform and the local gateway render
+ *   terraform.json             what infra/ reads about the code: operations, what each function
+ *                              does, the metric catalogue (scripts/contract/terraform-data.ts)
  *
  * `--check` writes nothing and fails when a committed file differs from what would be generated.
  */
@@ -18,6 +20,7 @@ import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
 import { listOperations, loadContract } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
 import { cursorExampleMismatches } from './contract/examples';
+import { buildTerraformData } from './contract/terraform-data';
 import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
 import { CONTRACT_PATH, GENERATED_DIR } from './paths';
 
@@ -42,6 +45,9 @@ async function render(): Promise<Map<string, string>> {
   files.set('validators/pattern-messages.json', buildPatternMessages(doc));
   files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
   files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
+  // JSON has no comments: the first key says where the file comes from (Terraform never reads it).
+  const terraform = { '//': 'Generated from openapi.yaml and functions/ by scripts/generate.ts. Do not edit.', ...(await buildTerraformData(doc, operations)) };
+  files.set('terraform.json', `${JSON.stringify(terraform, null, 2)}\n`);
   return files;
 }
 

@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFunction, listFunctionKeys } from '../../scripts/build';
+import { listOperations, loadContract } from '../../scripts/contract/load';
+import type { TerraformData } from '../../scripts/contract/terraform-data';
+import { buildTerraformData, CODE_FACTS, functionFacts, metricCatalogue } from '../../scripts/contract/terraform-data';
+import { REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
+import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
+import { OUTCOME } from '../../functions/shared/outcomes';
+import { REVOKE_REASON } from '../../functions/shared/session-model';
+import { ROOT } from '../../scripts/paths';
+import { lockBundles } from '../e2e/support';
+
+/**
+ * generated/terraform.json is what infra/ knows about the code. These tests hold it to the code it
+ * is generated from.
+ */
+const doc = loadContract();
+const operations = listOperations(doc);
+const functionKeys = listFunctionKeys();
+let data: TerraformData;
+
+beforeAll(async () => {
+  data = await buildTerraformData(doc, operations);
+});
+
+describe('generated/terraform.json', () => {
+  it('lists every operation with its method, path, function and whether the authorizer guards it', () => {
+    expect(Object.keys(data.operations).sort()).toEqual(operations.map((op) => op.operationId).sort());
+    expect(data.operations.me).toEqual({ method: 'GET', path: '/me', summary: expect.any(String), function: 'me', authorizer: true });
+    expect(data.operations.revokeSession).toMatchObject({ method: 'DELETE', path: '/me/sessions/{sessionId}', authorizer: true });
+    expect(data.operations.login).toMatchObject({ method: 'POST', path: '/login', authorizer: false });
+    expect(data.authorizer_function).toBe('authorizer');
+    expect(Object.keys(data.functions).sort()).toEqual([...functionKeys].sort());
+  });
+
+  it('catalogues every metric the code publishes, with the dimensions it publishes it with', () => {
+    expect(data.metrics.service_dimension).toBe(SERVICE_DIMENSION);
+    expect(Object.keys(data.metrics.catalogue)).toEqual(Object.values(MetricName));
+    for (const [name, entry] of Object.entries(data.metrics.catalogue)) {
+      expect({ name, entryName: entry.name, dimensions: entry.dimensions }).toEqual({ name, entryName: name, dimensions: METRIC_DIMENSIONS[name as MetricName] });
+    }
+  });
+
+  it('gives alarms every reason a rejection or revocation can be counted with, one series each', () => {
+    const reasons = (name: MetricName) => data.metrics.catalogue[name]!.series!.map((series) => series.reason);
+    expect(reasons(MetricName.AuthorizerRejected)).toEqual(Object.values(TOKEN_REJECTION));
+    expect(reasons(MetricName.RefreshRefused)).toEqual(Object.values(REFRESH_REJECTION));
+    expect(reasons(MetricName.SessionRevoked)).toEqual(Object.values(REVOKE_REASON));
+    expect(data.metrics.catalogue[MetricName.LoginFailed]!.series).toEqual([{}]);
+  });
+
+  it('gives alarms each function with each outcome of a 5xx answer, the ones HandlerError is counted with', () => {
+    const series = data.metrics.catalogue[MetricName.HandlerError]!.series!;
+    const outcomes = [...new Set(series.map((s) => s.outcome))].sort();
+    expect(outcomes).toEqual([OUTCOME.configError, OUTCOME.dependencyUnavailable, OUTCOME.error, OUTCOME.integrationError].sort());
+    expect([...new Set(series.map((s) => s.operation))].sort()).toEqual([...functionKeys].sort());
+    expect(series).toHaveLength(functionKeys.length * outcomes.length);
+  });
+
+  it('leaves out the series of metrics counted per deployed function: only Terraform knows the names', () => {
+    for (const name of [MetricName.ColdStart, MetricName.DbConnectionNew, MetricName.DbConnectionReused]) {
+      expect(data.metrics.catalogue[name]).toEqual({ name, dimensions: ['function_name'], series: null });
+    }
+    expect(metricCatalogue(['only'])[MetricName.HandlerError]!.series!.every((s) => s.operation === 'only')).toBe(true);
+  });
+
+  it('says which functions sign or verify tokens, use the database and hash passwords, from the modules they bundle', () => {
+    expect(data.functions.authorizer).toEqual({ signs_or_verifies_tokens: true, uses_database: false, hashes_passwords: false });
+    expect(data.functions.login).toEqual({ signs_or_verifies_tokens: true, uses_database: true, hashes_passwords: true });
+    expect(data.functions.refreshToken).toEqual({ signs_or_verifies_tokens: true, uses_database: true, hashes_passwords: false });
+    expect(data.functions.changePassword).toEqual({ signs_or_verifies_tokens: false, uses_database: true, hashes_passwords: true });
+    for (const key of ['me', 'listUsers', 'logout', 'listSessions', 'revokeSession', 'revokeAllSessions']) {
+      expect({ key, facts: data.functions[key] }).toEqual({ key, facts: { signs_or_verifies_tokens: false, uses_database: true, hashes_passwords: false } });
+    }
+  });
+
+  it('reads the facts off the same modules `make build` bundles', async () => {
+    const release = await lockBundles();
+    try {
+      for (const key of ['authorizer', 'me']) {
+        const inputs = Object.keys((await buildFunction(key)).metafile.inputs);
+        const fromBuild = Object.fromEntries(Object.entries(CODE_FACTS).map(([fact, module]) => [fact, inputs.includes(module)]));
+        expect({ key, facts: (await functionFacts([key]))[key] }).toEqual({ key, facts: fromBuild });
+      }
+    } finally {
+      release();
+    }
+  });
+
+  it('knows which module reads each secret: the only callers of their getters in functions/shared/config.ts', () => {
+    const sources = readdirSync(join(ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => `functions/${file.split('\\').join('/')}`)
+      .filter((file) => file !== 'functions/shared/config.ts');
+    const callers = (getter: string) => sources.filter((file) => new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8'))).sort();
+    expect(callers('tokenConfig')).toEqual([CODE_FACTS.signs_or_verifies_tokens]);
+    expect(callers('databaseConfig')).toEqual([CODE_FACTS.uses_database]);
+    expect(callers('bcrypt\\.(?:hash|compare)')).toEqual([CODE_FACTS.hashes_passwords]);
+  });
+});
