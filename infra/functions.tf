@@ -69,7 +69,7 @@ resource "aws_lambda_function" "this" {
 locals {
   invoke_permissions = merge(
     {
-      for key, operation in local.operations : key => {
+      for operation in local.operations : operation.function => {
         # Path parameters appear as a wildcard in execute-api ARNs.
         source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path, "/\\{[^}]+\\}/", "*")}"
       }

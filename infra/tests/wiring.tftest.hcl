@@ -214,10 +214,29 @@ run "functions_get_parameter_names_and_least_privilege" {
 
   assert {
     condition = alltrue([
-      for key in ["register", "login"] :
+      for key in ["register", "login", "refreshToken"] :
       aws_lambda_function.this[key].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret"
     ])
     error_message = "The functions that sign tokens get the JWT secret's parameter name."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, code in local.generated.functions : (
+        contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SECRET_PARAMETER") == code.signs_or_verifies_tokens &&
+        contains(keys(aws_lambda_function.this[key].environment[0].variables), "MONGODB_URI_PARAMETER") == code.uses_database &&
+        length(flatten([jsondecode(data.aws_iam_policy_document.function[key].json).Statement[1].Resource])) == (code.signs_or_verifies_tokens ? 1 : 0) + (code.uses_database ? 1 : 0)
+      )
+    ])
+    error_message = "A function gets the JWT secret exactly when its code signs or verifies tokens, and the MongoDB URI exactly when it uses the database: in its environment and its policy."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, code in local.generated.functions :
+      aws_lambda_function.this[key].memory_size == (key == "authorizer" ? 256 : code.hashes_passwords ? 1024 : 512)
+    ]) && aws_lambda_function.this["changePassword"].memory_size == 1024 && aws_lambda_function.this["me"].memory_size == 512
+    error_message = "Functions that hash passwords get 1024 MB for bcrypt, the authorizer 256 MB, the others 512 MB."
   }
 
   assert {
@@ -310,13 +329,23 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue(flatten([
       for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
         for metric in widget.properties.metrics : (
-          contains(keys(local.app_metrics), metric[1]) &&
-          sort([for index in range(2, length(metric) - 1, 2) : metric[index]]) == sort(concat(["service"], local.app_metrics[metric[1]])) &&
-          metric[3] == aws_lambda_function.this["login"].environment[0].variables.POWERTOOLS_SERVICE_NAME
+          contains(keys(local.generated.metrics.catalogue), metric[1]) &&
+          sort([for index in range(2, length(metric) - 1, 2) : metric[index]]) == sort(concat([local.generated.metrics.service_dimension], local.generated.metrics.catalogue[metric[1]].dimensions)) &&
+          { for index in range(2, length(metric) - 1, 2) : metric[index] => metric[index + 1] }[local.generated.metrics.service_dimension] == aws_lambda_function.this["login"].environment[0].variables.POWERTOOLS_SERVICE_NAME
         ) if metric[0] == var.metrics_namespace
       ]
     ]))
-    error_message = "Every dashboard metric in the functions' namespace must be one of local.app_metrics, with its exact dimensions and the functions' service name."
+    error_message = "Every dashboard metric in the functions' namespace must be one the code publishes (generated/terraform.json), with its exact dimensions and the functions' service name."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["AuthorizerRejected"] : anytrue([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+        sort([for metric in widget.properties.metrics : metric[length(metric) - 1].label if try(metric[1], "") == name]) == sort([for series in local.generated.metrics.catalogue[name].series : series.reason])
+      ])
+    ])
+    error_message = "The authorizer widget must show one line per rejection reason the code can publish, labelled with it."
   }
 
   assert {
@@ -338,7 +367,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue([
       for name in ["DbConnectionReused", "DbConnectionNew"] : anytrue([
         for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
-        sort([for metric in widget.properties.metrics : metric[5] if try(metric[1], "") == name && metric[0] == var.metrics_namespace]) == sort([
+        sort([for metric in widget.properties.metrics : { for index in range(2, length(metric) - 1, 2) : metric[index] => metric[index + 1] }.function_name if try(metric[1], "") == name && metric[0] == var.metrics_namespace]) == sort([
           for function in aws_lambda_function.this : function.function_name if contains(keys(function.environment[0].variables), "MONGODB_URI_PARAMETER")
         ])
       ])
@@ -381,6 +410,26 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   assert {
     condition     = aws_cloudwatch_metric_alarm.failed_logins.namespace == var.metrics_namespace && aws_cloudwatch_metric_alarm.failed_logins.dimensions == tomap({ service = "auth-api-test" })
     error_message = "The failed-logins alarm must read LoginFailed where the functions publish it."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, alarm in aws_cloudwatch_metric_alarm.function_errors : alltrue([
+        for query in alarm.metric_query : (
+          query.metric[0].dimensions == tomap({ service = "auth-api-test", operation = key, outcome = query.metric[0].dimensions.outcome }) &&
+          contains(["config_error", "integration_error", "dependency_unavailable", "error"], query.metric[0].dimensions.outcome)
+        ) if try(query.metric[0].metric_name, "") == "HandlerError"
+      ]) && length([for query in alarm.metric_query : query if try(query.metric[0].metric_name, "") == "HandlerError"]) == (key == "authorizer" ? 0 : 4)
+    ])
+    error_message = "Each HTTP function's errors alarm must add its own HandlerError for each 5xx outcome."
+  }
+
+  assert {
+    condition = (
+      length([for query in aws_cloudwatch_metric_alarm.function_errors["authorizer"].metric_query : query if try(query.metric[0].metric_name, "") == "AuthorizerRejected"]) == 9 &&
+      startswith([for query in aws_cloudwatch_metric_alarm.function_errors["authorizer"].metric_query : query.expression if query.return_data == true][0], "MAX([0, errors - SUM([")
+    )
+    error_message = "The authorizer's errors alarm must take each token rejection reason out of its Errors."
   }
 
   assert {

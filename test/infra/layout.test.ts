@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 describe('the Terraform layout', () => {
   it('keeps the files terraform-aws-modules keep, and the resources in files by concern', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'observability.tf']) {
+    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'dashboard.tf', 'alarms.tf', 'queries.tf']) {
       expect(tf.files).toContain(file);
     }
   });

@@ -10,10 +10,11 @@ import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
 import { ROOT } from '../../scripts/paths';
 import { lockBundles } from '../e2e/support';
+import { INFRA_DIR } from './support/terraform';
 
 /**
  * generated/terraform.json is what infra/ knows about the code. These tests hold it to the code it
- * is generated from.
+ * is generated from, and infra/ to reading it rather than restating it.
  */
 const doc = loadContract();
 const operations = listOperations(doc);
@@ -97,5 +98,43 @@ describe('generated/terraform.json', () => {
     expect(callers('tokenConfig')).toEqual([CODE_FACTS.signs_or_verifies_tokens]);
     expect(callers('databaseConfig')).toEqual([CODE_FACTS.uses_database]);
     expect(callers('bcrypt\\.(?:hash|compare)')).toEqual([CODE_FACTS.hashes_passwords]);
+  });
+});
+
+describe('infra/', () => {
+  const tfFiles = readdirSync(INFRA_DIR).filter((file) => file.endsWith('.tf'));
+  /** A .tf file without block labels (`resource "type" "name"`), which are Terraform's names, not data. */
+  const body = (file: string) => readFileSync(join(INFRA_DIR, file), 'utf8').replace(/^\s*[a-z_]+(\s+"[^"]*")+\s*\{/gm, '');
+
+  it('reads the generated data instead of the contract', () => {
+    const main = readFileSync(join(INFRA_DIR, 'main.tf'), 'utf8');
+    expect(main).toContain('jsondecode(file("${path.module}/../generated/terraform.json"))');
+    for (const file of tfFiles) expect({ file, yaml: body(file).includes('yamldecode') }).toEqual({ file, yaml: false });
+  });
+
+  it('writes no operation, path, function, metric, dimension, reason or alarmed outcome as a string', () => {
+    const catalogue = Object.values(data.metrics.catalogue);
+    const fromCode = new Set<string>([
+      ...Object.keys(data.operations),
+      ...Object.values(data.operations).map((op) => op.path),
+      ...Object.keys(data.functions),
+      ...catalogue.flatMap((entry) => [entry.name, ...entry.dimensions, ...(entry.series ?? []).flatMap((series) => Object.values(series))]),
+      SERVICE_DIMENSION,
+      ...Object.values(TOKEN_REJECTION),
+      ...Object.values(REFRESH_REJECTION),
+      ...Object.values(REVOKE_REASON),
+    ]);
+    for (const file of tfFiles) {
+      const strings = [...body(file).matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]!);
+      expect({ file, restated: strings.filter((text) => fromCode.has(text)) }).toEqual({ file, restated: [] });
+    }
+  });
+
+  it('keys nothing by an operation or metric name, except the operations an operator chooses to throttle harder', () => {
+    const names = new Set([...Object.keys(data.functions), ...Object.keys(data.metrics.catalogue)]);
+    const keys = tfFiles.flatMap((file) => [...body(file).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => `${file}: ${match[1]}`));
+    const keyedByName = keys.filter((entry) => names.has(entry.split(': ')[1]!));
+    // The default of var.operation_throttling: a setting (which routes, how tight), checked against the operations.
+    expect(keyedByName.sort()).toEqual(['variables.tf: login', 'variables.tf: logout', 'variables.tf: refreshToken', 'variables.tf: register']);
   });
 });
