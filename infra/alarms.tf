@@ -193,3 +193,21 @@ resource "aws_cloudwatch_metric_alarm" "failed_logins" {
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 }
+
+# A refresh token used again after it was exchanged means two parties hold it: a stolen copy, or a
+# client that retries a refresh. The session is already revoked; someone should look at why.
+resource "aws_cloudwatch_metric_alarm" "refresh_token_reuse" {
+  alarm_name          = "${local.name}-refresh-token-reuse"
+  alarm_description   = "${var.alarm_refresh_token_reuse_threshold} or more refresh tokens of ${local.name} were used again after rotation in 5 minutes: each one's session was revoked. The refresh-token-reuse query lists the sessions and request ids."
+  namespace           = local.metrics_namespace
+  metric_name         = local.app_metrics.RefreshTokenReuse.name
+  dimensions          = local.service_dimensions
+  statistic           = "Sum"
+  period              = local.alarm_period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.alarm_refresh_token_reuse_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}

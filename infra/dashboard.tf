@@ -105,6 +105,34 @@ locals {
         stat    = "Sum"
         metrics = [[{ expression = local.app_metric_search.HandlerError, id = "errors", label = "" }]]
       },
+      {
+        title = "Sessions: created, refreshed, logged out"
+        stat  = "Sum"
+        metrics = [
+          concat(local.app_metric.SessionCreated, [{ label = "created (register or login)" }]),
+          concat(local.app_metric.RefreshSucceeded, [{ label = "refreshed" }]),
+          concat(local.app_metric.Logout, [{ label = "logouts" }]),
+        ]
+      },
+      {
+        title   = "Refreshes refused by reason"
+        stat    = "Sum"
+        metrics = [for series in local.app_series.RefreshRefused : concat(series.metric, [{ label = series.label }])]
+      },
+      {
+        # A refresh token used again after it was exchanged: someone holds a copy. Alarmed.
+        title   = "Refresh token reuse (session revoked)"
+        stat    = "Sum"
+        metrics = [concat(local.app_metric.RefreshTokenReuse, [{ label = "reuse detected" }])]
+        annotations = {
+          horizontal = [{ label = "alarm", value = var.alarm_refresh_token_reuse_threshold }]
+        }
+      },
+      {
+        title   = "Sessions revoked by reason"
+        stat    = "Sum"
+        metrics = [for series in local.app_series.SessionRevoked : concat(series.metric, [{ label = series.label }])]
+      },
     ],
   )
 
@@ -116,15 +144,18 @@ locals {
         y      = floor(index / 3) * 6
         width  = 8
         height = 6
-        properties = {
-          title   = widget.title
-          region  = var.region
-          view    = "timeSeries"
-          stacked = false
-          period  = local.dashboard_period
-          stat    = widget.stat
-          metrics = widget.metrics
-        }
+        properties = merge(
+          {
+            title   = widget.title
+            region  = var.region
+            view    = "timeSeries"
+            stacked = false
+            period  = local.dashboard_period
+            stat    = widget.stat
+            metrics = widget.metrics
+          },
+          can(widget.annotations) ? { annotations = widget.annotations } : {},
+        )
       }
     ]
   })

@@ -38,6 +38,17 @@ locals {
         | limit 50
       EOT
     }
+    # The warning a reused refresh token leaves, with the revoked session's id; correlation_id is
+    # the requestId of the access log line, which has the caller's ip.
+    refresh-token-reuse = {
+      log_groups = [aws_cloudwatch_log_group.function[local.operations.refreshToken.function].name]
+      query      = <<-EOT
+        fields @timestamp, correlation_id, session_id, message
+        | filter level = "WARN" and ispresent(session_id)
+        | sort @timestamp desc
+        | limit 100
+      EOT
+    }
   }
 }
 

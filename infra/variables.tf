@@ -344,3 +344,14 @@ variable "alarm_failed_logins_threshold" {
     error_message = "alarm_failed_logins_threshold must be a whole number >= 1."
   }
 }
+
+variable "alarm_refresh_token_reuse_threshold" {
+  description = "Alarm when this many refresh tokens are used again after they were exchanged, in 5 minutes. Each one is a stolen copy or a client that retries a refresh (its session is revoked either way), so the default of 1 makes any reuse worth a look."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_refresh_token_reuse_threshold >= 1 && floor(var.alarm_refresh_token_reuse_threshold) == var.alarm_refresh_token_reuse_threshold
+    error_message = "alarm_refresh_token_reuse_threshold must be a whole number >= 1."
+  }
+}

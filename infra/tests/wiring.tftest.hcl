@@ -125,6 +125,10 @@ override_resource {
 }
 
 override_resource {
+  target = aws_cloudwatch_metric_alarm.refresh_token_reuse
+}
+
+override_resource {
   target = aws_cloudwatch_query_definition.this
 }
 
@@ -339,18 +343,31 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
+    condition = sort(keys(local.generated.metrics.catalogue)) == sort(distinct(flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+        for metric in widget.properties.metrics : (
+          can(metric[0].expression)
+          ? [for match in regexall("MetricName=\"([A-Za-z]+)\"", metric[0].expression) : match[0]]
+          : metric[0] == var.metrics_namespace ? [metric[1]] : []
+        )
+      ]
+    ])))
+    error_message = "Every metric the code publishes must be on the dashboard, as a series or in a SEARCH."
+  }
+
+  assert {
     condition = alltrue([
-      for name in ["AuthorizerRejected"] : anytrue([
+      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked"] : anytrue([
         for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
         sort([for metric in widget.properties.metrics : metric[length(metric) - 1].label if try(metric[1], "") == name]) == sort([for series in local.generated.metrics.catalogue[name].series : series.reason])
       ])
     ])
-    error_message = "The authorizer widget must show one line per rejection reason the code can publish, labelled with it."
+    error_message = "The by-reason widgets must show one line per reason the code can publish, labelled with it."
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 13
-    error_message = "Expected 2 API widgets, 5 per-function widgets and 6 application widgets."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 17
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 10 application widgets."
   }
 
   assert {
@@ -402,6 +419,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue([
       for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.function_throttles), [
         aws_cloudwatch_metric_alarm.api_5xx_rate, aws_cloudwatch_metric_alarm.api_latency_p99, aws_cloudwatch_metric_alarm.failed_logins,
+        aws_cloudwatch_metric_alarm.refresh_token_reuse,
       ]) : alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])
     ])
     error_message = "Every alarm must notify the alarm topic."
@@ -410,6 +428,18 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   assert {
     condition     = aws_cloudwatch_metric_alarm.failed_logins.namespace == var.metrics_namespace && aws_cloudwatch_metric_alarm.failed_logins.dimensions == tomap({ service = "auth-api-test" })
     error_message = "The failed-logins alarm must read LoginFailed where the functions publish it."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.metric_name == "RefreshTokenReuse" &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.namespace == var.metrics_namespace &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.dimensions == tomap({ service = "auth-api-test" }) &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.threshold == 1 &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.comparison_operator == "GreaterThanOrEqualToThreshold" &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.period == 300
+    )
+    error_message = "Any refresh token reuse in 5 minutes must raise the alarm, read where the functions publish RefreshTokenReuse."
   }
 
   assert {
@@ -438,8 +468,13 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
-    condition     = sort(keys(aws_cloudwatch_query_definition.this)) == sort(["cold-starts-by-function", "errors-by-request-id", "failed-logins-by-ip", "slowest-requests"])
-    error_message = "Expected the four saved Logs Insights queries."
+    condition     = sort(keys(aws_cloudwatch_query_definition.this)) == sort(["cold-starts-by-function", "errors-by-request-id", "failed-logins-by-ip", "refresh-token-reuse", "slowest-requests"])
+    error_message = "Expected the five saved Logs Insights queries."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_query_definition.this["refresh-token-reuse"].log_group_names == tolist(["/aws/lambda/auth-api-test-refreshToken"])
+    error_message = "The refresh token reuse query must read the refresh function's log group."
   }
 
   assert {
@@ -463,6 +498,8 @@ run "rejects_values_that_would_deploy_something_broken" {
     alarm_api_5xx_rate_percent    = 0
     alarm_latency_p99_ms          = 30000
     alarm_failed_logins_threshold = 0.5
+
+    alarm_refresh_token_reuse_threshold = 0
   }
 
   expect_failures = [
@@ -477,5 +514,6 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.alarm_api_5xx_rate_percent,
     var.alarm_latency_p99_ms,
     var.alarm_failed_logins_threshold,
+    var.alarm_refresh_token_reuse_threshold,
   ]
 }

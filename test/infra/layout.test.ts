@@ -32,6 +32,7 @@ const VALIDATED_VARIABLES = [
   'alarm_function_errors_threshold',
   'alarm_throttles_threshold',
   'alarm_failed_logins_threshold',
+  'alarm_refresh_token_reuse_threshold',
 ];
 
 function versionFloor(constraint: string): number[] {

@@ -43,14 +43,14 @@ describe('the dashboard, alarms and queries', () => {
   it('name metrics of ours only through the catalogue, in the namespace and with the service dimension', () => {
     const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {}) as Array<[string, Block]>;
     const ours = alarms.filter(([, alarm]) => alarm.namespace === '${local.metrics_namespace}');
-    expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins']);
+    expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins', 'refresh_token_reuse']);
     for (const [name, alarm] of ours) {
       expect({ name, metric: alarm.metric_name }).toEqual({ name, metric: expect.stringMatching(/^\$\{local\.app_metrics\.[A-Za-z]+\.name\}$/) });
       expect({ name, dimensions: alarm.dimensions }).toEqual({ name, dimensions: '${local.service_dimensions}' });
     }
     const queries = [...read('alarms.tf').matchAll(/metric_name\s*=\s*(\S+)/g)].map((match) => match[1]!);
     const ourQueries = queries.filter((value) => !value.startsWith('"'));
-    expect(ourQueries.length).toBeGreaterThan(1);
+    expect(ourQueries.length).toBeGreaterThan(2);
     for (const value of ourQueries) expect(value).toMatch(/^local\.app_metrics\.[A-Za-z]+\.name$/);
   });
 
@@ -63,11 +63,23 @@ describe('the dashboard, alarms and queries', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {});
-    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles']);
+    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles', 'refresh_token_reuse']);
     for (const [name, alarm] of alarms) {
       expect({ name, actions: (alarm as Block).alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
     }
     expect(tf.locals.alarm_actions).toEqual(['${aws_sns_topic.alarms.arn}']);
+  });
+
+  it('alarms on any refresh token reuse by default, with a threshold an operator can raise', () => {
+    const alarm = resource(tf, 'aws_cloudwatch_metric_alarm.refresh_token_reuse');
+    expect(alarm.metric_name).toBe('${local.app_metrics.RefreshTokenReuse.name}');
+    expect(alarm.threshold).toBe('${var.alarm_refresh_token_reuse_threshold}');
+    expect(alarm.comparison_operator).toBe('GreaterThanOrEqualToThreshold');
+    expect(alarm.period).toBe('${local.alarm_period}');
+    expect(alarm.statistic).toBe('Sum');
+    const variable = tf.variables.alarm_refresh_token_reuse_threshold!;
+    expect(variable.type).toBe('${number}');
+    expect(variable.default).toBe(1);
   });
 
   it('builds the per-function widgets from the function list, so a new function appears on its own', () => {
@@ -75,11 +87,14 @@ describe('the dashboard, alarms and queries', () => {
     expect(String(tf.locals.widgets)).toContain('local.function_names');
   });
 
-  it('queries the access log on fields its format writes', () => {
+  it('queries the access log on fields its format writes, and the refresh log on the field its reuse warning writes', () => {
     const format = String(tf.locals.access_log_format);
     const source = read('queries.tf');
     for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(format).toContain(`${field} `);
     const query = (name: string) => new RegExp(`${name} = \\{[\\s\\S]*?EOT\\n([\\s\\S]*?)EOT`).exec(source)?.[1] ?? '';
     for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(query('failed-logins-by-ip')).toContain(field);
+    const refresh = readFileSync(join(INFRA_DIR, '..', 'functions', 'refreshToken', 'refresh.ts'), 'utf8');
+    expect(refresh).toMatch(/logger\.warn\([^)]*\{ session_id:/);
+    expect(query('refresh-token-reuse')).toContain('ispresent(session_id)');
   });
 });
