@@ -208,9 +208,9 @@ variable "jwt_audience" {
 }
 
 variable "access_token_ttl_seconds" {
-  description = "Lifetime of an access token in seconds (ACCESS_TOKEN_TTL)."
+  description = "Lifetime of an access token in seconds (ACCESS_TOKEN_TTL). Short: a refresh token renews it."
   type        = number
-  default     = 3600
+  default     = 900
 
   validation {
     condition     = var.access_token_ttl_seconds >= 60 && var.access_token_ttl_seconds <= 86400 && floor(var.access_token_ttl_seconds) == var.access_token_ttl_seconds

@@ -79,6 +79,11 @@ describe('the functions Terraform derives from the contract', () => {
     }
   });
 
+  it('issues 15-minute access tokens by default, as the code does: a refresh token renews them', () => {
+    expect(tf.variables.access_token_ttl_seconds!.default).toBe(900);
+    expect((tf.locals.common_environment as Record<string, string>).ACCESS_TOKEN_TTL).toBe('${tostring(var.access_token_ttl_seconds)}');
+  });
+
   it('runs the build output on nodejs22.x and arm64 with the index.handler entry point', () => {
     const fn = resource(tf, 'aws_lambda_function.this');
     expect(fn.runtime).toBe('nodejs22.x');
