@@ -218,6 +218,39 @@ variable "access_token_ttl_seconds" {
   }
 }
 
+variable "refresh_token_ttl_seconds" {
+  description = "A session's absolute lifetime in seconds (REFRESH_TOKEN_TTL): it ends then however often it is refreshed."
+  type        = number
+  default     = 2592000
+
+  validation {
+    condition     = var.refresh_token_ttl_seconds >= 3600 && var.refresh_token_ttl_seconds <= 31536000 && floor(var.refresh_token_ttl_seconds) == var.refresh_token_ttl_seconds
+    error_message = "refresh_token_ttl_seconds must be a whole number from 3600 (an hour) to 31536000 (a year)."
+  }
+}
+
+variable "session_idle_ttl_seconds" {
+  description = "Seconds without a refresh after which a session ends (SESSION_IDLE_TTL); at most refresh_token_ttl_seconds."
+  type        = number
+  default     = 604800
+
+  validation {
+    condition     = var.session_idle_ttl_seconds >= 300 && var.session_idle_ttl_seconds <= var.refresh_token_ttl_seconds && floor(var.session_idle_ttl_seconds) == var.session_idle_ttl_seconds
+    error_message = "session_idle_ttl_seconds must be a whole number from 300 up to refresh_token_ttl_seconds."
+  }
+}
+
+variable "refresh_reuse_interval_seconds" {
+  description = "Seconds after a refresh during which the previous refresh token may be exchanged once more, for clients that retry (REFRESH_REUSE_INTERVAL). 0 ends the session on any second use."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.refresh_reuse_interval_seconds >= 0 && var.refresh_reuse_interval_seconds <= 300 && floor(var.refresh_reuse_interval_seconds) == var.refresh_reuse_interval_seconds
+    error_message = "refresh_reuse_interval_seconds must be a whole number from 0 to 300."
+  }
+}
+
 variable "bcrypt_cost" {
   description = "bcrypt cost factor for password hashes (BCRYPT_COST). Each step doubles hashing time on register and login."
   type        = number
