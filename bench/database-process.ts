@@ -4,18 +4,12 @@
  * IPC and stops on SIGTERM or when the parent goes away.
  */
 import { startMongo } from '../local/mongo';
+import { stopOnSignal } from '../local/process';
 
 async function main(): Promise<void> {
   // Function instances are killed, not closed, when a measurement ends: their resets are expected.
   const mongo = await startMongo({ log: (line) => (line.includes('ECONNRESET') ? undefined : process.stderr.write(`embedded mongo: ${line}\n`)) });
-  const stop = (): void => {
-    mongo.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('disconnect', stop);
+  stopOnSignal(() => mongo.stop(), ['SIGTERM', 'disconnect']);
   process.send?.({ type: 'ready', uri: mongo.uri });
 }
 
