@@ -7,7 +7,7 @@ import { stderrLog } from './log';
 import type { Log } from './log';
 import { listen } from './server';
 import { Storage } from './storage';
-import { removeExpired } from './ttl';
+import { TtlMonitor } from './ttl';
 
 export type { Log } from './log';
 
@@ -39,20 +39,11 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
   const storage = new Storage();
   const cursors = new CursorStore();
   const log = options.log ?? stderrLog;
-  const server = await listen({ host, port: options.port ?? 0, storage, cursors, log });
+  const ttl = new TtlMonitor(storage, ttlSweepMs, log);
+  const server = await listen({ host, port: options.port ?? 0, storage, cursors, ttl, log });
 
-  const sweepExpired = (): void => {
-    // A throw inside a timer would take the whole process down.
-    try {
-      removeExpired(storage, Date.now());
-    } catch (error) {
-      log(`TTL sweep failed: ${(error as Error).stack ?? String(error)}`);
-    }
-  };
-  const timers = [
-    setInterval(sweepExpired, ttlSweepMs),
-    setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000)),
-  ];
+  ttl.start();
+  const timers = [setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000))];
   // The sweeps alone must not keep a test run or script alive.
   for (const timer of timers) timer.unref();
 
@@ -62,6 +53,7 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
     port: server.port,
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
+      ttl.stop();
       cursors.clear();
       await server.close();
     },

@@ -5,7 +5,9 @@ import { runCommand } from './commands';
 import { serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
+import { ServerStats } from './stats';
 import type { Storage } from './storage';
+import type { TtlMonitor } from './ttl';
 import { encodeMsgReply, encodeQueryReply, OpCode } from './wire';
 import type { CommandRequest } from './wire';
 
@@ -14,6 +16,7 @@ export interface WireServerOptions {
   port: number;
   storage: Storage;
   cursors: CursorStore;
+  ttl: TtlMonitor;
   log: Log;
 }
 
@@ -22,17 +25,22 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, log }: WireServerOptions): Promise<WireServer> {
+export async function listen({ host, port, storage, cursors, ttl, log }: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
+  const stats = new ServerStats();
   let nextConnectionId = 1;
 
   const server = createServer((socket) => {
     const connectionId = nextConnectionId++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    stats.opened();
+    socket.on('close', () => {
+      sockets.delete(socket);
+      stats.closed();
+    });
     socket.setNoDelay(true);
     const respond = (request: CommandRequest): Buffer | undefined => {
-      const reply = runCommand(request.command, { storage, cursors, connectionId }, (error) =>
+      const reply = runCommand(request.command, { storage, cursors, connectionId, stats, ttl }, (error) =>
         log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
       );
       if (!request.expectsReply) return undefined;

@@ -1,0 +1,141 @@
+/**
+ * Aggregation pipelines: mingo runs the stages and expressions, with our `$match` and `$sort` (mongod's
+ * matching and ordering, collation included). Every stage and expression operator is checked before anything
+ * runs, so a pipeline mongod would refuse is refused even on an empty collection.
+ */
+import { Aggregator } from 'mingo/aggregator';
+import { Context, evalExpr, OpType, ProcessingMode } from 'mingo/core';
+import { Lazy } from 'mingo/lazy';
+import type { Iterator } from 'mingo/lazy';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as queryOperators from 'mingo/operators/query';
+import * as windowOperators from 'mingo/operators/window';
+import type { CollectionResolver, Options } from 'mingo/types';
+import { isDocument } from './document';
+import type { Document } from './document';
+import { MongoCommandError } from './errors';
+import { compileFilter } from './matcher';
+import { plainNumbers } from './numbers';
+import { sortDocuments } from './sort';
+import type { StringComparator } from './values';
+
+/** Stages that write to collections; refused as a server without them would refuse them. */
+const REFUSED_STAGES = new Set(['$out', '$merge']);
+
+/** Stages whose argument is a sub-pipeline, or holds some, to check as well. */
+const NESTED_PIPELINES: Record<string, (argument: Document) => unknown[]> = {
+  $lookup: (argument) => [argument['pipeline']],
+  $unionWith: (argument) => [argument['pipeline']],
+  $facet: (argument) => Object.values(argument),
+};
+
+/** Server-side JavaScript operators: unknown to a server that runs no JavaScript, as this one. */
+const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
+
+/** Stages whose arguments are (or contain) aggregation expressions. */
+const EXPRESSION_STAGES = new Set(['$project', '$addFields', '$set', '$group', '$replaceRoot', '$replaceWith', '$bucket', '$sortByCount', '$redact']);
+
+const BASE_OPERATORS = {
+  accumulator: accumulatorOperators,
+  expression: expressionOperators,
+  pipeline: pipelineOperators,
+  projection: projectionOperators,
+  query: queryOperators,
+  window: windowOperators,
+};
+
+function contextFor(collator: StringComparator | undefined): Context {
+  const pipeline: Record<string, unknown> = { ...pipelineOperators };
+  for (const stage of REFUSED_STAGES) delete pipeline[stage];
+  pipeline['$match'] = (input: Iterator, filter: Document) => {
+    const matcher = compileFilter(filter, { collator, context: 'pipeline' });
+    return input.filter((doc: Document) => matcher.test(doc));
+  };
+  pipeline['$sort'] = (input: Iterator, spec: Document) =>
+    input.transform((docs: Document[]) => Lazy(sortDocuments(docs, spec, collator, (doc) => doc)));
+  return Context.init({ ...BASE_OPERATORS, pipeline: pipeline as never });
+}
+
+const DEFAULT_CONTEXT = contextFor(undefined);
+
+export interface PipelineOptions {
+  collator?: StringComparator | undefined;
+  resolveCollection: CollectionResolver;
+}
+
+/** Checks a pipeline's stages and expression operators, throwing mongod's error for the first bad one. */
+export function validatePipeline(pipeline: unknown[], collator?: StringComparator): void {
+  for (const [i, stage] of pipeline.entries()) {
+    if (!isDocument(stage) || Object.keys(stage).length !== 1) {
+      throw new MongoCommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
+    }
+    const [name, argument] = Object.entries(stage)[0] as [string, unknown];
+    if (REFUSED_STAGES.has(name) || !DEFAULT_CONTEXT.getOperator(OpType.PIPELINE, name)) {
+      throw new MongoCommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
+    }
+    if (name === '$documents' && i !== 0) throw new MongoCommandError('Location40602', '$documents is only valid as the first stage in a pipeline');
+    if (name === '$match') {
+      if (!isDocument(argument)) throw new MongoCommandError('Location15959', 'the match filter must be an expression in an object');
+      compileFilter(argument, { collator, context: 'pipeline' });
+    }
+    if (EXPRESSION_STAGES.has(name)) validateExpression(argument);
+    const nested = NESTED_PIPELINES[name];
+    if (nested && isDocument(argument)) {
+      for (const sub of nested(argument)) if (Array.isArray(sub)) validatePipeline(sub, collator);
+    }
+  }
+}
+
+/** Throws for the first operator in an expression that neither mingo nor mongod knows. */
+export function validateExpression(expression: unknown): void {
+  if (Array.isArray(expression)) {
+    for (const element of expression) validateExpression(element);
+    return;
+  }
+  if (!isDocument(expression)) return;
+  for (const [key, argument] of Object.entries(expression)) {
+    if (key.startsWith('$')) {
+      if (key === '$literal') continue;
+      if (SCRIPT_OPERATORS.has(key)) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+      const known =
+        DEFAULT_CONTEXT.getOperator(OpType.EXPRESSION, key) ?? DEFAULT_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ?? DEFAULT_CONTEXT.getOperator(OpType.WINDOW, key);
+      if (!known) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+    }
+    validateExpression(argument);
+  }
+}
+
+/** Runs a pipeline over documents; numbers reach mingo as JS numbers. */
+export function runPipeline(docs: Document[], pipeline: Document[], options: PipelineOptions): Document[] {
+  validatePipeline(pipeline, options.collator);
+  const mingoOptions: Partial<Options> = {
+    // Server-side JavaScript ($where, $function, $accumulator) is never run on behalf of clients.
+    scriptEnabled: false,
+    // Stages such as $addFields may write into their input; stored documents must never change in place.
+    processingMode: ProcessingMode.CLONE_INPUT,
+    collectionResolver: (name) => options.resolveCollection(name).map((doc) => plainNumbers(doc) as Document),
+    context: options.collator ? contextFor(options.collator) : DEFAULT_CONTEXT,
+  };
+  return translateMingoErrors(() => new Aggregator(pipeline, mingoOptions).run(docs.map((doc) => plainNumbers(doc))) as Document[]);
+}
+
+/** Evaluates one aggregation expression against a document (find projections with expressions). */
+export function evaluateExpression(doc: Document, expression: unknown): unknown {
+  return translateMingoErrors(() => evalExpr(plainNumbers(doc), expression, { scriptEnabled: false, context: DEFAULT_CONTEXT } as unknown as Options));
+}
+
+/** mingo reports bad operators and malformed expressions as plain errors; clients expect a MongoDB code. */
+export function translateMingoErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof MongoCommandError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const unknownOperator = /^accumulator '(\$\w+)' is not registered\.$/.exec(message);
+    if (unknownOperator) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${unknownOperator[1]}'`);
+    throw new MongoCommandError('BadValue', message);
+  }
+}
