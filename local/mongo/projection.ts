@@ -10,7 +10,7 @@ import { MongoCommandError } from './errors';
 import { compileFilter } from './matcher';
 import type { MatchDetails, Matcher, MatchOptions } from './matcher';
 import { evaluateExpression, validateExpression } from './pipeline';
-import { bsonTypeOf, isNumeric, toNumber } from './values';
+import { bsonTypeOf, isNumeric, renderValue, toNumber } from './values';
 
 type ProjectionNode =
   | { kind: 'include' }
@@ -131,7 +131,23 @@ function parseSubObject(context: ParseContext, field: string, value: Document, p
   if (keys.length === 1 && first?.startsWith('$')) {
     const argument = value[first];
     if (first === '$slice') {
-      const node = parseSlice(argument);
+      let node: ReturnType<typeof parseSlice>;
+      try {
+        node = parseSlice(argument);
+      } catch (findError) {
+        // Not find()'s $slice: mongod then reads it as the aggregation expression of the same name.
+        if (Array.isArray(argument) && (argument.length === 2 || argument.length === 3)) {
+          validateExpression(value);
+          addNode(parent, field, { kind: 'expression', expression: value });
+          markInclusion(context, 'Location31252', 'Cannot use expression other than $meta in exclusion projection');
+          return;
+        }
+        const cause = findError as MongoCommandError;
+        throw fail(
+          'Location28667',
+          `Invalid $slice syntax. The given syntax ${renderValue(value)} did not match the find() syntax because :: ${cause.codeName}: ${cause.message} :: The given syntax did not match the expression $slice syntax. :: caused by :: Expression $slice takes at least 2 arguments, and at most 3, but ${Array.isArray(argument) ? argument.length : 1} were passed in.`,
+        );
+      }
       addNode(parent, field, node);
       context.hasSlice = true;
       context.postImage.push({ parts: [...parentPath, ...field.split('.')], node });
