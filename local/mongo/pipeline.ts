@@ -108,9 +108,54 @@ export function validateExpression(expression: unknown): void {
   }
 }
 
+/** Stages whose results do not depend on how strings compare, unless their expressions compare strings. */
+const COLLATION_NEUTRAL_STAGES = new Set([
+  '$match', '$sort', '$skip', '$limit', '$count', '$unwind', '$documents', '$sample', '$project', '$addFields', '$set', '$unset', '$replaceRoot',
+  '$replaceWith', '$group', '$facet',
+]);
+
+/** Expression operators that compare values, which mingo does without a collation. */
+const COLLATION_SENSITIVE_OPERATORS = new Set([
+  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$cmp', '$in', '$indexOfArray', '$setEquals', '$setIntersection', '$setUnion', '$setDifference',
+  '$setIsSubset', '$addToSet', '$min', '$max', '$minN', '$maxN', '$sortArray', '$top', '$bottom', '$topN', '$bottomN', '$switch',
+]);
+
+function comparesValues(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(comparesValues);
+  if (!isDocument(value)) return false;
+  return Object.entries(value).some(([key, argument]) => COLLATION_SENSITIVE_OPERATORS.has(key) || comparesValues(argument));
+}
+
+function hasFieldPath(value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith('$');
+  if (Array.isArray(value)) return value.some(hasFieldPath);
+  return isDocument(value) && Object.values(value).some(hasFieldPath);
+}
+
+/**
+ * Under a non-simple collation our $match and $sort compare strings by it, but mingo's expressions and
+ * groupings would not: such pipelines are refused rather than run with the collation silently ignored.
+ */
+export function checkCollationSupport(pipeline: Document[]): void {
+  const refuse = (what: string): MongoCommandError =>
+    new MongoCommandError('BadValue', `${what} under a non-simple collation is not supported by the embedded MongoDB server`);
+  for (const stage of pipeline) {
+    const [name, argument] = Object.entries(stage)[0] as [string, unknown];
+    if (!COLLATION_NEUTRAL_STAGES.has(name)) throw refuse(name);
+    if (name === '$facet' && isDocument(argument)) {
+      for (const sub of Object.values(argument)) if (Array.isArray(sub)) checkCollationSupport(sub as Document[]);
+      continue;
+    }
+    if (name === '$match') continue;
+    if (name === '$group' && isDocument(argument) && hasFieldPath(argument['_id'])) throw refuse('$group by a field');
+    if (comparesValues(argument)) throw refuse(`Comparing values in ${name}`);
+  }
+}
+
 /** Runs a pipeline over documents; numbers reach mingo as JS numbers. */
 export function runPipeline(docs: Document[], pipeline: Document[], options: PipelineOptions): Document[] {
   validatePipeline(pipeline, options.collator);
+  if (options.collator) checkCollationSupport(pipeline);
   const mingoOptions: Partial<Options> = {
     // Server-side JavaScript ($where, $function, $accumulator) is never run on behalf of clients.
     scriptEnabled: false,

@@ -4,12 +4,12 @@ import { cloneValue, isDocument } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError } from '../errors';
 import { valuesAtPath } from '../keys';
-import { runPipeline, validatePipeline } from '../pipeline';
+import { checkCollationSupport, runPipeline, validatePipeline } from '../pipeline';
 import { compileProjection } from '../projection';
 import { effectiveCollation, runQuery } from '../query';
 import type { QueryPlan } from '../query';
 import { parseSort } from '../sort';
-import { valuesEqual } from '../values';
+import { compareValues, valuesEqual } from '../values';
 import {
   collectionName,
   cursorIdValue,
@@ -99,7 +99,7 @@ function countResult(command: Document, { storage, database }: CommandContext): 
   return { reply: { n: matches.length }, plan };
 }
 
-/** Distinct values of a field, looking inside arrays as MongoDB does, equal under the collation in effect. */
+/** Distinct values of a field, looking inside arrays as MongoDB does, equal under the collation in effect, in order. */
 export const distinct: CommandHandler = (command, context) => distinctResult(command, context).reply;
 
 function distinctResult(command: Document, { storage, database }: CommandContext): { reply: Document; plan: QueryPlan } {
@@ -111,14 +111,13 @@ function distinctResult(command: Document, { storage, database }: CommandContext
   for (const { doc } of matches) {
     for (const value of valuesAtPath(doc, key)) if (!values.some((seen) => valuesEqual(seen, value, collation))) values.push(value);
   }
+  // mongod collects distinct values in an ordered set, so they come back sorted.
+  values.sort((a, b) => compareValues(a, b, collation));
   return { reply: { values }, plan };
 }
 
 /** Stages that produce documents without reading a collection, and so may start an `{ aggregate: 1 }`. */
 const COLLECTIONLESS_STAGES = new Set(['$documents']);
-
-/** With a non-simple collation only these stages run, since mingo's other stages would compare strings without it. */
-const COLLATION_AWARE_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$unwind', '$documents']);
 
 export const aggregate: CommandHandler = (command, context) => {
   const { results, namespace, explain } = aggregateResults(command, context);
@@ -145,14 +144,7 @@ function aggregateResults(command: Document, context: CommandContext): { results
   const collection = typeof target === 'string' ? context.storage.collection(context.database, target) : undefined;
   const collation = effectiveCollation(command['collation'], collection);
   validatePipeline(pipeline, collation);
-  if (collation) {
-    for (const stage of pipeline) {
-      const name = Object.keys(stage)[0] as string;
-      if (!COLLATION_AWARE_STAGES.has(name)) {
-        throw new MongoCommandError('BadValue', `${name} under a non-simple collation is not supported by the embedded MongoDB server`);
-      }
-    }
-  }
+  if (collation) checkCollationSupport(pipeline);
   const [first, ...rest] = pipeline;
   const firstStage = first ? (Object.keys(first)[0] as string) : undefined;
   if (onDatabase) {
