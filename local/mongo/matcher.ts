@@ -257,10 +257,19 @@ function isArrayIndex(part: string): boolean {
   return /^(0|[1-9]\d*)$/.test(part);
 }
 
+/** A DBRef is a document with $ref, $id and $db fields to a query; bson decodes it into a class. */
+function asDocument(value: unknown): Document | undefined {
+  if (isDocument(value)) return value;
+  if (typeof value === 'object' && value !== null && (value as { _bsontype?: unknown })._bsontype === 'DBRef') {
+    return (value as { toJSON(): Document }).toJSON();
+  }
+  return undefined;
+}
+
 function lookup(container: unknown, part: string): unknown {
   if (Array.isArray(container)) return isArrayIndex(part) ? container[Number(part)] : undefined;
-  if (isDocument(container)) return Object.hasOwn(container, part) ? container[part] : undefined;
-  return undefined;
+  const doc = asDocument(container);
+  return doc && Object.hasOwn(doc, part) ? doc[part] : undefined;
 }
 
 /**
@@ -279,7 +288,7 @@ function collect(container: unknown, parts: string[], start: number, expand: boo
   let value = lookup(container, parts[i] as string);
   i += 1;
   while (value !== undefined && !Array.isArray(value) && i < parts.length) {
-    value = isDocument(value) ? lookup(value, parts[i] as string) : undefined;
+    value = lookup(value, parts[i] as string);
     i += 1;
   }
   if (value === undefined) {

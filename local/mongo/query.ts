@@ -2,11 +2,14 @@
 import { parseCollation } from './collation';
 import type { Collation } from './collation';
 import type { Collection } from './collection';
+import { isDocument } from './document';
 import type { Document } from './document';
+import { MongoCommandError } from './errors';
 import type { RecordId } from './indexes';
 import { compileFilter } from './matcher';
 import type { MatchDetails, Matcher } from './matcher';
 import { sortDocuments } from './sort';
+import { valuesEqual } from './values';
 
 export interface QueryOptions {
   sort?: Document | undefined;
@@ -47,6 +50,19 @@ export interface QueryResult {
 export function effectiveCollation(requested: unknown, collection: Collection | undefined): Collation | undefined {
   if (requested !== undefined && requested !== null) return parseCollation(requested);
   return collection?.defaultCollation;
+}
+
+/** A hint must name an existing index (by name or key pattern), as mongod insists. */
+export function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || !collection) return;
+  if (isDocument(hint) && Object.keys(hint).length === 0) return;
+  const found = collection
+    .listIndexes()
+    .some((index) => (typeof hint === 'string' ? index.name === hint : isDocument(hint) && valuesEqual(index.keyPattern, hint)));
+  if (isDocument(hint) && '$natural' in hint) return;
+  if (!found) {
+    throw new MongoCommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  }
 }
 
 /** Compiles a filter, so that a bad one is refused even when there is no collection to run it on. */

@@ -63,6 +63,18 @@ describe('commands drivers and tools send', () => {
     expect(usesIndex(aggregate, 'email_1')).toBe(true);
   });
 
+  it('refuses a hint that names no index, in reads and writes', async () => {
+    const users = test.db.collection('users');
+
+    const find: unknown = await users.find({}, { hint: 'no_such_index' }).toArray().catch((e: unknown) => e);
+    const update: unknown = await users.updateOne({}, { $set: { seen: true } }, { hint: { no_such_field: 1 } }).catch((e: unknown) => e);
+
+    expect(find).toMatchObject({ code: 2 });
+    expect((find as { errmsg: string }).errmsg).toContain('hint provided does not correspond to an existing index');
+    expect(update).toMatchObject({ code: 2 });
+    expect(await users.countDocuments({ seen: true })).toBe(0);
+  });
+
   it('runs a database-level aggregate starting with $documents', async () => {
     const results = await test.db
       .aggregate([{ $documents: [{ n: 1 }, { n: 2 }, { n: 3 }] }, { $match: { n: { $gte: 2 } } }, { $project: { _id: 0, double: { $multiply: ['$n', 2] } } }])

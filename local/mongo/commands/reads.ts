@@ -1,12 +1,11 @@
 /** Read commands: find and its cursors, count, distinct, aggregate (on a collection or on the database). */
-import type { Collection } from '../collection';
-import { cloneValue, isDocument } from '../document';
+import { cloneValue } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError } from '../errors';
 import { valuesAtPath } from '../keys';
 import { checkCollationSupport, runPipeline, validatePipeline } from '../pipeline';
 import { compileProjection } from '../projection';
-import { effectiveCollation, runQuery } from '../query';
+import { checkHint, effectiveCollation, runQuery } from '../query';
 import type { QueryPlan } from '../query';
 import { parseSort } from '../sort';
 import { compareValues, valuesEqual } from '../values';
@@ -59,19 +58,6 @@ function findResults(command: Document, context: CommandContext): { results: Doc
   });
   const results = matches.map(({ doc }) => (projector ? projector(doc) : doc));
   return { results, namespace, plan };
-}
-
-/** A hint must name an existing index (by name or key pattern), as mongod insists. */
-function checkHint(collection: Collection | undefined, hint: unknown): void {
-  if (hint === undefined || hint === null || !collection) return;
-  if (isDocument(hint) && Object.keys(hint).length === 0) return;
-  const found = collection
-    .listIndexes()
-    .some((index) => (typeof hint === 'string' ? index.name === hint : isDocument(hint) && valuesEqual(index.keyPattern, hint)));
-  if (isDocument(hint) && '$natural' in hint) return;
-  if (!found) {
-    throw new MongoCommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
-  }
 }
 
 export const getMore: CommandHandler = (command, { cursors, database }) => {

@@ -5,7 +5,7 @@ import { bsonSize, MAX_DOCUMENT_BYTES, withId } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError, toCommandError } from '../errors';
 import { compileProjection } from '../projection';
-import { effectiveCollation, prepareFilter, runQuery } from '../query';
+import { checkHint, effectiveCollation, prepareFilter, runQuery } from '../query';
 import type { MatchedRecord } from '../query';
 import { parseUpdate, updatedDocument, upsertDocument } from '../update';
 import type { ParsedUpdate } from '../update';
@@ -47,7 +47,13 @@ export const insert: CommandHandler = (command, { storage, database }) => {
   return writeReply({ n }, writeErrors);
 };
 
+/** `let` variables only matter to `$expr`, whose variables mingo would not see: refused rather than ignored. */
+function refuseLet(command: Document): void {
+  if (command['let'] !== undefined) throw new MongoCommandError('BadValue', `${Object.keys(command)[0]} option 'let' is not supported by the embedded MongoDB server`);
+}
+
 export const update: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const name = collectionName(command);
   const statements = requiredDocuments(command, 'updates');
   let n = 0;
@@ -64,6 +70,7 @@ export const update: CommandHandler = (command, { storage, database }) => {
       throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
     prepareFilter(filter, collation);
+    checkHint(existing, statement['hint']);
     const collection = upsert ? storage.ensureCollection(database, name) : existing;
     if (!collection) return;
     const { matches } = runQuery(collection, filter, { limit: multi ? 0 : 1, sort: optionalDocument(statement, 'sort'), collation });
@@ -83,6 +90,7 @@ export const update: CommandHandler = (command, { storage, database }) => {
 };
 
 export const deleteCommand: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const collection = storage.collection(database, collectionName(command));
   const statements = requiredDocuments(command, 'deletes');
   let n = 0;
@@ -92,6 +100,7 @@ export const deleteCommand: CommandHandler = (command, { storage, database }) =>
     const filter = optionalDocument(statement, 'q') ?? {};
     const collation = effectiveCollation(statement['collation'], collection);
     prepareFilter(filter, collation);
+    checkHint(collection, statement['hint']);
     if (!collection) return;
     for (const { id } of runQuery(collection, filter, { limit, collation }).matches) {
       collection.remove(id);
@@ -103,6 +112,7 @@ export const deleteCommand: CommandHandler = (command, { storage, database }) =>
 
 /** Unlike the batch writes, findAndModify fails as a whole (`ok: 0`, e.g. code 11000) when it fails. */
 export const findAndModify: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const name = collectionName(command);
   const filter = optionalDocument(command, 'query') ?? {};
   const remove = optionalBoolean(command, 'remove') ?? false;
@@ -117,6 +127,7 @@ export const findAndModify: CommandHandler = (command, { storage, database }) =>
   const parsed = remove ? undefined : parseUpdate(command['update'], { arrayFilters: optionalDocuments(command, 'arrayFilters'), collator: collation });
   const projector = compileProjection(optionalDocument(command, 'fields'), filter, { collator: collation });
   prepareFilter(filter, collation);
+  checkHint(existing, command['hint']);
   const noMatch: Document = { lastErrorObject: remove ? { n: 0 } : { n: 0, updatedExisting: false }, value: null };
   const collection = upsert ? storage.ensureCollection(database, name) : existing;
   if (!collection) return noMatch;
