@@ -94,9 +94,11 @@ describe('number types through mongoose', () => {
       await Counter.create({ hits: 7n, ratio: 2 });
 
       const typed = await Counter.countDocuments({ hits: { $type: 'long' }, ratio: { $type: 'double' } });
+      const retyped = await Counter.countDocuments({ $or: [{ hits: { $type: 'int' } }, { ratio: { $type: 'int' } }] });
       const counter = await Counter.findOne().orFail();
 
       expect(typed).toBe(1);
+      expect(retyped).toBe(0);
       expect(counter.hits).toBe(7n);
     } finally {
       await connection.dropDatabase();
