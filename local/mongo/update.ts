@@ -800,22 +800,25 @@ function applyRename(leaf: LeafNode, element: Element, taken: string[], toCreate
   else createPath(element, toCreate, source.value);
 }
 
+/**
+ * The element `$rename` moves, or undefined when the source does not exist. Like mongod, a path that cannot
+ * be walked fails with PathNotViable, and a source inside an array is refused.
+ */
 function findRenameSource(root: Document, parts: string[]): Element | undefined {
   let current: Element = { value: root, container: undefined, key: '' };
-  for (const [i, part] of parts.entries()) {
-    if (Array.isArray(current.value)) {
-      if (!/^\d+$/.test(part) || i > 0) {
-        throw new MongoCommandError('PathNotViable', `cannot use the part (${current.key} of ${parts.join('.')}) to traverse the element ({${renderElement(current.key, current.value)}})`);
-      }
-    } else if (!isDocument(current.value)) {
+  let arrayOnPath: string | undefined;
+  for (const part of parts) {
+    const walkable = isDocument(current.value) || (Array.isArray(current.value) && /^\d+$/.test(part));
+    if (!walkable) {
       throw new MongoCommandError('PathNotViable', `cannot use the part (${current.key} of ${parts.join('.')}) to traverse the element ({${renderElement(current.key, current.value)}})`);
     }
+    if (Array.isArray(current.value)) arrayOnPath ??= current.key;
     const next = childElement(current, part);
     if (!next) return undefined;
-    if (Array.isArray(current.value)) {
-      throw badValue(`The source field cannot be an array element, '${parts.join('.')}' in doc with ${renderIdOf(root)} has an array field called '${current.key}'`);
-    }
     current = next;
+  }
+  if (arrayOnPath !== undefined) {
+    throw badValue(`The source field cannot be an array element, '${parts.join('.')}' in doc with ${renderIdOf(root)} has an array field called '${arrayOnPath}'`);
   }
   return current;
 }

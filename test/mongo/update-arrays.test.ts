@@ -116,6 +116,14 @@ describe('array updates through the driver', () => {
     expect(Object.keys((stored?.nested as Document | undefined) ?? {})).toEqual(['a', 'b']);
   });
 
+  it('renames a nested field into a path it creates, and does nothing for a missing source', async () => {
+    const collection = await holding({ _id: 1, profile: { nick: 'ada', city: 'London' } });
+
+    await collection.updateOne({ _id: 1 } as Document, { $rename: { 'profile.nick': 'names.short', missing: 'elsewhere' } });
+
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, profile: { city: 'London' }, names: { short: 'ada' } });
+  });
+
   it('pushes with $each, $position, $sort and $slice', async () => {
     const collection = await holding({ _id: 1, scores: [{ s: 5 }, { s: 1 }] });
 

@@ -83,6 +83,16 @@ describe('updates mongod refuses', () => {
       { code: 40, errmsg: "Updating the path 'docs.0' would create a conflict at 'docs'" },
     ],
     [
+      '$rename of a field inside an array of documents',
+      { $rename: { 'docs.a': 'moved' } },
+      { code: 28, errmsg: 'cannot use the part (docs of docs.a) to traverse the element ({docs: [ { a: 1 } ]})' },
+    ],
+    [
+      '$rename of an array element',
+      { $rename: { 'docs.0': 'moved' } },
+      { code: 2, errmsg: "The source field cannot be an array element, 'docs.0' in doc with _id: 1 has an array field called 'docs'" },
+    ],
+    [
       'the positional operator when the query matched no array',
       { $set: { 'docs.$.a': 2 } },
       { code: 2, errmsg: 'The positional operator did not find the match needed from the query.' },
