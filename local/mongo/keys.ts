@@ -42,7 +42,9 @@ export function equalityKey(value: unknown, stringKey: StringKey = exactString):
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
   if (Array.isArray(value)) return `[${value.map((element) => equalityKey(element, stringKey)).join(',')}]`;
   const bsonType = bsonTypeOf(value);
-  if (bsonType === 'Long' || bsonType === 'Int32' || bsonType === 'Decimal128') return `n:${(value as BsonValue).toString()}`;
+  if (bsonType === 'Long' || bsonType === 'Int32') return `n:${(value as BsonValue).toString()}`;
+  // Decimals compare by their value as a double (see values.ts), so 5.0 and 5 share a key.
+  if (bsonType === 'Decimal128') return equalityKey(Number.parseFloat((value as BsonValue).toString()));
   if (bsonType === 'Double') return equalityKey((value as { value: number }).value);
   if (bsonType === 'Binary') {
     const binary = value as { sub_type: number; toString(encoding: 'base64'): string };

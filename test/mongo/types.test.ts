@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { Binary, Double, Int32, Long, ObjectId } from 'mongodb';
+import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'mongodb';
 import type { Collection, Document } from 'mongodb';
 import { mongoUri, openTestDatabase, uniqueDatabaseName } from './helpers';
 import type { TestDatabase } from './helpers';
@@ -55,6 +55,17 @@ describe('numbers and binary data keep their BSON types', () => {
     const equalToFive = await values.find({ v: Long.fromNumber(5) } as Document, { sort: { _id: 1 } }).toArray();
 
     expect(equalToFive.map((doc) => doc._id)).toEqual(['int', 'integral double', 'long']);
+  });
+
+  it('treats numbers of every type with the same value as one unique key', async () => {
+    const keys = test.db.collection('numeric_keys');
+    await keys.createIndex({ k: 1 }, { unique: true });
+    await keys.insertOne({ k: 5 });
+
+    for (const same of [Long.fromNumber(5), new Double(5), Decimal128.fromString('5.0')]) {
+      await expect(keys.insertOne({ k: same })).rejects.toMatchObject({ code: 11000 });
+    }
+    expect(await keys.countDocuments()).toBe(1);
   });
 
   it('sorts binary data by length, then subtype, then bytes', async () => {
