@@ -9,7 +9,7 @@ import type { RecordId } from './indexes';
 import { compileFilter } from './matcher';
 import type { MatchDetails, Matcher } from './matcher';
 import { sortDocuments } from './sort';
-import { valuesEqual } from './values';
+import { isNumeric, toNumber, valuesEqual } from './values';
 
 export interface QueryOptions {
   sort?: Document | undefined;
@@ -75,7 +75,10 @@ export function runQuery(collection: Collection | undefined, filter: Document, o
   const matcher = prepareFilter(filter, options.collation);
   const skip = options.skip ?? 0;
   const limit = options.limit ?? 0;
-  const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+  // `{ $natural: ±1 }` is the order documents were stored in, forwards or backwards, not a field.
+  const natural = options.sort && Object.keys(options.sort).length === 1 && '$natural' in options.sort ? options.sort['$natural'] : undefined;
+  const sort = options.sort && Object.keys(options.sort).length > 0 && natural === undefined ? options.sort : undefined;
+  const backwards = natural !== undefined && isNumeric(natural) && toNumber(natural) < 0;
   const plan: QueryPlan = { indexName: undefined, keyPattern: undefined, keysExamined: 0, docsExamined: 0, nReturned: 0, sorted: sort !== undefined };
   if (!collection) return { matches: [], plan };
   // Without a sort the scan can stop as soon as the page is full, which is what makes findOne cheap.
@@ -93,12 +96,13 @@ export function runQuery(collection: Collection | undefined, filter: Document, o
     plan.indexName = candidates.index.name;
     plan.keyPattern = candidates.index.keyPattern;
     plan.keysExamined = candidates.ids.length;
-    for (const id of candidates.ids) {
+    for (const id of backwards ? [...candidates.ids].reverse() : candidates.ids) {
       const doc = collection.get(id);
       if (doc && !consider(id, doc)) break;
     }
   } else {
-    for (const [id, doc] of collection.entries()) if (!consider(id, doc)) break;
+    const entries = backwards ? [...collection.entries()].reverse() : collection.entries();
+    for (const [id, doc] of entries) if (!consider(id, doc)) break;
   }
 
   const ordered = sort ? sortDocuments(matches, sort, options.collation, (match) => match.doc) : matches;

@@ -18,6 +18,9 @@ interface SortField {
 /** Parses a sort specification (`{ a: 1, 'b.c': -1 }`), refusing what mongod refuses. */
 export function parseSort(spec: Document): SortField[] {
   return Object.entries(spec).map(([path, direction]) => {
+    if (path === '$natural' && Object.keys(spec).length > 1) {
+      throw new MongoCommandError('BadValue', '$natural sort cannot be combined with other sort fields in the embedded MongoDB server');
+    }
     if (isNumeric(direction) && (toNumber(direction) === 1 || toNumber(direction) === -1)) {
       if (path === '' || path.split('.').some((part) => part === '')) {
         throw new MongoCommandError('Location15998', 'FieldPath field names may not be empty strings.');
