@@ -41,20 +41,26 @@ build: $(NPM_STAMP) ## Bundle each function with esbuild into dist/ and zip it
 TERRAFORM := terraform -chdir=infra
 TF_INIT = $(TERRAFORM) init -input=false -reconfigure -backend-config=env/$(STAGE).backend.hcl
 TF_VARS = -var-file=env/$(STAGE).tfvars
-# AUTO_APPROVE=1 applies without the confirmation prompt (CI); otherwise Terraform asks.
-TF_APPROVE = $(if $(AUTO_APPROVE),-input=false -auto-approve)
 
-plan: ## Preview what `make deploy` would change in AWS (STAGE=dev)
+plan: ## Preview what `make deploy` would change in AWS, saved to infra/<STAGE>.tfplan (STAGE=dev)
 	@infra/scripts/preflight.sh plan "$(STAGE)"
 	@$(MAKE) --no-print-directory build
 	$(TF_INIT)
-	$(TERRAFORM) plan -input=false $(TF_VARS)
+	$(TERRAFORM) plan -input=false $(TF_VARS) -out=$(STAGE).tfplan
 
-deploy: ## Test, build and deploy to AWS (STAGE=dev; AUTO_APPROVE=1 skips the prompt)
+# Without PLAN, Terraform plans and asks before it applies. PLAN=infra/<stage>.tfplan applies that
+# saved plan and nothing else: no tests and no build, since the plan already fixed the code it ships.
+deploy: ## Test, build and deploy to AWS after a confirmation (STAGE=dev), or apply a saved plan (PLAN=infra/dev.tfplan)
+ifdef PLAN
+	@infra/scripts/preflight.sh deploy "$(STAGE)" "$(abspath $(PLAN))"
+	$(TF_INIT)
+	$(TERRAFORM) apply -input=false "$(abspath $(PLAN))"
+else
 	@infra/scripts/preflight.sh deploy "$(STAGE)"
 	@$(MAKE) --no-print-directory test build
 	$(TF_INIT)
-	$(TERRAFORM) apply $(TF_APPROVE) $(TF_VARS)
+	$(TERRAFORM) apply $(TF_VARS)
+endif
 
 destroy: ## Delete everything a stage created in AWS (STAGE=dev)
 	@infra/scripts/preflight.sh destroy "$(STAGE)"

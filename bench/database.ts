@@ -2,37 +2,19 @@
  * The benchmark's database: the embedded server in its own process, and a way to count the
  * connections it has accepted, to check that each function instance keeps one connection.
  */
-import { fork } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { BSON } from 'bson';
-import { ROOT } from './environment';
+import { startMongo } from '../local/mongo';
 
 export interface BenchDatabase {
   uri: string;
   stop(): Promise<void>;
 }
 
+/** startMongo runs the server in a process of its own, so its work never shares an event loop with the load generator. */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
-  const child = fork(join(__dirname, 'database-process.ts'), [], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const uri = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: { type: string; uri: string }) => resolve(message.uri));
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the embedded MongoDB server exited with code ${code} before it was ready`)));
-  });
-  return {
-    uri,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
+  // Function instances are killed, not closed, when a measurement ends: their resets are expected.
+  return startMongo({ log: (line) => (line.includes('ECONNRESET') ? undefined : process.stderr.write(`embedded mongo: ${line}\n`)) });
 }
 
 const OP_MSG = 2013;

@@ -4,7 +4,7 @@
  *
  * Settings (environment):
  *   BENCH_ONLY   comma-separated sections to run (default all): bundles, cold-start, authorizer,
- *                auth-latency, warm-overhead, load, data-growth
+ *                auth-latency, warm-overhead, sessions, load, data-growth
  *   BENCH_QUICK  1: fewer rounds and a smaller large data set, to try the harness (figures are rough)
  *   BCRYPT_COST  the bcrypt cost the functions run with (default 10, as deployed)
  */
@@ -23,11 +23,12 @@ import { BENCH_DIR, newBenchConfig, readBcryptCost } from './environment';
 import { measureLoad } from './load';
 import type { BenchResults, Machine } from './report';
 import { checkTargets, renderMarkdownReport, renderReport } from './report';
-import { createFixture } from './scenario';
+import { createFixture, NOT_COLD_MEASURED } from './scenario';
 import type { Fixture } from './scenario';
+import { measureSessions } from './sessions';
 import { measureWarmOverhead } from './warm-overhead';
 
-export const SECTIONS = ['bundles', 'cold-start', 'authorizer', 'auth-latency', 'warm-overhead', 'load', 'data-growth'] as const;
+export const SECTIONS = ['bundles', 'cold-start', 'authorizer', 'auth-latency', 'warm-overhead', 'sessions', 'load', 'data-growth'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The sections BENCH_ONLY names, all when unset; an unknown name is an error listing the known ones. */
@@ -56,6 +57,7 @@ function plan(quick: boolean) {
         authorizer: { rounds: 2, count: 5_000 },
         authLatency: { rounds: 2, count: 4 },
         warmOverhead: { rounds: 2, count: 100 },
+        sessions: { rounds: 2, count: 100 },
         load: { runs: 1, durationSeconds: 1, maxRequestsPerRun: 2_000, concurrency: [1, 10, 50] },
         dataGrowth: { sizes: { small: 1_000, large: 10_000 }, rounds: 1, count: 4 },
       }
@@ -64,6 +66,7 @@ function plan(quick: boolean) {
         authorizer: { rounds: 5, count: 20_000 },
         authLatency: { rounds: 4, count: 15 },
         warmOverhead: { rounds: 5, count: 300 },
+        sessions: { rounds: 5, count: 300 },
         load: { runs: 3, durationSeconds: 3, maxRequestsPerRun: 20_000, concurrency: [1, 10, 50] },
         dataGrowth: { sizes: { small: 1_000, large: 100_000 }, rounds: 3, count: 8 },
       };
@@ -116,7 +119,8 @@ async function main(): Promise<void> {
       results.bundles = { functions: keys.map(measureBundle), original: measureOriginalZip() };
     });
     await run('cold-start', async () => {
-      results.coldStart = await measureColdStarts(config, await needsFixture(), keys, steps.coldRounds, log);
+      const measured = keys.filter((key) => !(NOT_COLD_MEASURED as readonly string[]).includes(key));
+      results.coldStart = await measureColdStarts(config, await needsFixture(), measured, steps.coldRounds, log);
     });
     await run('authorizer', async () => {
       results.authorizer = await measureAuthorizer(config, await needsFixture(), steps.authorizer.rounds, steps.authorizer.count, log);
@@ -126,6 +130,9 @@ async function main(): Promise<void> {
     });
     await run('warm-overhead', async () => {
       results.warmOverhead = await measureWarmOverhead(config, await needsFixture(), steps.warmOverhead.rounds, steps.warmOverhead.count, log);
+    });
+    await run('sessions', async () => {
+      results.sessions = await measureSessions(config, await needsFixture(), steps.sessions.rounds, steps.sessions.count, log);
     });
     await run('load', async () => {
       results.load = await measureLoad(config, await needsFixture(), steps.load, log);

@@ -2,9 +2,10 @@
  * What the benchmark invokes: a user registered through our own register function, its token, and
  * for each function a realistic first event. Also the tutorial's token, signed as the tutorial did.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
+import { MongoClient, ObjectId } from 'mongodb';
 import type { BenchConfig } from './environment';
 import { DIST_DIR, functionEnvironment } from './environment';
 import { benchUser, proxyEvent, tokenAuthorizerEvent } from './events';
@@ -18,6 +19,11 @@ export interface Fixture {
   password: string;
   /** Our token for the user, as register returned it. */
   token: string;
+  /** The session register started, and the token's expiry, as the authorizer passes them on. */
+  sessionId: string;
+  tokenExp: number;
+  /** Live sessions' refresh tokens, seeded for cold starts of refreshToken (each is used once). */
+  refreshTokens: string[];
   /** A token as the tutorial's register signed it: `{ id }`, 24 hours, the string secret. */
   originalToken: string;
 }
@@ -52,17 +58,62 @@ export async function createFixture(config: BenchConfig): Promise<Fixture> {
   try {
     const { first } = await host.run({ event: proxyEvent({ method: 'POST', resource: '/register', body: user }), count: 1 });
     const { token, userId } = parseRegistration(first.result);
+    const claims = jwt.decode(token) as { sid: string; exp: number };
     const originalToken = jwt.sign({ id: userId }, config.jwtSecret, { expiresIn: 86400 });
-    return { userId, email: user.email, password: user.password, token, originalToken };
+    const refreshTokens = await seedRefreshTokens(config, userId, COLD_REFRESH_TOKENS);
+    return { userId, email: user.email, password: user.password, token, sessionId: claims.sid, tokenExp: claims.exp, refreshTokens, originalToken };
   } finally {
     await host.stop();
   }
 }
 
-/** What API Gateway passes to a function behind the authorizer. */
-export function authorizerContext(userId: string): Record<string, string> {
-  return { principalId: userId, userId };
+const DAY_MS = 86_400_000;
+
+/** Live sessions of the user with known refresh tokens, written as the functions write them. */
+export async function seedRefreshTokens(config: BenchConfig, userId: string, count: number): Promise<string[]> {
+  const tokens = Array.from({ length: count }, () => randomBytes(32).toString('base64url'));
+  const client = await MongoClient.connect(config.mongoUri);
+  try {
+    const now = Date.now();
+    await client
+      .db()
+      .collection('sessions')
+      .insertMany(
+        tokens.map((token) => ({
+          userId: new ObjectId(userId),
+          tokenHash: createHash('sha256').update(token).digest('hex'),
+          previousTokenHash: null,
+          rotatedAt: null,
+          previousTokenReused: false,
+          createdAt: new Date(now),
+          lastUsedAt: new Date(now),
+          absoluteExpiresAt: new Date(now + 30 * DAY_MS),
+          expiresAt: new Date(now + 7 * DAY_MS),
+          userAgent: 'bench',
+          ipAddress: '127.0.0.1',
+          revokedAt: null,
+          revokeReason: null,
+        })),
+      );
+  } finally {
+    await client.close();
+  }
+  return tokens;
 }
+
+/** Enough refresh tokens for every cold start of refreshToken a full run makes. */
+const COLD_REFRESH_TOKENS = 100;
+
+/** What API Gateway passes to a function behind the authorizer: its context values as strings. */
+export function authorizerContext(fixture: Pick<Fixture, 'userId' | 'sessionId' | 'tokenExp'>): Record<string, string> {
+  return { principalId: fixture.userId, userId: fixture.userId, sid: fixture.sessionId, exp: String(fixture.tokenExp) };
+}
+
+/**
+ * Functions whose cold start is not measured: each ends a session or an account, which would
+ * leave the fixture's user unable to run the rest. They load the same shared code as listSessions.
+ */
+export const NOT_COLD_MEASURED = ['logout', 'revokeSession', 'revokeAllSessions', 'changePassword', 'deleteMe'] as const;
 
 /** The first event a function answers on a cold start; `unique` keeps register's emails apart. */
 export function firstEvent(key: string, fixture: Fixture, unique: string): unknown {
@@ -72,7 +123,14 @@ export function firstEvent(key: string, fixture: Fixture, unique: string): unkno
     case 'login':
       return proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
     case 'me':
-      return proxyEvent({ method: 'GET', resource: '/me', authorizer: authorizerContext(fixture.userId) });
+      return proxyEvent({ method: 'GET', resource: '/me', authorizer: authorizerContext(fixture) });
+    case 'listSessions':
+      return proxyEvent({ method: 'GET', resource: '/me/sessions', authorizer: authorizerContext(fixture) });
+    case 'refreshToken': {
+      const refreshToken = fixture.refreshTokens.pop();
+      if (refreshToken === undefined) throw new Error('the fixture has no refresh token left for another cold start');
+      return proxyEvent({ method: 'POST', resource: '/token/refresh', body: { refreshToken } });
+    }
     case 'listUsers':
       return proxyEvent({ method: 'GET', resource: '/users' });
     case 'authorizer':

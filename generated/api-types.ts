@@ -22,6 +22,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Ends the session the refresh token belongs to: its refresh token and its
+         *     access tokens stop working at once. Answers 204 whatever the token, so
+         *     logging out twice, or with a token that was never valid, is not an error.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -36,7 +58,83 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        /**
+         * Delete the account
+         * @description Deletes the user and every session of theirs, after checking the password.
+         *     Their tokens stop working at once, and the email can be registered again.
+         */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the password
+         * @description Sets a new password after checking the current one. Every other session of
+         *     the user ends at once; the session making the request stays signed in.
+         */
+        put: operations["changePassword"];
+        post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's sessions
+         * @description The user's live sessions, newest first (at most 100): where and when each
+         *     started, when it was last refreshed and when it ends unless refreshed.
+         *     `current` marks the session of the access token making the request. The
+         *     user agent and address are shown as the client sent them, never trusted.
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        /**
+         * Log out everywhere
+         * @description Ends every session of the user, the current one included: every refresh
+         *     token and every access token of the user stops working at once.
+         */
+        delete: operations["revokeAllSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one session
+         * @description Ends one of the user's sessions (for example a lost phone's): its refresh
+         *     token and access tokens stop working at once. A session that is not the
+         *     user's, has already ended or never existed gets the same 404.
+         */
+        delete: operations["revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -58,6 +156,30 @@ export interface paths {
          *     `ada@example.com` are the same account.
          */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the tokens
+         * @description Exchanges a refresh token for a new access token and a new refresh token.
+         *     The refresh token given is used up: presenting it again ends the whole
+         *     session (reuse detection), since only a stolen copy would be presented
+         *     twice. An unknown, malformed, expired, revoked or reused refresh token
+         *     gets one and the same 401.
+         */
+        post: operations["refreshToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -91,35 +213,54 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The access token (a JWT).
+         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3Njk4NjA4MDAsInNpZCI6IjY2NWYxYzJhOWU0YjNjMDAxMmFiY2QwMSIsImV4cCI6MTc2OTg2MTcwMCwiYXVkIjoiYXV0aC1hcGktcHJvZC1hcGkiLCJpc3MiOiJhdXRoLWFwaS1wcm9kIiwic3ViIjoiNjY1ZjFjMmE5ZTRiM2MwMDEyYWJjZGVmIiwianRpIjoiM2YyYjhjMWUtNmE0ZC00ZThmLTliN2EtMmM1ZDFlMGY0YTZiIn0.8r18ODs0IATZUfweLdKSi96mj1sBrlklo2Dq-5eJp-4
+         */
+        AccessToken: string;
+        /**
+         * @description Always `true`; kept for clients of the original API.
+         * @enum {boolean}
+         */
+        AuthFlag: true;
         AuthToken: {
-            /**
-             * @description Always `true`; kept for clients of the original API.
-             * @enum {boolean}
-             */
-            auth: true;
-            /**
-             * Format: int32
-             * @description Seconds until the token expires.
-             */
-            expiresIn: number;
-            /** @description The access token (a JWT). */
-            token: string;
-            /**
-             * @description How to send the token, in the `Authorization` header.
-             * @enum {string}
-             */
-            tokenType: "Bearer";
+            auth: components["schemas"]["AuthFlag"];
+            expiresIn: components["schemas"]["ExpiresIn"];
+            refreshExpiresIn: components["schemas"]["RefreshExpiresIn"];
+            refreshToken: components["schemas"]["RefreshToken"];
+            token: components["schemas"]["AccessToken"];
+            tokenType: components["schemas"]["TokenType"];
+        };
+        ChangePasswordRequest: {
+            currentPassword: components["schemas"]["Password"];
+            newPassword: components["schemas"]["NewPassword"];
+        };
+        DeleteAccountRequest: {
+            password: components["schemas"]["Password"];
         };
         /**
          * Format: email
-         * @description An email address; compared case-insensitively after trimming.
+         * @description An email address as stored, trimmed and lower-cased.
          * @example ada@example.com
          */
         Email: string;
+        /**
+         * @description An email address as typed. Surrounding whitespace is removed and letters are
+         *     lower-cased before it is stored or compared, so ` Ada@Example.com ` and
+         *     `ada@example.com` are the same account. At most 254 characters as sent.
+         * @example ada@example.com
+         */
+        EmailInput: string;
+        /**
+         * Format: int32
+         * @description Seconds until the access token expires.
+         * @example 900
+         */
+        ExpiresIn: number;
         FieldError: {
             /**
              * @description What is wrong with it.
-             * @example must match format "email"
+             * @example must be an email address
              */
             message: string;
             /**
@@ -129,13 +270,25 @@ export interface components {
             path: string;
         };
         LoginRequest: {
-            email: components["schemas"]["Email"];
-            /**
-             * Format: password
-             * @description The password given at registration.
-             */
-            password: string;
+            email: components["schemas"]["EmailInput"];
+            password: components["schemas"]["Password"];
         };
+        LogoutRequest: {
+            refreshToken: components["schemas"]["RefreshTokenInput"];
+        };
+        /**
+         * Format: password
+         * @description At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no
+         *     further, so a longer password is refused with a 400 rather than silently
+         *     cut. 72 ASCII characters fit; with accents or emoji, fewer do.
+         */
+        NewPassword: string;
+        /**
+         * Format: password
+         * @description The user's password. At most 72 **bytes** of UTF-8 (no password can be
+         *     longer), so a longer one is refused with a 400.
+         */
+        Password: string;
         /** @description An RFC 9457 problem. */
         Problem: {
             /** @description What went wrong with this request. */
@@ -144,7 +297,7 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
             /** @description The path that was requested. */
             instance?: string;
-            /** @description The id of the request, as in the `X-Request-Id` header. */
+            /** @description The id of the request, as in the `x-amzn-RequestId` header (and `X-Request-Id` on answers from the functions). */
             requestId?: string;
             /**
              * Format: int32
@@ -156,33 +309,99 @@ export interface components {
              * @example Your request is not valid
              */
             title: string;
-            /**
-             * Format: uri-reference
-             * @description Identifies the kind of problem; stable, safe to switch on.
-             * @example urn:auth-api:problem:validation
-             */
-            type: string;
+            type: components["schemas"]["ProblemType"];
         };
+        /**
+         * @description Identifies the kind of problem; stable, safe to switch on.
+         *
+         *     - `validation`: a field or parameter is invalid (`errors` names each)
+         *     - `malformed-json`: the body is not JSON, not UTF-8, or empty
+         *     - `unsupported-media-type`: the body is not sent as `application/json`
+         *     - `payload-too-large`: the body is too large
+         *     - `invalid-credentials`: the email or password is wrong
+         *     - `unauthorized`: the access token is missing, malformed, expired or not ours
+         *     - `forbidden`: the access token does not allow this request
+         *     - `user-not-found`: the token's user no longer exists
+         *     - `email-taken`: the email is already registered
+         *     - `invalid-refresh-token`: the refresh token is unknown, expired, revoked or was already used
+         *     - `session-not-found`: no such session of the user
+         *     - `not-found`: no such route
+         *     - `throttled`: too many requests
+         *     - `internal`: a failure on our side (quote `requestId`)
+         *     - `unavailable`: a dependency is down; retry after `Retry-After`
+         *     - `bad-gateway`: the function failed or answered badly (quote `requestId`)
+         *     - `timeout`: the request took too long
+         * @example urn:auth-api:problem:validation
+         * @enum {string}
+         */
+        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:invalid-refresh-token" | "urn:auth-api:problem:session-not-found" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
         PublicUser: {
             createdAt: components["schemas"]["Timestamp"];
             id: components["schemas"]["UserId"];
             name: components["schemas"]["UserName"];
         };
+        /**
+         * Format: int32
+         * @description Seconds until the session ends even if it keeps being refreshed. It also
+         *     ends after `SESSION_IDLE_TTL` (7 days by default) without a refresh.
+         * @example 2592000
+         */
+        RefreshExpiresIn: number;
+        RefreshRequest: {
+            refreshToken: components["schemas"]["RefreshTokenInput"];
+        };
+        /**
+         * @description An opaque refresh token (256 random bits). Keep it secret, send it only to
+         *     `POST /token/refresh` and `POST /logout`; each one works once.
+         * @example GU7l80OJ5uPWlwBC_HEr-yHn-u5rpZ4vmzVsB_4jVUk
+         */
+        RefreshToken: string;
+        /**
+         * @description A refresh token as the API returned it. Any other string is answered as an
+         *     unknown token (401), not as a validation error, so nothing is learned from
+         *     its shape.
+         * @example GU7l80OJ5uPWlwBC_HEr-yHn-u5rpZ4vmzVsB_4jVUk
+         */
+        RefreshTokenInput: string;
         RegisterRequest: {
-            email: components["schemas"]["Email"];
+            email: components["schemas"]["EmailInput"];
             name: components["schemas"]["UserName"];
-            /**
-             * Format: password
-             * @description 8 to 72 bytes of UTF-8. Longer passwords are refused rather than silently cut.
-             */
-            password: string;
+            password: components["schemas"]["NewPassword"];
         };
         RegisterResponse: {
-            auth: components["schemas"]["AuthToken"]["auth"];
-            expiresIn: components["schemas"]["AuthToken"]["expiresIn"];
-            token: components["schemas"]["AuthToken"]["token"];
-            tokenType: components["schemas"]["AuthToken"]["tokenType"];
+            auth: components["schemas"]["AuthFlag"];
+            expiresIn: components["schemas"]["ExpiresIn"];
+            refreshExpiresIn: components["schemas"]["RefreshExpiresIn"];
+            refreshToken: components["schemas"]["RefreshToken"];
+            token: components["schemas"]["AccessToken"];
+            tokenType: components["schemas"]["TokenType"];
             user: components["schemas"]["User"];
+        };
+        Session: {
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description Whether this is the session of the access token making the request. */
+            current: boolean;
+            expiresAt: components["schemas"]["Timestamp"];
+            id: components["schemas"]["SessionId"];
+            /**
+             * @description The client address the session started from.
+             * @example 203.0.113.7
+             */
+            ipAddress: string;
+            lastUsedAt: components["schemas"]["Timestamp"];
+            /**
+             * @description The `User-Agent` the session started with, printable ASCII, cut to 256 characters.
+             * @example Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0
+             */
+            userAgent: string;
+        };
+        /**
+         * @description A session's id.
+         * @example 665f1c2a9e4b3c0012abcd01
+         */
+        SessionId: string;
+        SessionList: {
+            items: components["schemas"]["Session"][];
         };
         /**
          * Format: date-time
@@ -190,6 +409,11 @@ export interface components {
          * @example 2026-01-31T12:00:00.000Z
          */
         Timestamp: string;
+        /**
+         * @description How to send the token, in the `Authorization` header.
+         * @enum {string}
+         */
+        TokenType: "Bearer";
         User: {
             createdAt: components["schemas"]["Timestamp"];
             email: components["schemas"]["Email"];
@@ -202,7 +426,12 @@ export interface components {
          */
         UserId: string;
         /**
-         * @description The user's display name, 1 to 100 characters after trimming.
+         * @description The user's display name: 1 to 100 characters (Unicode code points, as JSON
+         *     Schema counts them; an emoji is one). Shown publicly, so it must contain a
+         *     visible character and may not contain control characters, line or paragraph
+         *     separators or bidirectional controls (U+202A to U+202E, U+2066 to U+2069).
+         *     Surrounding whitespace is removed and the name is stored in Unicode NFC; a
+         *     name whose NFC form is longer than 100 characters is refused.
          * @example Ada Lovelace
          */
         UserName: string;
@@ -217,6 +446,7 @@ export interface components {
         BadGateway: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -249,7 +479,7 @@ export interface components {
                  *       "errors": [
                  *         {
                  *           "path": "/email",
-                 *           "message": "must match format \"email\""
+                 *           "message": "must be an email address"
                  *         }
                  *       ]
                  *     }
@@ -280,7 +510,7 @@ export interface components {
         Forbidden: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -299,6 +529,7 @@ export interface components {
         GatewayTimeout: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -318,6 +549,7 @@ export interface components {
         InternalError: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -353,10 +585,39 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The refresh token is unknown, malformed, expired, revoked or was already used (which is not said). */
+        InvalidRefreshToken: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:invalid-refresh-token",
+                 *       "title": "Invalid refresh token",
+                 *       "status": 401,
+                 *       "detail": "The refresh token is not valid; log in again"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Done; there is nothing to return. */
+        NoContent: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The request body is larger than 64 KB. */
         PayloadTooLarge: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -392,12 +653,31 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The user has no live session with this id. */
+        SessionNotFound: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:session-not-found",
+                 *       "title": "Session not found",
+                 *       "status": 404,
+                 *       "detail": "You have no live session with this id"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many requests; slow down and retry after the given time. */
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "Retry-After": components["headers"]["Retry-After"];
-                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -416,6 +696,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -428,6 +710,20 @@ export interface components {
                  *       "detail": "A valid access token is required"
                  *     }
                  */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The access token is missing, malformed, expired or its session has ended
+         *     (`unauthorized`), or the password given is wrong (`invalid-credentials`).
+         */
+        UnauthorizedOrWrongPassword: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -477,7 +773,11 @@ export interface components {
         "Access-Control-Allow-Origin": string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
-        /** @description The id of this request; quote it when you report a problem. */
+        /** @description How to authenticate (RFC 6750 §3): send a Bearer token in the `Authorization` header. */
+        "WWW-Authenticate": string;
+        /** @description API Gateway's id of this request, on every response, those it produces itself included; the same id as `X-Request-Id` and the problem's `requestId`. Quote it when you report a problem. */
+        "x-amzn-RequestId": string;
+        /** @description The id of this request, sent by the API's functions; quote it when you report a problem. Responses API Gateway produces itself (a token refused before any function runs, throttling, a body over 10 MB, a function that failed or took too long) do not carry it: read `x-amzn-RequestId`, which holds the same id. */
         "X-Request-Id": string;
     };
     pathItems: never;
@@ -519,6 +819,30 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -542,6 +866,130 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["UserGone"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedOrWrongPassword"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["UnauthorizedOrWrongPassword"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live sessions, newest first. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    revokeAllSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `id` of a session from `GET /me/sessions`. */
+                sessionId: components["schemas"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["SessionNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
@@ -584,12 +1032,47 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    refreshToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description A new access token and a new refresh token; the old refresh token is used up. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidRefreshToken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
                 /**
                  * @description The `nextCursor` of the previous page. Opaque; do not build it yourself.
-                 * @example eyJjIjoiMjAyNi0wMS0zMVQxMjowMDowMC4wMDBaIiwiaSI6IjY2NWYxYzJhOWU0YjNjMDAxMmFiY2RlZiJ9
+                 * @example AQAAAZwT7J4AZl8cKp5LPAASq83v
                  */
                 cursor?: string;
                 /**

@@ -45,17 +45,24 @@ locals {
   function_keys       = concat(keys(local.operations), [local.authorizer_function])
 
   # What every function gets unless its profile or var.function_settings says otherwise.
-  # `secrets` names the SSM parameters (local.parameters) a function may read, and nothing else.
+  # `secrets` names the SSM parameters (local.parameters) a function may read, and nothing else:
+  # its role's policy and its environment both follow from it. By default that is the database
+  # only; the JWT secret goes to the functions that sign or verify tokens, nowhere else
+  # (test/infra/secrets.test.ts checks each list against what the function's code imports).
   function_defaults = {
     memory_size          = 512
     timeout              = 10
     reserved_concurrency = -1
-    secrets              = ["jwt_secret", "mongodb_uri"]
+    secrets              = ["mongodb_uri"]
   }
   function_profiles = {
-    # bcrypt is CPU-bound and Lambda allots CPU in proportion to memory.
-    register = { memory_size = 1024 }
-    login    = { memory_size = 1024 }
+    # Sign tokens. bcrypt is CPU-bound and Lambda allots CPU in proportion to memory.
+    register     = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
+    login        = { memory_size = 1024, secrets = ["jwt_secret", "mongodb_uri"] }
+    refreshToken = { secrets = ["jwt_secret", "mongodb_uri"] }
+    # Check a password with bcrypt before the change.
+    changePassword = { memory_size = 1024 }
+    deleteMe       = { memory_size = 1024 }
     # Verifies an HS256 signature: no database, so no MongoDB URI.
     authorizer = { memory_size = 256, timeout = 5, secrets = ["jwt_secret"] }
   }

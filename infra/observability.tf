@@ -23,6 +23,12 @@ locals {
     LoginRejected          = []
     AuthorizerAllowed      = []
     AuthorizerRejected     = ["reason"]
+    SessionCreated         = []
+    RefreshSucceeded       = []
+    RefreshRefused         = ["reason"]
+    RefreshTokenReuse      = []
+    Logout                 = []
+    SessionRevoked         = ["reason"]
     HandlerError           = ["operation", "outcome"]
   }
 

@@ -133,8 +133,10 @@ variable "operation_throttling" {
     burst_limit = number
   }))
   default = {
-    register = { rate_limit = 5, burst_limit = 10 }
-    login    = { rate_limit = 10, burst_limit = 20 }
+    register     = { rate_limit = 5, burst_limit = 10 }
+    login        = { rate_limit = 10, burst_limit = 20 }
+    refreshToken = { rate_limit = 10, burst_limit = 20 }
+    logout       = { rate_limit = 10, burst_limit = 20 }
   }
 
   validation {

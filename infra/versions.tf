@@ -6,8 +6,11 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.100: aws_ssm_parameter.value_wo and the ephemeral aws_secretsmanager_random_password.
-      version = ">= 5.100, < 7.0"
+      # Exactly the version the Terraform tests run with: a range would let `init` pick a newer
+      # provider nobody tested. 5.100 brought aws_ssm_parameter.value_wo and the ephemeral
+      # aws_secretsmanager_random_password. To upgrade, change it, run `make validate` and
+      # regenerate .terraform.lock.hcl (infra/README.md).
+      version = "5.100.0"
     }
   }
 }

@@ -3,6 +3,9 @@
  *   api-types.ts               TypeScript types (openapi-typescript)
  *   validators/<op>-body.js    ajv standalone validators, so no schema compiles at cold start
  *   validators/<op>-query.js
+ *   validators/<op>-path.js
+ *   validators/schema-<name>.js  the same for the schemas the user model stores
+ *   validators/pattern-messages.json  what each named schema's pattern asks for, in words
  *   openapi.json               the spec API consumers read (no API Gateway extensions)
  *   api-gateway.json.tftpl     the API Gateway definition Terraform and the local gateway render
  *
@@ -14,23 +17,29 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
 import { CONTRACT_PATH, listOperations, loadContract, ROOT } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
-import { buildValidators } from './contract/validators';
+import { cursorExampleMismatches } from './contract/examples';
+import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
 
 const GENERATED = join(ROOT, 'generated');
+/** Schemas whose values the user model stores and checks itself (functions/shared/user-model.ts). */
+const STORED_SCHEMAS = ['UserName', 'Email'] as const;
 const HEADER = '// Generated from openapi.yaml by scripts/generate.ts. Do not edit.\n';
 
 async function render(): Promise<Map<string, string>> {
   const doc = loadContract();
   const operations = listOperations(doc);
+  const mismatches = cursorExampleMismatches(doc, operations);
+  if (mismatches.length > 0) throw new Error(`openapi.yaml shows examples the API would refuse:\n  ${mismatches.join('\n  ')}`);
   const files = new Map<string, string>();
 
   const ast = await openapiTS(new URL(`file://${CONTRACT_PATH}`), { alphabetize: true });
   files.set('api-types.ts', HEADER + astToString(ast));
 
-  for (const v of buildValidators(doc, operations)) {
+  for (const v of [...buildValidators(doc, operations), ...buildSchemaValidators(doc, STORED_SCHEMAS)]) {
     files.set(`validators/${v.name}.js`, v.js);
     files.set(`validators/${v.name}.d.ts`, v.dts);
   }
+  files.set('validators/pattern-messages.json', buildPatternMessages(doc));
   files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
   files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
   return files;

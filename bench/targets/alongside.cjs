@@ -7,6 +7,7 @@
  *                                    → bcryptjs alone (the same library the function bundles)
  *   { bench: 'lookup', id | email }  → the mongodb driver's findOne on the users collection, with the
  *                                      filter and projection the function sends, over its own connection
+ *   { bench: 'session', id, userId } → the driver's read of a live session by _id, as the session check sends it
  * so that "function − bcrypt − lookup" is what our code adds, without the noise of comparing processes.
  */
 const bcrypt = require('bcryptjs');
@@ -15,10 +16,19 @@ const { MongoClient, ObjectId } = require('mongodb');
 const fn = require(process.env.BENCH_FUNCTION).handler;
 if (typeof fn !== 'function') throw new Error(`${process.env.BENCH_FUNCTION} does not export a handler`);
 
-let users;
-function collection() {
-  users ??= new MongoClient(process.env.MONGODB_URI, { maxPoolSize: 2 }).db().collection('users');
-  return users;
+let database;
+function collection(name = 'users') {
+  database ??= new MongoClient(process.env.MONGODB_URI, { maxPoolSize: 2 }).db();
+  return database.collection(name);
+}
+
+async function session(event) {
+  const found = await collection('sessions').findOne(
+    { _id: new ObjectId(event.id), userId: new ObjectId(event.userId), revokedAt: null, expiresAt: { $gt: new Date() } },
+    { projection: { _id: 1 } },
+  );
+  if (found === null) throw new Error(`no live session ${event.id}`);
+  return found;
 }
 
 async function lookup(event) {
@@ -37,6 +47,8 @@ module.exports.handler = (event, context) => {
       return bcrypt.hash(event.password, event.cost);
     case 'lookup':
       return lookup(event);
+    case 'session':
+      return session(event);
     default:
       return fn(event, context);
   }

@@ -3,15 +3,21 @@
  * A refused token is a TokenRejected (the handler turns it into API Gateway's `Unauthorized`).
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { AUTHORIZER_CONTEXT } from '../shared/caller';
 import { IntegrationError, TOKEN_REJECTION, TokenRejected } from '../shared/errors';
 import { countMetric, MetricName } from '../shared/observability';
 import { tokenService } from '../shared/tokens';
+import type { VerifiedToken } from '../shared/tokens';
 import { stageResource } from './method-arn';
 
-/** What API Gateway passes on to the integration as `requestContext.authorizer`. */
+/** What API Gateway passes on to the integration as `requestContext.authorizer` (names in shared/caller.ts). */
 export interface AuthorizerContext {
   userId: string;
-  [key: string]: string;
+  /** The session: protected operations check it is still live. */
+  sid: string;
+  /** The token's `exp`: protected operations refuse the token after it, even while this result is cached. */
+  exp: number;
+  [key: string]: string | number;
 }
 
 export type AuthorizerResult = APIGatewayAuthorizerResult & { context: AuthorizerContext };
@@ -25,14 +31,15 @@ export function bearerToken(authorization: string | undefined): string {
   return token;
 }
 
-export function allowPolicy(userId: string, resource: string): AuthorizerResult {
+export function allowPolicy(token: VerifiedToken, resource: string): AuthorizerResult {
+  const { userId, sessionId, expiresAt } = token;
   return {
     principalId: userId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }],
     },
-    context: { userId },
+    context: { [AUTHORIZER_CONTEXT.userId]: userId, [AUTHORIZER_CONTEXT.sessionId]: sessionId, [AUTHORIZER_CONTEXT.expiresAt]: expiresAt },
   };
 }
 
@@ -41,9 +48,9 @@ export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<
   const resource = stageResource(String(event.methodArn));
   const tokens = await tokenService();
   try {
-    const { userId } = tokens.verify(bearerToken(event.authorizationToken));
+    const verified = tokens.verify(bearerToken(event.authorizationToken));
     countMetric(MetricName.AuthorizerAllowed);
-    return allowPolicy(userId, resource);
+    return allowPolicy(verified, resource);
   } catch (error) {
     if (error instanceof TokenRejected) countMetric(MetricName.AuthorizerRejected, { reason: error.rejection });
     throw error;

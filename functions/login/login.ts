@@ -12,16 +12,17 @@ import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
 import { loginPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
+import { signIn } from '../shared/sign-in';
 import { tokenService } from '../shared/tokens';
-import { normalizeUserFields } from '../shared/user-input';
+import { sessionConfig } from '../shared/config';
+import { validatedUserInput } from '../shared/user-input';
 import { findCredentials } from '../shared/users';
-import { validated } from '../shared/validation';
 
 export type LoginRequest = components['schemas']['LoginRequest'];
 export type AuthToken = components['schemas']['AuthToken'];
 
 export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
-  const login = validated(validateLoginBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const login = validatedUserInput(validateLoginBody, readJsonBody(event));
   const problem = loginPasswordProblem(login.password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
   return login;
@@ -35,7 +36,8 @@ export async function login(event: APIGatewayProxyEvent): Promise<Reply> {
     countMetric(MetricName.LoginRejected);
     throw error;
   }
-  const tokens = await tokenService();
+  // Configuration first: a deployment without a token key answers 500 before any password work or write.
+  await Promise.all([tokenService(), sessionConfig()]);
   const passwords = passwordHasher();
   const credentials = await findCredentials(request.email);
   const valid =
@@ -45,7 +47,6 @@ export async function login(event: APIGatewayProxyEvent): Promise<Reply> {
     throw new InvalidCredentials();
   }
   countMetric(MetricName.LoginSucceeded);
-  const { token, expiresIn } = tokens.issue(credentials.id);
-  const body: AuthToken = { auth: true, token, tokenType: 'Bearer', expiresIn };
+  const body: AuthToken = await signIn(credentials.id, event);
   return { status: 200, body, outcome: OUTCOME.loggedIn };
 }

@@ -1,26 +1,18 @@
-/**
- * GET /me: the user the token was issued to. The id comes only from what the authorizer passed
- * on in the request context, never from anything the client sent.
- */
+/** GET /me: the user the token was issued to. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { IntegrationError, UserNotFound } from '../shared/errors';
+import { authorizedCaller } from '../shared/caller';
+import { UserNotFound } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { OUTCOME } from '../shared/outcomes';
+import { liveSessionOf } from '../shared/session-guard';
 import { findUser } from '../shared/users';
-
-/**
- * The authorizer's user id. Without one, API Gateway called us without the authorizer: a
- * deployment error (500), not the client's (401 is the authorizer's answer, before we run).
- */
-export function authorizedUserId(event: APIGatewayProxyEvent): string {
-  const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  const userId = authorizer?.userId ?? authorizer?.principalId;
-  if (typeof userId !== 'string' || userId === '') throw new IntegrationError('no user id in requestContext.authorizer: is the route behind the authorizer?');
-  return userId;
-}
+import { currentTime } from '../shared/clock';
 
 export async function me(event: APIGatewayProxyEvent): Promise<Reply> {
-  const user = await findUser(authorizedUserId(event));
+  const now = currentTime();
+  const caller = authorizedCaller(event, () => now.getTime());
+  // The session check and the user read are independent: one round trip of waiting, not two.
+  const [user] = await Promise.all([findUser(caller.userId), liveSessionOf(caller, now)]);
   if (user === undefined) throw new UserNotFound();
   return { status: 200, body: user, outcome: OUTCOME.userFound };
 }

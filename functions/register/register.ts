@@ -11,17 +11,18 @@ import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
+import { signIn } from '../shared/sign-in';
 import { tokenService } from '../shared/tokens';
-import { normalizeUserFields } from '../shared/user-input';
+import { sessionConfig } from '../shared/config';
+import { validatedUserInput } from '../shared/user-input';
 import { insertUser } from '../shared/users';
-import { validated } from '../shared/validation';
 
 export type Registration = components['schemas']['RegisterRequest'];
 export type RegisterResponse = components['schemas']['RegisterResponse'];
 
 /** The request's registration, normalized and checked against the contract and bcrypt's byte limit. */
 export function parseRegistration(event: APIGatewayProxyEvent): Registration {
-  const registration = validated(validateRegisterBody, normalizeUserFields(readJsonBody(event)), 'body');
+  const registration = validatedUserInput(validateRegisterBody, readJsonBody(event));
   const problem = newPasswordProblem(registration.password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
   return registration;
@@ -35,7 +36,8 @@ export async function register(event: APIGatewayProxyEvent): Promise<Reply> {
     countMetric(MetricName.RegistrationRejected);
     throw error;
   }
-  const tokens = await tokenService();
+  // Configuration first: a deployment without a token key answers 500 before any password work or write.
+  await Promise.all([tokenService(), sessionConfig()]);
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;
   try {
@@ -45,7 +47,6 @@ export async function register(event: APIGatewayProxyEvent): Promise<Reply> {
     throw error;
   }
   countMetric(MetricName.RegistrationSucceeded);
-  const { token, expiresIn } = tokens.issue(user.id);
-  const body: RegisterResponse = { auth: true, token, tokenType: 'Bearer', expiresIn, user };
+  const body: RegisterResponse = { ...(await signIn(user.id, event)), user };
   return { status: 201, body, outcome: OUTCOME.registered };
 }

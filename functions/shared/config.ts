@@ -17,6 +17,15 @@ export interface TokenConfig {
   ttlSeconds: number;
 }
 
+export interface SessionConfig {
+  /** A session's absolute lifetime: it ends then however often it is refreshed. */
+  refreshTtlSeconds: number;
+  /** A session not refreshed for this long ends. */
+  idleTtlSeconds: number;
+  /** How long after a rotation the previous refresh token may still be exchanged once (0: never). */
+  reuseIntervalSeconds: number;
+}
+
 export interface DatabaseConfig {
   /** A mongodb:// or mongodb+srv:// URI; may hold credentials, so it never appears in an error. */
   uri: string;
@@ -55,13 +64,25 @@ export interface ObservabilityConfig {
 export const tokenConfig = onceAsync(async (): Promise<TokenConfig> => {
   const issuer = requiredVariable('JWT_ISSUER');
   const audience = requiredVariable('JWT_AUDIENCE');
-  const ttlSeconds = integerVariable('ACCESS_TOKEN_TTL', { fallback: 3600, min: 60, max: 86_400 });
+  // Short, since a refresh token renews it: 15 minutes, as Cognito's and Auth0's defaults go.
+  const ttlSeconds = integerVariable('ACCESS_TOKEN_TTL', { fallback: 900, min: 60, max: 86_400 });
   const secret = await secretVariable('JWT_SECRET');
   const bytes = Buffer.from(secret.value, 'utf8');
   if (bytes.length < MIN_JWT_SECRET_BYTES) {
     throw new ConfigError(secret.variable, `${secret.source} must be at least ${MIN_JWT_SECRET_BYTES} bytes, has ${bytes.length}`);
   }
   return { secret: bytes, issuer, audience, ttlSeconds };
+});
+
+export const sessionConfig = once((): SessionConfig => {
+  const refreshTtlSeconds = integerVariable('REFRESH_TOKEN_TTL', { fallback: 30 * 86_400, min: 3600, max: 365 * 86_400 });
+  const idleTtlSeconds = integerVariable('SESSION_IDLE_TTL', { fallback: 7 * 86_400, min: 300, max: 365 * 86_400 });
+  if (idleTtlSeconds > refreshTtlSeconds) {
+    throw new ConfigError('SESSION_IDLE_TTL', `SESSION_IDLE_TTL must not exceed REFRESH_TOKEN_TTL (${refreshTtlSeconds}), got ${idleTtlSeconds}`);
+  }
+  // Auth0's default is 0: any second use of a refresh token ends its session.
+  const reuseIntervalSeconds = integerVariable('REFRESH_REUSE_INTERVAL', { fallback: 0, min: 0, max: 300 });
+  return { refreshTtlSeconds, idleTtlSeconds, reuseIntervalSeconds };
 });
 
 export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {

@@ -7,7 +7,9 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import { databaseConfig } from './config';
 import { DatabaseUnavailable } from './errors';
-import { countMetric, currentFunctionName, logger, MetricName } from './observability';
+import { countMetric, currentFunctionName, currentInvocation, logger, MetricName } from './observability';
+import { SESSION_MODEL_NAME, sessionSchema, USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema } from './session-model';
+import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
 import type { UserModel, UserRecord } from './user-model';
 
@@ -23,6 +25,8 @@ export type DbConnection = (typeof DB_CONNECTION)[keyof typeof DB_CONNECTION];
 export interface Database {
   connection: Connection;
   users: UserModel;
+  sessions: SessionModel;
+  usedRefreshTokens: UsedRefreshTokenModel;
 }
 
 /** One invocation at a time per instance; a second socket covers a monitor check during a query. */
@@ -49,6 +53,8 @@ export function databaseError(error: unknown): unknown {
 }
 
 let current: Promise<Database> | undefined;
+/** The invocation whose connection use was last reported: an invocation may ask for the database several times. */
+let reportedInvocation: number | undefined;
 /** The connection `current` opens, known before it is ready so that its events can drop it. */
 let currentConnection: Connection | undefined;
 
@@ -80,9 +86,11 @@ async function open(): Promise<Database> {
   try {
     await connection.asPromise();
     const users = connection.model<UserRecord>(USER_MODEL_NAME, userSchema);
-    // Once per cold start, awaited: the unique email index is what makes concurrent registrations safe.
-    await users.createIndexes();
-    return { connection, users };
+    const sessions = connection.model<SessionRecord>(SESSION_MODEL_NAME, sessionSchema);
+    const usedRefreshTokens = connection.model<UsedRefreshTokenRecord>(USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema);
+    // Once per cold start, awaited: the unique indexes are what make concurrent registrations and refreshes safe.
+    await Promise.all([users.createIndexes(), sessions.createIndexes(), usedRefreshTokens.createIndexes()]);
+    return { connection, users, sessions, usedRefreshTokens };
   } catch (error) {
     forget(connection);
     await connection.close(true).catch(() => undefined);
@@ -92,7 +100,7 @@ async function open(): Promise<Database> {
 
 /**
  * The instance's database, connecting first when there is none. Reports on the request line
- * (`db_connection`) and in metrics whether this invocation opened the connection or reused it.
+ * (`db_connection`) and in metrics, once per invocation, whether it opened the connection or reused it.
  */
 export async function database(): Promise<Database> {
   const reused = current !== undefined;
@@ -109,8 +117,11 @@ export async function database(): Promise<Database> {
   } catch (error) {
     throw databaseError(error);
   }
-  logger.appendKeys({ db_connection: reused ? DB_CONNECTION.reused : DB_CONNECTION.new });
-  countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew, { function_name: currentFunctionName() });
+  if (reportedInvocation !== currentInvocation()) {
+    reportedInvocation = currentInvocation();
+    logger.appendKeys({ db_connection: reused ? DB_CONNECTION.reused : DB_CONNECTION.new });
+    countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew, { function_name: currentFunctionName() });
+  }
   return db;
 }
 
@@ -118,6 +129,7 @@ export async function database(): Promise<Database> {
 export async function closeDatabase(): Promise<void> {
   const pending = current;
   current = undefined;
+  reportedInvocation = undefined;
   currentConnection = undefined;
   const db = await pending?.catch(() => undefined);
   await db?.connection.close();

@@ -18,6 +18,8 @@ export const PROBLEM_KIND = {
   invalidCredentials: 'invalid-credentials',
   userNotFound: 'user-not-found',
   emailTaken: 'email-taken',
+  invalidRefreshToken: 'invalid-refresh-token',
+  sessionNotFound: 'session-not-found',
   internal: 'internal',
   unavailable: 'unavailable',
 } as const;
@@ -171,6 +173,65 @@ export class UserNotFound extends HttpError {
   }
 }
 
+/** The password given to confirm a sensitive change (new password, account deletion) is wrong. */
+export class WrongPassword extends HttpError {
+  override readonly name = 'WrongPassword';
+
+  constructor() {
+    super({
+      status: 401,
+      kind: PROBLEM_KIND.invalidCredentials,
+      title: 'Invalid credentials',
+      detail: 'The password is incorrect',
+      outcome: OUTCOME.invalidCredentials,
+    });
+  }
+}
+
+/** Why a refresh token was refused: the `reason` dimension of RefreshRefused, never told to the client. */
+export const REFRESH_REJECTION = {
+  malformed: 'malformed',
+  unknown: 'unknown',
+  expired: 'expired',
+  idle: 'idle',
+  revoked: 'revoked',
+  reuse: 'reuse',
+} as const;
+
+export type RefreshRejection = (typeof REFRESH_REJECTION)[keyof typeof REFRESH_REJECTION];
+
+/** One answer for every refused refresh token, so its shape, age or history reveals nothing. */
+export class InvalidRefreshToken extends HttpError {
+  override readonly name = 'InvalidRefreshToken';
+
+  constructor(readonly rejection: RefreshRejection) {
+    super({
+      status: 401,
+      kind: PROBLEM_KIND.invalidRefreshToken,
+      title: 'Invalid refresh token',
+      detail: 'The refresh token is not valid; log in again',
+      message: `refresh token refused: ${rejection}`,
+      outcome: OUTCOME.refreshRefused,
+      reason: rejection,
+    });
+  }
+}
+
+/** One answer for a session that is not the caller's, has ended or never existed. */
+export class SessionNotFound extends HttpError {
+  override readonly name = 'SessionNotFound';
+
+  constructor() {
+    super({
+      status: 404,
+      kind: PROBLEM_KIND.sessionNotFound,
+      title: 'Session not found',
+      detail: 'You have no live session with this id',
+      outcome: OUTCOME.sessionNotFound,
+    });
+  }
+}
+
 /** Why a token was refused: the `reason` dimension of the AuthorizerRejected metric. */
 export const TOKEN_REJECTION = {
   missing: 'missing',
@@ -186,7 +247,10 @@ export const TOKEN_REJECTION = {
 
 export type TokenRejection = (typeof TOKEN_REJECTION)[keyof typeof TOKEN_REJECTION];
 
-/** API Gateway answers 401 for it; the client never learns the reason, the logs do. */
+/**
+ * The authorizer turns it into API Gateway's 401; a protected operation that finds the token
+ * expired answers the same 401 itself. The client never learns the reason, the logs do.
+ */
 export class TokenRejected extends HttpError {
   override readonly name = 'TokenRejected';
 
@@ -202,7 +266,31 @@ export class TokenRejected extends HttpError {
       message: `token rejected: ${rejection}`,
       outcome: OUTCOME.tokenRejected,
       reason: rejection,
+      // RFC 6750 §3: a 401 for a bearer token names the scheme, and why without saying more.
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
       cause,
+    });
+  }
+}
+
+/**
+ * The access token is valid but its session has ended (logout, revocation, password change,
+ * account deletion, expiry): the same 401 as a refused token, so a revoked session stops working
+ * at once even while API Gateway still serves the authorizer's cached Allow.
+ */
+export class SessionEnded extends HttpError {
+  override readonly name = 'SessionEnded';
+
+  constructor() {
+    super({
+      status: 401,
+      kind: PROBLEM_KIND.unauthorized,
+      title: 'Unauthorized',
+      detail: 'A valid access token is required',
+      message: 'the session of the access token has ended',
+      outcome: OUTCOME.tokenRejected,
+      reason: 'session_ended',
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
     });
   }
 }

@@ -43,6 +43,17 @@ export const MetricName = {
   AuthorizerAllowed: 'AuthorizerAllowed',
   /** Dimension `reason`: one of TOKEN_REJECTION. */
   AuthorizerRejected: 'AuthorizerRejected',
+  /** A session began (register or login). */
+  SessionCreated: 'SessionCreated',
+  RefreshSucceeded: 'RefreshSucceeded',
+  /** Dimension `reason`: one of REFRESH_REJECTION. */
+  RefreshRefused: 'RefreshRefused',
+  /** A refresh token that was already exchanged came back: its session is revoked. Alarmed. */
+  RefreshTokenReuse: 'RefreshTokenReuse',
+  /** POST /logout, whether or not the token matched a session. */
+  Logout: 'Logout',
+  /** Sessions ended before their time. Dimension `reason`: one of REVOKE_REASON. */
+  SessionRevoked: 'SessionRevoked',
   /** A 5xx answer or a failed authorizer. Dimensions `operation` and `outcome`. */
   HandlerError: 'HandlerError',
 } as const;
@@ -68,6 +79,12 @@ export const METRIC_DIMENSIONS = {
   LoginRejected: [],
   AuthorizerAllowed: [],
   AuthorizerRejected: ['reason'],
+  SessionCreated: [],
+  RefreshSucceeded: [],
+  RefreshRefused: ['reason'],
+  RefreshTokenReuse: [],
+  Logout: [],
+  SessionRevoked: ['reason'],
   HandlerError: ['operation', 'outcome'],
 } as const satisfies Record<MetricName, readonly string[]>;
 
@@ -99,6 +116,14 @@ export const UNKNOWN_FUNCTION_NAME = 'unknown';
 
 /** Set by the wrapper from the Lambda context: what ColdStart's `function_name` carries too. */
 let invokedFunctionName: string | undefined;
+
+/** Counts invocations of this instance, so per-invocation facts (such as the connection used) are reported once. */
+let invocationNumber = 0;
+
+/** The number of the current invocation of this instance (0 before the first). */
+export function currentInvocation(): number {
+  return invocationNumber;
+}
 
 /**
  * The Lambda function this instance runs, for the `function_name` dimension: the invocation
@@ -167,6 +192,7 @@ export function instrument<TEvent, TResult>(adapter: InvocationAdapter<TEvent, T
     context.callbackWaitsForEmptyEventLoop = false;
     logger.addContext(context);
     invokedFunctionName = context.functionName;
+    invocationNumber += 1;
     const requestId = adapter.requestIdOf(event) ?? context.awsRequestId;
     logger.setCorrelationId(requestId);
     metrics.captureColdStartMetric(context.functionName);

@@ -8,11 +8,14 @@ import { HttpError, PROBLEM_KIND, ValidationFailed } from './errors';
 import type { ProblemKind } from './errors';
 
 export type Problem = components['schemas']['Problem'];
+/** The contract's enum of problem types: a kind missing from it fails to compile here. */
+export type ProblemType = components['schemas']['ProblemType'];
 
 export const PROBLEM_TYPE_PREFIX = 'urn:auth-api:problem:';
 
-export function problemType(kind: ProblemKind): string {
-  return `${PROBLEM_TYPE_PREFIX}${kind}`;
+export function problemType(kind: ProblemKind): ProblemType {
+  const type: `${typeof PROBLEM_TYPE_PREFIX}${ProblemKind}` = `${PROBLEM_TYPE_PREFIX}${kind}`;
+  return type;
 }
 
 export interface ProblemAnswer {

@@ -25,6 +25,12 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType.trim());
 }
 
+/**
+ * A `\uD83D` escape without its pair parses into a string no UTF-8 store can hold: it would be
+ * saved as U+FFFD, so what was stored would differ from what was accepted.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function bodyText(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string {
@@ -49,12 +55,19 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body
   if (!isJsonMediaType(header(event, 'content-type'))) throw new UnsupportedMediaType();
   const text = bodyText(event);
   if (text.trim() === '') throw new MalformedJson('The request body is empty; send a JSON object');
+  let unpaired = false;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text, (key, value: unknown) => {
+      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) unpaired = true;
+      return value;
+    });
   } catch {
     // The parser's message quotes the body back; the client already has it.
     throw new MalformedJson('The request body is not valid JSON');
   }
+  if (unpaired) throw new MalformedJson('The request body holds an unpaired surrogate escape (\\uD800 to \\uDFFF alone), which is not Unicode text');
+  return parsed;
 }
 
 /**

@@ -19,17 +19,20 @@ export interface ResponseOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** A 204 has no body, and so no Content-Type (RFC 9110 §15.3.5). */
+export const NO_CONTENT = 204;
+
 export function jsonResponse(status: number, body: unknown, options: ResponseOptions): APIGatewayProxyResult {
   const headers: Record<string, string> = {
-    'Content-Type': options.contentType,
+    ...(status === NO_CONTENT ? {} : { 'Content-Type': options.contentType }),
     'X-Request-Id': options.requestId,
     // Tokens and user data must not sit in shared or browser caches.
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     Vary: 'Origin',
-    'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+    'Access-Control-Expose-Headers': 'X-Request-Id,x-amzn-RequestId,Retry-After,WWW-Authenticate',
     ...options.headers,
   };
   if (options.corsAllowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = options.corsAllowOrigin;
-  return { statusCode: status, headers, body: JSON.stringify(body) };
+  return { statusCode: status, headers, body: status === NO_CONTENT ? '' : JSON.stringify(body) };
 }

@@ -6,6 +6,8 @@
 import { Schema } from 'mongoose';
 import type { Model, Types } from 'mongoose';
 import type { components } from '../../generated/api-types';
+import isStoredEmail from '../../generated/validators/schema-Email';
+import isUserName from '../../generated/validators/schema-UserName';
 
 export type User = components['schemas']['User'];
 export type PublicUser = components['schemas']['PublicUser'];
@@ -13,7 +15,7 @@ export type PublicUser = components['schemas']['PublicUser'];
 export interface UserRecord {
   _id: Types.ObjectId;
   name: string;
-  /** Trimmed and lower-cased before it is stored, so the unique index compares normalized emails. */
+  /** Trimmed and lower-cased before it is stored (user-input.ts), so the unique index compares normalized emails. */
   email: string;
   passwordHash: string;
   createdAt: Date;
@@ -25,8 +27,10 @@ export const USER_MODEL_NAME = 'User';
 
 export const userSchema = new Schema<UserRecord>(
   {
-    name: { type: String, required: true, trim: true, minlength: 1, maxlength: 100 },
-    email: { type: String, required: true, trim: true, lowercase: true, maxlength: 254 },
+    // The contract's own rules, compiled from openapi.yaml: lengths in code points, as JSON Schema
+    // counts them (mongoose's maxlength counts UTF-16 units, so an emoji would count twice).
+    name: { type: String, required: true, validate: { validator: (name: string) => isUserName(name), message: 'name breaks the UserName schema' } },
+    email: { type: String, required: true, validate: { validator: (email: string) => isStoredEmail(email), message: 'email breaks the Email schema' } },
     passwordHash: { type: String, required: true, select: false },
     createdAt: { type: Date, required: true, immutable: true, default: () => new Date() },
   },

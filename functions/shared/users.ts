@@ -99,3 +99,35 @@ export async function listUsers(limit: number, after: PageKey | undefined): Prom
     throw databaseError(error);
   }
 }
+
+/** The user's password hash, for re-checking the password before a sensitive change. */
+export async function findPasswordHash(id: string): Promise<string | undefined> {
+  if (!isUserId(id)) return undefined;
+  const { users } = await database();
+  try {
+    const found = await users.findById(id, { passwordHash: 1 }).lean<Pick<UserRecord, 'passwordHash'>>();
+    return found?.passwordHash;
+  } catch (error) {
+    throw databaseError(error);
+  }
+}
+
+export async function updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+  const { users } = await database();
+  try {
+    const result = await users.updateOne({ _id: new Types.ObjectId(id) }, { $set: { passwordHash } });
+    return result.matchedCount === 1;
+  } catch (error) {
+    throw databaseError(error);
+  }
+}
+
+export async function deleteUser(id: string): Promise<boolean> {
+  const { users } = await database();
+  try {
+    const result = await users.deleteOne({ _id: new Types.ObjectId(id) });
+    return result.deletedCount === 1;
+  } catch (error) {
+    throw databaseError(error);
+  }
+}

@@ -3,11 +3,14 @@
  * compiled at cold start) and turns Ajv's errors into the contract's `{ path, message }` list.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import patternMessages from '../../generated/validators/pattern-messages.json';
 import { ValidationFailed } from './errors';
 import type { FieldError } from './errors';
 
-/** Where the validated data came from: body errors are JSON Pointers, query errors parameter names. */
-export type InputLocation = 'body' | 'query';
+/** Where the validated data came from: body errors are JSON Pointers, query and path errors parameter names. */
+export type InputLocation = 'body' | 'query' | 'path';
+
+const PATTERN_MESSAGES: Readonly<Record<string, string | undefined>> = patternMessages;
 
 const MAX_PATH_LENGTH = 200;
 const MAX_MESSAGE_LENGTH = 500;
@@ -37,7 +40,8 @@ function bodyFieldError(error: ErrorObject): FieldError {
   if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
     return { path: `${error.instancePath}/${pointerSegment(params.additionalProperty)}`, message: 'is not allowed' };
   }
-  return { path: error.instancePath === '' ? '/' : error.instancePath, message: error.message ?? 'is invalid' };
+  const message = (error.keyword === 'pattern' ? PATTERN_MESSAGES[error.schemaPath] : undefined) ?? error.message ?? 'is invalid';
+  return { path: error.instancePath === '' ? '/' : error.instancePath, message };
 }
 
 /** One entry per field, the first Ajv reports: a blank name is "too short", not also "must match pattern". */
@@ -47,7 +51,7 @@ export function toFieldErrors(errors: readonly ErrorObject[], location: InputLoc
     const field = bodyFieldError(error);
     const fitted = { path: cut(field.path, MAX_PATH_LENGTH), message: cut(field.message, MAX_MESSAGE_LENGTH) };
     if (location === 'body') return fitted;
-    // Query parameters are named as the client wrote them: `limit`, not `/limit`.
+    // Parameters are named as the contract names them: `limit`, not `/limit`.
     return fitted.path === '/' ? { path: 'query', message: fitted.message } : queryFieldError(field.path.slice(1), fitted.message);
   });
   return fields.filter((field) => {

@@ -3,12 +3,13 @@
 module.exports = validate10;
 module.exports.default = validate10;
 const schema11 = {"$ref":"contract#/$defs/RegisterRequest"};
-const schema13 = {"type":"object","additionalProperties":false,"required":["name","email","password"],"properties":{"name":{"$ref":"contract#/$defs/UserName"},"email":{"$ref":"contract#/$defs/Email"},"password":{"type":"string","format":"password","minLength":8,"maxLength":72,"description":"8 to 72 bytes of UTF-8. Longer passwords are refused rather than silently cut."}}};
-const schema14 = {"type":"string","minLength":1,"maxLength":100,"pattern":"\\S","description":"The user's display name, 1 to 100 characters after trimming.","example":"Ada Lovelace"};
-const schema15 = {"type":"string","format":"email","minLength":3,"maxLength":254,"description":"An email address; compared case-insensitively after trimming.","example":"ada@example.com"};
+const schema13 = {"type":"object","additionalProperties":false,"required":["name","email","password"],"properties":{"name":{"$ref":"contract#/$defs/UserName"},"email":{"$ref":"contract#/$defs/EmailInput"},"password":{"$ref":"contract#/$defs/NewPassword"}}};
+const schema14 = {"type":"string","minLength":1,"maxLength":100,"x-pattern-message":"must contain a visible character and no control, line-separator or bidirectional-control characters","pattern":"^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$","description":"The user's display name: 1 to 100 characters (Unicode code points, as JSON\nSchema counts them; an emoji is one). Shown publicly, so it must contain a\nvisible character and may not contain control characters, line or paragraph\nseparators or bidirectional controls (U+202A to U+202E, U+2066 to U+2069).\nSurrounding whitespace is removed and the name is stored in Unicode NFC; a\nname whose NFC form is longer than 100 characters is refused.\n","example":"Ada Lovelace"};
+const schema15 = {"type":"string","minLength":3,"maxLength":254,"x-pattern-message":"must be an email address","pattern":"^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$","description":"An email address as typed. Surrounding whitespace is removed and letters are\nlower-cased before it is stored or compared, so ` Ada@Example.com ` and\n`ada@example.com` are the same account. At most 254 characters as sent.\n","example":"ada@example.com"};
+const schema16 = {"type":"string","format":"password","minLength":8,"maxLength":72,"description":"At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no\nfurther, so a longer password is refused with a 400 rather than silently\ncut. 72 ASCII characters fit; with accents or emoji, fewer do.\n"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("\\S", "u");
-const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const pattern0 = new RegExp("^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$", "u");
+const pattern1 = new RegExp("^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$", "u");
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -80,7 +81,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!pattern0.test(data0)){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"contract#/$defs/UserName/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"contract#/$defs/UserName/pattern",keyword:"pattern",params:{pattern: "^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$"},message:"must match pattern \""+"^(?=[\\s\\S]*[^\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u2060-\\u2064\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0])[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -105,7 +106,7 @@ if(data.email !== undefined){
 let data1 = data.email;
 if(typeof data1 === "string"){
 if(func2(data1) > 254){
-const err8 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/Email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+const err8 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/EmailInput/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -115,7 +116,7 @@ vErrors.push(err8);
 errors++;
 }
 if(func2(data1) < 3){
-const err9 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/Email/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
+const err9 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/EmailInput/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -124,8 +125,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!(formats0.test(data1))){
-const err10 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/Email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(!pattern1.test(data1)){
+const err10 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/EmailInput/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\s*$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -136,7 +137,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/Email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/email",schemaPath:"contract#/$defs/EmailInput/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -150,7 +151,7 @@ if(data.password !== undefined){
 let data2 = data.password;
 if(typeof data2 === "string"){
 if(func2(data2) > 72){
-const err12 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
+const err12 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/maxLength",keyword:"maxLength",params:{limit: 72},message:"must NOT have more than 72 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -160,7 +161,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func2(data2) < 8){
-const err13 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
+const err13 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -171,7 +172,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/password",schemaPath:"contract#/$defs/NewPassword/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Usage: preflight.sh plan|deploy|destroy STAGE
+# Usage: preflight.sh plan|deploy|destroy STAGE [SAVED_PLAN]
 #
 # Checks what `make plan|deploy|destroy` needs before anything slow runs, and stops at the
-# first gap with one line saying what is missing and how to fix it.
+# first gap with one line saying what is missing and how to fix it. SAVED_PLAN (deploy only) is
+# the plan file `make deploy PLAN=...` is about to apply.
 set -euo pipefail
 
 readonly MIN_TERRAFORM=1.11
@@ -14,13 +15,18 @@ fail() {
 
 action="${1:-}"
 stage="${2:-}"
+saved_plan="${3:-}"
 case "$action" in
   plan | deploy | destroy) ;;
   *)
-    echo "usage: $0 plan|deploy|destroy STAGE" >&2
+    echo "usage: $0 plan|deploy|destroy STAGE [SAVED_PLAN]" >&2
     exit 2
     ;;
 esac
+if [[ -n "$saved_plan" && "$action" != deploy ]]; then
+  echo "usage: $0 plan|deploy|destroy STAGE [SAVED_PLAN]: only deploy applies a saved plan" >&2
+  exit 2
+fi
 
 cd "$(dirname "$0")/.."
 
@@ -31,6 +37,12 @@ cd "$(dirname "$0")/.."
   fail "infra/env/$stage.backend.hcl is missing: copy infra/env/dev.backend.hcl and name your state bucket (see infra/README.md)"
 [[ -f "env/$stage.tfvars" ]] ||
   fail "infra/env/$stage.tfvars is missing: copy infra/env/dev.tfvars and set stage = \"$stage\" (see infra/README.md)"
+if [[ -n "$saved_plan" ]]; then
+  [[ -f "$saved_plan" ]] || fail "the saved plan $saved_plan does not exist: run \`make plan STAGE=$stage\` first"
+  # A plan carries its stage's backend and variables; the name guards against applying another stage's.
+  [[ "${saved_plan##*/}" == "$stage.tfplan" ]] ||
+    fail "$saved_plan is not a plan of STAGE=$stage: \`make plan STAGE=$stage\` saves infra/$stage.tfplan"
+fi
 
 command -v terraform >/dev/null 2>&1 ||
   fail "terraform is not installed: install Terraform >= $MIN_TERRAFORM (https://developer.hashicorp.com/terraform/install)"

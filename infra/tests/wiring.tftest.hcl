@@ -201,10 +201,26 @@ run "functions_get_parameter_names_and_least_privilege" {
   assert {
     condition = alltrue([
       for key in keys(local.operations) :
-      aws_lambda_function.this[key].environment[0].variables.MONGODB_URI_PARAMETER == "/auth-api/test/mongodb-uri" &&
+      aws_lambda_function.this[key].environment[0].variables.MONGODB_URI_PARAMETER == "/auth-api/test/mongodb-uri"
+    ])
+    error_message = "Every operation's function gets the MongoDB URI's parameter name."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["register", "login"] :
       aws_lambda_function.this[key].environment[0].variables.JWT_SECRET_PARAMETER == "/auth-api/test/jwt-secret"
     ])
-    error_message = "Every operation's function gets both parameter names."
+    error_message = "The functions that sign tokens get the JWT secret's parameter name."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["me", "listUsers"] :
+      !contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SECRET_PARAMETER") &&
+      jsondecode(data.aws_iam_policy_document.function[key].json).Statement[1].Resource == "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri"
+    ])
+    error_message = "Functions that neither sign nor verify tokens get nothing about the JWT secret: no parameter name, no permission to read it."
   }
 
   assert {
@@ -222,11 +238,11 @@ run "functions_get_parameter_names_and_least_privilege" {
   }
 
   assert {
-    condition = sort(jsondecode(data.aws_iam_policy_document.function["me"].json).Statement[1].Resource) == sort([
+    condition = sort(jsondecode(data.aws_iam_policy_document.function["login"].json).Statement[1].Resource) == sort([
       "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/jwt-secret",
       "arn:aws:ssm:eu-west-1:123456789012:parameter/auth-api/test/mongodb-uri",
     ])
-    error_message = "An operation's function may read the JWT secret and the MongoDB URI, nothing else."
+    error_message = "A function that signs tokens may read the JWT secret and the MongoDB URI, nothing else."
   }
 
   assert {

@@ -170,6 +170,19 @@ function readGatewayResponses(value: unknown, problems: string[]): Map<GatewayRe
   return responses;
 }
 
+/**
+ * The identity validation expression as API Gateway applies it: a Java regular expression that
+ * must match the whole header value (as `Bearer.*` in AWS's own examples shows), not a part of it.
+ * Java's leading inline flags `(?i)` and `(?s)` become JavaScript flags; other Java-only syntax
+ * does not compile here and fails the start instead of matching differently.
+ */
+export function identityValidationExpression(source: string): RegExp {
+  const inline = /^\(\?([a-zA-Z]+)\)/.exec(source);
+  const flags = inline?.[1] ?? '';
+  if (/[^is]/.test(flags)) throw new Error(`the inline flags (?${flags}) are not reproduced; only (?i) and (?s)`);
+  return new RegExp(`^(?:${source.slice(inline?.[0].length ?? 0)})$`, flags);
+}
+
 function readAuthorizer(name: string, scheme: unknown, problems: string[]): TokenAuthorizer | undefined {
   const where = `components.securitySchemes.${name}`;
   if (!isObject(scheme)) {
@@ -201,7 +214,7 @@ function readAuthorizer(name: string, scheme: unknown, problems: string[]): Toke
   let validationExpression: RegExp | undefined;
   if (authorizer.identityValidationExpression !== undefined) {
     try {
-      validationExpression = new RegExp(String(authorizer.identityValidationExpression));
+      validationExpression = identityValidationExpression(String(authorizer.identityValidationExpression));
     } catch (error) {
       problems.push(`${at}.identityValidationExpression: ${(error as Error).message}`);
     }

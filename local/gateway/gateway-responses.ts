@@ -166,3 +166,29 @@ export function renderGatewayResponse(
   }
   return { statusCode, headers, body: substitute(template, values) };
 }
+
+/** API Gateway's "total combined size of request line and header values" of a REST API request. */
+export const MAX_REQUEST_HEAD_BYTES = 10_240;
+
+/**
+ * The answer to a request line and headers over MAX_REQUEST_HEAD_BYTES. API Gateway refuses such a
+ * request before any gateway response type applies, so the definition cannot customize the answer:
+ * it is a 431 problem (RFC 6585 §5) of no API-specific type (`about:blank`, RFC 9457 §4.2.1), with
+ * the headers the definition gives DEFAULT_4XX (CORS, caching).
+ */
+export function renderRequestHeadTooLarge(responses: ReadonlyMap<GatewayResponseType, GatewayResponseConfig>, context: GatewayResponseContext): RenderedResponse {
+  const title = 'Request Header Fields Too Large';
+  const { headers } = renderGatewayResponse(responses, { type: 'DEFAULT_4XX', status: 431, message: title }, context);
+  const kept = Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type');
+  return {
+    statusCode: 431,
+    headers: { ...Object.fromEntries(kept), 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title,
+      status: 431,
+      detail: `The request line and headers must be at most ${MAX_REQUEST_HEAD_BYTES} bytes`,
+      requestId: context.requestId,
+    }),
+  };
+}

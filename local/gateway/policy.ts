@@ -69,17 +69,18 @@ export function parseAuthorizerResult(value: unknown): ParsedAuthorizerResult {
     if (typeof statement === 'string') return { ok: false, reason: `policyDocument.${statement}` };
     statements.push(statement);
   }
-  const context: Record<string, string> = {};
+  const context = new Map<string, string>();
   if (value.context !== undefined && value.context !== null) {
     if (!isObject(value.context)) return { ok: false, reason: 'context must be an object' };
     for (const [key, v] of Object.entries(value.context)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         return { ok: false, reason: `context.${key} is ${describeValue(v)}; only strings, numbers and booleans are allowed` };
       }
-      context[key] = String(v);
+      context.set(key, String(v));
     }
   }
-  return { ok: true, result: { principalId: String(value.principalId), statements, context } };
+  // A Map, then own properties: a key like `__proto__` stays a key instead of reaching the prototype.
+  return { ok: true, result: { principalId: String(value.principalId), statements, context: Object.fromEntries(context) } };
 }
 
 /** IAM wildcards: `*` any run of characters, `?` any one. */

@@ -30,11 +30,20 @@ export interface RequestContextInput {
   protocol: string;
 }
 
+/*
+ * Names come from the client, so `__proto__`, `constructor` or `toString` are names like any other:
+ * the maps are built in a Map and turned into plain objects (the event is JSON, as Lambda gets it)
+ * with Object.fromEntries, which defines own properties and never reaches Object.prototype.
+ */
 function multiValue(entries: Array<[string, string]>): Record<string, string[]> | null {
   if (entries.length === 0) return null;
-  const out: Record<string, string[]> = {};
-  for (const [name, value] of entries) (out[name] ??= []).push(value);
-  return out;
+  const out = new Map<string, string[]>();
+  for (const [name, value] of entries) {
+    const values = out.get(name);
+    if (values) values.push(value);
+    else out.set(name, [value]);
+  }
+  return Object.fromEntries(out);
 }
 
 function singleValue(entries: Array<[string, string]>): Record<string, string> | null {

@@ -3,11 +3,12 @@
  * over HTTP from the same definition Terraform deploys, with each function in its own process.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { docsFiles, CONTENT_TYPES, readConsumerSpec } from '../docs/page';
 import type { Api, LambdaProxyIntegration, Route, TokenAuthorizer } from './api';
 import { compileApi } from './api';
@@ -15,7 +16,7 @@ import type { Authorization } from './authorizer';
 import { TokenAuthorizerRunner } from './authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition';
 import type { GatewayError, GatewayResponseContext, RenderedResponse } from './gateway-responses';
-import { renderGatewayResponse } from './gateway-responses';
+import { MAX_REQUEST_HEAD_BYTES, renderGatewayResponse, renderRequestHeadTooLarge } from './gateway-responses';
 import type { FunctionConfig } from './lambda/instance';
 import { LambdaFunction } from './lambda/lambda-function';
 import { methodArn } from './policy';
@@ -26,6 +27,14 @@ import { Router } from './router';
 
 /** API Gateway's payload limit for a REST API request. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * How much more of a refused body the gateway reads, and throws away, after answering. A client
+ * still sending when the connection closes gets a reset, and one that reads only after sending
+ * (Node's fetch) loses the answer to it; past this the gateway closes anyway.
+ */
+export const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+/** How long a connection the gateway closes keeps reading what the client still sends. */
+const LINGER_MS = 2000;
 
 export interface GatewayOptions {
   /** The rendered API Gateway definition (see definition.ts). */
@@ -96,30 +105,67 @@ function pairs(raw: string[]): Array<[string, string]> {
 
 type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
-/** Reads the body up to the limit; a declared or actual size past it stops reading. */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large' });
+/** Ends the gateway's side once the answer is out, then closes for good after LINGER_MS. */
+function closeGracefully(socket: Duplex): void {
+  if (socket.writableEnded) return;
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/**
+ * Reads the body up to the limit. A size announced or found past it resolves 'too-large' at once,
+ * so the answer goes out while the client is still sending; the rest is read and thrown away up
+ * to MAX_DISCARDED_BYTES, and the connection stays usable once the body has ended. `refuse`
+ * throws the whole body away, for a request refused before its body matters.
+ */
+function readBody(req: IncomingMessage, limit: number, refuse = false): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const finish = (result: BodyResult) => {
-      if (done) return;
-      done = true;
+    let discarded = 0;
+    let settled = false;
+    const settle = (result: BodyResult) => {
+      if (settled) return;
+      settled = true;
       resolve(result);
     };
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = refuse || (Number.isFinite(declared) && declared > limit);
+    if (tooLarge) settle({ kind: 'too-large' });
     req.on('data', (chunk: Buffer) => {
-      if (done) return;
+      if (tooLarge) {
+        discarded += chunk.length;
+        if (discarded > MAX_DISCARDED_BYTES) closeGracefully(req.socket);
+        return;
+      }
       size += chunk.length;
-      if (size > limit) finish({ kind: 'too-large' });
-      else chunks.push(chunk);
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      tooLarge = true;
+      chunks.length = 0;
+      settle({ kind: 'too-large' });
     });
-    req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks) }));
-    req.on('error', () => finish({ kind: 'aborted' }));
-    req.on('close', () => finish(req.complete ? { kind: 'ok', body: Buffer.concat(chunks) } : { kind: 'aborted' }));
+    req.on('end', () => settle({ kind: 'ok', body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ kind: 'aborted' }));
+    req.on('close', () => settle(req.complete ? { kind: 'ok', body: Buffer.concat(chunks) } : { kind: 'aborted' }));
   });
 }
+
+/** The request line (`GET /path?query HTTP/1.1`) and every header name and value, in bytes as sent. */
+function requestHeadBytes(req: IncomingMessage): number {
+  // Node reads the request line and headers as latin1: one character per byte.
+  let size = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`.length;
+  for (const part of req.rawHeaders) size += part.length;
+  return size;
+}
+
+/** What Node itself answers to the other parse errors (its default when no clientError listener exists). */
+const PARSE_ERROR_STATUS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+};
 
 function traceId(): string {
   return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
@@ -167,6 +213,47 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Keep-alive sockets would hold `close()` open; the gateway ends them itself on shutdown.
   server.keepAliveTimeout = 5000;
 
+  // Node stops parsing a head past its maxHeaderSize (16 KB), before any request exists. Its own
+  // answer, a bare 431 and an immediate close, resets a client still sending its headers; this one
+  // is the same problem as for a head over 10,240 bytes, and the connection closes gracefully.
+  const answered = new WeakSet<Duplex>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // The parser reports the same error again for every later chunk of the connection.
+    if (answered.has(socket)) return;
+    answered.add(socket);
+    // A response already on its way (pipelined requests) must not be interleaved with another one.
+    const inFlight = (socket as { _httpMessage?: unknown })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight) {
+      socket.destroy();
+      return;
+    }
+    if (error.code !== 'HPE_HEADER_OVERFLOW') {
+      socket.end(`HTTP/1.1 ${PARSE_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    const requestId = randomUUID();
+    const context: GatewayResponseContext = { requestId, stage, apiId, httpMethod: '', path: '', headers: {}, query: {}, pathParameters: {} };
+    const rendered = renderRequestHeadTooLarge(api.gatewayResponses, context);
+    const headers = { ...rendered.headers, 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(rendered.body)), Connection: 'close' };
+    const lines = Object.entries(headers).filter(([name, value]) => {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    socket.write(`HTTP/1.1 431 Request Header Fields Too Large\r\n${lines.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${rendered.body}`);
+    closeGracefully(socket);
+    let discarded = 0;
+    socket.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARDED_BYTES) socket.destroy();
+    });
+  });
+
   let port = 0;
   let baseUrl = '';
 
@@ -187,11 +274,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const exchange: Exchange = { req, request, record, requestId, startedAt, pathParameters: {} };
 
     let reply: Reply;
-    let closeAfter = false;
-    const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
+    const headBytes = requestHeadBytes(req);
+    const headTooLarge = headBytes > MAX_REQUEST_HEAD_BYTES;
+    const body = await readBody(req, MAX_REQUEST_BODY_BYTES, headTooLarge);
     if (body.kind === 'aborted') return;
-    if (body.kind === 'too-large') {
-      closeAfter = true;
+    if (headTooLarge) {
+      record.gatewayError = { type: 'REQUEST_HEADERS_TOO_LARGE', reason: `the request line and headers are ${headBytes} bytes, over ${MAX_REQUEST_HEAD_BYTES}` };
+      reply = renderRequestHeadTooLarge(api.gatewayResponses, responseContext(exchange));
+    } else if (body.kind === 'too-large') {
       reply = gatewayError(exchange, { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
     } else {
       request.body = body.body.length > 0 ? body.body.toString('utf8') : null;
@@ -208,7 +298,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.setHeader('x-amzn-RequestId', requestId);
       if (record.functionKey) res.setHeader('X-Amzn-Trace-Id', traceId());
       res.setHeader('Content-Length', payload.length);
-      if (closeAfter) res.setHeader('Connection', 'close');
       res.writeHead(reply.statusCode);
     } catch (error) {
       // A header Node refuses to send: API Gateway would not have sent the response either.
@@ -220,11 +309,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     res.end(payload);
-    if (closeAfter) {
-      // The rest of an oversized body is not read: let the response go out, then drop the connection.
-      req.resume();
-      res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
-    }
     finishRecord(record, reply.statusCode, started);
   }
 
@@ -240,9 +324,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** A gateway response, noting in the record why the gateway answered by itself. */
   function gatewayError(exchange: Exchange, error: GatewayError, reason: string): RenderedResponse {
-    const { request, requestId } = exchange;
     exchange.record.gatewayError = { type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type, reason };
-    const context: GatewayResponseContext = {
+    return renderGatewayResponse(api.gatewayResponses, error, responseContext(exchange));
+  }
+
+  /** What a gateway response may read of the request. */
+  function responseContext(exchange: Exchange): GatewayResponseContext {
+    const { request, requestId } = exchange;
+    return {
       requestId,
       stage,
       apiId,
@@ -253,7 +342,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       query: Object.fromEntries(request.query),
       pathParameters: exchange.pathParameters,
     };
-    return renderGatewayResponse(api.gatewayResponses, error, context);
   }
 
   /** A function error, timeout, crash or malformed response: API Gateway answers 502 and shows nothing of it. */

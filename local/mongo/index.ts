@@ -1,68 +1,74 @@
 /**
  * An in-memory server speaking the MongoDB wire protocol, for local runs and tests only:
  * production uses MongoDB. The `mongodb` driver and mongoose talk to it unmodified.
+ *
+ * It runs in a child process, as a database would: a slow command never holds up the caller's
+ * event loop (the local gateway and its function timeouts, a test), and the child ends with its parent.
  */
-import { CursorStore } from './cursors';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stderrLog } from './log';
-import type { Log } from './log';
-import { listen } from './server';
-import { Storage } from './storage';
-import { TtlMonitor } from './ttl';
+import { connectionString, resolveOptions } from './options';
+import type { MongoOptions } from './options';
+import type { ServerMessage } from './server-process';
 
 export type { Log } from './log';
-
-export interface MongoOptions {
-  /** 0 or absent: a free port. */
-  port?: number;
-  /** @default '127.0.0.1' */
-  host?: string;
-  /** How often TTL indexes remove expired documents. @default 60000, as mongod */
-  ttlSweepMs?: number;
-  /** How long an unused cursor stays open. @default 600000, as mongod */
-  cursorTimeoutMs?: number;
-  /** Receives closed-connection reasons and unexpected failures. @default a line on stderr */
-  log?: Log;
-}
+export type { MongoOptions } from './options';
 
 export interface RunningMongo {
   /** A `mongodb://` connection string for this server. */
   uri: string;
   port: number;
-  /** Closes every connection and frees the port. */
+  /** The server's process. */
+  pid: number;
+  /** Ends the server's process, closing every connection and freeing the port, even in the middle of a command. */
   stop(): Promise<void>;
 }
 
+const SERVER_ENTRY = join(__dirname, 'server-process.ts');
+/** The child runs the TypeScript sources, as `make dev` and jest do, through tsx's loader. */
+const TYPESCRIPT_LOADER = pathToFileURL(require.resolve('tsx')).href;
+
 export async function startMongo(options: MongoOptions = {}): Promise<RunningMongo> {
-  const host = options.host ?? '127.0.0.1';
-  const ttlSweepMs = positiveMilliseconds('ttlSweepMs', options.ttlSweepMs, 60_000);
-  const cursorTimeoutMs = positiveMilliseconds('cursorTimeoutMs', options.cursorTimeoutMs, 600_000);
-  const storage = new Storage();
-  const cursors = new CursorStore();
+  const settings = resolveOptions(options);
   const log = options.log ?? stderrLog;
-  const ttl = new TtlMonitor(storage, ttlSweepMs, log);
-  const server = await listen({ host, port: options.port ?? 0, storage, cursors, ttl, log });
+  const child = fork(SERVER_ENTRY, [JSON.stringify(settings)], {
+    execArgv: ['--import', TYPESCRIPT_LOADER],
+    // stdout and stderr are the caller's, so that a crash of the server shows its stack.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let ready = false;
+  let stopping = false;
 
-  ttl.start();
-  const timers = [setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000))];
-  // The sweeps alone must not keep a test run or script alive.
-  for (const timer of timers) timer.unref();
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (message: ServerMessage) => {
+      if (message.type === 'log') log(message.message);
+      else if (message.type === 'ready') resolve(message.port);
+      else reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
+    });
+    // Kept for the child's whole life: an 'error' event without a listener would crash the caller.
+    child.on('error', (error) => {
+      reject(error);
+      if (ready) log(`the embedded MongoDB process: ${error.message}`);
+    });
+    child.once('exit', (code, signal) => {
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      reject(new Error(`the embedded MongoDB process exited with ${how} before it was ready`));
+      if (ready && !stopping) log(`the embedded MongoDB process exited with ${how}`);
+    });
+  });
+  ready = true;
 
-  const uriHost = host.includes(':') ? `[${host}]` : host;
   return {
-    uri: `mongodb://${uriHost}:${server.port}/`,
-    port: server.port,
+    uri: connectionString(settings.host, port),
+    port,
+    pid: child.pid as number,
     stop: async () => {
-      for (const timer of timers) clearInterval(timer);
-      ttl.stop();
-      cursors.clear();
-      await server.close();
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
-}
-
-/** A zero or negative interval would spin the sweeps; refuse it naming the option. */
-function positiveMilliseconds(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`startMongo: ${option} must be a positive number of milliseconds, got ${value}`);
-  return value;
 }

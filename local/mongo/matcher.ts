@@ -4,13 +4,15 @@
  * through (what the positional `$` of updates and projections refers to). Aggregation expressions inside
  * `$expr` are evaluated by mingo.
  */
-import { Query } from 'mingo';
+// mingo/query's Query, not mingo's: that one merges its built-in operators over the context it is given.
+import { Query } from 'mingo/query';
+import { MINGO_CONTEXT } from './engine';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { plainNumbers } from './numbers';
 import { validateExpression } from './pipeline';
-import { compileRegex } from './regex';
+import { compileRegex, linearRegExp } from './regex';
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, renderValue, toNumber, TYPE_NUMBERS } from './values';
 import type { BsonTypeName, StringComparator } from './values';
 
@@ -116,7 +118,7 @@ function compileTopLevel(operator: string, argument: unknown, options: MatchOpti
 function compileExpr(expression: unknown): Node {
   let query: Query;
   try {
-    query = new Query({ $expr: expression }, { scriptEnabled: false });
+    query = new Query({ $expr: expression }, { scriptEnabled: false, context: MINGO_CONTEXT });
   } catch (error) {
     throw badValue((error as Error).message);
   }
@@ -369,15 +371,17 @@ function inTest(operator: '$in' | '$nin', argument: unknown, collator: StringCom
   return (value, details) => tests.some((test) => test(value, details));
 }
 
-/** A regex matches strings and symbols by pattern, and regex values equal to itself. */
+/**
+ * A regex matches strings and symbols by pattern, in linear time (regex.ts), and regex values equal to itself.
+ * Every pattern a filter holds is tested here: `$regex`, RegExp values, `$in`, `$nin`, `$all`, `$not`, and so
+ * `$elemMatch`, `$pull` conditions and array filters too.
+ */
 function regexTest(regex: RegExp): ValueTest {
+  const linear = linearRegExp(regex);
   return (value) => {
-    if (typeof value === 'string') {
-      regex.lastIndex = 0;
-      return regex.test(value);
-    }
+    if (typeof value === 'string') return linear.test(value);
     const type = bsonTypeOf(value);
-    if (type === 'symbol') return regex.test(String((value as { value: string }).value));
+    if (type === 'symbol') return linear.test(String((value as { value: string }).value));
     if (type === 'regex') return (value as RegExp).source === regex.source && (value as RegExp).flags === regex.flags;
     return false;
   };

@@ -7,15 +7,11 @@ import { Aggregator } from 'mingo/aggregator';
 import { Context, evalExpr, OpType, ProcessingMode } from 'mingo/core';
 import { Lazy } from 'mingo/lazy';
 import type { Iterator } from 'mingo/lazy';
-import * as accumulatorOperators from 'mingo/operators/accumulator';
-import * as expressionOperators from 'mingo/operators/expression';
-import * as pipelineOperators from 'mingo/operators/pipeline';
-import * as projectionOperators from 'mingo/operators/projection';
-import * as queryOperators from 'mingo/operators/query';
-import * as windowOperators from 'mingo/operators/window';
 import type { CollectionResolver, Options } from 'mingo/types';
+import { checkedEach, checkTimeLimit } from './deadline';
 import { isDocument } from './document';
 import type { Document } from './document';
+import { MINGO_OPERATORS } from './engine';
 import { MongoCommandError } from './errors';
 import { compileFilter } from './matcher';
 import { plainNumbers } from './numbers';
@@ -38,17 +34,8 @@ const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
 /** Stages whose arguments are (or contain) aggregation expressions. */
 const EXPRESSION_STAGES = new Set(['$project', '$addFields', '$set', '$group', '$replaceRoot', '$replaceWith', '$bucket', '$sortByCount', '$redact']);
 
-const BASE_OPERATORS = {
-  accumulator: accumulatorOperators,
-  expression: expressionOperators,
-  pipeline: pipelineOperators,
-  projection: projectionOperators,
-  query: queryOperators,
-  window: windowOperators,
-};
-
 function contextFor(collator: StringComparator | undefined): Context {
-  const pipeline: Record<string, unknown> = { ...pipelineOperators };
+  const pipeline: Record<string, unknown> = { ...MINGO_OPERATORS.pipeline };
   for (const stage of REFUSED_STAGES) delete pipeline[stage];
   pipeline['$match'] = (input: Iterator, filter: Document) => {
     const matcher = compileFilter(filter, { collator, context: 'pipeline' });
@@ -56,7 +43,7 @@ function contextFor(collator: StringComparator | undefined): Context {
   };
   pipeline['$sort'] = (input: Iterator, spec: Document) =>
     input.transform((docs: Document[]) => Lazy(sortDocuments(docs, spec, collator, (doc) => doc)));
-  return Context.init({ ...BASE_OPERATORS, pipeline: pipeline as never });
+  return Context.init({ ...MINGO_OPERATORS, pipeline: pipeline as never } as Parameters<typeof Context.init>[0]);
 }
 
 const DEFAULT_CONTEXT = contextFor(undefined);
@@ -161,10 +148,18 @@ export function runPipeline(docs: Document[], pipeline: Document[], options: Pip
     scriptEnabled: false,
     // Stages such as $addFields may write into their input; stored documents must never change in place.
     processingMode: ProcessingMode.CLONE_INPUT,
-    collectionResolver: (name) => options.resolveCollection(name).map((doc) => plainNumbers(doc) as Document),
+    collectionResolver: (name) => {
+      checkTimeLimit();
+      return options.resolveCollection(name).map((doc) => plainNumbers(doc) as Document);
+    },
     context: options.collator ? contextFor(options.collator) : DEFAULT_CONTEXT,
   };
-  return translateMingoErrors(() => new Aggregator(pipeline, mingoOptions).run(docs.map((doc) => plainNumbers(doc))) as Document[]);
+  return translateMingoErrors(() => new Aggregator(pipeline, mingoOptions).run(pipelineInput(docs)) as Document[]);
+}
+
+/** The documents entering a pipeline, one at a time, with the command's time budget checked before each (deadline.ts). */
+function* pipelineInput(docs: Document[]): Generator<Document> {
+  for (const doc of checkedEach(docs)) yield plainNumbers(doc) as Document;
 }
 
 /** Evaluates one aggregation expression against a document (find projections with expressions). */

@@ -2,6 +2,7 @@
 import { parseCollation } from './collation';
 import type { Collation } from './collation';
 import type { Collection } from './collection';
+import { checkTimeLimit } from './deadline';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
@@ -87,6 +88,7 @@ export function runQuery(collection: Collection | undefined, filter: Document, o
   const candidates = collection.candidates(filter, options.collation);
   const matches: MatchedRecord[] = [];
   const consider = (id: RecordId, doc: Document): boolean => {
+    checkTimeLimit();
     plan.docsExamined += 1;
     const details: MatchDetails = {};
     if (matcher.test(doc, details)) matches.push({ id, doc, matchedField: details.elemMatchKey });

@@ -1,8 +1,8 @@
 /** The TCP listener: every socket is served on its own, all sharing one Storage. */
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
-import { runCommand } from './commands';
-import { serveConnection } from './connection';
+import { oversizedBatchReply, runCommand } from './commands';
+import { BufferBudget, serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
 import { ServerStats } from './stats';
@@ -18,6 +18,11 @@ export interface WireServerOptions {
   cursors: CursorStore;
   ttl: TtlMonitor;
   log: Log;
+  limits: {
+    /** Bytes of incomplete messages all connections together may hold. */
+    maxBufferedBytes: number;
+    partialMessageTimeoutMs: number;
+  };
 }
 
 export interface WireServer {
@@ -25,9 +30,10 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, ttl, log }: WireServerOptions): Promise<WireServer> {
+export async function listen({ host, port, storage, cursors, ttl, log, limits }: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
   const stats = new ServerStats();
+  const budget = new BufferBudget(limits.maxBufferedBytes);
   let nextConnectionId = 1;
 
   const server = createServer((socket) => {
@@ -40,13 +46,16 @@ export async function listen({ host, port, storage, cursors, ttl, log }: WireSer
     });
     socket.setNoDelay(true);
     const respond = (request: CommandRequest): Buffer | undefined => {
-      const reply = runCommand(request.command, { storage, cursors, connectionId, stats, ttl }, (error) =>
-        log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
-      );
+      const reply =
+        request.oversizedBatch === undefined
+          ? runCommand(request.command, { storage, cursors, connectionId, stats, ttl }, (error) =>
+              log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
+            )
+          : oversizedBatchReply(request.oversizedBatch);
       if (!request.expectsReply) return undefined;
       return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
     };
-    serveConnection(socket, connectionId, respond, log);
+    serveConnection(socket, connectionId, respond, log, { budget, partialMessageTimeoutMs: limits.partialMessageTimeoutMs });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,8 @@ export const OpCode = {
 export const HEADER_BYTES = 16;
 /** mongod's `maxMessageSizeBytes`; larger frames close the connection. */
 export const MAX_MESSAGE_BYTES = 48_000_000;
+/** mongod's `maxWriteBatchSize`: statements in one insert, update or delete. */
+export const MAX_WRITE_BATCH_SIZE = 100_000;
 /** Commands may exceed a document's limit by this much, so a 16 MB document still fits in an insert. */
 const COMMAND_OVERHEAD_BYTES = 16 * 1024;
 
@@ -45,6 +47,11 @@ export interface CommandRequest {
   command: Document;
   /** False when OP_MSG set moreToCome: the client will not read a reply (w:0 writes, endSessions). */
   expectsReply: boolean;
+  /**
+   * Set when a document sequence holds more statements than a write may: they were counted, not decoded,
+   * and the command is to be refused without running.
+   */
+  oversizedBatch?: number;
 }
 
 /** Reads and validates a header as soon as 16 bytes arrive, so a bad length or opcode is refused before its body. */
@@ -85,6 +92,7 @@ function decodeMsg(frame: Buffer, header: MessageHeader): CommandRequest {
 
   let body: Document | undefined;
   const sequences: Array<[string, Document[]]> = [];
+  let oversizedBatch: number | undefined;
   let offset = HEADER_BYTES + 4;
   while (offset < end) {
     const kind = frame[offset];
@@ -102,13 +110,17 @@ function decodeMsg(frame: Buffer, header: MessageHeader): CommandRequest {
       if (nameEnd < 0 || nameEnd >= sequenceEnd) throw new ProtocolError('OP_MSG document sequence has no identifier');
       const identifier = frame.toString('utf8', offset + 4, nameEnd);
       const documents: Document[] = [];
+      let count = 0;
       let docOffset = nameEnd + 1;
       while (docOffset < sequenceEnd) {
         // Each document is checked against the message, not 16 MB: an oversized insert gets a write error, not a dropped connection.
         const docSize = documentSize(frame, docOffset, sequenceEnd, MAX_MESSAGE_BYTES);
-        documents.push(decodeDocument(frame, docOffset, docSize));
+        // Past the batch limit the write will be refused: counting is enough, and decoding millions of small documents is not free.
+        if (count < MAX_WRITE_BATCH_SIZE) documents.push(decodeDocument(frame, docOffset, docSize));
+        count += 1;
         docOffset += docSize;
       }
+      if (count > MAX_WRITE_BATCH_SIZE) oversizedBatch = Math.max(oversizedBatch ?? 0, count);
       sequences.push([identifier, documents]);
       offset = sequenceEnd;
     } else {
@@ -128,6 +140,7 @@ function decodeMsg(frame: Buffer, header: MessageHeader): CommandRequest {
     opCode: OpCode.Msg,
     command: body,
     expectsReply: (flags & MsgFlag.MoreToCome) === 0,
+    ...(oversizedBatch === undefined ? {} : { oversizedBatch }),
   };
 }
 

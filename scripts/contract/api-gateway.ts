@@ -20,16 +20,20 @@ export const AUTHORIZER_FUNCTION = 'authorizer';
 export const BEARER_SCHEME = 'bearerAuth';
 
 /**
- * A compact JWS with an optional `Bearer ` prefix. API Gateway answers 401 without invoking
- * the authorizer when the header does not match, which keeps junk away from the function.
+ * A compact JWS with an optional `Bearer` scheme. API Gateway answers 401 without invoking the
+ * authorizer when the header does not match, which keeps junk away from the function. The scheme
+ * is case-insensitive (RFC 9110 §11.1) and followed by one or more spaces (RFC 6750 §2.1). It is
+ * spelled with character classes, which read the same in Java (API Gateway) and JavaScript (the
+ * local gateway, the tests), rather than with an inline `(?i)`, which JavaScript does not accept.
  */
-export const IDENTITY_VALIDATION_EXPRESSION = '^(Bearer )?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+export const IDENTITY_VALIDATION_EXPRESSION = '^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
 
 /** API Gateway's own hard limit on a Lambda proxy integration. */
 const INTEGRATION_TIMEOUT_MS = 29000;
 
 const ALLOWED_HEADERS = 'Authorization,Content-Type';
-const EXPOSED_HEADERS = 'X-Request-Id,Retry-After';
+/** What a browser may read of a gateway response: its request id is in x-amzn-RequestId, not X-Request-Id. */
+const EXPOSED_HEADERS = 'x-amzn-RequestId,Retry-After,WWW-Authenticate';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 const v = (name: string) => `\${${name}}`;
@@ -53,7 +57,9 @@ const INTERNAL: GatewayProblem = { status: 500, type: 'internal', title: 'Intern
 const GATEWAY_PROBLEMS: Record<string, GatewayProblem> = {
   BAD_REQUEST_PARAMETERS: { status: 400, type: 'validation', title: 'Your request is not valid' },
   BAD_REQUEST_BODY: { status: 400, type: 'validation', title: 'Your request is not valid' },
-  UNAUTHORIZED: { status: 401, type: 'unauthorized', title: 'Unauthorized', detail: 'A valid access token is required' },
+  // RFC 6750 §3: a 401 names the scheme to use. The same response serves a missing and an invalid
+  // token, so it carries no error code (which RFC 6750 leaves out when no token was sent).
+  UNAUTHORIZED: { status: 401, type: 'unauthorized', title: 'Unauthorized', detail: 'A valid access token is required', headers: { 'WWW-Authenticate': "'Bearer'" } },
   ACCESS_DENIED: { status: 403, type: 'forbidden', title: 'Forbidden', detail: 'The access token does not allow this request' },
   EXPIRED_TOKEN: { status: 403, type: 'forbidden', title: 'Forbidden' },
   INVALID_SIGNATURE: { status: 403, type: 'forbidden', title: 'Forbidden' },
@@ -75,12 +81,16 @@ const GATEWAY_PROBLEMS: Record<string, GatewayProblem> = {
   DEFAULT_5XX: { status: 502, type: 'bad-gateway', title: 'Bad gateway', detail: 'The request failed; try again (request id: $context.requestId)' },
 };
 
-function corsHeaders(extra: Record<string, string> = {}): Record<string, string> {
+/** The headers of every gateway response, as `responseParameters` (literals in single quotes). */
+function responseHeaders(extra: Record<string, string> = {}): Record<string, string> {
   const headers: Record<string, string> = {
     'Access-Control-Allow-Origin': corsOrigin,
     'Access-Control-Expose-Headers': `'${EXPOSED_HEADERS}'`,
     // Browsers must not cache a response under one origin and replay it for another.
     Vary: "'Origin'",
+    // As the functions' own responses: nothing is cached, and a problem is never sniffed into HTML.
+    'Cache-Control': "'no-store'",
+    'X-Content-Type-Options': "'nosniff'",
     ...extra,
   };
   return Object.fromEntries(Object.entries(headers).map(([k, val]) => [`gatewayresponse.header.${k}`, val]));
@@ -94,12 +104,12 @@ function problemTemplate(p: GatewayProblem): string {
 function gatewayResponses(): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     // Every 4xx type AWS has is listed; a type added later keeps its status and AWS's body, with CORS.
-    DEFAULT_4XX: { responseParameters: corsHeaders() },
+    DEFAULT_4XX: { responseParameters: responseHeaders() },
   };
   for (const [type, p] of Object.entries(GATEWAY_PROBLEMS)) {
     responses[type] = {
       statusCode: String(p.status),
-      responseParameters: corsHeaders({ 'Content-Type': "'application/problem+json'", ...p.headers }),
+      responseParameters: responseHeaders({ 'Content-Type': "'application/problem+json'", ...p.headers }),
       responseTemplates: { 'application/json': problemTemplate(p) },
     };
   }

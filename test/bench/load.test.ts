@@ -3,7 +3,7 @@ import type { FunctionTally } from '../../bench/connection-log';
 import { loadScenarios, oneConnectionEach, runErrors } from '../../bench/load';
 import type { Fixture } from '../../bench/scenario';
 
-const fixture: Fixture = { userId: 'u', email: 'e@example.com', password: 'p', token: 'tok', originalToken: 'old' };
+const fixture: Fixture = { userId: 'u', email: 'e@example.com', password: 'p', token: 'tok', sessionId: 's', tokenExp: 4_102_444_800, refreshTokens: [], originalToken: 'old' };
 
 describe('loadScenarios', () => {
   it('loads GET /me with the bearer token and GET /users at each concurrency', () => {

@@ -2,7 +2,7 @@ import { methodArn, proxyEvent, tokenAuthorizerEvent } from '../../bench/events'
 import { authorizerContext, firstEvent, parseRegistration } from '../../bench/scenario';
 import type { Fixture } from '../../bench/scenario';
 
-const fixture: Fixture = { userId: '6b0bb65fdb2018d985a02f24', email: 'a@example.com', password: 'pw', token: 'jwt', originalToken: 'old' };
+const fixture: Fixture = { userId: '6b0bb65fdb2018d985a02f24', email: 'a@example.com', password: 'pw', token: 'jwt', sessionId: '6b0bb65fdb2018d985a02f25', tokenExp: 4_102_444_800, refreshTokens: ['r'.repeat(43)], originalToken: 'old' };
 
 describe('events', () => {
   it('builds a proxy event with a JSON body, its content type and both header forms', () => {
@@ -36,7 +36,7 @@ describe('firstEvent', () => {
   });
 
   it("calls me with the authorizer's context and the authorizer with our bearer token", () => {
-    expect(proxyOf(firstEvent('me', fixture, 'x')).requestContext.authorizer).toEqual(authorizerContext(fixture.userId));
+    expect(proxyOf(firstEvent('me', fixture, 'x')).requestContext.authorizer).toEqual(authorizerContext(fixture));
     expect(firstEvent('authorizer', fixture, 'x')).toMatchObject({ authorizationToken: 'Bearer jwt' });
   });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
 import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build';
+import { listOperations, loadContract } from '../../scripts/contract/load';
 import { lockBundles } from '../e2e/support';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -19,7 +20,10 @@ describe('make build', () => {
   afterAll(() => release());
 
   it('builds one function per operation in openapi.yaml, plus the authorizer', () => {
-    expect(listFunctionKeys().sort()).toEqual(['authorizer', 'listUsers', 'login', 'me', 'register']);
+    const operations = listOperations(loadContract()).map((operation) => operation.operationId);
+
+    expect(operations.length).toBeGreaterThan(5);
+    expect(listFunctionKeys().sort()).toEqual([...operations, 'authorizer'].sort());
   });
 
   it('writes a byte-identical zip when the sources have not changed', async () => {

@@ -18,10 +18,12 @@ interface Dev {
   exited: Promise<number | null>;
 }
 
-function startDev(env: Record<string, string>): Dev {
+/** `detached` makes it the leader of a process group of its own, so a test can send Ctrl-C's SIGINT to the whole group. */
+function startDev(env: Record<string, string>, { detached = false } = {}): Dev {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'dev.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    detached,
   });
   let out = '';
   let err = '';
@@ -43,17 +45,22 @@ async function waitFor(dev: Dev, pattern: RegExp, stream: 'stdout' | 'stderr' = 
   }
 }
 
-/** Process ids of the function instances (the Lambda runtime processes) a process started. */
-function functionPids(pid: number): number[] {
+/** Process ids of the children of a process whose command line contains `marker`. */
+function childPids(pid: number, marker: string): number[] {
   try {
     return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .filter((line) => line.includes('runtime.cjs'))
+      .filter((line) => line.includes(marker))
       .map((line) => Number(line.trim().split(/\s+/)[0]));
   } catch {
     return [];
   }
 }
+
+/** The function instances (the Lambda runtime processes) a process started. */
+const functionPids = (pid: number): number[] => childPids(pid, 'runtime.cjs');
+/** The embedded MongoDB's process a process started. */
+const databasePids = (pid: number): number[] => childPids(pid, 'server-process.ts');
 
 const alive = (pid: number) => {
   try {
@@ -86,6 +93,7 @@ describe('make dev', () => {
       });
       const docs = await fetch(`${url}/docs`);
       const functions = functionPids(dev.child.pid!);
+      const database = databasePids(dev.child.pid!);
 
       expect(register.status).toBe(201);
       expect(docs.status).toBe(200);
@@ -95,11 +103,32 @@ describe('make dev', () => {
       expect(dev.stdout()).toMatch(/GET\s+\/me\s+me\s+authorizer \(TTL 300 s\)/);
       expect(dev.stdout()).toMatch(/POST \/register {2}201 {2}\d+(\.\d)? ms {2}register cold/);
       expect(functions.length).toBeGreaterThan(0);
+      expect(database).toHaveLength(1);
 
       dev.child.kill('SIGTERM');
 
       expect(await dev.exited).toBe(0);
       expect(functions.filter(alive)).toEqual([]);
+      expect(database.filter(alive)).toEqual([]);
+      await expect(fetch(`${url}/users`)).rejects.toThrow();
+    } finally {
+      dev.child.kill('SIGKILL');
+    }
+  });
+
+  it('stops the embedded MongoDB too on Ctrl-C, which reaches the whole process group', async () => {
+    const dev = startDev({ PORT: '0' }, { detached: true });
+    try {
+      const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/);
+      await waitFor(dev, /Ctrl-C stops/);
+      const database = databasePids(dev.child.pid!);
+      expect(database).toHaveLength(1);
+
+      process.kill(-dev.child.pid!, 'SIGINT');
+
+      expect(await dev.exited).toBe(0);
+      expect(dev.stdout()).toContain('SIGINT: stopping');
+      expect(database.filter(alive)).toEqual([]);
       await expect(fetch(`${url}/users`)).rejects.toThrow();
     } finally {
       dev.child.kill('SIGKILL');

@@ -77,8 +77,17 @@ function freshDatabase(): string {
   return url.toString();
 }
 
+export interface LocalApiOptions {
+  /** The authorizer cache TTL, in seconds. */
+  ttlSeconds?: number;
+  /** Variables every function sees, over the defaults below. */
+  environment?: Readonly<Record<string, string>>;
+  /** Variables only some functions see, by function key. */
+  functionEnvironment?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
+}
+
 /** The whole API as `make dev` runs it: real bundles behind the local gateway, on a random port. */
-export async function startLocalApi(options: { ttlSeconds?: number } = {}): Promise<LocalApi> {
+export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const bundles = await privateBundles();
   const records: RequestRecord[] = [];
   const mongodbUri = freshDatabase();
@@ -93,10 +102,11 @@ export async function startLocalApi(options: { ttlSeconds?: number } = {}): Prom
     POWERTOOLS_SERVICE_NAME: 'auth-api-e2e',
     POWERTOOLS_METRICS_NAMESPACE: 'AuthApi',
     LOG_LEVEL: 'INFO',
+    ...options.environment,
   };
   const gateway = await startGateway({
     definition: loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: options.ttlSeconds ?? 300 })),
-    resolveFunction: (key) => ({ key, entry: join(bundles, key, 'index.js'), timeoutMs: 10_000, environment }),
+    resolveFunction: (key) => ({ key, entry: join(bundles, key, 'index.js'), timeoutMs: 10_000, environment: { ...environment, ...options.functionEnvironment?.[key] } }),
     onRequest: (record) => records.push(record),
   });
   return {

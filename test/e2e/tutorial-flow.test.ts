@@ -46,6 +46,13 @@ describe('the tutorial flow on the local API', () => {
     expect(await expectContract('me', response)).toMatchObject({ id: registered.user.id });
   });
 
+  it.each(['bearer', 'BEARER', 'bEaReR'])('accepts the scheme written %s, as schemes are case-insensitive', async (scheme) => {
+    const response = await api.call('/me', { headers: { Authorization: `${scheme} ${registered.token}` } });
+
+    expect(response.status).toBe(200);
+    expect(await expectContract('me', response)).toMatchObject({ id: registered.user.id });
+  });
+
   it('answers a repeated token from the authorizer cache', async () => {
     const response = await api.call('/me', { headers: { Authorization: `Bearer ${registered.token}` } });
 

@@ -9,12 +9,13 @@ import { captureOutput, requestLines } from '../support/output';
 
 const output = captureOutput();
 const USER_ID = '665f1c2a9e4b3c0012abcdef';
+const SESSION_ID = '665f1c2a9e4b3c0012abcd01';
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token with our claims, changed by `claims` (undefined removes one). */
 function sign(claims: Record<string, unknown> = {}, options: jwt.SignOptions = {}, secret: string = TEST_JWT_SECRET): string {
   const payload = Object.fromEntries(
-    Object.entries({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600, jti: 'test', ...claims }).filter(([, value]) => value !== undefined),
+    Object.entries({ sub: USER_ID, sid: SESSION_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600, jti: 'test', ...claims }).filter(([, value]) => value !== undefined),
   );
   return jwt.sign(payload, secret, { algorithm: 'HS256', ...options });
 }
@@ -43,13 +44,14 @@ beforeAll(() => {
 });
 
 describe('authorizer', () => {
-  it('allows every route of the stage for a valid bearer token, naming the user', async () => {
-    const result = await authorize(`Bearer ${sign()}`, methodArn('GET', '/me'));
+  it("allows every route of the stage for a valid bearer token, naming the user and the token's expiry", async () => {
+    const exp = now() + 600;
+    const result = await authorize(`Bearer ${sign({ exp })}`, methodArn('GET', '/me'));
 
     expect(result).toEqual({
       principalId: USER_ID,
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }] },
-      context: { userId: USER_ID },
+      context: { userId: USER_ID, sid: SESSION_ID, exp },
     });
     expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 200, outcome: 'allowed' });
     expect(output.metrics().map((metric) => metric.name)).toContain('AuthorizerAllowed');
@@ -78,6 +80,9 @@ describe('authorizer', () => {
     ['a token without a subject', () => sign({ sub: undefined }), 'bad_claims'],
     ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
     ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
+    ['a token without a session', () => sign({ sid: undefined }), 'bad_claims'],
+    ['a token with a crit header (RFC 7515 §4.1.11)', () => sign({}, { header: { alg: 'HS256', crit: ['b64'], b64: true } as unknown as jwt.JwtHeader }), 'malformed'],
+    ['a token that lives longer than tokens are issued for', () => sign({ iat: now(), exp: now() + 365 * 86_400 }), 'bad_claims'],
     ['garbage', () => 'not-a-jwt', 'malformed'],
     ['three parts of garbage', () => 'a.b.c', 'malformed'],
     ['an empty header', () => '', 'missing'],

@@ -29,10 +29,12 @@ describe('login', () => {
     const { response, body } = await login({ email: ada.email, password: ada.password });
 
     expect(response.statusCode).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['auth', 'expiresIn', 'token', 'tokenType']);
-    expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600 });
+    expect(Object.keys(body).sort()).toEqual(['auth', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'token', 'tokenType']);
+    expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 30 * 86_400 });
     const claims = jwt.verify(body.token as string, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: TEST_ISSUER, audience: TEST_AUDIENCE }) as jwt.JwtPayload;
     expect(claims.sub).toBe(adaId);
+    expect(claims.sid).toMatch(/^[0-9a-f]{24}$/);
+    expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('finds the user whatever the case and spacing of the email', async () => {
@@ -96,7 +98,7 @@ describe('login', () => {
   it('counts a successful login', async () => {
     await login({ email: ada.email, password: ada.password });
 
-    expect(metricNames(output)).toEqual(['DbConnectionReused', 'LoginSucceeded']);
+    expect(metricNames(output)).toEqual(['DbConnectionReused', 'LoginSucceeded', 'SessionCreated']);
     expect(requestLines(output)[0]).toMatchObject({ operation: 'login', status: 200, outcome: 'logged_in' });
   });
 });

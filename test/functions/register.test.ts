@@ -1,5 +1,7 @@
 import '../support/lambda-environment';
+import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { ObjectId } from 'mongodb';
 import { handler } from '../../functions/register/handler';
 import { useFunctionDatabase } from '../support/function-database';
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET, TEST_ORIGIN } from '../support/env';
@@ -21,7 +23,7 @@ describe('register', () => {
   it('opens the database connection on the first invocation and reports the cold start', async () => {
     await registration({ name: 'First', email: 'first@example.com', password: 'first-password' });
 
-    expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded']);
+    expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded', 'SessionCreated']);
     expect(requestLines(output)[0]).toMatchObject({ cold_start: true, db_connection: 'new' });
   });
 
@@ -36,6 +38,16 @@ describe('register', () => {
     expect(claims.exp! - claims.iat!).toBe(3600);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(user.createdAt)).not.toBeNaN();
+  });
+
+  it('starts a session that stores only the hash of its refresh token, with where the client came from', async () => {
+    const { body } = await registration({ name: 'Session', email: 'session@example.com', password: 'session-password' });
+
+    const claims = jwt.decode(body.token as string) as jwt.JwtPayload;
+    const session = await database.sessions().findOne({ _id: new ObjectId(claims.sid as string) });
+    expect(session).toMatchObject({ userId: new ObjectId((body.user as { id: string }).id), userAgent: 'jest', ipAddress: '203.0.113.7', revokedAt: null });
+    expect(session?.tokenHash).toBe(createHash('sha256').update(body.refreshToken as string).digest('hex'));
+    expect(JSON.stringify(session)).not.toContain(body.refreshToken as string);
   });
 
   it('stores a bcrypt hash at the configured cost, never the password', async () => {
@@ -86,7 +98,7 @@ describe('register', () => {
       'Content-Type': 'application/json',
       'X-Request-Id': 'c0ffee00-1234-4321-8888-000000000001',
       'Access-Control-Allow-Origin': TEST_ORIGIN,
-      'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+      'Access-Control-Expose-Headers': 'X-Request-Id,x-amzn-RequestId,Retry-After,WWW-Authenticate',
       Vary: 'Origin',
       'Cache-Control': 'no-store',
     });
@@ -119,6 +131,6 @@ describe('register', () => {
     await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
     await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
 
-    expect(metricNames(output)).toEqual(['DbConnectionReused', 'RegistrationSucceeded', 'DbConnectionReused', 'RegistrationEmailTaken']);
+    expect(metricNames(output)).toEqual(['DbConnectionReused', 'RegistrationSucceeded', 'SessionCreated', 'DbConnectionReused', 'RegistrationEmailTaken']);
   });
 });

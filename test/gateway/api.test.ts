@@ -44,6 +44,25 @@ describe('compileApi', () => {
     expect(api.gatewayResponses.get('UNAUTHORIZED')?.statusCode).toBe(401);
   });
 
+  it('matches the identity validation expression against the whole header value, as API Gateway does', () => {
+    const definition = base();
+    authorizerOf(definition).identityValidationExpression = 'Bearer [a-z]+';
+
+    const expression = compileApi(definition).authorizers[0]!.validationExpression!;
+
+    expect(['Bearer abc', 'Bearer abc1', 'xBearer abc', 'Bearer abc\n'].map((value) => expression.test(value))).toEqual([true, false, false, false]);
+  });
+
+  it("reads Java's leading (?i) as a case-insensitive expression, and refuses inline flags it cannot reproduce", () => {
+    const insensitive = base();
+    authorizerOf(insensitive).identityValidationExpression = '(?i)bearer [a-z]+';
+    const unsupported = base();
+    authorizerOf(unsupported).identityValidationExpression = '(?x)bearer';
+
+    expect(compileApi(insensitive).authorizers[0]!.validationExpression!.test('BEARER ABC')).toBe(true);
+    expect(problemsOf(unsupported)).toEqual([expect.stringMatching(/identityValidationExpression: the inline flags \(\?x\) are not reproduced/)]);
+  });
+
   it('reads the integration timeout, defaulting to API Gateway’s 29 seconds', () => {
     const definition = base();
     delete integrationOf(definition, '/echo', 'get').timeoutInMillis;

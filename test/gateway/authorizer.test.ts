@@ -36,7 +36,7 @@ describe('the TOKEN authorizer', () => {
     expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: false, cached: false, result: 'unauthorized' });
   });
 
-  it.each([['Basic dXNlcjpwYXNz'], ['Bearer not-a-jwt'], ['Bearer allow.x.y extra'], ['bearer allow.x.y']])(
+  it.each([['Basic dXNlcjpwYXNz'], ['Bearer not-a-jwt'], ['Bearer allow.x.y extra'], ['Bearer\tallow.x.y'], ['Bearer'], ['Bearers allow.x.y']])(
     'answers 401 without invoking the authorizer when %j fails the identity validation expression',
     async (header) => {
       const response = await get(f, '/private', header);
@@ -54,6 +54,16 @@ describe('the TOKEN authorizer', () => {
     expect(event.requestContext.authorizer).toEqual({ principalId: 'user-1', userId: 'user-1', admin: 'false', level: '3', integrationLatency: expect.any(Number) });
     expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: true, cached: false, result: 'allowed' });
   });
+
+  it.each([['bearer allow.lower.sig'], ['BEARER allow.upper.sig'], ['BeArEr allow.mixed.sig'], ['Bearer  allow.two-spaces.sig']])(
+    'passes %j to the authorizer: the scheme is case-insensitive and may be followed by several spaces',
+    async (header) => {
+      const response = await get(f, '/private', header);
+
+      expect(response.status).toBe(200);
+      expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: true, result: 'allowed' });
+    },
+  );
 
   it('accepts the bare token as well as the Bearer form', async () => {
     const response = await get(f, '/private', 'allow.bare.signature');

@@ -1,4 +1,5 @@
 import { TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
+import { listFunctionKeys } from '../../scripts/build';
 import {
   functionNameFromInvokeArn,
   loadDefinition,
@@ -61,7 +62,7 @@ describe('local invoke ARNs', () => {
 
 describe('loadDefinition', () => {
   it('renders generated/api-gateway.json.tftpl with the variables Terraform passes into JSON', () => {
-    const variables = localTemplateVariables({ functionKeys: ['register', 'login', 'me', 'listUsers', 'authorizer'], authorizerTtlSeconds: 60, corsAllowOrigin: 'https://app.example.com' });
+    const variables = localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: 60, corsAllowOrigin: 'https://app.example.com' });
 
     const definition = loadDefinition(variables) as {
       paths: Record<string, Record<string, { 'x-amazon-apigateway-integration'?: { uri?: string } }>>;
@@ -75,7 +76,7 @@ describe('loadDefinition', () => {
   });
 
   it('fails with the missing function named when the template references one the variables lack', () => {
-    const variables = localTemplateVariables({ functionKeys: ['register', 'login', 'me', 'authorizer'] });
+    const variables = localTemplateVariables({ functionKeys: listFunctionKeys().filter((key) => key !== 'listUsers') });
 
     expect(() => loadDefinition(variables)).toThrow(/"invoke_arns" has no key "listUsers"/);
   });

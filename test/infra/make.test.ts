@@ -28,7 +28,7 @@ describe('the deployment make targets', () => {
     for (const target of ['plan', 'deploy', 'destroy', 'validate']) expect(help).toMatch(new RegExp(`make ${target} `));
   });
 
-  it('deploy checks first, then tests, builds, initialises the stage backend and applies the stage variables', () => {
+  it('deploy checks first, then tests, builds, initialises the stage backend, and lets Terraform plan and ask before applying', () => {
     const lines = dryRun('deploy', 'STAGE=dev');
     const order = positions(lines, [
       /^infra\/scripts\/preflight\.sh deploy "dev"$/,
@@ -41,17 +41,36 @@ describe('the deployment make targets', () => {
     expect(lines.find((l) => l.includes(' apply '))).not.toContain('-auto-approve');
   });
 
-  it('deploy applies without a prompt only when AUTO_APPROVE is set', () => {
-    const apply = dryRun('deploy', 'STAGE=prod', 'AUTO_APPROVE=1').find((l) => l.includes(' apply '))!;
-    expect(apply).toMatch(/-auto-approve/);
-    expect(apply).toMatch(/-var-file=env\/prod\.tfvars/);
+  it('deploy never applies without a prompt unless it is given a saved plan', () => {
+    for (const args of [['STAGE=prod'], ['STAGE=prod', 'AUTO_APPROVE=1']]) {
+      expect(dryRun('deploy', ...args).join('\n')).not.toContain('-auto-approve');
+    }
   });
 
-  it('plan checks, builds the zips Terraform hashes, then plans the stage', () => {
+  it('deploy with PLAN checks, initialises the stage backend and applies that saved plan as it is: no tests, no build, no variables', () => {
+    const plan = join(ROOT, 'infra', 'dev.tfplan');
+    const lines = dryRun('deploy', 'STAGE=dev', 'PLAN=infra/dev.tfplan');
+    expect(lines).toEqual([
+      `infra/scripts/preflight.sh deploy "dev" "${plan}"`,
+      'terraform -chdir=infra init -input=false -reconfigure -backend-config=env/dev.backend.hcl',
+      `terraform -chdir=infra apply -input=false "${plan}"`,
+    ]);
+  });
+
+  it('plan checks, builds the zips Terraform hashes, then plans the stage and saves the plan to infra/<stage>.tfplan', () => {
     const lines = dryRun('plan', 'STAGE=dev');
-    const order = positions(lines, [/^infra\/scripts\/preflight\.sh plan "dev"$/, /npx tsx scripts\/build\.ts/, /init .*env\/dev\.backend\.hcl/, /^terraform -chdir=infra plan .*-var-file=env\/dev\.tfvars/]);
+    const order = positions(lines, [
+      /^infra\/scripts\/preflight\.sh plan "dev"$/,
+      /npx tsx scripts\/build\.ts/,
+      /init .*env\/dev\.backend\.hcl/,
+      /^terraform -chdir=infra plan .*-var-file=env\/dev\.tfvars -out=dev\.tfplan$/,
+    ]);
     expect(ascending(order)).toBe(true);
     expect(lines.some((l) => /npx jest/.test(l))).toBe(false);
+  });
+
+  it('keeps saved plans out of git', () => {
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('*.tfplan');
   });
 
   it('destroy checks, then always asks before deleting', () => {

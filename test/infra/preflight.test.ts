@@ -13,6 +13,8 @@ const SHELL_TOOLS = ['sed', 'sort', 'head', 'dirname'];
 const DEV_TFVARS = 'region = "eu-west-1"\nstage  = "dev"\nmongodb_uri_parameter_name = "/auth-api/dev/mongodb-uri"\n';
 
 interface Sandbox {
+  /** A saved plan to pass as the third argument: its file name, and whether the file exists. */
+  savedPlan?: { name: string; exists: boolean };
   terraform?: string | false;
   aws?: boolean;
   env?: Record<string, string>;
@@ -80,7 +82,13 @@ esac`,
     );
   }
 
-  const result = spawnSync(which('bash'), [join(infra, 'scripts', 'preflight.sh'), action, stage], {
+  const args = [join(infra, 'scripts', 'preflight.sh'), action, stage];
+  if (sandbox.savedPlan) {
+    const plan = join(infra, sandbox.savedPlan.name);
+    if (sandbox.savedPlan.exists) writeFileSync(plan, 'plan');
+    args.push(plan);
+  }
+  const result = spawnSync(which('bash'), args, {
     env: { PATH: bin, HOME: home, ...sandbox.env },
     encoding: 'utf8',
   });
@@ -193,6 +201,30 @@ describe('the deploy preflight', () => {
   it('names a stage file that does not set the region', () => {
     const result = runPreflight('plan', 'dev', { ...HEALTHY_AWS, files: { 'dev.tfvars': 'stage = "dev"\n' } });
     expectOneLineFailure(result, 'plan', /infra\/env\/dev\.tfvars does not set region/);
+  });
+
+  it('passes with the saved plan of the stage to apply', () => {
+    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'dev.tfplan', exists: true } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.awsCalls).toHaveLength(3);
+  });
+
+  it('says the saved plan to apply does not exist', () => {
+    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'dev.tfplan', exists: false } });
+    expectOneLineFailure(result, 'deploy', /the saved plan .*\/infra\/dev\.tfplan does not exist: run `make plan STAGE=dev` first/);
+  });
+
+  it('refuses to apply the saved plan of another stage', () => {
+    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'prod.tfplan', exists: true } });
+    expectOneLineFailure(result, 'deploy', /prod\.tfplan is not a plan of STAGE=dev: `make plan STAGE=dev` saves infra\/dev\.tfplan/);
+    expect(result.awsCalls).toEqual([]);
+  });
+
+  it('takes a saved plan only to deploy it', () => {
+    const result = runPreflight('destroy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'dev.tfplan', exists: true } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/only deploy applies a saved plan/);
   });
 
   it('explains its usage when the action is unknown', () => {

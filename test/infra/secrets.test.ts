@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { build } from 'esbuild';
+import { listFunctionKeys } from '../../scripts/build';
+import { ROOT } from '../../scripts/contract/load';
 import type { Block, TerraformConfig } from './support/terraform';
 import { allResources, INFRA_DIR, loadTerraform, nested, references, resource } from './support/terraform';
 
@@ -15,6 +18,39 @@ const PLAIN_CONFIGURATION = [
   'POWERTOOLS_METRICS_NAMESPACE',
 ];
 const PARAMETER_VARIABLES = { jwt_secret: 'JWT_SECRET_PARAMETER', mongodb_uri: 'MONGODB_URI_PARAMETER' };
+
+/** The module whose code reads each parameter's value (through tokenConfig or databaseConfig). */
+const PARAMETER_READERS = { jwt_secret: 'functions/shared/tokens.ts', mongodb_uri: 'functions/shared/db.ts' };
+
+/** `secrets` of every function as local.functions merges it: defaults, then the function's profile. */
+function effectiveSecrets(config: TerraformConfig): Record<string, string[]> {
+  const defaults = config.locals.function_defaults as { secrets: string[] };
+  const profiles = config.locals.function_profiles as Record<string, { secrets?: string[] }>;
+  return Object.fromEntries(listFunctionKeys().map((key) => [key, profiles[key]?.secrets ?? defaults.secrets]));
+}
+
+/** The repository's own modules in a function's bundle, resolved by esbuild as `make build` resolves them. */
+async function bundledModules(key: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [join(ROOT, 'functions', key, 'handler.ts')],
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    outdir: 'out',
+    platform: 'node',
+    packages: 'external',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+/** Every .ts file under dir, relative to the repository root. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => relative(ROOT, join(dir, file)).split(sep).join('/'));
+}
 
 /** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
 const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter/;
@@ -51,11 +87,31 @@ describe('secrets', () => {
     expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
   });
 
-  it('gives the authorizer only the JWT secret, and every operation the JWT secret and the MongoDB URI', () => {
-    const defaults = tf.locals.function_defaults as { secrets: string[] };
-    const profiles = tf.locals.function_profiles as Record<string, { secrets?: string[] }>;
-    expect(defaults.secrets.sort()).toEqual(['jwt_secret', 'mongodb_uri']);
-    expect(profiles.authorizer!.secrets).toEqual(['jwt_secret']);
+  it('lets a function read the JWT secret only when its code signs or verifies tokens, and the MongoDB URI only when it uses the database', async () => {
+    const secretsOf = effectiveSecrets(tf);
+    for (const key of listFunctionKeys()) {
+      const modules = await bundledModules(key);
+      const needed = Object.entries(PARAMETER_READERS)
+        .filter(([, reader]) => modules.includes(reader))
+        .map(([secret]) => secret);
+      expect({ key, secrets: [...secretsOf[key]!].sort() }).toEqual({ key, secrets: needed.sort() });
+    }
+  });
+
+  it('knows which module reads each parameter: the only callers of their getters in functions/shared/config.ts', () => {
+    const callers = (getter: string) =>
+      sourceFiles(join(ROOT, 'functions'))
+        .filter((file) => file !== 'functions/shared/config.ts' && new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8')))
+        .sort();
+    expect(callers('tokenConfig')).toEqual([PARAMETER_READERS.jwt_secret]);
+    expect(callers('databaseConfig')).toEqual([PARAMETER_READERS.mongodb_uri]);
+  });
+
+  it('keeps the JWT secret from me and listUsers, which neither sign nor verify tokens', () => {
+    const secretsOf = effectiveSecrets(tf);
+    expect(secretsOf.me).toEqual(['mongodb_uri']);
+    expect(secretsOf.listUsers).toEqual(['mongodb_uri']);
+    expect(secretsOf.authorizer).toEqual(['jwt_secret']);
     // var.function_settings may resize a function but cannot widen what it reads.
     expect(tf.variables.function_settings!.type).not.toContain('secrets');
   });

@@ -13,13 +13,17 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
   id?: string;
+  name?: string;
 }
 interface Job {
   needs?: string | string[];
   if?: string;
   environment?: string | { name: string; url?: string };
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
   permissions?: Record<string, string>;
+  env?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow {
@@ -70,19 +74,61 @@ describe('the GitHub workflows', () => {
     }
   });
 
-  it('pin every action to a version and grant only read access by default', () => {
+  it('pin every action to a full commit SHA, with the release it is in a comment, the same in every job', () => {
+    const pins = new Map<string, string>();
+    for (const file of files) {
+      const lines = readFileSync(join(WORKFLOWS, file), 'utf8').split('\n');
+      for (const line of lines.filter((l) => /^\s*(- )?uses:/.test(l))) {
+        // A tag can be moved to other code; a commit cannot.
+        const match = /^\s*(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+        expect({ file, line, pinned: match !== null }).toEqual({ file, line, pinned: true });
+        const [, action, sha, version] = match!;
+        expect({ action, pin: pins.get(action!) ?? `${sha} ${version}` }).toEqual({ action, pin: `${sha} ${version}` });
+        pins.set(action!, `${sha} ${version}`);
+      }
+    }
+    expect([...pins.keys()].sort()).toEqual(
+      [
+        'actions/checkout',
+        'actions/download-artifact',
+        'actions/setup-node',
+        'actions/upload-artifact',
+        'aws-actions/configure-aws-credentials',
+        'hashicorp/setup-terraform',
+      ].sort(),
+    );
+  });
+
+  it('grant only read access by default, and an OIDC token only to jobs that assume an AWS role', () => {
     for (const file of files) {
       const workflow = load(file);
       expect(workflow.permissions).toEqual({ contents: 'read' });
       for (const [id, job] of Object.entries(workflow.jobs)) {
-        for (const step of job.steps.filter((s) => s.uses)) {
-          expect({ file, id, uses: step.uses }).toEqual({ file, id, uses: expect.stringMatching(/^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/) });
-        }
-        // Only jobs that assume an AWS role may ask for an OIDC token.
         const assumesRole = Boolean(uses(job, 'aws-actions/configure-aws-credentials'));
         expect({ file, id, oidc: job.permissions?.['id-token'] === 'write' }).toEqual({ file, id, oidc: assumesRole });
       }
     }
+  });
+
+  it('never leave the GitHub token in the checked-out repository', () => {
+    for (const file of files) {
+      for (const [id, job] of Object.entries(load(file).jobs)) {
+        expect({ file, id, with: uses(job, 'actions/checkout')?.with }).toEqual({ file, id, with: { 'persist-credentials': false } });
+      }
+    }
+  });
+
+  it('run the test suite once for a push to main: no make command of a deploy runs it again', () => {
+    const onPush = files.map(load).filter((workflow) => 'push' in workflow.on);
+    const makeCommands = onPush
+      .flatMap((workflow) => Object.values(workflow.jobs).flatMap(runs))
+      .flatMap((run) => run.split('\n'))
+      .filter((line) => line.startsWith('make '));
+    // What each command would run, recursive makes included (make -n runs nothing).
+    const runningJest = makeCommands.filter((command) =>
+      execFileSync('make', ['-n', '--no-print-directory', ...command.split(' ').slice(1)], { cwd: ROOT, encoding: 'utf8' }).includes('npx jest'),
+    );
+    expect(runningJest).toEqual(['make test']);
   });
 
   it('install a Terraform version that versions.tf accepts, and Node matching the Lambda runtime', async () => {
@@ -97,7 +143,9 @@ describe('the GitHub workflows', () => {
       for (const job of Object.values(workflow.jobs)) {
         const terraform = uses(job, 'hashicorp/setup-terraform');
         if (terraform) expect(terraform.with).toEqual({ terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false });
-        expect(uses(job, 'actions/setup-node')?.with?.['node-version']).toBe(22);
+        // Applying a saved plan needs no Node; everything that builds or tests does.
+        const node = uses(job, 'actions/setup-node');
+        if (node || runs(job).some((run) => /\bmake (test|plan|validate|build)\b/.test(run))) expect(node?.with?.['node-version']).toBe(22);
       }
     }
   });
@@ -124,36 +172,89 @@ describe('ci.yml', () => {
       'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}',
       'aws-region': '${{ vars.AWS_REGION }}',
     });
-    expect(runs(plan)).toEqual(['make plan STAGE=dev']);
+    expect(runs(plan)[0]).toBe('make plan STAGE=dev');
+  });
+
+  it('shows the saved plan in the job summary and in one comment on the pull request, updated on each push', () => {
+    const plan = ci.jobs.plan!;
+    const show = plan.steps.find((s) => s.run?.includes('plan-summary.sh'))!;
+    expect(show.run).toContain('infra/scripts/plan-summary.sh dev infra/dev.tfplan > "$RUNNER_TEMP/plan.md"');
+    expect(show.run).toContain('cat "$RUNNER_TEMP/plan.md" >> "$GITHUB_STEP_SUMMARY"');
+    expect(show.run).toContain('gh pr comment "$PULL_REQUEST" --edit-last --create-if-none --body-file "$RUNNER_TEMP/plan.md"');
+    expect(show.env).toEqual({ GH_TOKEN: '${{ github.token }}', GH_REPO: '${{ github.repository }}', PULL_REQUEST: '${{ github.event.pull_request.number }}' });
+    expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
   });
 });
 
 describe('deploy.yml', () => {
   const deploy = load('deploy.yml');
+  const DEFAULT_BRANCH_ONLY = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)";
 
-  it('runs on pushes to main, one deployment at a time, never cancelled halfway', () => {
+  it('runs on pushes to main and by hand, and deploys only from the default branch', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
-    expect(deploy.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
+    expect(Object.keys(deploy.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    for (const [id, job] of Object.entries(deploy.jobs)) expect({ id, if: job.if }).toEqual({ id, if: DEFAULT_BRANCH_ONLY });
   });
 
-  it('tests, then deploys dev, then prod behind the prod environment', () => {
+  it('serializes deployments per stage, never cancelling one, so a prod approval never holds up dev', () => {
+    expect(deploy.concurrency).toBeUndefined();
+    const groups = Object.fromEntries(Object.entries(deploy.jobs).map(([id, job]) => [id, job.concurrency]));
+    expect(groups).toEqual({
+      test: undefined,
+      dev: { group: 'deploy-dev', 'cancel-in-progress': false },
+      'prod-plan': { group: 'deploy-prod', 'cancel-in-progress': false },
+      prod: { group: 'deploy-prod', 'cancel-in-progress': false },
+    });
+  });
+
+  it('tests, then deploys dev, then plans prod, then deploys prod behind the prod environment', () => {
     expect(runs(deploy.jobs.test!)).toEqual(['make test']);
     expect(deploy.jobs.dev!.needs).toBe('test');
-    expect(deploy.jobs.prod!.needs).toBe('dev');
+    expect(deploy.jobs['prod-plan']!.needs).toBe('dev');
+    expect(deploy.jobs.prod!.needs).toBe('prod-plan');
     expect(environmentName(deploy.jobs.dev!)).toBe('dev');
+    expect(environmentName(deploy.jobs['prod-plan']!)).toBe('prod-plan');
     expect(environmentName(deploy.jobs.prod!)).toBe('prod');
   });
 
-  it.each(['dev', 'prod'])('deploys %s with make deploy, a role assumed through OIDC, and a smoke test', (stage) => {
+  it('deploys dev by saving a plan, showing it in the job summary and applying exactly that file', () => {
+    const dev = deploy.jobs.dev!;
+    expect(uses(dev, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+    const commands = runs(dev);
+    const order = [
+      commands.indexOf('make plan STAGE=dev'),
+      commands.indexOf('infra/scripts/plan-summary.sh dev infra/dev.tfplan >> "$GITHUB_STEP_SUMMARY"'),
+      commands.findIndex((c) => c.startsWith('make deploy STAGE=dev PLAN=infra/dev.tfplan\n')),
+    ];
+    expect(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1]!))).toBe(true);
+  });
+
+  it('plans prod with a read-only role, shows the plan, and hands the apply the plan with the zips and lock it was made with', () => {
+    const plan = deploy.jobs['prod-plan']!;
+    expect(uses(plan, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}' });
+    expect(plan.env).toEqual({ TF_CLI_ARGS_plan: '-lock=false' });
+    expect(runs(plan)).toEqual(['make plan STAGE=prod', 'infra/scripts/plan-summary.sh prod infra/prod.tfplan >> "$GITHUB_STEP_SUMMARY"']);
+    const upload = uses(plan, 'actions/upload-artifact')!.with!;
+    expect(upload.name).toBe('prod-plan');
+    expect(String(upload.path).trim().split('\n').sort()).toEqual(['dist/*.zip', 'infra/.terraform.lock.hcl', 'infra/prod.tfplan']);
+    expect(upload['include-hidden-files']).toBe(true);
+    expect(upload['if-no-files-found']).toBe('error');
+  });
+
+  it('applies in prod exactly the plan the reviewer saw: no new plan, no rebuild', () => {
+    const prod = deploy.jobs.prod!;
+    expect(uses(prod, 'actions/download-artifact')!.with).toEqual({ name: 'prod-plan' });
+    expect(uses(prod, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+    const commands = runs(prod).join('\n');
+    expect(commands).toContain('make deploy STAGE=prod PLAN=infra/prod.tfplan');
+    expect(commands).not.toMatch(/make (plan|build|test)\b/);
+    expect(uses(prod, 'actions/setup-node')).toBeUndefined();
+  });
+
+  it.each(['dev', 'prod'])('deploys %s with a role assumed through OIDC before anything needs AWS, and a smoke test', (stage) => {
     const job = deploy.jobs[stage]!;
-    expect(uses(job, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({
-      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
-      'aws-region': '${{ vars.AWS_REGION }}',
-    });
-    const commands = runs(job).join('\n');
-    expect(commands).toContain(`make deploy STAGE=${stage} AUTO_APPROVE=1`);
-    expect(commands).toMatch(/curl --fail-with-body .*\$\{API_URL\}\/users/);
-    // configure-aws-credentials comes before anything that needs AWS.
+    expect(uses(job, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'aws-region': '${{ vars.AWS_REGION }}' });
+    expect(runs(job).join('\n')).toMatch(/curl --fail-with-body .*\$\{API_URL\}\/users/);
     const order = job.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.split(' ')[0]);
     expect(order.indexOf('aws-actions/configure-aws-credentials')).toBeLessThan(order.indexOf('make'));
   });

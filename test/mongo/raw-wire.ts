@@ -24,8 +24,8 @@ export function header(length: number, opCode: number, requestId = nextRequestId
 
 export interface OpMsgOptions {
   flags?: number;
-  /** Kind 1 sections: `insert.documents` and the like, sent outside the body. */
-  sequences?: Record<string, Document[]>;
+  /** Kind 1 sections: `insert.documents` and the like, sent outside the body; a Buffer is documents already in BSON. */
+  sequences?: Record<string, Document[] | Buffer>;
   /** Appends a CRC-32C (and sets the flag); `'wrong'` appends a deliberately bad one. */
   checksum?: 'valid' | 'wrong';
   requestId?: number;
@@ -35,7 +35,8 @@ export function opMsg(body: Document, options: OpMsgOptions = {}): Buffer {
   const flags = (options.flags ?? 0) | (options.checksum ? MsgFlags.checksumPresent : 0);
   const sections: Buffer[] = [Buffer.from([0]), Buffer.from(serialize(body))];
   for (const [identifier, documents] of Object.entries(options.sequences ?? {})) {
-    const payload = Buffer.concat([Buffer.from(`${identifier}\0`), ...documents.map((doc) => Buffer.from(serialize(doc)))]);
+    const bson = Buffer.isBuffer(documents) ? documents : Buffer.concat(documents.map((doc) => Buffer.from(serialize(doc))));
+    const payload = Buffer.concat([Buffer.from(`${identifier}\0`), bson]);
     const size = Buffer.alloc(4);
     size.writeInt32LE(payload.length + 4);
     sections.push(Buffer.from([1]), size, payload);
@@ -50,9 +51,9 @@ export function opMsg(body: Document, options: OpMsgOptions = {}): Buffer {
   return Buffer.concat([unsigned, checksum]);
 }
 
-/** A socket to the server under test (MONGODB_URI must name a single host). */
-export async function openSocket(): Promise<Socket> {
-  const { hostname, port } = new URL(mongoUri());
+/** A socket to the server under test (MONGODB_URI must name a single host), or to the server at `uri`. */
+export async function openSocket(uri = mongoUri()): Promise<Socket> {
+  const { hostname, port } = new URL(uri);
   const socket = connect(Number(port || 27017), hostname.replace(/^\[|\]$/g, ''));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -93,6 +94,35 @@ export function readReply(socket: Socket): Promise<Reply> {
     socket.on('data', onData);
     socket.once('close', () => reject(new Error('socket closed before a reply arrived')));
   });
+}
+
+/** Hands out the socket's OP_MSG replies one at a time, however TCP splits or joins them. */
+export function replyReader(socket: Socket): () => Promise<Reply> {
+  let received = Buffer.alloc(0);
+  const replies: Reply[] = [];
+  const waiting: Array<{ resolve: (reply: Reply) => void; reject: (error: Error) => void }> = [];
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    while (received.length >= 4 && received.length >= received.readInt32LE(0)) {
+      const length = received.readInt32LE(0);
+      const reply = { responseTo: received.readInt32LE(8), body: deserialize(received.subarray(21, length)) };
+      received = received.subarray(length);
+      const next = waiting.shift();
+      if (next) next.resolve(reply);
+      else replies.push(reply);
+    }
+  });
+  socket.once('close', () => {
+    closed = true;
+    for (const next of waiting.splice(0)) next.reject(new Error('socket closed before a reply arrived'));
+  });
+  return () => {
+    const reply = replies.shift();
+    if (reply) return Promise.resolve(reply);
+    if (closed) return Promise.reject(new Error('socket closed before a reply arrived'));
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
 }
 
 /** CRC-32C, kept here rather than imported so that the tests do not trust the server's own implementation. */

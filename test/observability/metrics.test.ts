@@ -59,6 +59,7 @@ describe('metrics of a cold then a warm invocation', () => {
       { name: 'ColdStart', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'DbConnectionNew', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'RegistrationSucceeded', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'SessionCreated', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
 
@@ -69,6 +70,7 @@ describe('metrics of a cold then a warm invocation', () => {
     expect(published()).toEqual([
       { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-register' }, value: 1 },
       { name: 'RegistrationSucceeded', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'SessionCreated', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
 });
@@ -92,6 +94,7 @@ describe('metrics of each auth outcome', () => {
     expect(published()).toEqual([
       { name: 'DbConnectionReused', dimensions: { service: SERVICE, function_name: 'auth-api-login' }, value: 1 },
       { name: 'LoginSucceeded', dimensions: { service: SERVICE }, value: 1 },
+      { name: 'SessionCreated', dimensions: { service: SERVICE }, value: 1 },
     ]);
   });
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
 import { configureFunctions, restoreEnvAfterEach, setEnv } from '../support/env';
-import { authorizedAs, lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
+import { authorizedBy, lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
 import { captureOutput } from '../support/output';
 import type { Instance } from './support';
 import { newInstance } from './support';
@@ -33,7 +33,11 @@ async function load(level: string, overrides: Record<string, string> = {}): Prom
   return instance;
 }
 
-function http(handler: Instance['register'], path: string, init: { body?: unknown; rawBody?: string; headers?: Record<string, string>; authorizer?: Record<string, string> }) {
+function http(
+  handler: Instance['register'],
+  path: string,
+  init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; authorizer?: Record<string, string>; pathParameters?: Record<string, string> },
+) {
   return handler(proxyEvent({ path, ...init }), lambdaContext());
 }
 
@@ -77,11 +81,11 @@ describe.each(['DEBUG', 'TRACE'])('at LOG_LEVEL=%s', (level) => {
     const failed = await http(functions.login, '/login', { body: { email, password: WRONG_PASSWORD } });
     const unknown = await http(functions.login, '/login', { body: { email: 'nobody@example.com', password: WRONG_PASSWORD } });
     const loginInvalid = await http(functions.login, '/login', { body: { email, password: PASSWORD, token } });
-    const allowed = (await functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}`), lambdaContext())) as { context: { userId: string } };
+    await functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}`), lambdaContext());
     await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}x`), lambdaContext())).rejects.toThrow('Unauthorized');
     await expect(functions.authorizer(tokenAuthorizerEvent(`Bearer ${token} ${PASSWORD}`), lambdaContext())).rejects.toThrow('Unauthorized');
     await expect(functions.authorizer({ type: 'REQUEST', authorizationToken: `Bearer ${token}`, methodArn: 'x' } as never, lambdaContext())).rejects.toThrow(/Authorizer failed/);
-    const me = await http(functions.me, '/me', { headers: { Authorization: `Bearer ${token}` }, authorizer: authorizedAs(allowed.context.userId) });
+    const me = await http(functions.me, '/me', { headers: { Authorization: `Bearer ${token}` }, authorizer: authorizedBy(token) });
 
     expect([registered, taken, invalid, malformed, loggedIn, failed, unknown, loginInvalid, me].map((r) => r.statusCode)).toEqual([201, 409, 400, 400, 200, 401, 401, 400, 200]);
     const client = await MongoClient.connect(DATABASE);
@@ -97,6 +101,42 @@ describe.each(['DEBUG', 'TRACE'])('at LOG_LEVEL=%s', (level) => {
       token,
       'token signature': token.split('.')[2]!,
       'JWT secret': process.env.JWT_SECRET!,
+    });
+  });
+
+  it('logs no password, hash or token through refresh, reuse, logout, the session operations, a password change and account deletion', async () => {
+    const functions = await load(level);
+    const email = `grace-${level.toLowerCase()}@example.com`;
+    const NEW_PASSWORD = 'N3w-password-that-must-never-be-logged';
+
+    const registered = JSON.parse((await http(functions.register, '/register', { body: { name: 'Grace', email, password: PASSWORD } })).body) as { token: string; refreshToken: string };
+    const phone = JSON.parse((await http(functions.login, '/login', { body: { email, password: PASSWORD } })).body) as { token: string; refreshToken: string };
+    const refreshedResponse = await http(functions.refreshToken, '/token/refresh', { body: { refreshToken: registered.refreshToken } });
+    const refreshed = JSON.parse(refreshedResponse.body) as { token: string; refreshToken: string };
+    const reused = await http(functions.refreshToken, '/token/refresh', { body: { refreshToken: registered.refreshToken } });
+    const malformed = await http(functions.refreshToken, '/token/refresh', { body: { refreshToken: `${PASSWORD} not a token` } });
+    const second = JSON.parse((await http(functions.login, '/login', { body: { email, password: PASSWORD } })).body) as { token: string; refreshToken: string };
+    const listed = await http(functions.listSessions, '/me/sessions', { authorizer: authorizedBy(second.token) });
+    const sid = (authorizedBy(phone.token) as { sid: string }).sid;
+    const revokedOne = await http(functions.revokeSession, '/me/sessions/{sessionId}', { method: 'DELETE', pathParameters: { sessionId: sid }, authorizer: authorizedBy(second.token) });
+    const wrongCurrent = await http(functions.changePassword, '/me/password', { method: 'PUT', body: { currentPassword: WRONG_PASSWORD, newPassword: NEW_PASSWORD }, authorizer: authorizedBy(second.token) });
+    const changed = await http(functions.changePassword, '/me/password', { method: 'PUT', body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, authorizer: authorizedBy(second.token) });
+    const third = JSON.parse((await http(functions.login, '/login', { body: { email, password: NEW_PASSWORD } })).body) as { token: string; refreshToken: string };
+    const loggedOut = await http(functions.logout, '/logout', { body: { refreshToken: third.refreshToken } });
+    const everywhere = await http(functions.revokeAllSessions, '/me/sessions', { method: 'DELETE', authorizer: authorizedBy(second.token) });
+    const fourth = JSON.parse((await http(functions.login, '/login', { body: { email, password: NEW_PASSWORD } })).body) as { token: string; refreshToken: string };
+    const wrongDelete = await http(functions.deleteMe, '/me', { method: 'DELETE', body: { password: PASSWORD }, authorizer: authorizedBy(fourth.token) });
+    const deleted = await http(functions.deleteMe, '/me', { method: 'DELETE', body: { password: NEW_PASSWORD }, authorizer: authorizedBy(fourth.token) });
+
+    expect([refreshedResponse, reused, malformed, listed, revokedOne, wrongCurrent, changed, loggedOut, everywhere, wrongDelete, deleted].map((r) => r.statusCode)).toEqual([
+      200, 401, 401, 200, 204, 401, 204, 204, 204, 401, 204,
+    ]);
+    const tokens = [registered, phone, refreshed, second, third, fourth];
+    expectNowhere({
+      password: PASSWORD,
+      'wrong password': WRONG_PASSWORD,
+      'new password': NEW_PASSWORD,
+      ...Object.fromEntries(tokens.flatMap((t, i) => [[`refresh token ${i}`, t.refreshToken], [`access token ${i}`, t.token], [`access token signature ${i}`, t.token.split('.')[2]!]])),
     });
   });
 

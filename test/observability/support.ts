@@ -12,6 +12,13 @@ export interface Instance {
   register: HttpHandler;
   login: HttpHandler;
   me: HttpHandler;
+  refreshToken: HttpHandler;
+  logout: HttpHandler;
+  listSessions: HttpHandler;
+  revokeSession: HttpHandler;
+  revokeAllSessions: HttpHandler;
+  changePassword: HttpHandler;
+  deleteMe: HttpHandler;
   authorizer: (event: APIGatewayTokenAuthorizerEvent, context: Context) => Promise<unknown>;
   closeDatabase: () => Promise<void>;
 }
@@ -24,6 +31,13 @@ export async function newInstance(): Promise<Instance> {
       register: (await import('../../functions/register/handler')).handler,
       login: (await import('../../functions/login/handler')).handler,
       me: (await import('../../functions/me/handler')).handler,
+      refreshToken: (await import('../../functions/refreshToken/handler')).handler,
+      logout: (await import('../../functions/logout/handler')).handler,
+      listSessions: (await import('../../functions/listSessions/handler')).handler,
+      revokeSession: (await import('../../functions/revokeSession/handler')).handler,
+      revokeAllSessions: (await import('../../functions/revokeAllSessions/handler')).handler,
+      changePassword: (await import('../../functions/changePassword/handler')).handler,
+      deleteMe: (await import('../../functions/deleteMe/handler')).handler,
       authorizer: (await import('../../functions/authorizer/handler')).handler,
       closeDatabase: (await import('../../functions/shared/db')).closeDatabase,
     };

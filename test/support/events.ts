@@ -26,6 +26,8 @@ export interface ProxyRequest {
   query?: Record<string, string | string[]>;
   /** `requestContext.authorizer`, as API Gateway passes on an authorizer's principalId and context. */
   authorizer?: Record<string, string> | null;
+  /** Values of the `{name}` segments of `path`, which is then the resource path. */
+  pathParameters?: Record<string, string>;
   requestId?: string;
 }
 
@@ -43,15 +45,17 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
   const query = Object.entries(request.query ?? {}).flatMap(([name, value]) =>
     (Array.isArray(value) ? value : [value]).map((one): [string, string] => [name, one]),
   );
+  const pathParameters = request.pathParameters ?? {};
+  const path = request.path.replace(/\{([^}]+)\}/g, (segment, name: string) => encodeURIComponent(pathParameters[name] ?? segment));
   const event = buildProxyEvent(
-    { method, path: request.path, headers: Object.entries(headers), query, body, sourceIp: '203.0.113.7' },
+    { method, path, headers: Object.entries(headers), query, body, sourceIp: '203.0.113.7' },
     {
       requestId: request.requestId ?? randomUUID(),
       apiId: TEST_API_ID,
       accountId: TEST_ACCOUNT,
       stage: TEST_STAGE,
       resourcePath: request.path,
-      pathParameters: {},
+      pathParameters,
       requestTimeEpoch: 1_769_860_800_000,
       authorizer: request.authorizer ?? undefined,
       domainName: `${TEST_API_ID}.execute-api.${TEST_REGION}.amazonaws.com`,
@@ -61,9 +65,18 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
   return { ...event, isBase64Encoded: request.isBase64Encoded ?? false };
 }
 
-/** What the authorizer passes on for a user, as API Gateway delivers it to the integration. */
-export function authorizedAs(userId: string): Record<string, string> {
-  return { principalId: userId, userId, integrationLatency: '12' };
+/** What the authorizer passes on for an access token the functions issued (its sub, sid and exp), without verifying it. */
+export function authorizedBy(accessToken: string): Record<string, string> {
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string; sid: string; exp: number };
+  return authorizedAs(claims.sub, claims.sid, claims.exp);
+}
+
+/** An access token's `exp` that stays in the future while tests run. */
+export const FAR_FUTURE_EXP = 4_102_444_800;
+
+/** What the authorizer passes on for a user, as API Gateway delivers it to the integration: context values as strings. */
+export function authorizedAs(userId: string, sid: string, exp: number = FAR_FUTURE_EXP): Record<string, string> {
+  return { principalId: userId, userId, sid, exp: String(exp), integrationLatency: '12' };
 }
 
 export function methodArn(method = 'GET', path = '/me'): string {

@@ -12,6 +12,8 @@ export interface FunctionDatabase {
   readonly uri: string;
   /** The users collection through a driver client of the test's own, to arrange and check data. */
   users(): Collection;
+  sessions(): Collection;
+  usedRefreshTokens(): Collection;
 }
 
 /** Call at the top of a file, before its own `beforeAll`, which may then invoke functions. */
@@ -30,11 +32,15 @@ export function useFunctionDatabase(suite: string): FunctionDatabase {
     await dropDatabase(uri);
   });
 
+  function collection(name: string): Collection {
+    if (client === undefined) throw new Error('useFunctionDatabase: the database is only ready inside tests and hooks');
+    return client.db().collection(name);
+  }
+
   return {
     uri,
-    users() {
-      if (client === undefined) throw new Error('useFunctionDatabase: the database is only ready inside tests and hooks');
-      return client.db().collection('users');
-    },
+    users: () => collection('users'),
+    sessions: () => collection('sessions'),
+    usedRefreshTokens: () => collection('used_refresh_tokens'),
   };
 }

@@ -38,7 +38,7 @@ export async function invokeHttp(operationId: string, handler: HttpHandler, even
   expectNoLeak(response);
   return {
     response,
-    body: JSON.parse(response.body) as Record<string, unknown>,
+    body: response.body === '' ? {} : (JSON.parse(response.body) as Record<string, unknown>),
     headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)])),
     context,
   };

@@ -58,11 +58,12 @@ describe('stageResource', () => {
 });
 
 describe('allowPolicy', () => {
-  it('allows invoking the resource for the user and passes the user id on', () => {
-    expect(allowPolicy('665f1c2a9e4b3c0012abcdef', 'arn:aws:execute-api:eu-west-1:123456789012:abc/prod/*')).toEqual({
+  it("allows invoking the resource for the user and passes the user id, the session id and the token's expiry on", () => {
+    const token = { userId: '665f1c2a9e4b3c0012abcdef', sessionId: '665f1c2a9e4b3c0012abcd01', expiresAt: 1_769_861_700 };
+    expect(allowPolicy(token, 'arn:aws:execute-api:eu-west-1:123456789012:abc/prod/*')).toEqual({
       principalId: '665f1c2a9e4b3c0012abcdef',
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc/prod/*' }] },
-      context: { userId: '665f1c2a9e4b3c0012abcdef' },
+      context: { userId: '665f1c2a9e4b3c0012abcdef', sid: '665f1c2a9e4b3c0012abcd01', exp: 1_769_861_700 },
     });
   });
 });

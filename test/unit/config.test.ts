@@ -12,6 +12,15 @@ jest.mock('@aws-lambda-powertools/parameters/ssm', () => {
 
 restoreEnvAfterEach();
 
+/** config.ts as a new Lambda instance loads it, synchronously, for the getters that are. */
+function freshConfigSync(): typeof ConfigModule {
+  let loaded: typeof ConfigModule | undefined;
+  jest.isolateModules(() => {
+    loaded = jest.requireActual<typeof ConfigModule>('../../functions/shared/config');
+  });
+  return loaded!;
+}
+
 /** config.ts as a new Lambda instance loads it: nothing read yet. */
 async function freshConfig(): Promise<typeof ConfigModule> {
   let loaded: typeof ConfigModule | undefined;
@@ -42,10 +51,11 @@ beforeEach(() => {
 });
 
 describe('tokenConfig', () => {
-  it('reads the secret as bytes, the issuer, the audience and a default lifetime of one hour', async () => {
+  it('reads the secret as bytes, the issuer, the audience and a default lifetime of 15 minutes', async () => {
+    setEnv({ ACCESS_TOKEN_TTL: undefined });
     const config = await (await freshConfig()).tokenConfig();
 
-    expect(config).toEqual({ secret: Buffer.from(TEST_ENV.JWT_SECRET), issuer: TEST_ENV.JWT_ISSUER, audience: TEST_ENV.JWT_AUDIENCE, ttlSeconds: 3600 });
+    expect(config).toEqual({ secret: Buffer.from(TEST_ENV.JWT_SECRET), issuer: TEST_ENV.JWT_ISSUER, audience: TEST_ENV.JWT_AUDIENCE, ttlSeconds: 900 });
   });
 
   it('counts the secret in UTF-8 bytes: 16 two-byte characters are enough', async () => {
@@ -157,6 +167,29 @@ describe('secrets from SSM Parameter Store', () => {
     getParameter.mockResolvedValue('mongodb+srv://user:pass@cluster0.example.mongodb.net/auth');
 
     await expect((await freshConfig()).databaseConfig()).resolves.toMatchObject({ uri: 'mongodb+srv://user:pass@cluster0.example.mongodb.net/auth' });
+  });
+});
+
+describe('sessionConfig', () => {
+  it('defaults to 30 days absolute, 7 days idle and no reuse interval, as Auth0 does', async () => {
+    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 30 * 86_400, idleTtlSeconds: 7 * 86_400, reuseIntervalSeconds: 0 });
+  });
+
+  it('reads REFRESH_TOKEN_TTL, SESSION_IDLE_TTL and REFRESH_REUSE_INTERVAL', async () => {
+    setEnv({ REFRESH_TOKEN_TTL: '86400', SESSION_IDLE_TTL: '3600', REFRESH_REUSE_INTERVAL: '10' });
+
+    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 86_400, idleTtlSeconds: 3600, reuseIntervalSeconds: 10 });
+  });
+
+  it.each([
+    [{ REFRESH_TOKEN_TTL: '60' }, 'REFRESH_TOKEN_TTL'],
+    [{ SESSION_IDLE_TTL: 'a week' }, 'SESSION_IDLE_TTL'],
+    [{ REFRESH_REUSE_INTERVAL: '3600' }, 'REFRESH_REUSE_INTERVAL'],
+    [{ REFRESH_TOKEN_TTL: '86400', SESSION_IDLE_TTL: '172800' }, 'SESSION_IDLE_TTL'],
+  ])('refuses %j naming %s', async (variables, variable) => {
+    setEnv(variables);
+
+    expect(() => freshConfigSync().sessionConfig()).toThrow(expect.objectContaining({ variable }) as Error);
   });
 });
 

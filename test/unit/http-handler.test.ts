@@ -25,7 +25,7 @@ describe('httpHandler', () => {
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
         Vary: 'Origin',
-        'Access-Control-Expose-Headers': 'X-Request-Id,Retry-After',
+        'Access-Control-Expose-Headers': 'X-Request-Id,x-amzn-RequestId,Retry-After,WWW-Authenticate',
         'Access-Control-Allow-Origin': '*',
       },
       body: '{"requestId":"abc-123"}',

@@ -24,9 +24,16 @@ describe('toProblem', () => {
     [new UnsupportedMediaType(), 415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as JSON with Content-Type application/json'],
     [new PayloadTooLarge(65_536), 413, 'payload-too-large', 'Request body too large', 'The request body must be at most 65536 bytes'],
     [new MalformedJson('The request body is not valid JSON'), 400, 'malformed-json', 'Malformed request body', 'The request body is not valid JSON'],
-    [new TokenRejected('expired'), 401, 'unauthorized', 'Unauthorized', 'A valid access token is required'],
   ])('shows a client error as it is: %p', (error, status, kind, title, detail) => {
     expect(toProblem(error, REQUEST_ID)).toEqual({ status, problem: { type: `urn:auth-api:problem:${kind}`, title, status, detail }, headers: {} });
+  });
+
+  it('answers a refused token with 401 and a WWW-Authenticate challenge (RFC 6750 §3)', () => {
+    expect(toProblem(new TokenRejected('expired'), REQUEST_ID)).toEqual({
+      status: 401,
+      problem: { type: 'urn:auth-api:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'A valid access token is required' },
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    });
   });
 
   it('lists the failing fields of a validation error', () => {

@@ -1,6 +1,6 @@
 /** Handshake and housekeeping commands: what a driver sends before and around real work. */
 import { MAX_DOCUMENT_BYTES } from '../document';
-import { MAX_MESSAGE_BYTES } from '../wire';
+import { MAX_MESSAGE_BYTES, MAX_WRITE_BATCH_SIZE } from '../wire';
 import type { CommandHandler } from './context';
 
 /** MongoDB 7.0; the driver refuses servers below wire version 9. */
@@ -19,7 +19,7 @@ export const hello: CommandHandler = (command, { connectionId }) => ({
   ...('hello' in command ? { isWritablePrimary: true } : { ismaster: true }),
   maxBsonObjectSize: MAX_DOCUMENT_BYTES,
   maxMessageSizeBytes: MAX_MESSAGE_BYTES,
-  maxWriteBatchSize: 100_000,
+  maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,
   localTime: new Date(),
   logicalSessionTimeoutMinutes: 30,
   connectionId,

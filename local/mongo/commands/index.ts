@@ -1,5 +1,6 @@
 /** The command table and the one place where every command's outcome becomes a reply. */
 import type { Document } from '../document';
+import { withinTimeLimit } from '../deadline';
 import { MongoCommandError, toCommandError } from '../errors';
 import { getParameter, serverStatus, setParameter } from './admin';
 import type { CommandContext, CommandHandler } from './context';
@@ -7,7 +8,7 @@ import { buildInfo, endSessions, hello, ping } from './handshake';
 import { createIndexes, dropIndexes, listIndexes } from './indexes';
 import { collMod, create, drop, dropDatabase, listCollections, listDatabases } from './namespaces';
 import { aggregate, count, distinct, explain, find, getMore, killCursors } from './reads';
-import { deleteCommand, findAndModify, insert, update } from './writes';
+import { batchSizeError, deleteCommand, findAndModify, insert, update } from './writes';
 
 /** Keyed by the command's first field, with the spellings clients actually use. */
 const COMMANDS = new Map<string, CommandHandler>([
@@ -58,9 +59,14 @@ export function runCommand(command: Document, context: ConnectionContext, onUnex
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
     const database = command['$db'];
     if (typeof database !== 'string') throw new MongoCommandError('Location40571', 'OP_MSG requests require a $db argument');
-    return { ...handler(command, { ...context, database }), ok: 1 };
+    return { ...withinTimeLimit(command, () => handler(command, { ...context, database })), ok: 1 };
   } catch (error) {
     if (!(error instanceof MongoCommandError)) onUnexpected(error);
     return toCommandError(error).toReply();
   }
+}
+
+/** The reply to a write whose document sequence the wire layer found over the batch limit, and did not decode. */
+export function oversizedBatchReply(statements: number): Document {
+  return batchSizeError(statements).toReply();
 }

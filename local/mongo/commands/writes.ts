@@ -1,6 +1,7 @@
 /** Write commands: insert, update, delete, findAndModify. */
 import { serialize } from 'bson';
 import type { Collection } from '../collection';
+import { checkTimeLimit } from '../deadline';
 import { bsonSize, MAX_DOCUMENT_BYTES, withId } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError, toCommandError } from '../errors';
@@ -9,6 +10,7 @@ import { checkHint, effectiveCollation, prepareFilter, runQuery } from '../query
 import type { MatchedRecord } from '../query';
 import { parseUpdate, updatedDocument, upsertDocument } from '../update';
 import type { ParsedUpdate } from '../update';
+import { MAX_WRITE_BATCH_SIZE } from '../wire';
 import { collectionName, optionalBoolean, optionalDocument, optionalDocuments, optionalInteger, requiredDocuments } from './args';
 import type { CommandHandler } from './context';
 import { writeReply } from './replies';
@@ -22,6 +24,7 @@ function runStatements<T>(command: Document, statements: T[], run: (statement: T
   const writeErrors: Document[] = [];
   for (const [index, statement] of statements.entries()) {
     try {
+      checkTimeLimit();
       run(statement, index);
     } catch (error) {
       writeErrors.push(toCommandError(error).toWriteError(index));
@@ -31,8 +34,26 @@ function runStatements<T>(command: Document, statements: T[], run: (statement: T
   return writeErrors;
 }
 
+/**
+ * The statements of a write, within the `maxWriteBatchSize` that hello advertises, refused as mongod refuses
+ * them (an empty batch too) before anything is touched.
+ */
+function writeStatements(command: Document, field: string): Document[] {
+  const statements = requiredDocuments(command, field);
+  checkBatchSize(statements.length);
+  return statements;
+}
+
+function checkBatchSize(statements: number): void {
+  if (statements < 1 || statements > MAX_WRITE_BATCH_SIZE) throw batchSizeError(statements);
+}
+
+export function batchSizeError(statements: number): MongoCommandError {
+  return new MongoCommandError('InvalidLength', `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${statements} operations.`);
+}
+
 export const insert: CommandHandler = (command, { storage, database }) => {
-  const documents = requiredDocuments(command, 'documents');
+  const documents = writeStatements(command, 'documents');
   const collection = storage.ensureCollection(database, collectionName(command));
   let n = 0;
   const writeErrors = runStatements(command, documents, (doc) => {
@@ -55,7 +76,7 @@ function refuseLet(command: Document): void {
 export const update: CommandHandler = (command, { storage, database }) => {
   refuseLet(command);
   const name = collectionName(command);
-  const statements = requiredDocuments(command, 'updates');
+  const statements = writeStatements(command, 'updates');
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
@@ -92,7 +113,7 @@ export const update: CommandHandler = (command, { storage, database }) => {
 export const deleteCommand: CommandHandler = (command, { storage, database }) => {
   refuseLet(command);
   const collection = storage.collection(database, collectionName(command));
-  const statements = requiredDocuments(command, 'deletes');
+  const statements = writeStatements(command, 'deletes');
   let n = 0;
   const writeErrors = runStatements(command, statements, (statement) => {
     const limit = optionalInteger(statement, 'limit') ?? 0;

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { changePassword } from './change-password';
+
+export const handler = httpHandler('changePassword', changePassword);

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { logout } from './logout';
+
+export const handler = httpHandler('logout', logout);
