@@ -76,10 +76,13 @@ export class LinearRegExp extends RegExp {
 const cache = new Map<string, LinearRegExp>();
 const CACHE_LIMIT = 1000;
 
-/** The linear-time version of a RegExp value (`{ field: /p/ }`, `$in: [/p/]`, ...), with its JS flags. */
+/**
+ * The linear-time version of a RegExp value (`{ field: /p/ }`, `$in: [/p/]`, ...). Such values come from the
+ * BSON decoder, which reads a regular expression's `s` option (dot matches newlines) as JavaScript's `g`.
+ */
 export function linearRegExp(pattern: RegExp): LinearRegExp {
   if (pattern instanceof LinearRegExp) return pattern;
-  return cached(pattern.source, pattern.flags);
+  return cached(pattern.source, pattern.flags.replace('g', 's'));
 }
 
 function cached(source: string, jsFlags: string): LinearRegExp {
