@@ -1,5 +1,4 @@
-import { calculateObjectSize, deserialize, ObjectId } from 'bson';
-import { settleNumbers } from './numbers';
+import { calculateObjectSize, ObjectId } from 'bson';
 
 /** mongod's `maxBsonObjectSize`. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -12,14 +11,6 @@ export function isDocument(value: unknown): value is Document {
   if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
-}
-
-/**
- * Decodes a BSON document keeping every number's type (see numbers.ts): what the server stores is
- * what it was sent, int64 and integral doubles included.
- */
-export function decodeBson(bytes: Uint8Array): Document {
-  return settleNumbers(deserialize(bytes, { promoteValues: false }));
 }
 
 /**

@@ -4,9 +4,9 @@
  * updates are not mingo's (matcher.ts, sort.ts, projection.ts, update.ts); mingo's own query operators are
  * reached only from inside its stages (`$graphLookup`'s `restrictSearchWithMatch`), so their patterns are made
  * linear too. The patterns are converted inside the operators because mingo copies a query (RegExps included,
- * as plain RegExps) before compiling it.
+ * as plain RegExps) before compiling it. Also here: the check that an expression names only operators mingo has.
  */
-import { Context, evalExpr } from 'mingo/core';
+import { Context, evalExpr, OpType } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
@@ -14,6 +14,8 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { Any, AnyObject, Options } from 'mingo/types';
+import { isDocument } from './document';
+import { MongoCommandError } from './errors';
 import { compileRegex, linearRegExp } from './regex';
 import type { RegexMatch } from './regex';
 
@@ -67,3 +69,25 @@ export const MINGO_OPERATORS = {
 
 /** The context for anything mingo evaluates outside a pipeline (`$expr`, computed projections). */
 export const MINGO_CONTEXT = Context.init(MINGO_OPERATORS as Parameters<typeof Context.init>[0]);
+
+/** Server-side JavaScript operators: unknown to a server that runs no JavaScript, as this one. */
+const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
+
+/** Throws for the first operator in an expression that neither mingo nor mongod knows. */
+export function validateExpression(expression: unknown): void {
+  if (Array.isArray(expression)) {
+    for (const element of expression) validateExpression(element);
+    return;
+  }
+  if (!isDocument(expression)) return;
+  for (const [key, argument] of Object.entries(expression)) {
+    if (key.startsWith('$')) {
+      if (key === '$literal') continue;
+      if (SCRIPT_OPERATORS.has(key)) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+      const known =
+        MINGO_CONTEXT.getOperator(OpType.EXPRESSION, key) ?? MINGO_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ?? MINGO_CONTEXT.getOperator(OpType.WINDOW, key);
+      if (!known) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+    }
+    validateExpression(argument);
+  }
+}

@@ -6,12 +6,11 @@
  */
 // mingo/query's Query, not mingo's: that one merges its built-in operators over the context it is given.
 import { Query } from 'mingo/query';
-import { MINGO_CONTEXT } from './engine';
+import { MINGO_CONTEXT, validateExpression } from './engine';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { plainNumbers } from './numbers';
-import { validateExpression } from './pipeline';
 import { compileRegex, linearRegExp } from './regex';
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, renderValue, toNumber, TYPE_NUMBERS } from './values';
 import type { BsonTypeName, StringComparator } from './values';

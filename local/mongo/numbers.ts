@@ -6,13 +6,22 @@
  * - double → a JS number, except integral values (and -0), which stay `Double` so they encode as doubles;
  * - int64 → `Long`, whatever its size.
  */
-import { Long } from 'bson';
+import { deserialize, Long } from 'bson';
 import type { Double } from 'bson';
 import { isDocument } from './document';
+import type { Document } from './document';
 import { needsDoubleWrapper } from './values';
 
 function tagOf(value: object): unknown {
   return (value as { _bsontype?: unknown })._bsontype;
+}
+
+/**
+ * Decodes a BSON document keeping every number's type: what the server stores is what it was sent, int64
+ * and integral doubles included.
+ */
+export function decodeBson(bytes: Uint8Array): Document {
+  return settleNumbers(deserialize(bytes, { promoteValues: false }));
 }
 
 /** Settles a freshly decoded value in place (arrays and documents) and returns it. */

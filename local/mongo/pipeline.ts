@@ -11,7 +11,7 @@ import type { CollectionResolver, Options } from 'mingo/types';
 import { checkedEach, checkTimeLimit } from './deadline';
 import { isDocument } from './document';
 import type { Document } from './document';
-import { MINGO_OPERATORS } from './engine';
+import { MINGO_OPERATORS, validateExpression } from './engine';
 import { MongoCommandError } from './errors';
 import { compileFilter } from './matcher';
 import { plainNumbers } from './numbers';
@@ -27,9 +27,6 @@ const NESTED_PIPELINES: Record<string, (argument: Document) => unknown[]> = {
   $unionWith: (argument) => [argument['pipeline']],
   $facet: (argument) => Object.values(argument),
 };
-
-/** Server-side JavaScript operators: unknown to a server that runs no JavaScript, as this one. */
-const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
 
 /** Stages whose arguments are (or contain) aggregation expressions. */
 const EXPRESSION_STAGES = new Set(['$project', '$addFields', '$set', '$group', '$replaceRoot', '$replaceWith', '$bucket', '$sortByCount', '$redact']);
@@ -73,25 +70,6 @@ export function validatePipeline(pipeline: unknown[], collator?: StringComparato
     if (nested && isDocument(argument)) {
       for (const sub of nested(argument)) if (Array.isArray(sub)) validatePipeline(sub, collator);
     }
-  }
-}
-
-/** Throws for the first operator in an expression that neither mingo nor mongod knows. */
-export function validateExpression(expression: unknown): void {
-  if (Array.isArray(expression)) {
-    for (const element of expression) validateExpression(element);
-    return;
-  }
-  if (!isDocument(expression)) return;
-  for (const [key, argument] of Object.entries(expression)) {
-    if (key.startsWith('$')) {
-      if (key === '$literal') continue;
-      if (SCRIPT_OPERATORS.has(key)) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
-      const known =
-        DEFAULT_CONTEXT.getOperator(OpType.EXPRESSION, key) ?? DEFAULT_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ?? DEFAULT_CONTEXT.getOperator(OpType.WINDOW, key);
-      if (!known) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
-    }
-    validateExpression(argument);
   }
 }
 

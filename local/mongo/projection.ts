@@ -9,7 +9,8 @@ import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { compileFilter } from './matcher';
 import type { MatchDetails, Matcher, MatchOptions } from './matcher';
-import { evaluateExpression, validateExpression } from './pipeline';
+import { validateExpression } from './engine';
+import { evaluateExpression } from './pipeline';
 import { bsonTypeOf, isNumeric, renderValue, toNumber } from './values';
 
 type ProjectionNode =

@@ -5,9 +5,10 @@
  */
 import { serialize } from 'bson';
 import { crc32c } from './crc32c';
-import { decodeBson, isDocument, MAX_DOCUMENT_BYTES } from './document';
+import { isDocument, MAX_DOCUMENT_BYTES } from './document';
 import type { Document } from './document';
 import { ProtocolError } from './errors';
+import { decodeBson } from './numbers';
 
 export const OpCode = {
   Reply: 1,
