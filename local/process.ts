@@ -1,6 +1,6 @@
 /**
  * How the long-running local processes end: the embedded MongoDB's command line and the bench's
- * database and gateway processes.
+ * gateway process.
  */
 
 /** What ends such a process: a signal, or `disconnect`, its parent's IPC channel closing (the parent is gone). */
