@@ -44,8 +44,18 @@ const UNAVAILABLE_ERRORS = new Set([
   'MongoPoolClearedError',
 ]);
 
+/**
+ * Socket errors that can surface unwrapped when the server goes away mid-write (Node's "This socket
+ * has been ended by the other party" is EPIPE): the server is unreachable, not our code broken.
+ */
+const NETWORK_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export function isUnavailable(error: unknown): boolean {
-  return error instanceof Error && (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed');
+  if (!(error instanceof Error)) return false;
+  if (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed') return true;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+  return error.cause !== undefined && error.cause !== error && isUnavailable(error.cause);
 }
 
 /** Errors of a database call: an unreachable server becomes DatabaseUnavailable, anything else stays a bug. */
