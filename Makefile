@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install generate check-generated typecheck lint lint-spec test build plan deploy destroy validate dev docs bench
+.PHONY: help install generate check-generated typecheck lint lint-spec test test-unit build plan deploy destroy validate dev docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lint-spec: $(NPM_STAMP) ## Lint openapi.yaml (OpenAPI + OWASP rulesets)
 
 test: $(NPM_STAMP) check-generated typecheck lint lint-spec ## Run every check and test
 	npx jest --coverage
+
+test-unit: $(NPM_STAMP) ## Run only the unit tests: no database, no processes, a few seconds
+	npx jest --selectProjects unit
 
 build: $(NPM_STAMP) ## Bundle each function with esbuild into dist/ and zip it
 	npx tsx scripts/build.ts
@@ -72,7 +75,7 @@ validate: build ## Check infra/ offline: terraform fmt, validate and test (skipp
 
 # The local API Gateway, the functions and the embedded MongoDB; settings in local/gateway/README.md.
 dev: $(NPM_STAMP) generate build ## Run the API on http://localhost:3000 (PORT), with hot reload and docs at /docs
-	npx tsx local/dev.ts
+	npx tsx local/dev/main.ts
 
 docs: $(NPM_STAMP) generate ## Write the API reference (Swagger UI, works offline) to dist/docs/ for publishing
 	npx tsx local/docs/build.ts

@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
-import { DIST_DIR, ORIGINAL_DIR } from './environment';
+import { DIST } from '../scripts/paths';
+import { ORIGINAL_DIR } from './environment';
 
 export interface InputWeight {
   /** A package name (`mongoose`, `@aws-lambda-powertools/logger`) or `(own code)`. */
@@ -60,7 +61,7 @@ export function weighInputs(metafile: Metafile, outputPath: string): InputWeight
 }
 
 function readMetafile(key: string): Metafile {
-  const path = join(DIST_DIR, key, 'meta.json');
+  const path = join(DIST, key, 'meta.json');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Metafile;
   } catch (error) {
@@ -75,8 +76,8 @@ export function measureBundle(key: string): BundleResult {
   const weights = weighInputs(metafile, outputPath);
   return {
     key,
-    bytes: statSync(join(DIST_DIR, key, 'index.js')).size,
-    zipBytes: statSync(join(DIST_DIR, `${key}.zip`)).size,
+    bytes: statSync(join(DIST, key, 'index.js')).size,
+    zipBytes: statSync(join(DIST, `${key}.zip`)).size,
     heaviest: weights.slice(0, 5),
     packages: weights.map((weight) => weight.name).filter((name) => name !== OWN_CODE),
   };

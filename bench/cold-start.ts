@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { FUNCTIONS_DIR } from '../scripts/paths';
 import type { BenchConfig } from './environment';
-import { functionEnvironment, ORIGINAL_DIR, OUT_DIR, ROOT } from './environment';
+import { functionEnvironment, ORIGINAL_DIR, OUT_DIR } from './environment';
 import { tokenAuthorizerEvent } from './events';
 import { bareNodeRun, coldRun } from './processes';
 import type { ColdRun } from './processes';
@@ -57,7 +58,7 @@ export const UNBUNDLED_DIR = join(OUT_DIR, 'unbundled');
 export async function buildUnbundled(key: string): Promise<string> {
   const outfile = join(UNBUNDLED_DIR, key, 'index.js');
   await build({
-    entryPoints: [join(ROOT, 'functions', key, 'handler.ts')],
+    entryPoints: [join(FUNCTIONS_DIR, key, 'handler.ts')],
     outfile,
     bundle: true,
     packages: 'external',

@@ -1,17 +1,16 @@
 /**
- * Where the benchmark finds things and the environment each function gets: the variables Terraform
- * sets (infra/functions.tf) plus the ones Lambda's runtime sets, and nothing from the caller's shell.
+ * Where the benchmark's own files are (the repository's are in scripts/paths.ts) and the environment
+ * each function gets: the variables Terraform sets (infra/functions.tf) plus the ones Lambda's
+ * runtime sets, and nothing from the caller's shell.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-export const ROOT = join(__dirname, '..');
 export const BENCH_DIR = __dirname;
 export const OUT_DIR = join(BENCH_DIR, 'out');
 export const HOST = join(BENCH_DIR, 'host.cjs');
 export const TARGETS_DIR = join(BENCH_DIR, 'targets');
 export const ORIGINAL_DIR = join(BENCH_DIR, 'baseline', 'original');
-export const DIST_DIR = join(ROOT, 'dist');
 
 /** What the benchmark runs with, fixed for one run. */
 export interface BenchConfig {

@@ -3,7 +3,7 @@
  * events, shaped as API Gateway sends them so that the functions do their real work.
  */
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { buildProxyEvent } from '../local/gateway/proxy';
+import { buildProxyEvent } from '../local/gateway';
 
 export const BENCH_REGION = 'us-east-1';
 export const BENCH_ACCOUNT = '123456789012';

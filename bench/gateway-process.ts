@@ -7,9 +7,10 @@
  *   { type: 'tally', tally, statuses, pids }    when sent { type: 'tally' }: per-function counts since start
  */
 import { join } from 'node:path';
-import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables } from '../local/gateway/definition';
-import { startGateway } from '../local/gateway/server';
-import { DIST, listFunctionKeys } from '../scripts/build';
+import { loadDefinition, localTemplateVariables, startGateway } from '../local/gateway';
+import { listFunctionKeys } from '../scripts/build';
+import { DEFINITION_TEMPLATE_PATH, DIST } from '../scripts/paths';
+import { stopOnSignal } from '../local/process';
 import type { FunctionTally } from './connection-log';
 import { emptyTally, tallyInvocation } from './connection-log';
 
@@ -53,14 +54,7 @@ async function main(): Promise<void> {
       process.send?.({ type: 'tally', tally: Object.fromEntries(tallies), statuses: Object.fromEntries(statuses), pids: gateway.pids().length });
     }
   });
-  const stop = (): void => {
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('disconnect', stop);
+  stopOnSignal(() => gateway.close(), ['SIGTERM', 'disconnect']);
   process.send?.({ type: 'ready', url: `http://127.0.0.1:${gateway.port}` });
 }
 

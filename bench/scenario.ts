@@ -6,8 +6,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
+import { DIST } from '../scripts/paths';
 import type { BenchConfig } from './environment';
-import { DIST_DIR, functionEnvironment } from './environment';
+import { functionEnvironment } from './environment';
 import { benchUser, proxyEvent, tokenAuthorizerEvent } from './events';
 import { Host } from './processes';
 
@@ -30,7 +31,7 @@ export interface Fixture {
 
 /** The deployed artifact of a function, as `make build` wrote it. */
 export function bundlePath(key: string): string {
-  return join(DIST_DIR, key, 'index.js');
+  return join(DIST, key, 'index.js');
 }
 
 interface RegisterBody {

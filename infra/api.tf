@@ -21,7 +21,7 @@ locals {
 
 resource "aws_api_gateway_rest_api" "this" {
   name        = local.name
-  description = "${local.contract.info.title} (${var.stage})"
+  description = "${local.generated.api_title} (${var.stage})"
   body        = local.api_body
 
   # The contract's server URL ends in /{stage}; that is the stage, not a path prefix.

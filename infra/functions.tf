@@ -9,6 +9,9 @@ locals {
     JWT_ISSUER                   = local.jwt_issuer
     JWT_AUDIENCE                 = local.jwt_audience
     ACCESS_TOKEN_TTL             = tostring(var.access_token_ttl_seconds)
+    REFRESH_TOKEN_TTL            = tostring(var.refresh_token_ttl_seconds)
+    SESSION_IDLE_TTL             = tostring(var.session_idle_ttl_seconds)
+    REFRESH_REUSE_INTERVAL       = tostring(var.refresh_reuse_interval_seconds)
     BCRYPT_COST                  = tostring(var.bcrypt_cost)
     LOG_LEVEL                    = var.log_level
     CORS_ALLOW_ORIGIN            = var.cors_allow_origin
@@ -71,7 +74,7 @@ resource "aws_lambda_function" "this" {
 locals {
   invoke_permissions = merge(
     {
-      for key, operation in local.operations : key => {
+      for operation in local.operations : operation.function => {
         # Path parameters appear as a wildcard in execute-api ARNs.
         source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path, "/\\{[^}]+\\}/", "*")}"
       }

@@ -225,13 +225,46 @@ variable "jwt_audience" {
 }
 
 variable "access_token_ttl_seconds" {
-  description = "Lifetime of an access token in seconds (ACCESS_TOKEN_TTL)."
+  description = "Lifetime of an access token in seconds (ACCESS_TOKEN_TTL). Short: a refresh token renews it."
   type        = number
-  default     = 3600
+  default     = 900
 
   validation {
     condition     = var.access_token_ttl_seconds >= 60 && var.access_token_ttl_seconds <= 86400 && floor(var.access_token_ttl_seconds) == var.access_token_ttl_seconds
     error_message = "access_token_ttl_seconds must be a whole number from 60 to 86400."
+  }
+}
+
+variable "refresh_token_ttl_seconds" {
+  description = "A session's absolute lifetime in seconds (REFRESH_TOKEN_TTL): it ends then however often it is refreshed."
+  type        = number
+  default     = 2592000
+
+  validation {
+    condition     = var.refresh_token_ttl_seconds >= 3600 && var.refresh_token_ttl_seconds <= 31536000 && floor(var.refresh_token_ttl_seconds) == var.refresh_token_ttl_seconds
+    error_message = "refresh_token_ttl_seconds must be a whole number from 3600 (an hour) to 31536000 (a year)."
+  }
+}
+
+variable "session_idle_ttl_seconds" {
+  description = "Seconds without a refresh after which a session ends (SESSION_IDLE_TTL); at most refresh_token_ttl_seconds."
+  type        = number
+  default     = 604800
+
+  validation {
+    condition     = var.session_idle_ttl_seconds >= 300 && var.session_idle_ttl_seconds <= var.refresh_token_ttl_seconds && floor(var.session_idle_ttl_seconds) == var.session_idle_ttl_seconds
+    error_message = "session_idle_ttl_seconds must be a whole number from 300 up to refresh_token_ttl_seconds."
+  }
+}
+
+variable "refresh_reuse_interval_seconds" {
+  description = "Seconds after a refresh during which the previous refresh token may be exchanged once more, for clients that retry (REFRESH_REUSE_INTERVAL). 0 ends the session on any second use."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.refresh_reuse_interval_seconds >= 0 && var.refresh_reuse_interval_seconds <= 300 && floor(var.refresh_reuse_interval_seconds) == var.refresh_reuse_interval_seconds
+    error_message = "refresh_reuse_interval_seconds must be a whole number from 0 to 300."
   }
 }
 
@@ -337,5 +370,16 @@ variable "alarm_failed_logins_threshold" {
   validation {
     condition     = var.alarm_failed_logins_threshold >= 1 && floor(var.alarm_failed_logins_threshold) == var.alarm_failed_logins_threshold
     error_message = "alarm_failed_logins_threshold must be a whole number >= 1."
+  }
+}
+
+variable "alarm_refresh_token_reuse_threshold" {
+  description = "Alarm when this many refresh tokens are used again after they were exchanged, in 5 minutes. Each one is a stolen copy or a client that retries a refresh (its session is revoked either way), so the default of 1 makes any reuse worth a look."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_refresh_token_reuse_threshold >= 1 && floor(var.alarm_refresh_token_reuse_threshold) == var.alarm_refresh_token_reuse_threshold
+    error_message = "alarm_refresh_token_reuse_threshold must be a whole number >= 1."
   }
 }

@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 import { AUTHORIZER_FUNCTION } from './contract/api-gateway';
-import { listOperations, loadContract, ROOT } from './contract/load';
-
-export const DIST = join(ROOT, 'dist');
+import { listOperations, loadContract } from './contract/load';
+import { DIST, FUNCTIONS_DIR, ROOT } from './paths';
 
 /**
  * Optional peers of the MongoDB driver, loaded only when a deployment turns them on
@@ -66,7 +65,7 @@ export async function buildFunction(key: string): Promise<BuiltFunction> {
   const outdir = join(DIST, key);
   mkdirSync(outdir, { recursive: true });
   const result = await build({
-    entryPoints: { index: join(ROOT, 'functions', key, 'handler.ts') },
+    entryPoints: { index: join(FUNCTIONS_DIR, key, 'handler.ts') },
     outdir,
     bundle: true,
     platform: 'node',

@@ -1,5 +1,5 @@
 /**
- * Derives everything in generated/ from openapi.yaml:
+ * Derives everything in generated/ from openapi.yaml (and, for terraform.json, from functions/):
  *   api-types.ts               TypeScript types (openapi-typescript)
  *   validators/<op>-body.js    ajv standalone validators, so no schema compiles at cold start
  *   validators/<op>-query.js
@@ -8,6 +8,8 @@
  *   validators/pattern-messages.json  what each named schema's pattern asks for, in words
  *   openapi.json               the spec API consumers read (no API Gateway extensions)
  *   api-gateway.json.tftpl     the API Gateway definition Terraform and the local gateway render
+ *   terraform.json             what infra/ reads about the code: operations, what each function
+ *                              does, the metric catalogue (scripts/contract/terraform-data.ts)
  *
  * `--check` writes nothing and fails when a committed file differs from what would be generated.
  */
@@ -15,12 +17,13 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApiGatewayDefinition, toTemplate } from './contract/api-gateway';
-import { CONTRACT_PATH, listOperations, loadContract, ROOT } from './contract/load';
+import { listOperations, loadContract } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
 import { cursorExampleMismatches } from './contract/examples';
+import { buildTerraformData } from './contract/terraform-data';
 import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
+import { CONTRACT_PATH, GENERATED_DIR } from './paths';
 
-const GENERATED = join(ROOT, 'generated');
 /** Schemas whose values the user model stores and checks itself (functions/shared/user-model.ts). */
 const STORED_SCHEMAS = ['UserName', 'Email'] as const;
 const HEADER = '// Generated from openapi.yaml by scripts/generate.ts. Do not edit.\n';
@@ -42,21 +45,24 @@ async function render(): Promise<Map<string, string>> {
   files.set('validators/pattern-messages.json', buildPatternMessages(doc));
   files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
   files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
+  // JSON has no comments: the first key says where the file comes from (Terraform never reads it).
+  const terraform = { '//': 'Generated from openapi.yaml and functions/ by scripts/generate.ts. Do not edit.', ...(await buildTerraformData(doc, operations)) };
+  files.set('terraform.json', `${JSON.stringify(terraform, null, 2)}\n`);
   return files;
 }
 
 function existingFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => relative(GENERATED, join(e.parentPath, e.name)));
+    .map((e) => relative(GENERATED_DIR, join(e.parentPath, e.name)));
 }
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const files = await render();
-  mkdirSync(GENERATED, { recursive: true });
-  const existing = new Set(existingFiles(GENERATED));
-  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED, name), 'utf8') !== text).map(([n]) => n);
+  mkdirSync(GENERATED_DIR, { recursive: true });
+  const existing = new Set(existingFiles(GENERATED_DIR));
+  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text).map(([n]) => n);
   const orphans = [...existing].filter((name) => !files.has(name));
 
   if (check) {
@@ -67,10 +73,10 @@ async function main(): Promise<void> {
     console.log(`generated/ is up to date (${files.size} files)`);
     return;
   }
-  for (const name of orphans) rmSync(join(GENERATED, name));
+  for (const name of orphans) rmSync(join(GENERATED_DIR, name));
   for (const [name, text] of files) {
-    mkdirSync(dirname(join(GENERATED, name)), { recursive: true });
-    writeFileSync(join(GENERATED, name), text);
+    mkdirSync(dirname(join(GENERATED_DIR, name)), { recursive: true });
+    writeFileSync(join(GENERATED_DIR, name), text);
   }
   console.log(`generated/: ${stale.length} written, ${orphans.length} removed, ${files.size - stale.length} unchanged`);
 }

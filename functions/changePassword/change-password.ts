@@ -4,16 +4,17 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import validateChangePasswordBody from '../../generated/validators/changePassword-body';
-import { SessionEnded, ValidationFailed, WrongPassword } from '../shared/errors';
+import { ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
 import { loginPasswordProblem, newPasswordProblem, passwordHasher } from '../shared/passwords';
+import { confirmPassword } from '../shared/reauthenticate';
 import { readJsonBody } from '../shared/request';
 import { requireLiveSession } from '../shared/session-guard';
 import { REVOKE_REASON } from '../shared/session-model';
 import { revokeSessionsOf } from '../shared/sessions';
-import { findPasswordHash, updatePasswordHash } from '../shared/users';
+import { updatePasswordHash } from '../shared/users';
 import { validated } from '../shared/validation';
 import { currentTime } from '../shared/clock';
 
@@ -26,11 +27,8 @@ export async function changePassword(event: APIGatewayProxyEvent): Promise<Reply
   ].filter((problem): problem is { path: string; message: string } => problem.message !== undefined);
   if (problems.length > 0) throw new ValidationFailed(problems);
 
-  const passwords = passwordHasher();
-  const hash = await findPasswordHash(caller.userId);
-  if (hash === undefined) throw new SessionEnded();
-  if (!(await passwords.verify(currentPassword, hash))) throw new WrongPassword();
-  await updatePasswordHash(caller.userId, await passwords.hash(newPassword));
+  await confirmPassword(caller, currentPassword);
+  await updatePasswordHash(caller.userId, await passwordHasher().hash(newPassword));
   await revokeSessionsOf(caller.userId, REVOKE_REASON.passwordChange, currentTime(), caller.sessionId);
   countMetric(MetricName.SessionRevoked, { reason: REVOKE_REASON.passwordChange });
   return { status: 204, body: undefined, outcome: OUTCOME.passwordChanged };

@@ -4,16 +4,17 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import validateDeleteMeBody from '../../generated/validators/deleteMe-body';
-import { SessionEnded, ValidationFailed, WrongPassword } from '../shared/errors';
+import { ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
-import { loginPasswordProblem, passwordHasher } from '../shared/passwords';
+import { loginPasswordProblem } from '../shared/passwords';
+import { confirmPassword } from '../shared/reauthenticate';
 import { readJsonBody } from '../shared/request';
 import { requireLiveSession } from '../shared/session-guard';
 import { REVOKE_REASON } from '../shared/session-model';
 import { deleteSessionsOf } from '../shared/sessions';
-import { deleteUser, findPasswordHash } from '../shared/users';
+import { deleteUser } from '../shared/users';
 import { validated } from '../shared/validation';
 
 export async function deleteMe(event: APIGatewayProxyEvent): Promise<Reply> {
@@ -22,9 +23,7 @@ export async function deleteMe(event: APIGatewayProxyEvent): Promise<Reply> {
   const problem = loginPasswordProblem(password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
 
-  const hash = await findPasswordHash(caller.userId);
-  if (hash === undefined) throw new SessionEnded();
-  if (!(await passwordHasher().verify(password, hash))) throw new WrongPassword();
+  await confirmPassword(caller, password);
   // Sessions first: a failure between the two leaves a user who can log in again, never live sessions without a user.
   await deleteSessionsOf(caller.userId);
   await deleteUser(caller.userId);

@@ -1,4 +1,5 @@
 import { httpHandler } from '../shared/http-handler';
-import { login } from './login';
+import { MetricName } from '../shared/observability';
+import { login, parseLogin } from './login';
 
-export const handler = httpHandler('login', login);
+export const handler = httpHandler('login', login, { parse: parseLogin, rejectedMetric: MetricName.LoginRejected });

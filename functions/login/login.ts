@@ -28,14 +28,7 @@ export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
   return login;
 }
 
-export async function login(event: APIGatewayProxyEvent): Promise<Reply> {
-  let request: LoginRequest;
-  try {
-    request = parseLogin(event);
-  } catch (error) {
-    countMetric(MetricName.LoginRejected);
-    throw error;
-  }
+export async function login(request: LoginRequest, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   await Promise.all([tokenIssuer(), sessionConfig()]);
   const passwords = passwordHasher();

@@ -1,4 +1,5 @@
 import { httpHandler } from '../shared/http-handler';
-import { register } from './register';
+import { MetricName } from '../shared/observability';
+import { parseRegistration, register } from './register';
 
-export const handler = httpHandler('register', register);
+export const handler = httpHandler('register', register, { parse: parseRegistration, rejectedMetric: MetricName.RegistrationRejected });

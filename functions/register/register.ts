@@ -28,14 +28,7 @@ export function parseRegistration(event: APIGatewayProxyEvent): Registration {
   return registration;
 }
 
-export async function register(event: APIGatewayProxyEvent): Promise<Reply> {
-  let registration: Registration;
-  try {
-    registration = parseRegistration(event);
-  } catch (error) {
-    countMetric(MetricName.RegistrationRejected);
-    throw error;
-  }
+export async function register(registration: Registration, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   await Promise.all([tokenIssuer(), sessionConfig()]);
   const passwordHash = await passwordHasher().hash(registration.password);

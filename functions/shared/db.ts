@@ -8,6 +8,7 @@ import type { Connection } from 'mongoose';
 import { databaseConfig } from './config';
 import { DatabaseUnavailable } from './errors';
 import { countMetric, currentFunctionName, currentInvocation, logger, MetricName } from './observability';
+import { onceAsync } from './once';
 import { SESSION_MODEL_NAME, sessionSchema, USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema } from './session-model';
 import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
@@ -43,8 +44,18 @@ const UNAVAILABLE_ERRORS = new Set([
   'MongoPoolClearedError',
 ]);
 
+/**
+ * Socket errors that can surface unwrapped when the server goes away mid-write (Node's "This socket
+ * has been ended by the other party" is EPIPE): the server is unreachable, not our code broken.
+ */
+const NETWORK_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export function isUnavailable(error: unknown): boolean {
-  return error instanceof Error && (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed');
+  if (!(error instanceof Error)) return false;
+  if (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed') return true;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+  return error.cause !== undefined && error.cause !== error && isUnavailable(error.cause);
 }
 
 /** Errors of a database call: an unreachable server becomes DatabaseUnavailable, anything else stays a bug. */
@@ -52,16 +63,18 @@ export function databaseError(error: unknown): unknown {
   return isUnavailable(error) ? new DatabaseUnavailable(error) : error;
 }
 
-let current: Promise<Database> | undefined;
 /** The invocation whose connection use was last reported: an invocation may ask for the database several times. */
 let reportedInvocation: number | undefined;
-/** The connection `current` opens, known before it is ready so that its events can drop it. */
+/** The connection the kept `connect` opens, known before it is ready so that its events can drop it. */
 let currentConnection: Connection | undefined;
+/** One open shared by concurrent callers; a failed one is not kept. */
+const connect = onceAsync(open);
 
+/** Drops the kept database if it is this connection's, so the next invocation connects again. */
 function forget(connection: Connection): void {
   if (currentConnection !== connection) return;
-  current = undefined;
   currentConnection = undefined;
+  connect.forget();
 }
 
 async function open(): Promise<Database> {
@@ -98,22 +111,16 @@ async function open(): Promise<Database> {
   }
 }
 
+
 /**
  * The instance's database, connecting first when there is none. Reports on the request line
  * (`db_connection`) and in metrics, once per invocation, whether it opened the connection or reused it.
  */
 export async function database(): Promise<Database> {
-  const reused = current !== undefined;
-  if (current === undefined) {
-    const attempt = open();
-    current = attempt;
-    attempt.catch(() => {
-      if (current === attempt) current = undefined;
-    });
-  }
+  const reused = connect.kept() !== undefined;
   let db: Database;
   try {
-    db = await current;
+    db = await connect();
   } catch (error) {
     throw databaseError(error);
   }
@@ -127,8 +134,8 @@ export async function database(): Promise<Database> {
 
 /** Closes the instance's connection; for tests and scripts (Lambda simply freezes the instance). */
 export async function closeDatabase(): Promise<void> {
-  const pending = current;
-  current = undefined;
+  const pending = connect.kept();
+  connect.forget();
   reportedInvocation = undefined;
   currentConnection = undefined;
   const db = await pending?.catch(() => undefined);

@@ -22,7 +22,8 @@ export const metrics = new Metrics({ serviceName: settings.serviceName, namespac
 
 /**
  * Every metric the functions publish, all counts. Add a name here before emitting it, so that
- * dashboards and alarms have one list to read (infra/observability.tf is tested against it).
+ * dashboards and alarms have one list to read (`make generate` carries it to infra/ in
+ * generated/terraform.json).
  */
 export const MetricName = {
   /** Powertools' own, published by captureColdStartMetric on an instance's first invocation. */

@@ -15,9 +15,12 @@ cors_allow_origin = "https://app.example.com"
 
 throttling_rate_limit  = 500
 throttling_burst_limit = 1000
+# Replaces the default: every public POST route is listed, refresh and logout throttled like login.
 operation_throttling = {
-  register = { rate_limit = 10, burst_limit = 20 }
-  login    = { rate_limit = 50, burst_limit = 100 }
+  register     = { rate_limit = 10, burst_limit = 20 }
+  login        = { rate_limit = 50, burst_limit = 100 }
+  refreshToken = { rate_limit = 50, burst_limit = 100 }
+  logout       = { rate_limit = 50, burst_limit = 100 }
 }
 
 # Reserve capacity for sign-in and registration (so no other function can starve them) and cap

@@ -90,7 +90,7 @@ override_resource {
 # real P-256 key in the form KMS GetPublicKey returns, so the functions' JWT_PUBLIC_KEYS is valid.
 override_resource {
   target = aws_kms_key.signing
-  values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", key_id = "1234abcd-12ab-34cd-56ef-1234567890ab" }
+  values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-4cde-8f01-1234567890ab", key_id = "1234abcd-12ab-4cde-8f01-1234567890ab" }
 }
 
 override_resource {
@@ -140,6 +140,10 @@ override_resource {
 }
 
 override_resource {
+  target = aws_cloudwatch_metric_alarm.refresh_token_reuse
+}
+
+override_resource {
   target = aws_cloudwatch_query_definition.this
 }
 
@@ -186,8 +190,14 @@ run "every_operation_has_a_function_an_integration_and_a_permission" {
     condition = alltrue([
       for key, operation in local.operations :
       aws_lambda_permission.api_gateway[key].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/${operation.method}${operation.path}"
+      if !strcontains(operation.path, "{")
     ])
     error_message = "Each operation's permission must name only its own method and path on this API."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api_gateway["revokeSession"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:abc123/*/DELETE/me/sessions/*"
+    error_message = "A path parameter must appear as the wildcard execute-api ARNs use."
   }
 
   assert {
@@ -219,6 +229,28 @@ run "functions_get_parameter_names_and_least_privilege" {
       if !startswith(operation.path, "/.well-known/")
     ])
     error_message = "Every operation's function that uses the database gets the MongoDB URI's parameter name."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, code in local.generated.functions : (
+        !contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SECRET_PARAMETER") &&
+        contains(keys(aws_lambda_function.this[key].environment[0].variables), "MONGODB_URI_PARAMETER") == code.uses_database &&
+        length([for statement in jsondecode(data.aws_iam_policy_document.function[key].json).Statement : statement if statement.Sid == "ReadOwnParameters"]) == (code.uses_database ? 1 : 0) &&
+        contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_PUBLIC_KEYS") == code.reads_token_keys &&
+        contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SIGNING_KMS_KEY") == code.signs_tokens &&
+        contains(keys(aws_iam_role_policy.sign_tokens), key) == code.signs_tokens
+      )
+    ])
+    error_message = "A function gets the MongoDB URI exactly when it uses the database, the public keys exactly when it reads them, the signing key and kms:Sign exactly when it issues tokens, and no JWT secret: in its environment and its policies."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, code in local.generated.functions :
+      aws_lambda_function.this[key].memory_size == (code.hashes_passwords ? 1024 : code.uses_database ? 512 : 256)
+    ]) && aws_lambda_function.this["changePassword"].memory_size == 1024 && aws_lambda_function.this["me"].memory_size == 512 && aws_lambda_function.this["authorizer"].memory_size == 256 && aws_lambda_function.this["getJwks"].memory_size == 256
+    error_message = "Functions that hash passwords get 1024 MB for bcrypt, those without a database (the authorizer, the key documents) 256 MB, the others 512 MB."
   }
 
   assert {
@@ -273,7 +305,7 @@ run "public_keys_reach_the_verifiers_and_only_the_issuers_sign_with_the_current_
   assert {
     condition = alltrue([
       for key in ["authorizer", "getJwks", "getOpenIdConfiguration", "register", "login", "refreshToken"] :
-      keys(jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS)) == tolist(["2026-01", "2026-07"]) &&
+      sort(keys(jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS))) == tolist(["2026-01", "2026-07"]) &&
       jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS)["2026-07"] == data.aws_kms_public_key.signing["2026-07"].public_key
     ])
     error_message = "Every function that verifies or publishes tokens gets the public key of every live generation."
@@ -334,18 +366,18 @@ run "a_customer_managed_key_is_granted_only_through_ssm" {
   command = apply
 
   variables {
-    parameters_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    parameters_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-4cde-8f01-1234567890ab"
   }
 
   assert {
     condition = alltrue([
-      for key in keys(aws_lambda_function.this) : anytrue([
+      for key, code in local.generated.functions : anytrue([
         for statement in jsondecode(data.aws_iam_policy_document.function[key].json).Statement :
         try(statement.Action, "") == "kms:Decrypt" && try(statement.Resource, "") == var.parameters_kms_key_arn &&
         try(statement.Condition.StringEquals["kms:ViaService"], "") == "ssm.eu-west-1.amazonaws.com"
-      ])
+      ]) == code.uses_database
     ])
-    error_message = "With a customer managed key every function may decrypt through SSM only."
+    error_message = "With a customer managed key every function that reads a parameter may decrypt through SSM only, and one that reads none may not decrypt."
   }
 }
 
@@ -378,18 +410,41 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue(flatten([
       for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
         for metric in widget.properties.metrics : (
-          contains(keys(local.app_metrics), metric[1]) &&
-          sort([for index in range(2, length(metric) - 1, 2) : metric[index]]) == sort(concat(["service"], local.app_metrics[metric[1]])) &&
-          metric[3] == aws_lambda_function.this["login"].environment[0].variables.POWERTOOLS_SERVICE_NAME
+          contains(keys(local.generated.metrics.catalogue), metric[1]) &&
+          sort([for index in range(2, length(metric) - 1, 2) : metric[index]]) == sort(concat([local.generated.metrics.service_dimension], local.generated.metrics.catalogue[metric[1]].dimensions)) &&
+          { for index in range(2, length(metric) - 1, 2) : metric[index] => metric[index + 1] }[local.generated.metrics.service_dimension] == aws_lambda_function.this["login"].environment[0].variables.POWERTOOLS_SERVICE_NAME
         ) if metric[0] == var.metrics_namespace
       ]
     ]))
-    error_message = "Every dashboard metric in the functions' namespace must be one of local.app_metrics, with its exact dimensions and the functions' service name."
+    error_message = "Every dashboard metric in the functions' namespace must be one the code publishes (generated/terraform.json), with its exact dimensions and the functions' service name."
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 13
-    error_message = "Expected 2 API widgets, 5 per-function widgets and 6 application widgets."
+    condition = sort(keys(local.generated.metrics.catalogue)) == sort(distinct(flatten([
+      for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : [
+        for metric in widget.properties.metrics : (
+          can(metric[0].expression)
+          ? [for match in regexall("MetricName=\"([A-Za-z]+)\"", metric[0].expression) : match[0]]
+          : metric[0] == var.metrics_namespace ? [metric[1]] : []
+        )
+      ]
+    ])))
+    error_message = "Every metric the code publishes must be on the dashboard, as a series or in a SEARCH."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked"] : anytrue([
+        for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+        sort([for metric in widget.properties.metrics : metric[length(metric) - 1].label if try(metric[1], "") == name]) == sort([for series in local.generated.metrics.catalogue[name].series : series.reason])
+      ])
+    ])
+    error_message = "The by-reason widgets must show one line per reason the code can publish, labelled with it."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 17
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 10 application widgets."
   }
 
   assert {
@@ -406,7 +461,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue([
       for name in ["DbConnectionReused", "DbConnectionNew"] : anytrue([
         for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
-        sort([for metric in widget.properties.metrics : metric[5] if try(metric[1], "") == name && metric[0] == var.metrics_namespace]) == sort([
+        sort([for metric in widget.properties.metrics : { for index in range(2, length(metric) - 1, 2) : metric[index] => metric[index + 1] }.function_name if try(metric[1], "") == name && metric[0] == var.metrics_namespace]) == sort([
           for function in aws_lambda_function.this : function.function_name if contains(keys(function.environment[0].variables), "MONGODB_URI_PARAMETER")
         ])
       ])
@@ -441,6 +496,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue([
       for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.function_throttles), [
         aws_cloudwatch_metric_alarm.api_5xx_rate, aws_cloudwatch_metric_alarm.api_latency_p99, aws_cloudwatch_metric_alarm.failed_logins,
+        aws_cloudwatch_metric_alarm.refresh_token_reuse,
       ]) : alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])
     ])
     error_message = "Every alarm must notify the alarm topic."
@@ -452,13 +508,50 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.metric_name == "RefreshTokenReuse" &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.namespace == var.metrics_namespace &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.dimensions == tomap({ service = "auth-api-test" }) &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.threshold == 1 &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.comparison_operator == "GreaterThanOrEqualToThreshold" &&
+      aws_cloudwatch_metric_alarm.refresh_token_reuse.period == 300
+    )
+    error_message = "Any refresh token reuse in 5 minutes must raise the alarm, read where the functions publish RefreshTokenReuse."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, alarm in aws_cloudwatch_metric_alarm.function_errors : alltrue([
+        for query in alarm.metric_query : (
+          query.metric[0].dimensions == tomap({ service = "auth-api-test", operation = key, outcome = query.metric[0].dimensions.outcome }) &&
+          contains(["config_error", "integration_error", "dependency_unavailable", "error"], query.metric[0].dimensions.outcome)
+        ) if try(query.metric[0].metric_name, "") == "HandlerError"
+      ]) && length([for query in alarm.metric_query : query if try(query.metric[0].metric_name, "") == "HandlerError"]) == (key == "authorizer" ? 0 : 4)
+    ])
+    error_message = "Each HTTP function's errors alarm must add its own HandlerError for each 5xx outcome."
+  }
+
+  assert {
+    condition = (
+      length([for query in aws_cloudwatch_metric_alarm.function_errors["authorizer"].metric_query : query if try(query.metric[0].metric_name, "") == "AuthorizerRejected"]) == 9 &&
+      startswith([for query in aws_cloudwatch_metric_alarm.function_errors["authorizer"].metric_query : query.expression if query.return_data == true][0], "MAX([0, errors - SUM([")
+    )
+    error_message = "The authorizer's errors alarm must take each token rejection reason out of its Errors."
+  }
+
+  assert {
     condition     = aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email"
     error_message = "Each alarm email address gets an email subscription."
   }
 
   assert {
-    condition     = sort(keys(aws_cloudwatch_query_definition.this)) == sort(["cold-starts-by-function", "errors-by-request-id", "failed-logins-by-ip", "slowest-requests"])
-    error_message = "Expected the four saved Logs Insights queries."
+    condition     = sort(keys(aws_cloudwatch_query_definition.this)) == sort(["cold-starts-by-function", "errors-by-request-id", "failed-logins-by-ip", "refresh-token-reuse", "slowest-requests"])
+    error_message = "Expected the five saved Logs Insights queries."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_query_definition.this["refresh-token-reuse"].log_group_names == tolist(["/aws/lambda/auth-api-test-refreshToken"])
+    error_message = "The refresh token reuse query must read the refresh function's log group."
   }
 
   assert {
@@ -477,13 +570,15 @@ run "rejects_values_that_would_deploy_something_broken" {
     log_retention_days            = 10
     bcrypt_cost                   = 9
     function_settings             = { me = { timeout = 30 } }
-    operation_throttling          = { logout = { rate_limit = 1, burst_limit = 1 } }
+    operation_throttling          = { noSuchOperation = { rate_limit = 1, burst_limit = 1 } }
     alarm_email_addresses         = ["not-an-address"]
     alarm_api_5xx_rate_percent    = 0
     alarm_latency_p99_ms          = 30000
     alarm_failed_logins_threshold = 0.5
     public_base_url               = "https://auth.example.com/"
     signing_key_generations       = ["1", "1"]
+
+    alarm_refresh_token_reuse_threshold = 0
   }
 
   expect_failures = [
@@ -500,5 +595,6 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.alarm_failed_logins_threshold,
     var.public_base_url,
     var.signing_key_generations,
+    var.alarm_refresh_token_reuse_threshold,
   ]
 }

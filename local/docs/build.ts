@@ -4,10 +4,8 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DIST } from '../../scripts/build';
+import { DOCS_DIR } from '../../scripts/paths';
 import { docsFiles, readConsumerSpec } from './page';
-
-export const DOCS_DIR = join(DIST, 'docs');
 
 /** Writes the page and the spec into `dir`, replacing what was there; returns the file names. */
 export function writeDocs(dir = DOCS_DIR): string[] {

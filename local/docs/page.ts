@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT } from '../../scripts/contract/load';
-
-export const CONSUMER_SPEC_PATH = join(ROOT, 'generated', 'openapi.json');
+import { CONSUMER_SPEC_PATH } from '../../scripts/paths';
 
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
 

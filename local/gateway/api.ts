@@ -4,14 +4,15 @@
  * asks for that this gateway does not reproduce is an error here, at startup, listing each use.
  */
 import { functionNameFromInvokeArn } from './definition';
-import type { GatewayResponseConfig, GatewayResponseType, ParameterSource } from './gateway-responses';
-import { isGatewayResponseType, TEMPLATE_CONTEXT_VARIABLES } from './gateway-responses';
+import { isObject } from './describe';
+import type { GatewayResponseConfig, GatewayResponseType } from './gateway-responses';
+import { readGatewayResponses } from './gateway-responses';
+import type { Integration } from './integrations';
+import { readIntegration } from './integrations';
 
 export const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number] | 'ANY';
 
-/** API Gateway's hard limit on an integration's timeout, and its default. */
-const MAX_INTEGRATION_TIMEOUT_MS = 29000;
 const MAX_AUTHORIZER_TTL_SECONDS = 3600;
 
 export interface TokenAuthorizer {
@@ -24,25 +25,12 @@ export interface TokenAuthorizer {
   ttlSeconds: number;
 }
 
-export interface LambdaProxyIntegration {
-  type: 'aws_proxy';
-  functionKey: string;
-  timeoutMs: number;
-}
-
-export interface MockIntegration {
-  type: 'mock';
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface Route {
   method: HttpMethod;
   /** The resource path as defined, e.g. `/users/{id}`. */
   resourcePath: string;
   operationId?: string;
-  integration: LambdaProxyIntegration | MockIntegration;
+  integration: Integration;
   authorizer?: TokenAuthorizer;
 }
 
@@ -61,10 +49,6 @@ export class UnsupportedDefinitionError extends Error {
     super(`The API definition cannot be served locally:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const EXTENSION = 'x-amazon-apigateway-';
 
@@ -89,85 +73,12 @@ const UNSUPPORTED_REASONS: Record<string, string> = {
   'x-amazon-apigateway-importexport-version': 'HTTP API definitions are not reproduced',
 };
 
-function checkExtensions(node: Json, where: string, allowed: readonly string[], problems: string[]): void {
+function checkExtensions(node: Record<string, unknown>, where: string, allowed: readonly string[], problems: string[]): void {
   for (const key of Object.keys(node)) {
     if (key.startsWith(EXTENSION) && !allowed.includes(key)) {
       problems.push(`${where}: ${key}: ${UNSUPPORTED_REASONS[key] ?? 'not reproduced by the local gateway'}`);
     }
   }
-}
-
-/** `'literal'` or a request parameter, as in `responseParameters` values. */
-function parameterSource(value: unknown, where: string, problems: string[]): ParameterSource | undefined {
-  if (typeof value !== 'string') {
-    problems.push(`${where}: must be a string`);
-    return undefined;
-  }
-  const literal = /^'(.*)'$/s.exec(value);
-  if (literal) return { kind: 'literal', value: literal[1]! };
-  const request = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(value);
-  if (request) return { kind: 'request', location: request[1] as 'header' | 'querystring' | 'path', name: request[2]! };
-  problems.push(`${where}: "${value}" is not reproduced (only 'literal' values and method.request.header|querystring|path.<name>)`);
-  return undefined;
-}
-
-function checkTemplate(template: string, where: string, problems: string[]): void {
-  if (/(^|[^\\])#(set|if|foreach|elseif|else|end|macro|parse|include|define|evaluate|break|stop)\b/.test(template)) {
-    problems.push(`${where}: VTL directives are not reproduced; only $context variables are substituted`);
-  }
-  for (const match of template.matchAll(/\$\{?([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_])/g)) {
-    if (!(TEMPLATE_CONTEXT_VARIABLES as readonly string[]).includes(match[1]!)) {
-      problems.push(`${where}: $${match[1]} is not reproduced (supported: ${TEMPLATE_CONTEXT_VARIABLES.map((v) => `$${v}`).join(', ')})`);
-    }
-  }
-}
-
-function readGatewayResponses(value: unknown, problems: string[]): Map<GatewayResponseType, GatewayResponseConfig> {
-  const responses = new Map<GatewayResponseType, GatewayResponseConfig>();
-  if (value === undefined) return responses;
-  if (!isObject(value)) {
-    problems.push('x-amazon-apigateway-gateway-responses: must be an object');
-    return responses;
-  }
-  for (const [type, raw] of Object.entries(value)) {
-    const where = `x-amazon-apigateway-gateway-responses.${type}`;
-    if (!isGatewayResponseType(type)) {
-      problems.push(`${where}: unknown gateway response type`);
-      continue;
-    }
-    if (!isObject(raw)) {
-      problems.push(`${where}: must be an object`);
-      continue;
-    }
-    const config: GatewayResponseConfig = { headers: {}, templates: {} };
-    for (const key of Object.keys(raw)) {
-      if (!['statusCode', 'responseParameters', 'responseTemplates'].includes(key)) problems.push(`${where}.${key}: not reproduced`);
-    }
-    if (raw.statusCode !== undefined) {
-      const status = Number(raw.statusCode);
-      if (!/^[1-5]\d\d$/.test(String(raw.statusCode))) problems.push(`${where}.statusCode: "${String(raw.statusCode)}" is not an HTTP status`);
-      else config.statusCode = status;
-    }
-    for (const [param, source] of Object.entries(isObject(raw.responseParameters) ? raw.responseParameters : {})) {
-      const header = /^gatewayresponse\.header\.(.+)$/.exec(param);
-      if (!header) {
-        problems.push(`${where}.responseParameters: ${param} is not reproduced (only gatewayresponse.header.<name>)`);
-        continue;
-      }
-      const parsed = parameterSource(source, `${where}.responseParameters.${param}`, problems);
-      if (parsed) config.headers[header[1]!] = parsed;
-    }
-    for (const [contentType, template] of Object.entries(isObject(raw.responseTemplates) ? raw.responseTemplates : {})) {
-      if (typeof template !== 'string') {
-        problems.push(`${where}.responseTemplates.${contentType}: must be a string`);
-        continue;
-      }
-      checkTemplate(template, `${where}.responseTemplates.${contentType}`, problems);
-      config.templates[contentType] = template;
-    }
-    responses.set(type, config);
-  }
-  return responses;
 }
 
 /**
@@ -227,72 +138,6 @@ function readAuthorizer(name: string, scheme: unknown, problems: string[]): Toke
   return { name, functionKey, header: identity[1]!, validationExpression, ttlSeconds: Number(ttl) };
 }
 
-function readIntegration(raw: unknown, where: string, problems: string[]): Route['integration'] | undefined {
-  const at = `${where}.x-amazon-apigateway-integration`;
-  if (!isObject(raw)) {
-    problems.push(`${where}: has no x-amazon-apigateway-integration`);
-    return undefined;
-  }
-  const type = String(raw.type).toLowerCase();
-  if (type === 'aws_proxy') {
-    const known = ['type', 'httpMethod', 'uri', 'passthroughBehavior', 'timeoutInMillis', 'credentials', 'connectionType'];
-    for (const key of Object.keys(raw)) if (!known.includes(key)) problems.push(`${at}.${key}: not reproduced for a Lambda proxy integration`);
-    if (raw.connectionType !== undefined && raw.connectionType !== 'INTERNET') problems.push(`${at}.connectionType: VPC links are not reproduced`);
-    if (String(raw.httpMethod).toUpperCase() !== 'POST') problems.push(`${at}.httpMethod: Lambda is invoked with POST`);
-    const timeoutMs = raw.timeoutInMillis ?? MAX_INTEGRATION_TIMEOUT_MS;
-    if (!Number.isInteger(timeoutMs) || (timeoutMs as number) < 50 || (timeoutMs as number) > MAX_INTEGRATION_TIMEOUT_MS) {
-      problems.push(`${at}.timeoutInMillis: must be an integer from 50 to ${MAX_INTEGRATION_TIMEOUT_MS}`);
-    }
-    try {
-      return { type: 'aws_proxy', functionKey: functionNameFromInvokeArn(String(raw.uri)), timeoutMs: Number(timeoutMs) };
-    } catch (error) {
-      problems.push(`${at}.uri: ${(error as Error).message}`);
-      return undefined;
-    }
-  }
-  if (type === 'mock') return readMock(raw, at, problems);
-  problems.push(`${at}.type: "${String(raw.type)}" integrations are not reproduced; only aws_proxy (Lambda proxy) and mock`);
-  return undefined;
-}
-
-function readMock(raw: Json, at: string, problems: string[]): MockIntegration | undefined {
-  for (const key of Object.keys(raw)) {
-    if (!['type', 'requestTemplates', 'passthroughBehavior', 'responses'].includes(key)) problems.push(`${at}.${key}: not reproduced for a mock integration`);
-  }
-  const requestTemplate = isObject(raw.requestTemplates) ? raw.requestTemplates['application/json'] : undefined;
-  let selected = 200;
-  if (typeof requestTemplate === 'string') {
-    try {
-      const parsed = JSON.parse(requestTemplate) as unknown;
-      if (!isObject(parsed) || !Number.isInteger(parsed.statusCode)) throw new Error('no integer statusCode');
-      selected = parsed.statusCode as number;
-    } catch (error) {
-      problems.push(`${at}.requestTemplates: only a static {"statusCode": N} template is reproduced (${(error as Error).message})`);
-    }
-  }
-  const responses = isObject(raw.responses) ? raw.responses : {};
-  // Integration responses are chosen by matching their key, a regex, against the status; `default` catches the rest.
-  const key = Object.keys(responses).find((k) => k !== 'default' && new RegExp(`^(${k})$`).test(String(selected))) ?? 'default';
-  const response = responses[key];
-  if (!isObject(response)) {
-    problems.push(`${at}.responses: no response matches status ${selected}`);
-    return undefined;
-  }
-  const headers: Record<string, string> = {};
-  for (const [param, value] of Object.entries(isObject(response.responseParameters) ? response.responseParameters : {})) {
-    const header = /^method\.response\.header\.(.+)$/.exec(param);
-    const source = parameterSource(value, `${at}.responses.${key}.responseParameters.${param}`, problems);
-    if (!header) problems.push(`${at}.responses.${key}.responseParameters: ${param} is not reproduced`);
-    else if (source?.kind === 'literal') headers[header[1]!] = source.value;
-    else if (source) problems.push(`${at}.responses.${key}.responseParameters.${param}: a mock integration answers with literals only here`);
-  }
-  const templates = isObject(response.responseTemplates) ? response.responseTemplates : {};
-  const body = templates['application/json'] ?? Object.values(templates)[0] ?? '';
-  if (typeof body !== 'string' || /[$#]/.test(body)) problems.push(`${at}.responses.${key}.responseTemplates: only static bodies are reproduced`);
-  const statusCode = Number(response.statusCode ?? selected);
-  return { type: 'mock', statusCode, headers, body: typeof body === 'string' ? body : '' };
-}
-
 /** Reads the security requirement of an operation (or the document's default) into its authorizer. */
 function readSecurity(
   security: unknown,
@@ -305,7 +150,7 @@ function readSecurity(
     problems.push(`${where}.security: must be a list`);
     return undefined;
   }
-  const requirements = security.filter((r) => isObject(r) && Object.keys(r).length > 0) as Json[];
+  const requirements = security.filter((r) => isObject(r) && Object.keys(r).length > 0) as Array<Record<string, unknown>>;
   if (requirements.length === 0) return undefined;
   const names = requirements.flatMap((r) => Object.keys(r));
   if (requirements.length > 1 || names.length > 1) {

@@ -3,11 +3,8 @@
  * same variable names, so the local gateway and API Gateway read one definition.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
-import { ROOT } from '../../scripts/contract/load';
-
-export const DEFINITION_TEMPLATE_PATH = join(ROOT, 'generated', 'api-gateway.json.tftpl');
+import { DEFINITION_TEMPLATE_PATH } from '../../scripts/paths';
 
 /** The region and account the local ARNs carry; nothing checks them, but they keep the AWS shape. */
 export const LOCAL_REGION = 'local';

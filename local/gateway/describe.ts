@@ -6,3 +6,8 @@ export function describeValue(value: unknown): string {
   const type = typeof value;
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
+
+/** A JSON object: not null and not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,7 +1,9 @@
 /**
  * API Gateway's gateway responses: the answers the gateway gives by itself (401, 403, 404, 413,
- * 504 ...), customized by `x-amazon-apigateway-gateway-responses` and otherwise AWS's defaults.
+ * 504 ...), customized by `x-amazon-apigateway-gateway-responses` and otherwise AWS's defaults:
+ * reading that customization from the definition, and rendering a response with it.
  */
+import { isObject } from './describe';
 
 /** Every gateway response type with the status API Gateway gives it when nothing customizes it. */
 export const GATEWAY_RESPONSE_STATUS = {
@@ -69,6 +71,80 @@ export const TEMPLATE_CONTEXT_VARIABLES = [
   'context.path',
   'context.apiId',
 ] as const;
+
+/** `'literal'` or a request parameter, as in the `responseParameters` values of gateway and integration responses. */
+export function parameterSource(value: unknown, where: string, problems: string[]): ParameterSource | undefined {
+  if (typeof value !== 'string') {
+    problems.push(`${where}: must be a string`);
+    return undefined;
+  }
+  const literal = /^'(.*)'$/s.exec(value);
+  if (literal) return { kind: 'literal', value: literal[1]! };
+  const request = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(value);
+  if (request) return { kind: 'request', location: request[1] as 'header' | 'querystring' | 'path', name: request[2]! };
+  problems.push(`${where}: "${value}" is not reproduced (only 'literal' values and method.request.header|querystring|path.<name>)`);
+  return undefined;
+}
+
+function checkTemplate(template: string, where: string, problems: string[]): void {
+  if (/(^|[^\\])#(set|if|foreach|elseif|else|end|macro|parse|include|define|evaluate|break|stop)\b/.test(template)) {
+    problems.push(`${where}: VTL directives are not reproduced; only $context variables are substituted`);
+  }
+  for (const match of template.matchAll(/\$\{?([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_])/g)) {
+    if (!(TEMPLATE_CONTEXT_VARIABLES as readonly string[]).includes(match[1]!)) {
+      problems.push(`${where}: $${match[1]} is not reproduced (supported: ${TEMPLATE_CONTEXT_VARIABLES.map((v) => `$${v}`).join(', ')})`);
+    }
+  }
+}
+
+/** Reads `x-amazon-apigateway-gateway-responses`, adding what cannot be served to `problems`. */
+export function readGatewayResponses(value: unknown, problems: string[]): Map<GatewayResponseType, GatewayResponseConfig> {
+  const responses = new Map<GatewayResponseType, GatewayResponseConfig>();
+  if (value === undefined) return responses;
+  if (!isObject(value)) {
+    problems.push('x-amazon-apigateway-gateway-responses: must be an object');
+    return responses;
+  }
+  for (const [type, raw] of Object.entries(value)) {
+    const where = `x-amazon-apigateway-gateway-responses.${type}`;
+    if (!isGatewayResponseType(type)) {
+      problems.push(`${where}: unknown gateway response type`);
+      continue;
+    }
+    if (!isObject(raw)) {
+      problems.push(`${where}: must be an object`);
+      continue;
+    }
+    const config: GatewayResponseConfig = { headers: {}, templates: {} };
+    for (const key of Object.keys(raw)) {
+      if (!['statusCode', 'responseParameters', 'responseTemplates'].includes(key)) problems.push(`${where}.${key}: not reproduced`);
+    }
+    if (raw.statusCode !== undefined) {
+      const status = Number(raw.statusCode);
+      if (!/^[1-5]\d\d$/.test(String(raw.statusCode))) problems.push(`${where}.statusCode: "${String(raw.statusCode)}" is not an HTTP status`);
+      else config.statusCode = status;
+    }
+    for (const [param, source] of Object.entries(isObject(raw.responseParameters) ? raw.responseParameters : {})) {
+      const header = /^gatewayresponse\.header\.(.+)$/.exec(param);
+      if (!header) {
+        problems.push(`${where}.responseParameters: ${param} is not reproduced (only gatewayresponse.header.<name>)`);
+        continue;
+      }
+      const parsed = parameterSource(source, `${where}.responseParameters.${param}`, problems);
+      if (parsed) config.headers[header[1]!] = parsed;
+    }
+    for (const [contentType, template] of Object.entries(isObject(raw.responseTemplates) ? raw.responseTemplates : {})) {
+      if (typeof template !== 'string') {
+        problems.push(`${where}.responseTemplates.${contentType}: must be a string`);
+        continue;
+      }
+      checkTemplate(template, `${where}.responseTemplates.${contentType}`, problems);
+      config.templates[contentType] = template;
+    }
+    responses.set(type, config);
+  }
+  return responses;
+}
 
 /** AWS's default body for every gateway response no template customizes. */
 const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';

@@ -2,7 +2,7 @@
  * The result of a Lambda TOKEN authorizer and its IAM policy, checked and evaluated the way
  * API Gateway does: against the method ARN of each request, explicit Deny beating Allow.
  */
-import { describeValue } from './describe';
+import { describeValue, isObject } from './describe';
 
 export interface PolicyStatement {
   effect: 'Allow' | 'Deny';
@@ -27,8 +27,6 @@ export const POLICY_DECISION = {
   implicitDeny: 'implicit-deny',
 } as const;
 export type PolicyDecision = (typeof POLICY_DECISION)[keyof typeof POLICY_DECISION];
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];

@@ -3,7 +3,7 @@
  * and the checks API Gateway applies to what the function returns.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { describeValue } from './describe';
+import { describeValue, isObject } from './describe';
 
 export interface IncomingRequest {
   method: string;
@@ -126,8 +126,6 @@ export interface ProxyResponse {
 export type ParsedProxyResponse = { ok: true; response: ProxyResponse } | { ok: false; reason: string };
 
 const RESPONSE_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const scalar = (value: unknown): value is string | number | boolean =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';

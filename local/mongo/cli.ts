@@ -1,5 +1,6 @@
 /** `npm run mongo -- [--port 27017] [--host 127.0.0.1]`: runs the embedded server in this process until Ctrl-C. */
 import { parseArgs } from 'node:util';
+import { stopOnSignal } from '../process';
 import { startEmbedded } from './embedded';
 import { stderrLog } from './log';
 import { connectionString, resolveOptions } from './options';
@@ -15,14 +16,7 @@ async function main(): Promise<void> {
   const server = await startEmbedded(settings, stderrLog);
   console.log(connectionString(settings.host, server.port));
   console.error('In-memory MongoDB-compatible server for local use; data is lost on exit. Ctrl-C to stop.');
-  const shutdown = (): void => {
-    server.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnSignal(() => server.stop(), ['SIGINT', 'SIGTERM']);
 }
 
 main().catch((error: unknown) => {

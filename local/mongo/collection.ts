@@ -3,19 +3,31 @@
  * anything, and runs synchronously, so concurrent clients can never both insert the same key.
  */
 import { EJSON, UUID } from 'bson';
+import { parseCollation } from './collation';
+import type { Collation } from './collation';
+import { bsonSize } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { Index } from './indexes';
 import type { IndexKey, RecordId } from './indexes';
 import { equalityKey } from './keys';
 import { lookupTuples, pinnedValues } from './planner';
+import { toNumber } from './values';
 
 export const ID_INDEX_NAME = '_id_';
 
 export type IndexCreation = 'created' | 'exists';
 
+/** How a query's candidate records were found: through an index, or by scanning the collection. */
+export interface Candidates {
+  index: Index;
+  ids: RecordId[];
+}
+
 export class Collection {
   readonly uuid = new UUID();
+  /** Applies to queries and indexes that name no collation of their own. */
+  readonly defaultCollation: Collation | undefined;
   /** Insertion-ordered, which is the "natural order" finds return without a sort. */
   private readonly records = new Map<RecordId, Document>();
   private readonly indexes = new Map<string, Index>();
@@ -26,7 +38,9 @@ export class Collection {
     readonly name: string,
     readonly options: Document = {},
   ) {
-    this.indexes.set(ID_INDEX_NAME, new Index({ key: { _id: 1 }, name: ID_INDEX_NAME }, true));
+    this.defaultCollation = parseCollation(options['collation']);
+    if (this.defaultCollation) this.options = { ...options, collation: this.defaultCollation.spec };
+    this.indexes.set(ID_INDEX_NAME, new Index({ key: { _id: 1 }, name: ID_INDEX_NAME }, true, this.defaultCollation));
   }
 
   get namespace(): string {
@@ -46,7 +60,24 @@ export class Collection {
     const id = this.nextRecordId++;
     this.records.set(id, doc);
     for (const [index, indexKeys] of keys) index.add(indexKeys, id);
+    this.trimCapped();
     return id;
+  }
+
+  /** A capped collection drops its oldest documents once it holds more than `max` documents or `size` bytes. */
+  private trimCapped(): void {
+    if (this.options['capped'] !== true) return;
+    const requested = toNumber(this.options['size']);
+    // mongod raises the size to at least 4096 bytes, in multiples of 256.
+    const size = requested <= 4096 ? 4096 : Math.ceil(requested / 256) * 256;
+    const max = this.options['max'] !== undefined && toNumber(this.options['max']) > 0 ? toNumber(this.options['max']) : Infinity;
+    let bytes = 0;
+    for (const doc of this.records.values()) bytes += bsonSize(doc);
+    for (const [id, doc] of this.records) {
+      if (this.records.size <= max && bytes <= size) break;
+      bytes -= bsonSize(doc);
+      this.remove(id);
+    }
   }
 
   replace(id: RecordId, doc: Document): void {
@@ -67,21 +98,21 @@ export class Collection {
 
   /**
    * Records that may match `filter`, through the most selective index whose every field the filter
-   * pins by equality; undefined when no index applies and the caller must scan.
+   * pins by equality under the query's collation; undefined when no index applies and the caller must scan.
    */
-  candidates(filter: Document): RecordId[] | undefined {
+  candidates(filter: Document, collation: Collation | undefined): Candidates | undefined {
     const pinned = pinnedValues(filter);
     if (pinned.size === 0) return undefined;
-    let best: Set<RecordId> | undefined;
+    let best: { index: Index; found: Set<RecordId> } | undefined;
     for (const index of this.indexes.values()) {
-      if (!index.coversAllDocuments) continue;
+      if (!index.coversAllDocuments || index.hidden || index.collationId !== collation?.id) continue;
       const tuples = lookupTuples(index.fields, pinned);
       if (!tuples) continue;
       const found = new Set<RecordId>();
       for (const tuple of tuples) for (const id of index.lookup(tuple)) found.add(id);
-      if (!best || found.size < best.size) best = found;
+      if (!best || found.size < best.found.size) best = { index, found };
     }
-    return best && [...best].sort((a, b) => a - b);
+    return best && { index: best.index, ids: [...best.found].sort((a, b) => a - b) };
   }
 
   listIndexes(): Index[] {
@@ -94,9 +125,12 @@ export class Collection {
 
   /** Creates an index over the existing documents, refusing conflicting definitions and existing duplicates as mongod does. */
   createIndex(spec: Document): IndexCreation {
-    const index = new Index(spec);
+    const index = new Index(spec, false, this.defaultCollation);
     const sameName = this.indexes.get(index.name);
-    const sameKey = [...this.indexes.values()].find((existing) => equalityKey(existing.keyPattern) === equalityKey(index.keyPattern));
+    // Indexes on the same keys may coexist under different collations.
+    const sameKey = [...this.indexes.values()].find(
+      (existing) => equalityKey(existing.keyPattern) === equalityKey(index.keyPattern) && existing.collationId === index.collationId,
+    );
     if (sameName && equalityKey(sameName.spec) === equalityKey(index.spec)) return 'exists';
     if (sameName === sameKey && sameName) {
       throw new MongoCommandError(

@@ -1,4 +1,4 @@
-import { calculateObjectSize, deserialize, ObjectId, serialize } from 'bson';
+import { calculateObjectSize, ObjectId } from 'bson';
 
 /** mongod's `maxBsonObjectSize`. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -13,9 +13,26 @@ export function isDocument(value: unknown): value is Document {
   return prototype === Object.prototype || prototype === null;
 }
 
-/** A deep copy that keeps every BSON type (structuredClone would turn ObjectIds into plain objects). */
+/**
+ * A deep copy of documents and arrays; other BSON values (ObjectId, Long, Binary...) are never changed in
+ * place, so they are shared (structuredClone would turn them into plain objects).
+ */
+export function cloneValue<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((element: unknown) => cloneValue(element)) as T;
+  if (isDocument(value)) {
+    const copy: Document = {};
+    for (const [key, element] of Object.entries(value)) {
+      // Defined rather than assigned, so a field named __proto__ stays a field.
+      Object.defineProperty(copy, key, { value: cloneValue(element), enumerable: true, writable: true, configurable: true });
+    }
+    return copy as T;
+  }
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  return value;
+}
+
 export function cloneDocument(doc: Document): Document {
-  return deserialize(serialize(doc));
+  return cloneValue(doc);
 }
 
 export function bsonSize(doc: Document): number {

@@ -7,7 +7,7 @@ import type { Log } from './log';
 import type { ServerSettings } from './options';
 import { listen } from './server';
 import { Storage } from './storage';
-import { removeExpired } from './ttl';
+import { TtlMonitor } from './ttl';
 
 export interface EmbeddedServer {
   port: number;
@@ -18,35 +18,28 @@ export interface EmbeddedServer {
 export async function startEmbedded(settings: ServerSettings, log: Log): Promise<EmbeddedServer> {
   const storage = new Storage();
   const cursors = new CursorStore();
+  const ttl = new TtlMonitor(storage, settings.ttlSweepMs, log);
   const server = await listen({
     host: settings.host,
     port: settings.port,
     storage,
     cursors,
+    ttl,
     log,
     limits: { maxBufferedBytes: settings.maxBufferedBytes, partialMessageTimeoutMs: settings.partialMessageTimeoutMs },
   });
 
-  const sweepExpired = (): void => {
-    // A throw inside a timer would take the whole process down.
-    try {
-      removeExpired(storage, Date.now());
-    } catch (error) {
-      log(`TTL sweep failed: ${(error as Error).stack ?? String(error)}`);
-    }
-  };
+  ttl.start();
   const { cursorTimeoutMs } = settings;
-  const timers = [
-    setInterval(sweepExpired, settings.ttlSweepMs),
-    setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000)),
-  ];
-  // The sweeps alone must not keep a process alive.
+  const timers = [setInterval(() => cursors.closeIdle(cursorTimeoutMs), Math.min(cursorTimeoutMs, 60_000))];
+  // The cursor sweep alone must not keep a process alive (the TTL monitor unrefs its own timer).
   for (const timer of timers) timer.unref();
 
   return {
     port: server.port,
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
+      ttl.stop();
       cursors.clear();
       await server.close();
     },

@@ -1,25 +1,23 @@
 /**
- * mingo, as the server uses it: every built-in operator, except that the operators that match regular
- * expressions do it in linear time (regex.ts). Drop-in for mingo's own `Query`, `Aggregator`, `find` and
- * `update`. The patterns are converted inside the operators because mingo copies a query (RegExps included,
- * as plain RegExps) before compiling it.
+ * mingo, as the server uses it for aggregation stages and expressions: every built-in operator, except that
+ * the operators that match regular expressions do it in linear time (regex.ts). Queries, sorts, projections and
+ * updates are not mingo's (matcher.ts, sort.ts, projection.ts, update.ts); mingo's own query operators are
+ * reached only from inside its stages (`$graphLookup`'s `restrictSearchWithMatch`), so their patterns are made
+ * linear too. The patterns are converted inside the operators because mingo copies a query (RegExps included,
+ * as plain RegExps) before compiling it. Also here: the check that an expression names only operators mingo has.
  */
-import { Aggregator as MingoAggregator } from 'mingo/aggregator';
-import { Context, evalExpr } from 'mingo/core';
+import { Context, evalExpr, OpType } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
-import { Query as MingoQuery } from 'mingo/query';
-import type { Cursor } from 'mingo/cursor';
-import type { Source } from 'mingo/lazy';
-import type { Any, AnyObject, Criteria, Options, Projection } from 'mingo/types';
-import { update as mingoUpdate } from 'mingo/updater';
-import type { Modifier } from 'mingo/updater';
-import { linearRegExp } from './regex';
-import type { LinearRegExp } from './regex';
+import type { Any, AnyObject, Options } from 'mingo/types';
+import { isDocument } from './document';
+import { MongoCommandError } from './errors';
+import { compileRegex, linearRegExp } from './regex';
+import type { RegexMatch } from './regex';
 
 type ExpressionOperator = (obj: AnyObject, expr: Any, options: Options) => Any;
 
@@ -29,16 +27,12 @@ interface RegexArguments {
   options?: unknown;
 }
 
-/** `$regexMatch`, `$regexFind`, `$regexFindAll`: mingo's semantics, RE2's matching. */
-function regexSearch(obj: AnyObject, expr: Any, options: Options, all: boolean): ReturnType<LinearRegExp['matches']> {
+/** `$regexMatch`, `$regexFind`, `$regexFindAll`: mingo's semantics, mongod's options, RE2's matching. */
+function regexSearch(obj: AnyObject, expr: Any, options: Options, all: boolean): RegexMatch[] {
   const { input, regex, options: regexOptions } = evalExpr(obj, expr, options) as RegexArguments;
   if (typeof input !== 'string') return [];
-  if (typeof regexOptions === 'string') {
-    if (regexOptions.includes('x')) throw new Error("extended capability option 'x' not supported");
-    if (regexOptions.includes('g')) throw new Error("global option 'g' not supported");
-  }
   if (!(regex instanceof RegExp) && typeof regex !== 'string') throw new Error('$regex must be a string or a regular expression');
-  return linearRegExp(regex, typeof regexOptions === 'string' ? regexOptions : undefined).matches(input, all);
+  return compileRegex(regex, regexOptions ?? undefined).matches(input, all);
 }
 
 const regexExpressions: Record<string, ExpressionOperator> = {
@@ -63,42 +57,37 @@ const regexQueries = {
   $all: withLinearPatterns(queryOperators.$all),
 };
 
-const CONTEXT = Context.init({
+/** Every operator mingo has, by kind, with the regular expression ones replaced. */
+export const MINGO_OPERATORS = {
   accumulator: accumulatorOperators,
   expression: { ...expressionOperators, ...regexExpressions },
   pipeline: pipelineOperators,
   projection: projectionOperators,
   query: { ...queryOperators, ...regexQueries },
   window: windowOperators,
-} as Parameters<typeof Context.init>[0]);
+} as const;
 
-function withContext(options: Partial<Options> | undefined): Partial<Options> {
-  return { ...options, context: CONTEXT };
-}
+/** The context for anything mingo evaluates outside a pipeline (`$expr`, computed projections). */
+export const MINGO_CONTEXT = Context.init(MINGO_OPERATORS as Parameters<typeof Context.init>[0]);
 
-export class Query<T = AnyObject> extends MingoQuery<T> {
-  constructor(condition: Criteria<T>, options?: Partial<Options>) {
-    super(condition, withContext(options));
+/** Server-side JavaScript operators: unknown to a server that runs no JavaScript, as this one. */
+const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
+
+/** Throws for the first operator in an expression that neither mingo nor mongod knows. */
+export function validateExpression(expression: unknown): void {
+  if (Array.isArray(expression)) {
+    for (const element of expression) validateExpression(element);
+    return;
   }
-}
-
-export class Aggregator extends MingoAggregator {
-  constructor(pipeline: AnyObject[], options?: Partial<Options>) {
-    super(pipeline, withContext(options));
+  if (!isDocument(expression)) return;
+  for (const [key, argument] of Object.entries(expression)) {
+    if (key.startsWith('$')) {
+      if (key === '$literal') continue;
+      if (SCRIPT_OPERATORS.has(key)) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+      const known =
+        MINGO_CONTEXT.getOperator(OpType.EXPRESSION, key) ?? MINGO_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ?? MINGO_CONTEXT.getOperator(OpType.WINDOW, key);
+      if (!known) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+    }
+    validateExpression(argument);
   }
-}
-
-export function find<R = AnyObject, T = AnyObject>(collection: Source, condition: Criteria<T>, projection?: Projection<R>, options?: Partial<Options>): Cursor<R> {
-  return new Query<T>(condition, options).find<R>(collection, projection);
-}
-
-/** mingo's updater, whose conditions (`$pull`, array filters) match patterns in linear time too. */
-export function update<T extends AnyObject>(
-  obj: T,
-  modifier: Modifier<T>,
-  arrayFilters?: AnyObject[],
-  condition?: Criteria<T>,
-  options?: Parameters<typeof mingoUpdate>[4],
-): string[] {
-  return mingoUpdate(obj, modifier, arrayFilters, condition, { ...options, queryOptions: withContext(options?.queryOptions) });
 }

@@ -5,16 +5,24 @@
 export const ErrorCode = {
   InternalError: 1,
   BadValue: 2,
+  NoSuchKey: 4,
   FailedToParse: 9,
   Unauthorized: 13,
   TypeMismatch: 14,
+  Overflow: 15,
   InvalidLength: 16,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
   MaxTimeMSExpired: 50,
+  DollarPrefixedFieldName: 52,
+  InvalidIdField: 53,
+  NotSingleValueField: 54,
+  EmptyFieldName: 56,
   CommandNotFound: 59,
   ImmutableField: 66,
   CannotCreateIndex: 67,
@@ -22,16 +30,25 @@ export const ErrorCode = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  CommandNotSupported: 115,
+  InvalidPipelineOperator: 168,
   CannotIndexParallelArrays: 171,
+  InvalidIndexSpecificationOption: 197,
+  NotImplemented: 238,
+  NoQueryExecutionPlans: 291,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
-  Location17419: 17419,
-  Location40324: 40324,
-  Location40571: 40571,
-  Location51024: 51024,
 } as const;
 
-export type ErrorCodeName = keyof typeof ErrorCode;
+/**
+ * A named code, or `Location<n>`: mongod's name for the many errors that have only a number
+ * (e.g. `Location40324`, an unknown pipeline stage).
+ */
+export type ErrorCodeName = keyof typeof ErrorCode | `Location${number}`;
+
+function codeOf(name: ErrorCodeName): number {
+  return name.startsWith('Location') ? Number(name.slice('Location'.length)) : ErrorCode[name as keyof typeof ErrorCode];
+}
 
 /** A command failure: becomes an `{ ok: 0, code, codeName, errmsg }` reply or a write error. */
 export class MongoCommandError extends Error {
@@ -45,7 +62,7 @@ export class MongoCommandError extends Error {
   ) {
     super(message);
     this.name = 'MongoCommandError';
-    this.code = ErrorCode[codeName];
+    this.code = codeOf(codeName);
   }
 
   toReply(): Record<string, unknown> {

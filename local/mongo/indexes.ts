@@ -1,11 +1,15 @@
 /** One index: its spec as listIndexes shows it, and a hash map from key to the records holding it. */
 import { EJSON, ObjectId } from 'bson';
-import { Query } from './engine';
+import { CollationKeys, parseCollation } from './collation';
+import type { Collation } from './collation';
 import { isDocument } from './document';
 import type { Document } from './document';
 import { MongoCommandError } from './errors';
 import { equalityKey, valuesAtPath } from './keys';
-import { translateMingoErrors } from './query';
+import type { StringKey } from './keys';
+import { compileFilter } from './matcher';
+import type { Matcher } from './matcher';
+import { isNumeric, toNumber } from './values';
 
 export type RecordId = number;
 
@@ -19,26 +23,45 @@ export interface IndexKey {
 /** Options a client may set that we do not keep in the listed spec (deprecated or informational). */
 const DROPPED_OPTIONS = new Set(['background', 'ns', 'v']);
 
+/** Index types mongod has and this server does not: refused as a server without the plugin would. */
+const UNSUPPORTED_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack', 'columnstore']);
+
 export class Index {
   readonly name: string;
   readonly keyPattern: Document;
   readonly fields: string[];
   readonly unique: boolean;
   readonly sparse: boolean;
-  readonly expireAfterSeconds: number | undefined;
+  expireAfterSeconds: number | undefined;
+  /** String comparisons of this index, when not binary. */
+  readonly collation: Collation | undefined;
   /** The spec as listIndexes returns it. */
-  readonly spec: Document;
-  private readonly partialFilter: Query | undefined;
+  spec: Document;
+  /** Hidden indexes are kept up to date (and enforce uniqueness) but never answer queries. */
+  hidden: boolean;
+  private readonly partialFilter: Matcher | undefined;
   private readonly entries = new Map<string, Set<RecordId>>();
+  private readonly stringKey: StringKey | undefined;
+  private readonly collationKeys: CollationKeys | undefined;
 
-  /** `enforceUnique` is for the `_id_` index, which is unique without saying so in its spec. */
-  constructor(spec: Document, enforceUnique = false) {
+  /**
+   * `enforceUnique` is for the `_id_` index, which is unique without saying so in its spec;
+   * `defaultCollation` is the collection's, which an index without its own inherits.
+   */
+  constructor(spec: Document, enforceUnique = false, defaultCollation?: Collation) {
     const keyPattern = spec['key'];
     if (!isDocument(keyPattern) || Object.keys(keyPattern).length === 0) {
       throw new MongoCommandError('FailedToParse', "The 'key' field of an index specification must be a non-empty object");
     }
     for (const [field, direction] of Object.entries(keyPattern)) {
-      if (direction !== 1 && direction !== -1 && direction !== 'hashed') {
+      if (typeof direction === 'string' && UNSUPPORTED_TYPES.has(direction)) {
+        throw new MongoCommandError('CannotCreateIndex', `Unknown index plugin '${direction}': the embedded MongoDB server has no ${direction} indexes`);
+      }
+      if (field === '$**' || field.endsWith('.$**')) {
+        throw new MongoCommandError('CannotCreateIndex', 'wildcard indexes are not supported by the embedded MongoDB server');
+      }
+      const numeric = isNumeric(direction) ? toNumber(direction) : undefined;
+      if (numeric === undefined ? direction !== 'hashed' : numeric === 0 || !Number.isFinite(numeric)) {
         throw new MongoCommandError('CannotCreateIndex', `Unknown index plugin '${String(direction)}' on field '${field}'`);
       }
     }
@@ -47,15 +70,36 @@ export class Index {
     this.name = typeof spec['name'] === 'string' ? spec['name'] : defaultIndexName(keyPattern);
     this.unique = enforceUnique || spec['unique'] === true;
     this.sparse = spec['sparse'] === true;
+    this.hidden = spec['hidden'] === true;
     const ttl = spec['expireAfterSeconds'];
-    this.expireAfterSeconds = typeof ttl === 'number' ? ttl : undefined;
+    this.expireAfterSeconds = isNumeric(ttl) ? toNumber(ttl) : undefined;
     const partial = spec['partialFilterExpression'];
-    this.partialFilter = isDocument(partial) ? translateMingoErrors(() => new Query(partial, { scriptEnabled: false })) : undefined;
+    this.partialFilter = isDocument(partial) ? compileFilter(partial) : undefined;
+    this.collation = 'collation' in spec ? parseCollation(spec['collation']) : defaultCollation;
+    const collationKeys = this.collation && new CollationKeys(this.collation);
+    this.collationKeys = collationKeys;
+    this.stringKey = collationKeys && ((value: string) => collationKeys.keyOf(value));
 
     const options = Object.fromEntries(
-      Object.entries(spec).filter(([option]) => !DROPPED_OPTIONS.has(option) && option !== 'key' && option !== 'name'),
+      Object.entries(spec).filter(([option]) => !DROPPED_OPTIONS.has(option) && option !== 'key' && option !== 'name' && option !== 'collation' && option !== 'hidden'),
     );
-    this.spec = { v: 2, key: keyPattern, name: this.name, ...options };
+    this.spec = { v: 2, key: keyPattern, name: this.name, ...options, ...(this.collation ? { collation: this.collation.spec } : {}) };
+  }
+
+  /** collMod's new TTL, reflected in the listed spec. */
+  setExpireAfterSeconds(seconds: number): void {
+    this.expireAfterSeconds = seconds;
+    this.spec = { ...this.spec, expireAfterSeconds: seconds };
+  }
+
+  /** The spec as listIndexes shows it now (with `hidden` once set). */
+  get listedSpec(): Document {
+    return this.hidden ? { ...this.spec, hidden: true } : this.spec;
+  }
+
+  /** The collation id an equality query must be under for this index to answer it. */
+  get collationId(): string | undefined {
+    return this.collation?.id;
   }
 
   /** Sparse and partial indexes leave documents out, so they cannot answer an equality query alone. */
@@ -78,7 +122,7 @@ export class Index {
     const keys = new Map<string, IndexKey>();
     for (const alternative of alternatives) {
       const values = multikeyPosition < 0 ? fixed : fixed.map((v, i) => (i === multikeyPosition ? alternative : v));
-      const key = tupleKey(values);
+      const key = tupleKey(values, this.stringKey);
       keys.set(key, { key, values });
     }
     return [...keys.values()];
@@ -112,7 +156,12 @@ export class Index {
 
   /** Records whose indexed fields equal `values`, in index field order. */
   lookup(values: unknown[]): ReadonlySet<RecordId> {
-    return this.entries.get(tupleKey(values)) ?? new Set();
+    const keys = this.collationKeys;
+    let unknown = false;
+    // A string no stored document holds (under the collation) cannot match anything.
+    const stringKey: StringKey | undefined = keys && ((value) => keys.existingKey(value) ?? ((unknown = true), ''));
+    const key = tupleKey(values, stringKey);
+    return unknown ? new Set() : (this.entries.get(key) ?? new Set());
   }
 
   duplicateKeyError(namespace: string, { values }: IndexKey): MongoCommandError {
@@ -126,8 +175,8 @@ export class Index {
   }
 }
 
-function tupleKey(values: unknown[]): string {
-  return values.length === 1 ? equalityKey(values[0]) : JSON.stringify(values.map(equalityKey));
+function tupleKey(values: unknown[], stringKey: StringKey | undefined): string {
+  return values.length === 1 ? equalityKey(values[0], stringKey) : JSON.stringify(values.map((value) => equalityKey(value, stringKey)));
 }
 
 /** The name drivers and mongod derive from a key pattern: `{ email: 1 }` → `email_1`. */

@@ -15,14 +15,22 @@ function bsonTypeOf(value: object): string | undefined {
   return typeof tag === 'string' ? tag : undefined;
 }
 
-/** The equality key of a single value. Numbers of every width share one key space, as they compare equal in MongoDB. */
-export function equalityKey(value: unknown): string {
+/** Keys strings under a collation; absent, strings are keyed by their exact text. */
+export type StringKey = (value: string) => string;
+
+const exactString: StringKey = (value) => `s:${value}`;
+
+/**
+ * The equality key of a single value. Numbers of every width share one key space, as they compare equal
+ * in MongoDB; strings (also inside documents and arrays) are keyed by `stringKey`.
+ */
+export function equalityKey(value: unknown, stringKey: StringKey = exactString): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'number':
       return `n:${Object.is(value, -0) ? 0 : value}`;
     case 'string':
-      return `s:${value}`;
+      return stringKey(value);
     case 'boolean':
       return `b:${value}`;
     case 'object':
@@ -32,18 +40,19 @@ export function equalityKey(value: unknown): string {
   }
   if (value instanceof Date) return `d:${value.getTime()}`;
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
-  if (Array.isArray(value)) return `[${value.map(equalityKey).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((element) => equalityKey(element, stringKey)).join(',')}]`;
   const bsonType = bsonTypeOf(value);
-  if (bsonType === 'Long' || bsonType === 'Int32' || bsonType === 'Double' || bsonType === 'Decimal128') {
-    return `n:${(value as BsonValue).toString()}`;
-  }
+  if (bsonType === 'Long' || bsonType === 'Int32') return `n:${(value as BsonValue).toString()}`;
+  // Decimals compare by their value as a double (see values.ts), so 5.0 and 5 share a key.
+  if (bsonType === 'Decimal128') return equalityKey(Number.parseFloat((value as BsonValue).toString()));
+  if (bsonType === 'Double') return equalityKey((value as { value: number }).value);
   if (bsonType === 'Binary') {
     const binary = value as { sub_type: number; toString(encoding: 'base64'): string };
     return `x:${binary.sub_type}:${binary.toString('base64')}`;
   }
   if (bsonType) return `${bsonType}:${(value as BsonValue).toString()}`;
   // Embedded documents compare field by field, in order.
-  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${equalityKey(v)}`).join(',')}}`;
+  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${equalityKey(v, stringKey)}`).join(',')}}`;
 }
 
 /**
@@ -78,5 +87,5 @@ export function isHashableScalar(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (value instanceof Date) return true;
   const bsonType = bsonTypeOf(value);
-  return bsonType === 'ObjectId' || bsonType === 'Long' || bsonType === 'Int32';
+  return bsonType === 'ObjectId' || bsonType === 'Long' || bsonType === 'Int32' || bsonType === 'Double';
 }

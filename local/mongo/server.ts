@@ -5,7 +5,9 @@ import { oversizedBatchReply, runCommand } from './commands';
 import { BufferBudget, serveConnection } from './connection';
 import type { CursorStore } from './cursors';
 import type { Log } from './log';
+import { ServerStats } from './stats';
 import type { Storage } from './storage';
+import type { TtlMonitor } from './ttl';
 import { encodeMsgReply, encodeQueryReply, OpCode } from './wire';
 import type { CommandRequest } from './wire';
 
@@ -14,6 +16,7 @@ export interface WireServerOptions {
   port: number;
   storage: Storage;
   cursors: CursorStore;
+  ttl: TtlMonitor;
   log: Log;
   limits: {
     /** Bytes of incomplete messages all connections together may hold. */
@@ -27,20 +30,25 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, log, limits }: WireServerOptions): Promise<WireServer> {
+export async function listen({ host, port, storage, cursors, ttl, log, limits }: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
+  const stats = new ServerStats();
   const budget = new BufferBudget(limits.maxBufferedBytes);
   let nextConnectionId = 1;
 
   const server = createServer((socket) => {
     const connectionId = nextConnectionId++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    stats.opened();
+    socket.on('close', () => {
+      sockets.delete(socket);
+      stats.closed();
+    });
     socket.setNoDelay(true);
     const respond = (request: CommandRequest): Buffer | undefined => {
       const reply =
         request.oversizedBatch === undefined
-          ? runCommand(request.command, { storage, cursors, connectionId }, (error) =>
+          ? runCommand(request.command, { storage, cursors, connectionId, stats, ttl }, (error) =>
               log(`connection ${connectionId} command failed unexpectedly: ${(error as Error).stack ?? String(error)}`),
             )
           : oversizedBatchReply(request.oversizedBatch);

@@ -3,11 +3,12 @@
  * checksums) and the legacy OP_QUERY/OP_REPLY pair the driver still uses for its first handshake.
  * BSON itself is left to the `bson` package.
  */
-import { deserialize, serialize } from 'bson';
+import { serialize } from 'bson';
 import { crc32c } from './crc32c';
 import { isDocument, MAX_DOCUMENT_BYTES } from './document';
 import type { Document } from './document';
 import { ProtocolError } from './errors';
+import { decodeBson } from './numbers';
 
 export const OpCode = {
   Reply: 1,
@@ -217,7 +218,7 @@ function documentSize(frame: Buffer, offset: number, end: number, limit: number)
 
 function decodeDocument(frame: Buffer, offset: number, size: number): Document {
   try {
-    return deserialize(frame.subarray(offset, offset + size));
+    return decodeBson(frame.subarray(offset, offset + size));
   } catch (error) {
     throw new ProtocolError(`invalid BSON: ${(error as Error).message}`);
   }

@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
-
-/** The repository root, so scripts work from any working directory. */
-export const ROOT = join(__dirname, '..', '..');
-export const CONTRACT_PATH = join(ROOT, 'openapi.yaml');
+import { CONTRACT_PATH } from '../paths';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

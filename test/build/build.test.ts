@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Metafile } from 'esbuild';
-import { buildFunction, DIST, listFunctionKeys, zipPathFor } from '../../scripts/build';
+import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build';
+import { DIST } from '../../scripts/paths';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import { lockBundles } from '../e2e/support';
 

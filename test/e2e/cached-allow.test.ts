@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectContract } from './contract';
+import { expectHttpContract } from '../support/contract';
 import type { LocalApi } from './support';
 import { json, startLocalApi } from './support';
 
@@ -52,7 +52,7 @@ describe('an Allow cached longer than its token lives', () => {
 
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-    expect(await expectContract('me', response)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized' });
+    expect(await expectHttpContract('me', response)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized' });
     expect(api.lastRecord('/me').authorizer).toMatchObject({ invoked: false, cached: true, result: 'allowed' });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `make dev` as a developer runs it (local/dev.ts, after `make build`): it starts, answers, shuts
+ * `make dev` as a developer runs it (local/dev/main.ts, after `make build`): it starts, answers, shuts
  * down cleanly on SIGTERM, and fails in one line on a busy port.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 import { CURRENT_KEY } from '../support/keys';
 import { buildAll, lockBundles } from './support';
 
@@ -21,7 +21,7 @@ interface Dev {
 
 /** `detached` makes it the leader of a process group of its own, so a test can send Ctrl-C's SIGINT to the whole group. */
 function startDev(env: Record<string, string>, { detached = false } = {}): Dev {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'dev.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local', 'dev', 'main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     detached,
@@ -41,7 +41,7 @@ async function waitFor(dev: Dev, pattern: RegExp, stream: 'stdout' | 'stderr' = 
   for (;;) {
     const match = dev[stream]().match(pattern);
     if (match) return match;
-    if (done) throw new Error(`local/dev.ts exited before printing ${pattern}:\n${dev.stdout()}\n${dev.stderr()}`);
+    if (done) throw new Error(`local/dev/main.ts exited before printing ${pattern}:\n${dev.stdout()}\n${dev.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -73,7 +73,7 @@ const alive = (pid: number) => {
 };
 
 describe('make dev', () => {
-  // local/dev.ts runs the bundles in dist/, as `make dev` does: keep other suites from rebuilding them meanwhile.
+  // local/dev/main.ts runs the bundles in dist/, as `make dev` does: keep other suites from rebuilding them meanwhile.
   let release: () => void = () => undefined;
   beforeAll(async () => {
     release = await lockBundles();

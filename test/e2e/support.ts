@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFunction, DIST, listFunctionKeys } from '../../scripts/build';
-import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
-import type { RequestRecord } from '../../local/gateway/request-log';
-import type { Gateway } from '../../local/gateway/server';
-import { startGateway } from '../../local/gateway/server';
+import { buildFunction, listFunctionKeys } from '../../scripts/build';
+import { DIST } from '../../scripts/paths';
+import { loadDefinition, localTemplateVariables, startGateway } from '../../local/gateway';
+import type { Gateway, RequestRecord } from '../../local/gateway';
 import { CURRENT_KEY, signingVariables } from '../support/keys';
 
 export interface LocalApi {

@@ -1,4 +1,6 @@
 import '../support/lambda-environment';
+import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
 import { startMongo } from '../../local/mongo';
 import type { RunningMongo } from '../../local/mongo';
 import { handler as listUsersHandler } from '../../functions/listUsers/handler';
@@ -20,6 +22,13 @@ let port: number;
 /** Quiet: the server logs closed connections, which this file causes on purpose. */
 function start(): Promise<RunningMongo> {
   return startMongo({ port, log: () => undefined });
+}
+
+/** The functions' open connection: this file's only one. */
+function liveConnection(): Connection {
+  const live = mongoose.connections.filter((connection) => connection.readyState === mongoose.ConnectionStates.connected);
+  expect(live).toHaveLength(1);
+  return live[0]!;
 }
 
 function listUsers(requestId?: string) {
@@ -90,5 +99,27 @@ describe('database outage', () => {
     expect(registered.response.statusCode).toBe(201);
     expect(listed.response.statusCode).toBe(200);
     expect((listed.body.items as Array<{ name: string }>).map((item) => item.name)).toContain('After');
+  });
+
+  it('connects again on the next invocation after its connection is closed, without a cold start', async () => {
+    await listUsers();
+    await liveConnection().close();
+
+    const { response } = await listUsers();
+
+    expect(response.statusCode).toBe(200);
+    expect(requestLines(output).at(-1)).toMatchObject({ cold_start: false, db_connection: 'new' });
+  });
+
+  it('drops a connection that reports an error, and connects again on the next invocation', async () => {
+    await listUsers();
+    const failed = liveConnection();
+    failed.emit('error', new Error('connection failed'));
+
+    const { response } = await listUsers();
+
+    expect(response.statusCode).toBe(200);
+    expect(requestLines(output).at(-1)).toMatchObject({ db_connection: 'new' });
+    expect(liveConnection()).not.toBe(failed);
   });
 });

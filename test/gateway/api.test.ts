@@ -1,6 +1,4 @@
-import { compileApi, UnsupportedDefinitionError } from '../../local/gateway/api';
-import { localInvokeArn } from '../../local/gateway/definition';
-import { Router } from '../../local/gateway/router';
+import { compileApi, localInvokeArn, Router, UnsupportedDefinitionError } from '../../local/gateway';
 import { fixtureDefinition } from './support';
 
 type Definition = Record<string, unknown> & {

@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { listFunctionKeys } from '../../scripts/build';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
-import { HTTP_METHODS, listOperations, loadContract, ROOT } from '../../scripts/contract/load';
-import { compileApi, identityValidationExpression } from '../../local/gateway/api';
-import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
+import { listOperations, loadContract } from '../../scripts/contract/load';
+import type { TerraformData } from '../../scripts/contract/terraform-data';
+import { DEFINITION_TEMPLATE_PATH, ROOT } from '../../scripts/paths';
+import { compileApi, identityValidationExpression, loadDefinition, localTemplateVariables } from '../../local/gateway';
 
 interface OperationView {
   operationId: string;
@@ -104,12 +105,11 @@ async function terraformLocals(): Promise<{ locals: Hcl; resources: Record<strin
     expect(String(tf.locals.function_invoke_arns)).toMatch(/for key in local\.function_keys : key => "arn:.*:lambda:path\/2015-03-31\/functions\/arn:.*:function:\$\{local\.name\}-\$\{key\}\/invocations"/);
   });
 
-  it('derive operations from the contract with the same methods, security scheme and authorizer key', () => {
-    expect(tf.locals.http_methods).toEqual([...HTTP_METHODS]);
-    expect(tf.locals.bearer_scheme).toBe(BEARER_SCHEME);
-    expect(tf.locals.authorizer_function).toBe(AUTHORIZER_FUNCTION);
-    expect(String(tf.locals.contract)).toContain('/../openapi.yaml');
-    expect(String(tf.locals.function_keys)).toBe('${concat(keys(local.operations), [local.authorizer_function])}');
+  it('read the operations, the authorizer key and the function keys from the generated data', () => {
+    expect(String(tf.locals.generated)).toContain('/../generated/terraform.json');
+    expect(tf.locals.operations).toBe('${local.generated.operations}');
+    expect(tf.locals.authorizer_function).toBe('${local.generated.authorizer_function}');
+    expect(String(tf.locals.function_keys)).toBe('${keys(local.generated.functions)}');
   });
 
   it('create one Lambda function per function key, which the invoke ARNs are built from', () => {
@@ -119,28 +119,14 @@ async function terraformLocals(): Promise<{ locals: Hcl; resources: Record<strin
     expect(String(tf.locals.functions)).toMatch(/for key in local\.function_keys : key =>/);
   });
 
-  it('guard the same operations: Terraform’s own rule, applied to the contract, matches the gateway', () => {
-    // locals.operations in infra/main.tf: every method in http_methods, `bearer` when a requirement names bearer_scheme.
-    const contract = loadContract();
-    const methods = tf.locals.http_methods as string[];
-    const scheme = String(tf.locals.bearer_scheme);
-    const terraformOperations: OperationView[] = [];
-    for (const [path, item] of Object.entries(contract.paths)) {
-      for (const [method, operation] of Object.entries(item as Record<string, { operationId: string; security?: Array<Record<string, unknown>> }>)) {
-        if (!methods.includes(method)) continue;
-        const requirements = operation.security ?? (contract.security as Array<Record<string, unknown>> | undefined) ?? [];
-        terraformOperations.push({
-          operationId: operation.operationId,
-          method: method.toUpperCase(),
-          path,
-          functionKey: operation.operationId,
-          guarded: requirements.some((r) => Object.keys(r).includes(scheme)),
-        });
-      }
-    }
-    const terraformKeys = [...terraformOperations.map((op) => op.operationId), String(tf.locals.authorizer_function)];
+  it('guard the same operations: what Terraform reads matches the gateway', () => {
+    const generated = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as TerraformData;
+    const terraformOperations = Object.entries(generated.operations).map(
+      ([operationId, op]): OperationView => ({ operationId, method: op.method, path: op.path, functionKey: op.function, guarded: op.authorizer }),
+    );
 
     expect(sortViews(terraformOperations)).toEqual(gatewayView().operations);
-    expect(terraformKeys.sort()).toEqual([...gatewayView().api.functionKeys].sort());
+    expect(Object.keys(generated.functions).sort()).toEqual([...gatewayView().api.functionKeys].sort());
+    expect(generated.authorizer_function).toBe(AUTHORIZER_FUNCTION);
   });
 });

@@ -1,13 +1,6 @@
 import { TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
 import { listFunctionKeys } from '../../scripts/build';
-import {
-  functionNameFromInvokeArn,
-  loadDefinition,
-  localInvokeArn,
-  localTemplateVariables,
-  renderTemplate,
-  TemplateError,
-} from '../../local/gateway/definition';
+import { functionNameFromInvokeArn, loadDefinition, localInvokeArn, localTemplateVariables, renderTemplate, TemplateError } from '../../local/gateway';
 
 describe('renderTemplate', () => {
   const variables = { name: 'auth', ttl: 300, flag: true, arns: { register: 'arn:register', me: 'arn:me' } };

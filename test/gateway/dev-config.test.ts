@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { readDevConfig } from '../../local/gateway/dev-config';
+import { readDevConfig } from '../../local/dev';
 
 describe('readDevConfig', () => {
   it('gives local defaults: port 3000, loopback, a P-256 signing key made for the run and a local audience', () => {

@@ -6,10 +6,8 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { listFunctionKeys } from '../../scripts/build';
 import { listOperations, loadContract } from '../../scripts/contract/load';
-import { compileApi } from '../../local/gateway/api';
-import { loadDefinition, localTemplateVariables } from '../../local/gateway/definition';
-import type { GatewayResponseContext, GatewayResponseType } from '../../local/gateway/gateway-responses';
-import { GATEWAY_RESPONSE_STATUS, renderGatewayResponse } from '../../local/gateway/gateway-responses';
+import { compileApi, GATEWAY_RESPONSE_STATUS, loadDefinition, localTemplateVariables, renderGatewayResponse } from '../../local/gateway';
+import type { GatewayResponseContext, GatewayResponseType } from '../../local/gateway';
 import { contractViolations } from '../support/contract';
 
 const api = compileApi(loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys() })));

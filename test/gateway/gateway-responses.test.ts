@@ -1,5 +1,5 @@
-import type { GatewayResponseConfig, GatewayResponseContext, GatewayResponseType } from '../../local/gateway/gateway-responses';
-import { renderGatewayResponse } from '../../local/gateway/gateway-responses';
+import type { GatewayResponseConfig, GatewayResponseContext, GatewayResponseType } from '../../local/gateway';
+import { renderGatewayResponse } from '../../local/gateway';
 
 const context: GatewayResponseContext = {
   requestId: 'req-1',

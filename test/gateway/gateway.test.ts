@@ -4,8 +4,7 @@ import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway } from './support';
-import { MAX_REQUEST_HEAD_BYTES } from '../../local/gateway/gateway-responses';
-import { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES } from '../../local/gateway/server';
+import { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEAD_BYTES } from '../../local/gateway';
 
 /**
  * Sends a body of `size` bytes with a plain HTTP client, which reads the answer even while still

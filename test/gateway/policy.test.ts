@@ -1,5 +1,5 @@
-import { evaluatePolicy, methodArn, parseAuthorizerResult, POLICY_DECISION } from '../../local/gateway/policy';
-import type { PolicyStatement } from '../../local/gateway/policy';
+import { evaluatePolicy, methodArn, parseAuthorizerResult, POLICY_DECISION } from '../../local/gateway';
+import type { PolicyStatement } from '../../local/gateway';
 
 const ARN = methodArn({ region: 'local', account: '000000000000', apiId: 'api', stage: 'local', method: 'GET', path: '/users/42' });
 const allow = (resources: string[], actions = ['execute-api:Invoke']): PolicyStatement => ({ effect: 'Allow', actions, resources });

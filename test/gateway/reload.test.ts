@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { functionsAffectedBy } from '../../local/gateway/reload';
-import { watchFiles } from '../../local/gateway/watch';
-import type { Watcher } from '../../local/gateway/watch';
+import { functionsAffectedBy, watchFiles } from '../../local/dev';
+import type { Watcher } from '../../local/dev';
 import { startFixtureGateway, token } from './support';
 import type { FixtureGateway } from './support';
 

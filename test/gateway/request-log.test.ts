@@ -1,6 +1,5 @@
-import { parseEmfLine, summarizeMetrics } from '../../local/gateway/metrics';
-import type { RequestRecord } from '../../local/gateway/request-log';
-import { formatJson, formatPretty, formatStrayLine, metricsOf } from '../../local/gateway/request-log';
+import { formatJson, formatPretty, formatStrayLine, metricsOf, parseEmfLine, summarizeMetrics } from '../../local/dev';
+import type { RequestRecord } from '../../local/gateway';
 import { startFixtureGateway, token } from './support';
 
 const emf = (metrics: Record<string, number | number[]>, dimensions: Record<string, string>, units: Record<string, string> = {}) =>

@@ -4,10 +4,8 @@ import { parse } from 'yaml';
 import { buildApiGatewayDefinition, toTemplate } from '../../scripts/contract/api-gateway';
 import type { OpenApiDocument } from '../../scripts/contract/load';
 import { listOperations } from '../../scripts/contract/load';
-import { localTemplateVariables, renderTemplate } from '../../local/gateway/definition';
-import type { Gateway, GatewayOptions } from '../../local/gateway/server';
-import { startGateway } from '../../local/gateway/server';
-import type { LoggedLine, RequestRecord } from '../../local/gateway/request-log';
+import { localTemplateVariables, renderTemplate, startGateway } from '../../local/gateway';
+import type { Gateway, GatewayOptions, LoggedLine, RequestRecord } from '../../local/gateway';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 

@@ -38,6 +38,13 @@ describe('the stage settings in infra/env', () => {
     expect(String(values.mongodb_uri_parameter_name)).toContain(`/${stage}/`);
   });
 
+  it.each(stages)('throttle in %s at least the routes the default throttles harder: setting operation_throttling replaces the default', async (stage) => {
+    const values = await parseAssignments(join(ENV_DIR, `${stage}.tfvars`));
+    if (!('operation_throttling' in values)) return;
+    const defaults = Object.keys(tf.variables.operation_throttling!.default as Record<string, unknown>);
+    expect(Object.keys(values.operation_throttling as Record<string, unknown>).sort()).toEqual(expect.arrayContaining(defaults.sort()));
+  });
+
   it.each(stages)('keep the %s state in its own encrypted, locked object', async (stage) => {
     const backend = await parseAssignments(join(ENV_DIR, `${stage}.backend.hcl`));
     for (const key of Object.keys(backend)) expect(BACKEND_KEYS).toContain(key);

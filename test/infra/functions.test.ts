@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from '../../scripts/contract/api-gateway';
-import { CONTRACT_PATH, HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
+import { AUTHORIZER_FUNCTION } from '../../scripts/contract/api-gateway';
+import { listOperations, loadContract } from '../../scripts/contract/load';
+import type { TerraformData } from '../../scripts/contract/terraform-data';
+import { ROOT } from '../../scripts/paths';
 import type { Block, TerraformConfig } from './support/terraform';
 import { dataSource, INFRA_DIR, loadTerraform, nested, resource } from './support/terraform';
 
 const operations = listOperations(loadContract());
 const functionKeys = [...operations.map((op) => op.operationId), AUTHORIZER_FUNCTION];
+/** The committed generated data, as Terraform reads it (its freshness is `make check-generated`'s). */
+const generated = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as TerraformData;
 /** API Gateway abandons a Lambda integration after 29 seconds. */
 const INTEGRATION_LIMIT_SECONDS = 29;
 
@@ -18,11 +23,19 @@ interface FunctionSettings {
   secrets: string[];
 }
 
-/** local.functions for the defaults: literal data merged the way main.tf merges it. */
-function effectiveSettings(tf: TerraformConfig): Record<string, FunctionSettings> {
-  const defaults = tf.locals.function_defaults as FunctionSettings;
-  const profiles = tf.locals.function_profiles as Record<string, Partial<FunctionSettings>>;
-  return Object.fromEntries(functionKeys.map((key) => [key, { ...defaults, ...profiles[key] }]));
+/** The sizes main.tf gives a function, from its defaults and what the generated data says about the code. */
+function sizes(tf: TerraformConfig): Record<string, Omit<FunctionSettings, 'secrets'>> {
+  const defaults = tf.locals.function_defaults as Omit<FunctionSettings, 'secrets'>;
+  return Object.fromEntries(
+    functionKeys.map((key) => [
+      key,
+      {
+        ...defaults,
+        ...(generated.functions[key]!.hashes_passwords ? { memory_size: 1024 } : {}),
+        ...(key === AUTHORIZER_FUNCTION ? { memory_size: 256, timeout: 5 } : {}),
+      },
+    ]),
+  );
 }
 
 let tf: TerraformConfig;
@@ -32,22 +45,15 @@ beforeAll(async () => {
 });
 
 describe('the functions Terraform derives from the contract', () => {
-  it('reads the operations from openapi.yaml as scripts/contract does: same file, methods and security scheme', () => {
-    expect(join(INFRA_DIR, '..', 'openapi.yaml')).toBe(CONTRACT_PATH);
-    expect(tf.locals.contract).toBe('${yamldecode(file("${path.module}/../openapi.yaml"))}');
-    expect(tf.locals.http_methods).toEqual([...HTTP_METHODS]);
-    expect(tf.locals.bearer_scheme).toBe(BEARER_SCHEME);
-    expect(tf.locals.authorizer_function).toBe(AUTHORIZER_FUNCTION);
-    const derivation = squash(tf.locals.operations);
-    expect(derivation).toContain('for path, item in local.contract.paths');
-    expect(derivation).toContain('for method, operation in item : operation.operationId =>');
-    expect(derivation).toContain('if contains(local.http_methods, method)');
-    // Operation-level security wins, then the document's, as in listOperations().
-    expect(derivation).toContain('try(operation.security, local.contract.security, [])');
+  it('reads the operations, the authorizer and the functions from the generated data, as the build lists them', () => {
+    expect(tf.locals.generated).toBe('${jsondecode(file("${path.module}/../generated/terraform.json"))}');
+    expect(tf.locals.operations).toBe('${local.generated.operations}');
+    expect(tf.locals.authorizer_function).toBe('${local.generated.authorizer_function}');
+    expect(tf.locals.function_keys).toBe('${keys(local.generated.functions)}');
+    expect(Object.keys(generated.functions).sort()).toEqual([...functionKeys].sort());
   });
 
-  it('makes one function per operation plus the authorizer', () => {
-    expect(squash(tf.locals.function_keys)).toBe('${concat(keys(local.operations), [local.authorizer_function])}');
+  it('makes one function per function key', () => {
     expect(squash(tf.locals.functions)).toMatch(/^\$\{\{ for key in local\.function_keys : key => merge\(/);
   });
 
@@ -63,13 +69,19 @@ describe('the functions Terraform derives from the contract', () => {
     }
   });
 
-  it('tunes only functions that exist, within memory limits and under the integration timeout', () => {
-    const profiles = tf.locals.function_profiles as Record<string, unknown>;
-    for (const key of Object.keys(profiles)) expect(functionKeys).toContain(key);
-    for (const [key, settings] of Object.entries(effectiveSettings(tf))) {
+  it('sizes every function within memory limits and under the integration timeout, more memory where bcrypt runs, less where no database is used', () => {
+    const profiles = squash(tf.locals.function_profiles);
+    expect(profiles).toContain('code.hashes_passwords ? { memory_size = 1024 } : {}');
+    expect(profiles).toContain('!code.uses_database && !code.hashes_passwords ? { memory_size = 256, timeout = 5 } : {}');
+    for (const [key, settings] of Object.entries(sizes(tf))) {
       expect({ key, memory: settings.memory_size >= 128 && settings.memory_size <= 10240 }).toEqual({ key, memory: true });
       expect({ key, timeout: settings.timeout >= 1 && settings.timeout <= INTEGRATION_LIMIT_SECONDS }).toEqual({ key, timeout: true });
     }
+  });
+
+  it('issues 15-minute access tokens by default, as the code does: a refresh token renews them', () => {
+    expect(tf.variables.access_token_ttl_seconds!.default).toBe(900);
+    expect((tf.locals.common_environment as Record<string, string>).ACCESS_TOKEN_TTL).toBe('${tostring(var.access_token_ttl_seconds)}');
   });
 
   it('runs the build output on nodejs22.x and arm64 with the index.handler entry point', () => {
@@ -130,7 +142,7 @@ describe('who may invoke the functions', () => {
 
   it('scopes each operation to its own method and path, and the authorizer to this API authorizers', () => {
     const permissions = squash(tf.locals.invoke_permissions);
-    expect(permissions).toContain('for key, operation in local.operations : key =>');
+    expect(permissions).toContain('for operation in local.operations : operation.function =>');
     expect(permissions).toContain('source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path,');
     expect(permissions).toContain('(local.authorizer_function) = { source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/*" }');
     expect(permissions).not.toMatch(/execution_arn\}\/\*"/);

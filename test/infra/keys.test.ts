@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { listFunctionKeys } from '../../scripts/build';
-import { ROOT } from '../../scripts/contract/load';
+import type { FunctionFacts } from '../../scripts/contract/terraform-data';
+import { ROOT } from '../../scripts/paths';
 import type { Block, TerraformConfig } from './support/terraform';
 import { allResources, dataSource, INFRA_DIR, loadTerraform, nested, references, resource } from './support/terraform';
 
@@ -12,10 +11,6 @@ import { allResources, dataSource, INFRA_DIR, loadTerraform, nested, references,
  * that verifies or publishes tokens gets the live public keys in its configuration.
  */
 
-/** Modules whose presence in a bundle means the function signs, or reads the token configuration. */
-const SIGNS = 'functions/shared/token-issuer.ts';
-const READS_TOKEN_CONFIG = ['functions/shared/tokens.ts', 'functions/shared/token-issuer.ts', 'functions/getJwks/jwks.ts', 'functions/getOpenIdConfiguration/openid-configuration.ts'];
-
 type TokenUse = 'none' | 'verify' | 'sign';
 
 let tf: TerraformConfig;
@@ -24,25 +19,13 @@ beforeAll(async () => {
   tf = await loadTerraform();
 });
 
-function tokenUse(config: TerraformConfig): Record<string, TokenUse> {
-  const defaults = config.locals.function_defaults as { tokens: TokenUse };
-  const profiles = config.locals.function_profiles as Record<string, { tokens?: TokenUse }>;
-  return Object.fromEntries(listFunctionKeys().map((key) => [key, profiles[key]?.tokens ?? defaults.tokens]));
-}
-
-async function bundledModules(key: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [join(ROOT, 'functions', key, 'handler.ts')],
-    absWorkingDir: ROOT,
-    bundle: true,
-    write: false,
-    outdir: 'out',
-    platform: 'node',
-    packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
+/**
+ * What each function does with tokens, as local.function_profiles derives it from
+ * generated/terraform.json (whose facts terraform-data.test.ts checks against the bundles).
+ */
+function tokenUse(): Record<string, TokenUse> {
+  const data = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as { functions: Record<string, FunctionFacts> };
+  return Object.fromEntries(Object.entries(data.functions).map(([key, code]) => [key, code.signs_tokens ? 'sign' : code.reads_token_keys ? 'verify' : 'none']));
 }
 
 function statements(document: Block): Block[] {
@@ -67,12 +50,20 @@ describe('token signing keys', () => {
     expect(tf.locals.current_signing_key_arn).toBe('${aws_kms_key.signing[local.current_signing_key_generation].arn}');
   });
 
-  it('lets only the functions that issue tokens call kms:Sign, and only on the current key', async () => {
-    const uses = tokenUse(tf);
-    for (const key of listFunctionKeys()) {
-      const signs = (await bundledModules(key)).includes(SIGNS);
-      expect({ key, sign: uses[key] === 'sign' }).toEqual({ key, sign: signs });
-    }
+  it('derives what a function does with tokens from its code: it signs when it bundles the token issuer, verifies when it reads the public keys', () => {
+    const profiles = String(tf.locals.function_profiles).replace(/\s+/g, ' ');
+    expect(profiles).toContain('tokens = code.signs_tokens ? "sign" : code.reads_token_keys ? "verify" : "none"');
+    expect(tf.locals.function_defaults).not.toHaveProperty('tokens');
+    expect(tf.variables.function_settings!.type).not.toContain('tokens');
+    const uses = tokenUse();
+    expect(uses.authorizer).toBe('verify');
+    expect(uses.getJwks).toBe('verify');
+    expect(uses.getOpenIdConfiguration).toBe('verify');
+    expect(uses.me).toBe('none');
+  });
+
+  it('lets only the functions that issue tokens call kms:Sign, and only on the current key', () => {
+    const uses = tokenUse();
     expect(Object.entries(uses).filter(([, use]) => use === 'sign').map(([key]) => key).sort()).toEqual(['login', 'refreshToken', 'register']);
 
     const policy = resource(tf, 'aws_iam_role_policy.sign_tokens');
@@ -89,8 +80,7 @@ describe('token signing keys', () => {
   });
 
   it('gives no KMS permission to the authorizer, or to any function beyond kms:Sign for issuers and kms:Decrypt of its own parameters', () => {
-    expect(tokenUse(tf).authorizer).toBe('verify');
-    expect((tf.locals.function_profiles as Record<string, { secrets?: string[] }>).authorizer!.secrets).toEqual([]);
+    expect(tokenUse().authorizer).toBe('verify');
     const kmsActions = Object.entries(tf.data.aws_iam_policy_document ?? {}).flatMap(([name, document]) =>
       statements(document).flatMap((s) => (s.actions as string[]).filter((a) => a.startsWith('kms:')).map((action) => `${name}: ${action}`)),
     );
@@ -102,13 +92,7 @@ describe('token signing keys', () => {
     expect(decrypt.for_each).toContain('length(each.value.secrets) == 0 ? []');
   });
 
-  it('hands the public key of every live generation to each function that verifies or publishes tokens', async () => {
-    const uses = tokenUse(tf);
-    for (const key of listFunctionKeys()) {
-      const modules = await bundledModules(key);
-      const reads = READS_TOKEN_CONFIG.some((module) => modules.includes(module));
-      expect({ key, keys: uses[key] !== 'none' }).toEqual({ key, keys: reads });
-    }
+  it('hands the public key of every live generation to each function that verifies or publishes tokens', () => {
     const publicKeys = dataSource(tf, 'aws_kms_public_key.signing');
     expect(publicKeys).toMatchObject({ for_each: '${aws_kms_key.signing}', key_id: '${each.value.arn}' });
     expect(String(tf.locals.signing_public_keys).replace(/\s+/g, ' ')).toBe(

@@ -31,6 +31,7 @@ const VALIDATED_VARIABLES = [
   'alarm_function_errors_threshold',
   'alarm_throttles_threshold',
   'alarm_failed_logins_threshold',
+  'alarm_refresh_token_reuse_threshold',
 ];
 
 function versionFloor(constraint: string): number[] {
@@ -47,7 +48,7 @@ beforeAll(async () => {
 
 describe('the Terraform layout', () => {
   it('keeps the files terraform-aws-modules keep, and the resources in files by concern', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'observability.tf']) {
+    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'dashboard.tf', 'alarms.tf', 'queries.tf']) {
       expect(tf.files).toContain(file);
     }
   });

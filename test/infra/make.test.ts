@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 
 /** The commands a target would run, from `make -n` (which still expands recursive makes, without running them). */
 function dryRun(...args: string[]): string[] {

@@ -1,48 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpError} from '../../functions/shared/errors';
-import { ConfigError, DependencyUnavailable, IntegrationError, TOKEN_REJECTION } from '../../functions/shared/errors';
-import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
-import { OUTCOME } from '../../functions/shared/outcomes';
 import type { Block, TerraformConfig } from './support/terraform';
 import { INFRA_DIR, loadTerraform, resource } from './support/terraform';
 
 /**
- * The dashboard and alarms read the functions' metrics by name, namespace and dimension set;
- * CloudWatch shows nothing for a combination nobody publishes. These tests hold infra/ to what
- * functions/shared/observability.ts declares, so renaming a metric or a dimension in one place
- * fails here instead of leaving an empty widget or an alarm that never fires.
+ * The dashboard, alarms and saved queries read the functions' metrics and logs. Which metrics,
+ * dimensions and values exist is generated data (generated/terraform.json, checked against the code
+ * in terraform-data.test.ts); what these tests hold is the wiring: where infra/ reads them from.
+ * The rendered dashboard and alarms are checked against that data in infra/tests/wiring.tftest.hcl.
  */
 let tf: TerraformConfig;
-let source: string;
+const read = (file: string) => readFileSync(join(INFRA_DIR, file), 'utf8');
 
 beforeAll(async () => {
   tf = await loadTerraform();
-  source = readFileSync(join(INFRA_DIR, 'observability.tf'), 'utf8');
 });
 
-const appMetrics = () => tf.locals.app_metrics as Record<string, string[]>;
-
-/** The metric names in our namespace that an expression string names, by any of the ways observability.tf refers to them. */
-function referencedAppMetrics(text: string): string[] {
-  const found = [
-    ...text.matchAll(/local\.app_metric(?:_search)?\.([A-Za-z]+)/g),
-    ...text.matchAll(/metric_name\s*=\s*"([A-Za-z]+)"/g),
-    ...text.matchAll(/\[local\.metrics_namespace,\s*"([A-Za-z]+)"/g),
-  ].map((match) => match[1]!);
-  return [...new Set(found)];
-}
-
-describe('the dashboard and alarms against the metrics the code emits', () => {
-  it('lists every metric it reads with exactly the name and dimensions the code publishes', () => {
-    expect(Object.keys(appMetrics()).sort()).toEqual(Object.values(MetricName).sort());
-    for (const [name, dimensions] of Object.entries(appMetrics())) {
-      expect({ name, dimensions: [...dimensions].sort() }).toEqual({ name, dimensions: [...METRIC_DIMENSIONS[name as MetricName]].sort() });
+describe('the dashboard, alarms and queries', () => {
+  it('live in one file each', () => {
+    expect(tf.files).toEqual(expect.arrayContaining(['dashboard.tf', 'alarms.tf', 'queries.tf']));
+    expect(tf.files).not.toContain('observability.tf');
+    expect(Object.keys(tf.resources.aws_cloudwatch_dashboard ?? {})).toEqual(['this']);
+    expect(read('dashboard.tf')).toContain('resource "aws_cloudwatch_dashboard" "this"');
+    expect(read('queries.tf')).toContain('resource "aws_cloudwatch_query_definition" "this"');
+    for (const name of Object.keys(tf.resources.aws_cloudwatch_metric_alarm ?? {})) {
+      expect(read('alarms.tf')).toContain(`resource "aws_cloudwatch_metric_alarm" "${name}"`);
     }
   });
 
-  it('reads the namespace and service the functions are configured with', () => {
+  it('read the metric catalogue, the namespace and the service the functions are configured with', () => {
     const environment = tf.locals.common_environment as Record<string, string>;
+    expect(tf.locals.app_metrics).toBe('${local.generated.metrics.catalogue}');
+    expect(tf.locals.service_dimensions).toEqual({ '${(local.generated.metrics.service_dimension)}': '${local.service_name}' });
     expect(tf.locals.metrics_namespace).toBe('${local.common_environment.POWERTOOLS_METRICS_NAMESPACE}');
     expect(tf.locals.service_name).toBe('${local.common_environment.POWERTOOLS_SERVICE_NAME}');
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('${var.metrics_namespace}');
@@ -51,21 +40,18 @@ describe('the dashboard and alarms against the metrics the code emits', () => {
     expect(tf.outputs.service_name!.value).toBe('${local.name}');
   });
 
-  it('names in widgets and alarms only metrics the code emits, always with the service dimension', () => {
-    const named = referencedAppMetrics(source).filter((name) => !['Invocations', 'Errors', 'Duration', 'Throttles', 'ConcurrentExecutions', 'Latency', 'Count'].includes(name));
-    expect(named.length).toBeGreaterThan(5);
-    for (const name of named) expect({ name, emitted: name in METRIC_DIMENSIONS }).toEqual({ name, emitted: true });
-    // Our namespace appears only next to the service dimension: `[namespace, name, "service", ...]` or `service = ...`.
-    const dimensionLists = [...source.matchAll(/\[local\.metrics_namespace, [^\]]*\]/g)].map((match) => match[0]);
-    expect(dimensionLists.length).toBeGreaterThan(0);
-    for (const list of dimensionLists) expect(list).toContain(`"${SERVICE_DIMENSION}", local.service_name`);
-  });
-
-  it('asks alarms for the dimension values the code can publish', () => {
-    expect([...(tf.locals.token_rejections as string[])].sort()).toEqual(Object.values(TOKEN_REJECTION).sort());
-    const serverOutcomes = [new ConfigError('X', 'x'), new IntegrationError('x'), new DependencyUnavailable('database', undefined)].map((error: HttpError) => error.outcome);
-    expect([...(tf.locals.server_error_outcomes as string[])].sort()).toEqual([...serverOutcomes, OUTCOME.error].sort());
-    for (const outcome of serverOutcomes) expect(Object.values(OUTCOME)).toContain(outcome);
+  it('name metrics of ours only through the catalogue, in the namespace and with the service dimension', () => {
+    const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {}) as Array<[string, Block]>;
+    const ours = alarms.filter(([, alarm]) => alarm.namespace === '${local.metrics_namespace}');
+    expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins', 'refresh_token_reuse']);
+    for (const [name, alarm] of ours) {
+      expect({ name, metric: alarm.metric_name }).toEqual({ name, metric: expect.stringMatching(/^\$\{local\.app_metrics\.[A-Za-z]+\.name\}$/) });
+      expect({ name, dimensions: alarm.dimensions }).toEqual({ name, dimensions: '${local.service_dimensions}' });
+    }
+    const queries = [...read('alarms.tf').matchAll(/metric_name\s*=\s*(\S+)/g)].map((match) => match[1]!);
+    const ourQueries = queries.filter((value) => !value.startsWith('"'));
+    expect(ourQueries.length).toBeGreaterThan(2);
+    for (const value of ourQueries) expect(value).toMatch(/^local\.app_metrics\.[A-Za-z]+\.name$/);
   });
 
   it('gives every function an errors alarm and a throttles alarm', () => {
@@ -77,11 +63,23 @@ describe('the dashboard and alarms against the metrics the code emits', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {});
-    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles']);
+    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles', 'refresh_token_reuse']);
     for (const [name, alarm] of alarms) {
       expect({ name, actions: (alarm as Block).alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
     }
     expect(tf.locals.alarm_actions).toEqual(['${aws_sns_topic.alarms.arn}']);
+  });
+
+  it('alarms on any refresh token reuse by default, with a threshold an operator can raise', () => {
+    const alarm = resource(tf, 'aws_cloudwatch_metric_alarm.refresh_token_reuse');
+    expect(alarm.metric_name).toBe('${local.app_metrics.RefreshTokenReuse.name}');
+    expect(alarm.threshold).toBe('${var.alarm_refresh_token_reuse_threshold}');
+    expect(alarm.comparison_operator).toBe('GreaterThanOrEqualToThreshold');
+    expect(alarm.period).toBe('${local.alarm_period}');
+    expect(alarm.statistic).toBe('Sum');
+    const variable = tf.variables.alarm_refresh_token_reuse_threshold!;
+    expect(variable.type).toBe('${number}');
+    expect(variable.default).toBe(1);
   });
 
   it('builds the per-function widgets from the function list, so a new function appears on its own', () => {
@@ -89,10 +87,14 @@ describe('the dashboard and alarms against the metrics the code emits', () => {
     expect(String(tf.locals.widgets)).toContain('local.function_names');
   });
 
-  it('queries the access log on fields its format writes', () => {
+  it('queries the access log on fields its format writes, and the refresh log on the field its reuse warning writes', () => {
     const format = String(tf.locals.access_log_format);
+    const source = read('queries.tf');
     for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(format).toContain(`${field} `);
-    const query = /failed-logins-by-ip = \{[\s\S]*?EOT\n([\s\S]*?)EOT/.exec(source)?.[1] ?? '';
-    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(query).toContain(field);
+    const query = (name: string) => new RegExp(`${name} = \\{[\\s\\S]*?EOT\\n([\\s\\S]*?)EOT`).exec(source)?.[1] ?? '';
+    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(query('failed-logins-by-ip')).toContain(field);
+    const refresh = readFileSync(join(INFRA_DIR, '..', 'functions', 'refreshToken', 'refresh.ts'), 'utf8');
+    expect(refresh).toMatch(/logger\.warn\([^)]*\{ session_id:/);
+    expect(query('refresh-token-reuse')).toContain('ispresent(session_id)');
   });
 });

@@ -1,8 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { build } from 'esbuild';
-import { listFunctionKeys } from '../../scripts/build';
-import { ROOT } from '../../scripts/contract/load';
+import { join } from 'node:path';
 import type { Block, TerraformConfig } from './support/terraform';
 import { allResources, INFRA_DIR, loadTerraform, nested, references, resource } from './support/terraform';
 
@@ -11,6 +8,9 @@ const PLAIN_CONFIGURATION = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'ACCESS_TOKEN_TTL',
+  'REFRESH_TOKEN_TTL',
+  'SESSION_IDLE_TTL',
+  'REFRESH_REUSE_INTERVAL',
   'BCRYPT_COST',
   'LOG_LEVEL',
   'CORS_ALLOW_ORIGIN',
@@ -18,39 +18,6 @@ const PLAIN_CONFIGURATION = [
   'POWERTOOLS_METRICS_NAMESPACE',
 ];
 const PARAMETER_VARIABLES = { mongodb_uri: 'MONGODB_URI_PARAMETER' };
-
-/** The module whose code reads each parameter's value (through databaseConfig). */
-const PARAMETER_READERS = { mongodb_uri: 'functions/shared/db.ts' };
-
-/** `secrets` of every function as local.functions merges it: defaults, then the function's profile. */
-function effectiveSecrets(config: TerraformConfig): Record<string, string[]> {
-  const defaults = config.locals.function_defaults as { secrets: string[] };
-  const profiles = config.locals.function_profiles as Record<string, { secrets?: string[] }>;
-  return Object.fromEntries(listFunctionKeys().map((key) => [key, profiles[key]?.secrets ?? defaults.secrets]));
-}
-
-/** The repository's own modules in a function's bundle, resolved by esbuild as `make build` resolves them. */
-async function bundledModules(key: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [join(ROOT, 'functions', key, 'handler.ts')],
-    absWorkingDir: ROOT,
-    bundle: true,
-    write: false,
-    outdir: 'out',
-    platform: 'node',
-    packages: 'external',
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
-}
-
-/** Every .ts file under dir, relative to the repository root. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => relative(ROOT, join(dir, file)).split(sep).join('/'));
-}
 
 /** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
 const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter|private_key|PRIVATE KEY/;
@@ -87,31 +54,14 @@ describe('secrets', () => {
     expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
   });
 
-  it('lets a function read the MongoDB URI only when it uses the database', async () => {
-    const secretsOf = effectiveSecrets(tf);
-    for (const key of listFunctionKeys()) {
-      const modules = await bundledModules(key);
-      const needed = Object.entries(PARAMETER_READERS)
-        .filter(([, reader]) => modules.includes(reader))
-        .map(([secret]) => secret);
-      expect({ key, secrets: [...secretsOf[key]!].sort() }).toEqual({ key, secrets: needed.sort() });
-    }
-  });
-
-  it('knows which module reads each parameter: the only callers of their getters in functions/shared/config.ts', () => {
-    const callers = (getter: string) =>
-      sourceFiles(join(ROOT, 'functions'))
-        .filter((file) => file !== 'functions/shared/config.ts' && new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8')))
-        .sort();
-    expect(callers('databaseConfig')).toEqual([PARAMETER_READERS.mongodb_uri]);
-  });
-
-  it('keeps the MongoDB URI from the functions that never touch the database', () => {
-    const secretsOf = effectiveSecrets(tf);
-    expect(secretsOf.me).toEqual(['mongodb_uri']);
-    expect(secretsOf.authorizer).toEqual([]);
-    expect(secretsOf.getJwks).toEqual([]);
-    expect(secretsOf.getOpenIdConfiguration).toEqual([]);
+  it('lets a function read the MongoDB URI only when it uses the database, and no other parameter', () => {
+    // What the code does comes from generated/terraform.json (checked against the bundles in
+    // terraform-data.test.ts); the rendered environments and policies in infra/tests/wiring.tftest.hcl.
+    const profiles = String(tf.locals.function_profiles).replace(/\s+/g, ' ');
+    expect(profiles).toContain('for key, code in local.generated.functions : key => merge(');
+    expect(profiles).toContain('secrets = code.uses_database ? ["mongodb_uri"] : []');
+    expect(String(tf.locals.functions)).toContain('local.function_profiles[key]');
+    expect(tf.locals.function_defaults).not.toHaveProperty('secrets');
     // var.function_settings may resize a function but cannot widen what it reads.
     expect(tf.variables.function_settings!.type).not.toContain('secrets');
   });

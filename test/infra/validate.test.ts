@@ -3,12 +3,12 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 import { lockBundles } from '../e2e/support';
 import { INFRA_DIR } from './support/terraform';
 
 /** What the configuration reads outside infra/ (main.tf, api.tf, functions.tf), besides the zips. */
-const READ_OUTSIDE_INFRA = ['openapi.yaml', 'generated/api-gateway.json.tftpl'];
+const READ_OUTSIDE_INFRA = ['generated/terraform.json', 'generated/api-gateway.json.tftpl'];
 /** Files a developer's own runs leave in infra/; the copy starts as a fresh clone does. */
 const LOCAL_STATE = new Set(['.terraform', '.terraform.lock.hcl']);
 

@@ -73,14 +73,6 @@ describe('indexes', () => {
     expect(error).toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
   });
 
-  it('refuses to create a collection that exists with NamespaceExists', async () => {
-    await test.db.createCollection('created_twice');
-
-    const error: unknown = await test.db.createCollection('created_twice').catch((e: unknown) => e);
-
-    expect(error).toMatchObject({ code: 48, codeName: 'NamespaceExists' });
-  });
-
   it('lists collections by name and drops them', async () => {
     await test.db.createCollection('listed');
 

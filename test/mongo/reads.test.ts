@@ -45,6 +45,12 @@ describe('reads', () => {
     expect(found).toEqual(expected);
   });
 
+  it('returns documents in reverse insertion order for a $natural: -1 sort', async () => {
+    const names = await db.collection('people').find({}, { sort: { $natural: -1 }, limit: 3, projection: { _id: 0, name: 1 } }).toArray();
+
+    expect(names).toEqual(people.slice(-3).reverse().map(({ name }) => ({ name })));
+  });
+
   it('returns _id first when a projection includes it', async () => {
     const [found] = await db.collection('people').find({}, { projection: { name: 1, _id: 1 } }).limit(1).toArray();
 

@@ -2,6 +2,7 @@
  * Regular expressions in filters, updates and aggregation expressions: every form a client can send.
  * Conformance tests: they pass against MongoDB too (the embedded server evaluates them with RE2).
  */
+import { BSONRegExp } from 'mongodb';
 import type { Collection } from 'mongodb';
 import { openTestDatabase } from './helpers';
 import type { TestDatabase } from './helpers';
@@ -44,6 +45,8 @@ describe('regular expressions in filters', () => {
     ['a pattern on an array field, matching any element', { tags: /^z/ }, [2]],
     ['the m option anchoring at line starts', { bio: { $regex: '^second', $options: 'm' } }, [1]],
     ['the s option letting . match a newline', { bio: { $regex: 'a.b', $options: 's' } }, [3]],
+    ['a regular expression value with the s option', { bio: new BSONRegExp('a.b', 's') }, [3]],
+    ['a regular expression value with the s and i options', { bio: new BSONRegExp('A.B', 'is') }, [3]],
     ['$elemMatch with a pattern', { tags: { $elemMatch: { $regex: 'men$' } } }, [3]],
   ])('matches %s', async (_label, filter, expected) => {
     await expect(ids(filter)).resolves.toEqual(expected);

@@ -96,6 +96,44 @@ describe('regular expressions', () => {
     expect(matched).toBe('$not' in (Object.values(filter)[0] as object) ? 1 : 0);
   });
 
+  it.each<[string, object]>([
+    ['$all', { list: { $all: [new RegExp(catastrophic)] } }],
+    ['$elemMatch', { list: { $elemMatch: { $regex: catastrophic } } }],
+    ['$regexMatch inside $expr', { $expr: { $regexMatch: { input: '$s', regex: catastrophic } } }],
+  ])('evaluates a catastrophic pattern in %s in linear time', async (_label, filter) => {
+    await expect(texts.countDocuments(filter)).resolves.toBe(0);
+  });
+
+  it('evaluates catastrophic $pull conditions and array filters in linear time', async () => {
+    const long = `${'a'.repeat(40)}!`;
+    const updates = client.db('regex').collection<{ pulled: string[]; filtered: string[] }>('updates');
+    const { insertedId } = await updates.insertOne({ pulled: [long, 'aaa'], filtered: [long, 'aa'] });
+
+    await updates.updateOne({ _id: insertedId }, { $pull: { pulled: new RegExp(catastrophic) } });
+    await updates.updateOne({ _id: insertedId }, { $set: { 'filtered.$[e]': 'matched' } }, { arrayFilters: [{ e: { $regex: catastrophic } }] });
+
+    await expect(updates.findOne({ _id: insertedId }, { projection: { _id: 0 } })).resolves.toEqual({ pulled: [long], filtered: [long, 'matched'] });
+  });
+
+  it('evaluates a catastrophic pattern in $regexFind and $regexFindAll in linear time', async () => {
+    const [result] = await texts
+      .aggregate([{ $project: { _id: 0, first: { $regexFind: { input: '$s', regex: catastrophic } }, all: { $regexFindAll: { input: '$s', regex: catastrophic } } } }])
+      .toArray();
+
+    expect(result).toEqual({ first: null, all: [] });
+  });
+
+  it('evaluates a catastrophic pattern in $graphLookup restrictSearchWithMatch in linear time', async () => {
+    const [result] = await texts
+      .aggregate([
+        { $graphLookup: { from: 'texts', startWith: '$s', connectFromField: 's', connectToField: 's', as: 'found', restrictSearchWithMatch: { s: new RegExp(catastrophic) } } },
+        { $project: { _id: 0, found: 1 } },
+      ])
+      .toArray();
+
+    expect(result).toEqual({ found: [] });
+  });
+
   it('evaluates a catastrophic pattern in $regexMatch in linear time', async () => {
     const [result] = await texts.aggregate([{ $project: { _id: 0, m: { $regexMatch: { input: '$s', regex: catastrophic } } } }]).toArray();
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startMongo } from '../../local/mongo';
 import type { RunningMongo } from '../../local/mongo';
-import { ROOT } from '../../scripts/contract/load';
+import { ROOT } from '../../scripts/paths';
 import { startFixtureGateway } from '../gateway/support';
 import type { FixtureGateway } from '../gateway/support';
 import { eventually } from './helpers';

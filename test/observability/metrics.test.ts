@@ -1,6 +1,6 @@
 import '../support/lambda-environment';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
-import type { MetricValue } from '../../local/gateway/metrics';
+import type { MetricValue } from '../../local/dev';
 import { databaseUri, dropDatabase, uniqueDatabaseName } from '../support/database';
 import { configureFunctions, TEST_AUDIENCE, TEST_ISSUER } from '../support/env';
 import { CURRENT_KEY, signWith, UNKNOWN_KEY } from '../support/keys';

@@ -4,8 +4,8 @@
  */
 import type { APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import type { HttpHandler } from '../../functions/shared/http-handler';
-import type { MetricValue } from '../../local/gateway/metrics';
-import { parseEmfLine } from '../../local/gateway/metrics';
+import type { MetricValue } from '../../local/dev';
+import { parseEmfLine } from '../../local/dev';
 import type { CapturedOutput } from '../support/output';
 
 export interface Instance {

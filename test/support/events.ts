@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { buildProxyEvent } from '../../local/gateway/proxy';
+import { buildProxyEvent } from '../../local/gateway';
 
 export const TEST_REGION = 'eu-west-1';
 export const TEST_ACCOUNT = '123456789012';

@@ -1,12 +1,13 @@
 import '../support/lambda-environment';
-import { ValidationFailed } from '../../functions/shared/errors';
+import { InvalidCredentials, ValidationFailed } from '../../functions/shared/errors';
 import { httpHandler } from '../../functions/shared/http-handler';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { restoreEnvAfterEach, setEnv } from '../support/env';
 import { lambdaContext, proxyEvent } from '../support/events';
-import { captureOutput } from '../support/output';
+import { MetricName } from '../../functions/shared/observability';
+import { captureOutput, metricNames } from '../support/output';
 
-captureOutput();
+const output = captureOutput();
 restoreEnvAfterEach();
 
 const echo = httpHandler('listUsers', async (_event, requestId) => ({ status: 200, body: { requestId }, outcome: OUTCOME.usersListed }));
@@ -54,5 +55,33 @@ describe('httpHandler', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers?.['Content-Type']).toBe('application/problem+json');
     expect(response.headers?.['Access-Control-Allow-Origin']).toBe('*');
+  });
+
+  describe('with a request parsed first', () => {
+    const refuse = (): never => {
+      throw new ValidationFailed([{ path: '/email', message: 'must be an email address' }]);
+    };
+
+    it('counts the rejected metric and runs no logic when parsing refuses the request', async () => {
+      const logic = jest.fn();
+      const handler = httpHandler('login', logic, { parse: refuse, rejectedMetric: MetricName.LoginRejected });
+
+      const response = await handler(proxyEvent({ path: '/login' }), lambdaContext());
+
+      expect(response.statusCode).toBe(400);
+      expect(logic).not.toHaveBeenCalled();
+      expect(metricNames(output)).toEqual(['LoginRejected']);
+    });
+
+    it('hands the parsed request to the logic, and counts no rejection when the logic refuses afterwards', async () => {
+      const logic = jest.fn((_request: { email: string }) => Promise.reject(new InvalidCredentials()));
+      const handler = httpHandler('login', logic, { parse: () => ({ email: 'ada@example.com' }), rejectedMetric: MetricName.LoginRejected });
+
+      const response = await handler(proxyEvent({ path: '/login', requestId: 'abc-123' }), lambdaContext());
+
+      expect(response.statusCode).toBe(401);
+      expect(logic).toHaveBeenCalledWith({ email: 'ada@example.com' }, expect.anything(), 'abc-123');
+      expect(metricNames(output)).toEqual([]);
+    });
   });
 });

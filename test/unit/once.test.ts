@@ -49,4 +49,46 @@ describe('onceAsync', () => {
 
     await expect(get()).rejects.toThrow('sync');
   });
+
+  it('tells whether a load is kept, without starting one', async () => {
+    const load = jest.fn(async () => 'value');
+    const get = onceAsync(load);
+
+    expect(get.kept()).toBeUndefined();
+    const first = get();
+    expect(get.kept()).toBe(first);
+    await first;
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('loads again after the kept load is forgotten', async () => {
+    const load = jest.fn<Promise<number>, []>().mockResolvedValueOnce(1).mockResolvedValueOnce(2);
+    const get = onceAsync(load);
+    await expect(get()).resolves.toBe(1);
+
+    get.forget();
+
+    expect(get.kept()).toBeUndefined();
+    await expect(get()).resolves.toBe(2);
+    await expect(get()).resolves.toBe(2);
+  });
+
+  it('keeps the new load when one forgotten before it fails afterwards', async () => {
+    let failFirst: (error: Error) => void = () => undefined;
+    const load = jest
+      .fn<Promise<string>, []>()
+      .mockReturnValueOnce(new Promise<string>((_resolve, reject) => (failFirst = reject)))
+      .mockResolvedValue('second');
+    const get = onceAsync(load);
+    const first = get();
+    get.forget();
+    const second = get();
+
+    failFirst(new Error('closed'));
+    await expect(first).rejects.toThrow('closed');
+
+    expect(get.kept()).toBe(second);
+    await expect(get()).resolves.toBe('second');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
 });

@@ -3,14 +3,14 @@ import { Long } from 'bson';
 import { isDocument } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError } from '../errors';
+import { bsonTypeOf, isNumeric, toNumber } from '../values';
 
 function commandName(command: Document): string {
   return Object.keys(command)[0] ?? '';
 }
 
 function wrongType(command: Document, field: string, expected: string): MongoCommandError {
-  const actual = command[field];
-  const type = Array.isArray(actual) ? 'array' : actual === null ? 'null' : typeof actual;
+  const type = bsonTypeOf(command[field]);
   return new MongoCommandError('TypeMismatch', `BSON field '${commandName(command)}.${field}' is the wrong type '${type}', expected type '${expected}'`);
 }
 
@@ -41,7 +41,7 @@ export function optionalBoolean(command: Document, field: string): boolean | und
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   // mongod accepts numbers for booleans (`{ multi: 1 }`), as older drivers send them.
-  if (typeof value === 'number') return value !== 0;
+  if (isNumeric(value)) return toNumber(value) !== 0;
   throw wrongType(command, field, 'bool');
 }
 
@@ -49,8 +49,7 @@ export function optionalBoolean(command: Document, field: string): boolean | und
 export function optionalInteger(command: Document, field: string): number | undefined {
   const value = command[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
-  if (value instanceof Long) return value.toNumber();
+  if (isNumeric(value) && Number.isFinite(toNumber(value))) return Math.trunc(toNumber(value));
   throw wrongType(command, field, 'long');
 }
 
@@ -70,6 +69,6 @@ export function requiredDocuments(command: Document, field: string): Document[] 
 /** A cursor id as clients send it: Long, or a plain number when small enough for bson to promote it. */
 export function cursorIdValue(value: unknown, command: Document, field: string): Long {
   if (value instanceof Long) return value;
-  if (typeof value === 'number' && Number.isInteger(value)) return Long.fromNumber(value);
+  if (isNumeric(value) && Number.isInteger(toNumber(value))) return Long.fromNumber(toNumber(value));
   throw wrongType(command, field, 'long');
 }

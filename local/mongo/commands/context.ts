@@ -1,6 +1,8 @@
 import type { CursorStore } from '../cursors';
 import type { Document } from '../document';
+import type { ServerStats } from '../stats';
 import type { Storage } from '../storage';
+import type { TtlMonitor } from '../ttl';
 
 /** What a command handler may touch. */
 export interface CommandContext {
@@ -9,6 +11,10 @@ export interface CommandContext {
   /** The command's `$db`. */
   database: string;
   connectionId: number;
+  /** Uptime and connection counts, for serverStatus. */
+  stats: ServerStats;
+  /** The TTL sweep, whose schedule setParameter changes. */
+  ttl: TtlMonitor;
 }
 
 /** Returns the reply without `ok` (added on success) or throws a MongoCommandError. */

@@ -5,7 +5,9 @@ import type { CommandHandler } from './context';
 
 /** MongoDB 7.0; the driver refuses servers below wire version 9. */
 const MAX_WIRE_VERSION = 21;
-const SERVER_VERSION = [7, 0, 0, 0];
+const VERSION_ARRAY = [7, 0, 0, 0];
+
+export const SERVER_VERSION = VERSION_ARRAY.slice(0, 3).join('.');
 
 /**
  * Answers as a standalone: no `setName`, no `msg: 'isdbgrid'`, no `topologyVersion` (which would make the
@@ -29,9 +31,9 @@ export const hello: CommandHandler = (command, { connectionId }) => ({
 export const ping: CommandHandler = () => ({});
 
 export const buildInfo: CommandHandler = () => ({
-  version: SERVER_VERSION.slice(0, 3).join('.'),
+  version: SERVER_VERSION,
   gitVersion: 'embedded',
-  versionArray: SERVER_VERSION,
+  versionArray: VERSION_ARRAY,
   bits: 64,
   debug: false,
   maxBsonObjectSize: MAX_DOCUMENT_BYTES,

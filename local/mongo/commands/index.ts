@@ -2,11 +2,12 @@
 import type { Document } from '../document';
 import { withinTimeLimit } from '../deadline';
 import { MongoCommandError, toCommandError } from '../errors';
+import { getParameter, serverStatus, setParameter } from './admin';
 import type { CommandContext, CommandHandler } from './context';
 import { buildInfo, endSessions, hello, ping } from './handshake';
 import { createIndexes, dropIndexes, listIndexes } from './indexes';
-import { create, drop, dropDatabase, listCollections, listDatabases } from './namespaces';
-import { aggregate, count, distinct, find, getMore, killCursors } from './reads';
+import { collMod, create, drop, dropDatabase, listCollections, listDatabases } from './namespaces';
+import { aggregate, count, distinct, explain, find, getMore, killCursors } from './reads';
 import { batchSizeError, deleteCommand, findAndModify, insert, update } from './writes';
 
 /** Keyed by the command's first field, with the spellings clients actually use. */
@@ -18,7 +19,11 @@ const COMMANDS = new Map<string, CommandHandler>([
   ['buildInfo', buildInfo],
   ['buildinfo', buildInfo],
   ['endSessions', endSessions],
+  ['serverStatus', serverStatus],
+  ['setParameter', setParameter],
+  ['getParameter', getParameter],
   ['create', create],
+  ['collMod', collMod],
   ['drop', drop],
   ['dropDatabase', dropDatabase],
   ['listCollections', listCollections],
@@ -37,6 +42,7 @@ const COMMANDS = new Map<string, CommandHandler>([
   ['count', count],
   ['aggregate', aggregate],
   ['distinct', distinct],
+  ['explain', explain],
 ]);
 
 export type ConnectionContext = Omit<CommandContext, 'database'>;

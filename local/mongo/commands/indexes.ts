@@ -27,7 +27,7 @@ export const createIndexes: CommandHandler = (command, { storage, database }) =>
 export const listIndexes: CommandHandler = (command, context) => {
   const collection = existingCollection(command, context);
   const batchSize = optionalInteger(optionalDocument(command, 'cursor') ?? {}, 'batchSize');
-  const specs = collection.listIndexes().map((index) => index.spec);
+  const specs = collection.listIndexes().map((index) => index.listedSpec);
   return cursorReply(collection.namespace, context.cursors.firstBatch(collection.namespace, specs, { batchSize }), 'firstBatch');
 };
 

@@ -5,10 +5,11 @@ import { checkTimeLimit } from '../deadline';
 import { bsonSize, MAX_DOCUMENT_BYTES, withId } from '../document';
 import type { Document } from '../document';
 import { MongoCommandError, toCommandError } from '../errors';
-import { matchRecords, project } from '../query';
+import { compileProjection } from '../projection';
+import { checkHint, effectiveCollation, prepareFilter, runQuery } from '../query';
 import type { MatchedRecord } from '../query';
-import { isReplacement, updatedDocument, upsertDocument, validateUpdate } from '../update';
-import type { UpdateSpec } from '../update';
+import { parseUpdate, updatedDocument, upsertDocument } from '../update';
+import type { ParsedUpdate } from '../update';
 import { MAX_WRITE_BATCH_SIZE } from '../wire';
 import { collectionName, optionalBoolean, optionalDocument, optionalDocuments, optionalInteger, requiredDocuments } from './args';
 import type { CommandHandler } from './context';
@@ -67,7 +68,13 @@ export const insert: CommandHandler = (command, { storage, database }) => {
   return writeReply({ n }, writeErrors);
 };
 
+/** `let` variables only matter to `$expr`, whose variables mingo would not see: refused rather than ignored. */
+function refuseLet(command: Document): void {
+  if (command['let'] !== undefined) throw new MongoCommandError('BadValue', `${Object.keys(command)[0]} option 'let' is not supported by the embedded MongoDB server`);
+}
+
 export const update: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const name = collectionName(command);
   const statements = writeStatements(command, 'updates');
   let n = 0;
@@ -75,22 +82,21 @@ export const update: CommandHandler = (command, { storage, database }) => {
   const upserted: Document[] = [];
   const writeErrors = runStatements(command, statements, (statement, index) => {
     const filter = optionalDocument(statement, 'q') ?? {};
-    const spec = validateUpdate(statement['u']);
     const multi = optionalBoolean(statement, 'multi') ?? false;
     const upsert = optionalBoolean(statement, 'upsert') ?? false;
-    const arrayFilters = optionalDocuments(statement, 'arrayFilters');
-    if (multi && isReplacement(spec)) {
+    const existing = storage.collection(database, name);
+    const collation = effectiveCollation(statement['collation'], existing);
+    const parsed = parseUpdate(statement['u'], { arrayFilters: optionalDocuments(statement, 'arrayFilters'), collator: collation });
+    if (multi && parsed.kind === 'replacement') {
       throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
-    const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
+    prepareFilter(filter, collation);
+    checkHint(existing, statement['hint']);
+    const collection = upsert ? storage.ensureCollection(database, name) : existing;
     if (!collection) return;
-    const matches = matchRecords(collection, filter, {
-      limit: multi ? 0 : 1,
-      sort: optionalDocument(statement, 'sort'),
-      collation: optionalDocument(statement, 'collation'),
-    });
+    const { matches } = runQuery(collection, filter, { limit: multi ? 0 : 1, sort: optionalDocument(statement, 'sort'), collation });
     if (matches.length === 0 && upsert) {
-      const doc = upsertDocument(filter, spec, arrayFilters);
+      const doc = upsertDocument(filter, parsed);
       collection.insert(doc);
       n += 1;
       upserted.push({ index, _id: doc['_id'] });
@@ -98,22 +104,26 @@ export const update: CommandHandler = (command, { storage, database }) => {
     }
     for (const match of matches) {
       n += 1;
-      if (applyUpdate(collection, match, spec, filter, arrayFilters).modified) nModified += 1;
+      if (applyUpdate(collection, match, parsed).modified) nModified += 1;
     }
   });
   return writeReply({ n, nModified, ...(upserted.length > 0 ? { upserted } : {}) }, writeErrors);
 };
 
 export const deleteCommand: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const collection = storage.collection(database, collectionName(command));
   const statements = writeStatements(command, 'deletes');
   let n = 0;
   const writeErrors = runStatements(command, statements, (statement) => {
     const limit = optionalInteger(statement, 'limit') ?? 0;
     if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1.');
-    if (!collection) return;
     const filter = optionalDocument(statement, 'q') ?? {};
-    for (const { id } of matchRecords(collection, filter, { limit, collation: optionalDocument(statement, 'collation') })) {
+    const collation = effectiveCollation(statement['collation'], collection);
+    prepareFilter(filter, collation);
+    checkHint(collection, statement['hint']);
+    if (!collection) return;
+    for (const { id } of runQuery(collection, filter, { limit, collation }).matches) {
       collection.remove(id);
       n += 1;
     }
@@ -123,50 +133,62 @@ export const deleteCommand: CommandHandler = (command, { storage, database }) =>
 
 /** Unlike the batch writes, findAndModify fails as a whole (`ok: 0`, e.g. code 11000) when it fails. */
 export const findAndModify: CommandHandler = (command, { storage, database }) => {
+  refuseLet(command);
   const name = collectionName(command);
   const filter = optionalDocument(command, 'query') ?? {};
   const remove = optionalBoolean(command, 'remove') ?? false;
   const upsert = optionalBoolean(command, 'upsert') ?? false;
   const returnNew = optionalBoolean(command, 'new') ?? false;
-  const fields = optionalDocument(command, 'fields');
-  const arrayFilters = optionalDocuments(command, 'arrayFilters');
   const hasUpdate = command['update'] !== undefined;
   if (remove && (hasUpdate || upsert)) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
   if (!remove && !hasUpdate) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
 
-  const spec = remove ? undefined : validateUpdate(command['update']);
+  const existing = storage.collection(database, name);
+  const collation = effectiveCollation(command['collation'], existing);
+  const parsed = remove ? undefined : parseUpdate(command['update'], { arrayFilters: optionalDocuments(command, 'arrayFilters'), collator: collation });
+  const projector = compileProjection(optionalDocument(command, 'fields'), filter, { collator: collation });
+  prepareFilter(filter, collation);
+  checkHint(existing, command['hint']);
   const noMatch: Document = { lastErrorObject: remove ? { n: 0 } : { n: 0, updatedExisting: false }, value: null };
-  const collection = upsert ? storage.ensureCollection(database, name) : storage.collection(database, name);
+  const collection = upsert ? storage.ensureCollection(database, name) : existing;
   if (!collection) return noMatch;
-  const [match] = matchRecords(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation: optionalDocument(command, 'collation') });
-  const shown = (doc: Document): Document | null => project([doc], fields)[0] ?? null;
+  const [match] = runQuery(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation }).matches;
+  const shown = (doc: Document): Document => (projector ? projector(doc) : doc);
 
-  if (!spec) {
+  if (!parsed) {
     if (!match) return noMatch;
     collection.remove(match.id);
     return { lastErrorObject: { n: 1 }, value: shown(match.doc) };
   }
-  if (match) {
-    const { doc } = applyUpdate(collection, match, spec, filter, arrayFilters);
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? doc : match.doc) };
-  }
-  if (upsert) {
-    const doc = upsertDocument(filter, spec, arrayFilters);
-    collection.insert(doc);
-    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] }, value: returnNew ? shown(doc) : null };
-  }
-  return noMatch;
+  return executorErrors('findAndModify', () => {
+    if (match) {
+      const { doc } = applyUpdate(collection, match, parsed);
+      return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? doc : match.doc) };
+    }
+    if (upsert) {
+      const doc = upsertDocument(filter, parsed);
+      collection.insert(doc);
+      return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] }, value: returnNew ? shown(doc) : null };
+    }
+    return noMatch;
+  });
 };
 
-/** Applies `spec` to one matched record and stores the result if it differs. */
-function applyUpdate(
-  collection: Collection,
-  match: MatchedRecord,
-  spec: UpdateSpec,
-  filter: Document,
-  arrayFilters?: Document[],
-): { doc: Document; modified: boolean } {
-  const updated = updatedDocument(match.doc, spec, { filter, arrayFilters, inserting: false });
+/** Errors raised while findAndModify applies its update carry mongod's executor prefix (duplicate keys excepted). */
+function executorErrors<T>(commandName: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof MongoCommandError && error.codeName !== 'DuplicateKey') {
+      throw new MongoCommandError(error.codeName, `Plan executor error during ${commandName} :: caused by :: ${error.message}`, error.details);
+    }
+    throw error;
+  }
+}
+
+/** Applies an update to one matched record and stores the result if it differs. */
+function applyUpdate(collection: Collection, match: MatchedRecord, parsed: ParsedUpdate): { doc: Document; modified: boolean } {
+  const updated = updatedDocument(match.doc, parsed, { matchedField: match.matchedField, inserting: false });
   // MongoDB counts a document as modified only when its bytes change (`$set` to the same value is not).
   if (Buffer.from(serialize(updated)).equals(serialize(match.doc))) return { doc: match.doc, modified: false };
   collection.replace(match.id, updated);

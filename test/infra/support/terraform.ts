@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-import { ROOT } from '../../../scripts/contract/load';
+import { ROOT } from '../../../scripts/paths';
 
 export const INFRA_DIR = join(ROOT, 'infra');
 

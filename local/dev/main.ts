@@ -7,25 +7,19 @@ import { existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { buildFunction, DIST, listFunctionKeys } from '../scripts/build';
-import { ROOT } from '../scripts/contract/load';
-import { startMongo } from './mongo';
-import type { RunningMongo } from './mongo';
-import type { Api } from './gateway/api';
-import { UnsupportedDefinitionError } from './gateway/api';
-import { DEFINITION_TEMPLATE_PATH, loadDefinition, localTemplateVariables, TemplateError } from './gateway/definition';
-import type { DevConfig } from './gateway/dev-config';
-import { DevConfigError, LOCAL_STAGE, readDevConfig } from './gateway/dev-config';
-import { describeDevSigningKey } from './dev-signing-key';
-import { functionsAffectedBy } from './gateway/reload';
-import { formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './gateway/request-log';
-import type { Gateway } from './gateway/server';
-import { startGateway } from './gateway/server';
-import { watchFiles } from './gateway/watch';
-import type { Watcher } from './gateway/watch';
-
-const FUNCTIONS_DIR = join(ROOT, 'functions');
-const GENERATED_DIR = join(ROOT, 'generated');
+import { buildFunction, listFunctionKeys } from '../../scripts/build';
+import { DEFINITION_TEMPLATE_PATH, DIST, FUNCTIONS_DIR, GENERATED_DIR, ROOT } from '../../scripts/paths';
+import type { Api, Gateway } from '../gateway';
+import { loadDefinition, localTemplateVariables, startGateway, TemplateError, UnsupportedDefinitionError } from '../gateway';
+import { startMongo } from '../mongo';
+import type { RunningMongo } from '../mongo';
+import type { DevConfig } from './config';
+import { DevConfigError, LOCAL_STAGE, readDevConfig } from './config';
+import { functionsAffectedBy } from './reload';
+import { formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './request-log';
+import { describeDevSigningKey } from './signing-key';
+import { watchFiles } from './watch';
+import type { Watcher } from './watch';
 
 const bundlePath = (key: string) => join(DIST, key, 'index.js');
 

@@ -1,49 +1,12 @@
 /**
- * What the gateway prints per request: one readable line (method, path, status, duration, function,
- * cold or warm, authorizer cached or not) with the functions' log lines and metrics under it, or,
- * with LOG_FORMAT=json, the functions' raw lines followed by one JSON access-log line.
- * Request bodies and headers are never part of a record, so they cannot be printed.
+ * What `make dev` prints for each request the gateway reports: one readable line (method, path,
+ * status, duration, function, cold or warm, authorizer cached or not) with the functions' log lines
+ * and metrics under it, or, with LOG_FORMAT=json, the functions' raw lines followed by one JSON
+ * access-log line.
  */
+import type { LoggedLine, RequestRecord } from '../gateway';
 import type { MetricValue } from './metrics';
 import { parseEmfLine, summarizeMetrics } from './metrics';
-
-export interface LoggedLine {
-  functionKey: string;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-export interface AuthorizerRecord {
-  functionKey: string;
-  /** Whether the authorizer function ran for this request (not when cached or refused before it). */
-  invoked: boolean;
-  cached: boolean;
-  /** Set when the authorizer ran for this request. */
-  coldStart?: boolean;
-  durationMs?: number;
-  result: 'allowed' | 'unauthorized' | 'denied' | 'error';
-  /** Why it was refused, for the developer; never includes the token. */
-  reason?: string;
-}
-
-export interface RequestRecord {
-  requestId: string;
-  startedAt: number;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  sourceIp: string;
-  resourcePath?: string;
-  functionKey?: string;
-  coldStart?: boolean;
-  initDurationMs?: number;
-  functionDurationMs?: number;
-  authorizer?: AuthorizerRecord;
-  /** Set when the gateway answered by itself (gateway response) or replaced the function's answer. */
-  gatewayError?: { type: string; reason: string };
-  logs: LoggedLine[];
-}
 
 export const LOG_FORMATS = { pretty: 'pretty', json: 'json' } as const;
 export type LogFormat = (typeof LOG_FORMATS)[keyof typeof LOG_FORMATS];

@@ -1,6 +1,6 @@
 /**
  * Reads CloudWatch embedded metric format (EMF) lines, as Powertools Metrics prints them, so the
- * local gateway can show what each invocation would publish to CloudWatch.
+ * request log of `make dev` can show what each invocation would publish to CloudWatch.
  */
 
 export interface MetricValue {

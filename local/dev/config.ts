@@ -2,8 +2,8 @@
  * The settings of `make dev`, read once from the environment. A bad value stops the start with a
  * message naming the variable; an absent one gets a local default.
  */
-import { devSigningKey, DevSigningKeyError } from '../dev-signing-key';
-import type { DevSigningKey } from '../dev-signing-key';
+import { devSigningKey, DevSigningKeyError } from './signing-key';
+import type { DevSigningKey } from './signing-key';
 import { LOG_FORMATS } from './request-log';
 import type { LogFormat } from './request-log';
 
