@@ -9,6 +9,11 @@ const { createSecretKey } = require('node:crypto');
 const jwt = require('jsonwebtoken');
 
 const key = createSecretKey(Buffer.from(process.env.JWT_SECRET, 'utf8'));
-const options = { algorithms: ['HS256'], issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE, clockTolerance: 5 };
+const options = {
+  algorithms: ['HS256'],
+  issuer: process.env.JWT_ISSUER,
+  audience: process.env.JWT_AUDIENCE,
+  clockTolerance: 5,
+};
 
 module.exports.handler = async (event) => jwt.verify(event.token, key, options);

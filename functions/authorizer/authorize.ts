@@ -39,7 +39,11 @@ export function allowPolicy(token: VerifiedToken, resource: string): AuthorizerR
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }],
     },
-    context: { [AUTHORIZER_CONTEXT.userId]: userId, [AUTHORIZER_CONTEXT.sessionId]: sessionId, [AUTHORIZER_CONTEXT.expiresAt]: expiresAt },
+    context: {
+      [AUTHORIZER_CONTEXT.userId]: userId,
+      [AUTHORIZER_CONTEXT.sessionId]: sessionId,
+      [AUTHORIZER_CONTEXT.expiresAt]: expiresAt,
+    },
   };
 }
 

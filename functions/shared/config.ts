@@ -5,7 +5,14 @@
  * 500 problem and logs the variable, so a bad deployment never crash-loops or leaks the cause.
  */
 import { ConfigError } from './errors';
-import { choiceVariable, integerVariable, matchingVariable, readVariable, requiredVariable, secretVariable } from './env';
+import {
+  choiceVariable,
+  integerVariable,
+  matchingVariable,
+  readVariable,
+  requiredVariable,
+  secretVariable,
+} from './env';
 import { once, onceAsync } from './once';
 
 export interface TokenConfig {
@@ -69,16 +76,26 @@ export const tokenConfig = onceAsync(async (): Promise<TokenConfig> => {
   const secret = await secretVariable('JWT_SECRET');
   const bytes = Buffer.from(secret.value, 'utf8');
   if (bytes.length < MIN_JWT_SECRET_BYTES) {
-    throw new ConfigError(secret.variable, `${secret.source} must be at least ${MIN_JWT_SECRET_BYTES} bytes, has ${bytes.length}`);
+    throw new ConfigError(
+      secret.variable,
+      `${secret.source} must be at least ${MIN_JWT_SECRET_BYTES} bytes, has ${bytes.length}`,
+    );
   }
   return { secret: bytes, issuer, audience, ttlSeconds };
 });
 
 export const sessionConfig = once((): SessionConfig => {
-  const refreshTtlSeconds = integerVariable('REFRESH_TOKEN_TTL', { fallback: 30 * 86_400, min: 3600, max: 365 * 86_400 });
+  const refreshTtlSeconds = integerVariable('REFRESH_TOKEN_TTL', {
+    fallback: 30 * 86_400,
+    min: 3600,
+    max: 365 * 86_400,
+  });
   const idleTtlSeconds = integerVariable('SESSION_IDLE_TTL', { fallback: 7 * 86_400, min: 300, max: 365 * 86_400 });
   if (idleTtlSeconds > refreshTtlSeconds) {
-    throw new ConfigError('SESSION_IDLE_TTL', `SESSION_IDLE_TTL must not exceed REFRESH_TOKEN_TTL (${refreshTtlSeconds}), got ${idleTtlSeconds}`);
+    throw new ConfigError(
+      'SESSION_IDLE_TTL',
+      `SESSION_IDLE_TTL must not exceed REFRESH_TOKEN_TTL (${refreshTtlSeconds}), got ${idleTtlSeconds}`,
+    );
   }
   // Auth0's default is 0: any second use of a refresh token ends its session.
   const reuseIntervalSeconds = integerVariable('REFRESH_REUSE_INTERVAL', { fallback: 0, min: 0, max: 300 });
@@ -86,7 +103,11 @@ export const sessionConfig = once((): SessionConfig => {
 });
 
 export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {
-  const serverSelectionTimeoutMs = integerVariable('MONGODB_SERVER_SELECTION_TIMEOUT_MS', { fallback: 2000, min: 50, max: 30_000 });
+  const serverSelectionTimeoutMs = integerVariable('MONGODB_SERVER_SELECTION_TIMEOUT_MS', {
+    fallback: 2000,
+    min: 50,
+    max: 30_000,
+  });
   const uri = await secretVariable('MONGODB_URI');
   if (!/^mongodb(\+srv)?:\/\/\S+$/.test(uri.value)) {
     throw new ConfigError(uri.variable, `${uri.source} must be a mongodb:// or mongodb+srv:// connection string`);
@@ -94,18 +115,19 @@ export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {
   return { uri: uri.value, serverSelectionTimeoutMs };
 });
 
-export const passwordConfig = once(
-  (): PasswordConfig => ({
-    // 10 is OWASP's minimum for bcrypt; past 20 a login takes longer than a Lambda should wait.
-    cost: integerVariable('BCRYPT_COST', { fallback: 10, min: 4, max: 20 }),
-  }),
-);
+export const passwordConfig = once((): PasswordConfig => ({
+  // 10 is OWASP's minimum for bcrypt; past 20 a login takes longer than a Lambda should wait.
+  cost: integerVariable('BCRYPT_COST', { fallback: 10, min: 4, max: 20 }),
+}));
 
-export const httpConfig = once(
-  (): HttpConfig => ({
-    corsAllowOrigin: matchingVariable('CORS_ALLOW_ORIGIN', /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, '*', '* or an origin such as https://app.example.com'),
-  }),
-);
+export const httpConfig = once((): HttpConfig => ({
+  corsAllowOrigin: matchingVariable(
+    'CORS_ALLOW_ORIGIN',
+    /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    '*',
+    '* or an origin such as https://app.example.com',
+  ),
+}));
 
 /** Never throws: observability must work to report the configuration errors of everything else. */
 export function observabilityConfig(): ObservabilityConfig {

@@ -60,7 +60,7 @@ describe('make build', () => {
     for (const { metafile } of built) {
       expect(inputs(metafile).filter((i) => /node_modules\/(semver|whatwg-url|tr46)\//.test(i))).toEqual([]);
     }
-    expect(inputs(built[1]!.metafile)).toContain('scripts/shims/whatwg-url.cjs');
+    expect(inputs(built[1].metafile)).toContain('scripts/shims/whatwg-url.cjs');
   });
 });
 
@@ -71,7 +71,9 @@ describe('the whatwg-url shim', () => {
       const shim = await import('../../scripts/shims/whatwg-url.cjs');
       jest.doMock('whatwg-url', () => shim);
       const { default: ConnectionString } = await import('mongodb-connection-string-url');
-      const parsed = new ConnectionString('mongodb+srv://app%40user:p%2Fss@cluster0.example.net/auth?retryWrites=true&w=majority');
+      const parsed = new ConnectionString(
+        'mongodb+srv://app%40user:p%2Fss@cluster0.example.net/auth?retryWrites=true&w=majority',
+      );
 
       expect(parsed.hosts).toEqual(['cluster0.example.net']);
       expect(parsed.pathname).toBe('/auth');

@@ -136,7 +136,12 @@ describe('make dev', () => {
   });
 
   it('prints only JSON lines on stdout with LOG_FORMAT=json', async () => {
-    const dev = startDev({ PORT: '0', LOG_FORMAT: 'json', MONGODB_URI: process.env.MONGODB_URI!, JWT_SECRET: 'k'.repeat(48) });
+    const dev = startDev({
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      MONGODB_URI: process.env.MONGODB_URI!,
+      JWT_SECRET: 'k'.repeat(48),
+    });
     try {
       const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/, 'stderr');
       await waitFor(dev, /Ctrl-C stops/, 'stderr');
@@ -149,7 +154,13 @@ describe('make dev', () => {
       const lines = dev.stdout().trim().split('\n');
       expect(lines.every((line) => typeof JSON.parse(line) === 'object')).toBe(true);
       expect(lines.map((line) => JSON.parse(line) as { type?: string }).filter((l) => l.type === 'access')).toEqual([
-        expect.objectContaining({ method: 'GET', path: '/users', status: 200, functionKey: 'listUsers', coldStart: true }),
+        expect.objectContaining({
+          method: 'GET',
+          path: '/users',
+          status: 200,
+          functionKey: 'listUsers',
+          coldStart: true,
+        }),
       ]);
       expect(dev.stderr()).not.toContain('JWT_SECRET is not set');
     } finally {
@@ -165,7 +176,9 @@ describe('make dev', () => {
       const dev = startDev({ PORT: String(port), MONGODB_URI: process.env.MONGODB_URI! });
 
       expect(await dev.exited).toBe(1);
-      expect(dev.stderr().trim().split('\n')).toEqual([`make dev: port ${port} is already in use; stop what is using it or set PORT to another port`]);
+      expect(dev.stderr().trim().split('\n')).toEqual([
+        `make dev: port ${port} is already in use; stop what is using it or set PORT to another port`,
+      ]);
     } finally {
       blocker.close();
     }

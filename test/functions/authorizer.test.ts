@@ -13,9 +13,21 @@ const SESSION_ID = '665f1c2a9e4b3c0012abcd01';
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token with our claims, changed by `claims` (undefined removes one). */
-function sign(claims: Record<string, unknown> = {}, options: jwt.SignOptions = {}, secret: string = TEST_JWT_SECRET): string {
+function sign(
+  claims: Record<string, unknown> = {},
+  options: jwt.SignOptions = {},
+  secret: string = TEST_JWT_SECRET,
+): string {
   const payload = Object.fromEntries(
-    Object.entries({ sub: USER_ID, sid: SESSION_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600, jti: 'test', ...claims }).filter(([, value]) => value !== undefined),
+    Object.entries({
+      sub: USER_ID,
+      sid: SESSION_ID,
+      iss: TEST_ISSUER,
+      aud: TEST_AUDIENCE,
+      exp: now() + 600,
+      jti: 'test',
+      ...claims,
+    }).filter(([, value]) => value !== undefined),
   );
   return jwt.sign(payload, secret, { algorithm: 'HS256', ...options });
 }
@@ -50,7 +62,10 @@ describe('authorizer', () => {
 
     expect(result).toEqual({
       principalId: USER_ID,
-      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }],
+      },
       context: { userId: USER_ID, sid: SESSION_ID, exp },
     });
     expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 200, outcome: 'allowed' });
@@ -68,10 +83,26 @@ describe('authorizer', () => {
   });
 
   const forgeries: Array<[string, () => string, string]> = [
-    ['an unsigned token (alg none)', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.`, 'wrong_algorithm'],
+    [
+      'an unsigned token (alg none)',
+      () =>
+        `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: USER_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.`,
+      'wrong_algorithm',
+    ],
     ['an HS512 token signed with our secret', () => sign({}, { algorithm: 'HS512' }), 'wrong_algorithm'],
-    ['a token signed with another secret', () => sign({}, {}, 'another-secret-that-is-also-32-bytes-long'), 'bad_signature'],
-    ['a token with a tampered payload', () => { const [header, , signature] = sign().split('.'); return `${header}.${base64url({ sub: '000000000000000000000000', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.${signature}`; }, 'bad_signature'],
+    [
+      'a token signed with another secret',
+      () => sign({}, {}, 'another-secret-that-is-also-32-bytes-long'),
+      'bad_signature',
+    ],
+    [
+      'a token with a tampered payload',
+      () => {
+        const [header, , signature] = sign().split('.');
+        return `${header}.${base64url({ sub: '000000000000000000000000', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 600 })}.${signature}`;
+      },
+      'bad_signature',
+    ],
     ['an expired token', () => sign({ exp: now() - 60 }), 'expired'],
     ['a token not yet valid', () => sign({ nbf: now() + 60 }), 'not_yet_valid'],
     ['a token issued in the future', () => sign({ iat: now() + 60 }), 'not_yet_valid'],
@@ -81,8 +112,16 @@ describe('authorizer', () => {
     ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
     ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
     ['a token without a session', () => sign({ sid: undefined }), 'bad_claims'],
-    ['a token with a crit header (RFC 7515 §4.1.11)', () => sign({}, { header: { alg: 'HS256', crit: ['b64'], b64: true } as unknown as jwt.JwtHeader }), 'malformed'],
-    ['a token that lives longer than tokens are issued for', () => sign({ iat: now(), exp: now() + 365 * 86_400 }), 'bad_claims'],
+    [
+      'a token with a crit header (RFC 7515 §4.1.11)',
+      () => sign({}, { header: { alg: 'HS256', crit: ['b64'], b64: true } as unknown as jwt.JwtHeader }),
+      'malformed',
+    ],
+    [
+      'a token that lives longer than tokens are issued for',
+      () => sign({ iat: now(), exp: now() + 365 * 86_400 }),
+      'bad_claims',
+    ],
     ['garbage', () => 'not-a-jwt', 'malformed'],
     ['three parts of garbage', () => 'a.b.c', 'malformed'],
     ['an empty header', () => '', 'missing'],
@@ -96,8 +135,17 @@ describe('authorizer', () => {
 
     expect(error.constructor).toBe(Error);
     expect(error.message).toBe('Unauthorized');
-    expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 401, outcome: 'token_rejected', reason });
-    expect(output.metrics()).toContainEqual({ name: 'AuthorizerRejected', dimensions: { service: 'auth-api', reason }, value: 1 });
+    expect(requestLines(output)[0]).toMatchObject({
+      operation: 'authorizer',
+      status: 401,
+      outcome: 'token_rejected',
+      reason,
+    });
+    expect(output.metrics()).toContainEqual({
+      name: 'AuthorizerRejected',
+      dimensions: { service: 'auth-api', reason },
+      value: 1,
+    });
   });
 
   it('never logs the token', async () => {
@@ -114,22 +162,35 @@ describe('authorizer', () => {
     expect(error.message).not.toBe('Unauthorized');
     expect(error.message).toMatch(/^Authorizer failed \(request id: [0-9a-f-]{36}\)$/);
     expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'integration_error' });
-    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' }, value: 1 });
+    expect(output.metrics()).toContainEqual({
+      name: 'HandlerError',
+      dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' },
+      value: 1,
+    });
   });
 
   it('fails with another error, not Unauthorized, for an event that is not a TOKEN authorizer event', async () => {
-    const requestEvent = { ...tokenAuthorizerEvent(sign()), type: 'REQUEST' } as unknown as Parameters<typeof handler>[0];
+    const requestEvent = { ...tokenAuthorizerEvent(sign()), type: 'REQUEST' } as unknown as Parameters<
+      typeof handler
+    >[0];
 
-    const error: unknown = await handler(requestEvent, lambdaContext('auth-api-authorizer')).catch((thrown: unknown) => thrown);
+    const error: unknown = await handler(requestEvent, lambdaContext('auth-api-authorizer')).catch(
+      (thrown: unknown) => thrown,
+    );
 
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Authorizer failed/);
   });
 
   it('keeps the partition of the method ARN', async () => {
-    const result = await authorize(sign(), 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register');
+    const result = await authorize(
+      sign(),
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register',
+    );
 
-    expect(result.policyDocument.Statement[0]).toMatchObject({ Resource: 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/*' });
+    expect(result.policyDocument.Statement[0]).toMatchObject({
+      Resource: 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/*',
+    });
   });
 
   it('bundles neither mongoose nor bcryptjs', async () => {

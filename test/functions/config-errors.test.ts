@@ -45,7 +45,12 @@ async function register(options?: Parameters<typeof invokeHttp>[3]) {
   serial += 1;
   const body = { name: 'Ada', email: `ada${serial}@example.com`, password: 'correct-horse-battery-staple' };
   const { register: handler } = instance ?? (await newInstance());
-  return invokeHttp('register', handler, proxyEvent({ path: '/register', body, requestId: `c0ffee00-0000-4000-8000-${String(serial).padStart(12, '0')}` }), options);
+  return invokeHttp(
+    'register',
+    handler,
+    proxyEvent({ path: '/register', body, requestId: `c0ffee00-0000-4000-8000-${String(serial).padStart(12, '0')}` }),
+    options,
+  );
 }
 
 function configurationErrorLine() {
@@ -65,12 +70,24 @@ afterAll(async () => {
 
 describe('configuration errors', () => {
   it.each([
-    ['JWT_SECRET', { JWT_SECRET: undefined }, 'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)'],
+    [
+      'JWT_SECRET',
+      { JWT_SECRET: undefined },
+      'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)',
+    ],
     ['JWT_SECRET', { JWT_SECRET: 'only-31-bytes-long-secret-value' }, 'JWT_SECRET must be at least 32 bytes, has 31'],
     ['JWT_ISSUER', { JWT_ISSUER: undefined }, 'JWT_ISSUER is required'],
-    ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '1h' }, 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "1h"'],
+    [
+      'ACCESS_TOKEN_TTL',
+      { ACCESS_TOKEN_TTL: '1h' },
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "1h"',
+    ],
     ['BCRYPT_COST', { BCRYPT_COST: '3' }, 'BCRYPT_COST must be a whole number from 4 to 20, got "3"'],
-    ['MONGODB_URI', { MONGODB_URI: 'postgres://db.internal/users' }, 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string'],
+    [
+      'MONGODB_URI',
+      { MONGODB_URI: 'postgres://db.internal/users' },
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
+    ],
   ])('answers 500 with only the request id, and logs %s', async (variable, env, message) => {
     setEnv(env);
 
@@ -118,7 +135,9 @@ describe('configuration errors', () => {
     const { response } = await register();
 
     expect(response.statusCode).toBe(500);
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'JWT_SECRET and JWT_SECRET_PARAMETER are both set; set only one' });
+    expect(configurationErrorLine()?.error).toMatchObject({
+      message: 'JWT_SECRET and JWT_SECRET_PARAMETER are both set; set only one',
+    });
   });
 
   it('reads the configuration again on the next invocation once it is fixed', async () => {
@@ -152,6 +171,8 @@ describe('an invalid LOG_LEVEL', () => {
 
     expect([first.response.statusCode, second.response.statusCode]).toEqual([500, 500]);
     expect(configurationErrorLine()).toMatchObject({ variable: 'LOG_LEVEL' });
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"' });
+    expect(configurationErrorLine()?.error).toMatchObject({
+      message: 'LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"',
+    });
   });
 });

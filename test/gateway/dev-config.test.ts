@@ -16,7 +16,11 @@ describe('readDevConfig', () => {
     });
     expect(config.mongodbUri).toBeUndefined();
     expect(Buffer.byteLength(config.functionEnvironment.JWT_SECRET!)).toBeGreaterThanOrEqual(32);
-    expect(config.functionEnvironment).toMatchObject({ JWT_ISSUER: 'auth-api-local', JWT_AUDIENCE: 'auth-api-local-api', CORS_ALLOW_ORIGIN: '*' });
+    expect(config.functionEnvironment).toMatchObject({
+      JWT_ISSUER: 'auth-api-local',
+      JWT_AUDIENCE: 'auth-api-local-api',
+      CORS_ALLOW_ORIGIN: '*',
+    });
   });
 
   it('generates a different secret on every run', () => {
@@ -50,7 +54,12 @@ describe('readDevConfig', () => {
       logFormat: 'json',
       generatedJwtSecret: false,
     });
-    expect(config.functionEnvironment).toMatchObject({ JWT_SECRET: 'x'.repeat(40), BCRYPT_COST: '4', LOG_LEVEL: 'DEBUG', CORS_ALLOW_ORIGIN: 'http://localhost:5173' });
+    expect(config.functionEnvironment).toMatchObject({
+      JWT_SECRET: 'x'.repeat(40),
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'DEBUG',
+      CORS_ALLOW_ORIGIN: 'http://localhost:5173',
+    });
     expect(config.functionEnvironment).not.toHaveProperty('UNRELATED');
   });
 

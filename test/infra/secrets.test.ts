@@ -20,7 +20,8 @@ const PLAIN_CONFIGURATION = [
 const PARAMETER_VARIABLES = { jwt_secret: 'JWT_SECRET_PARAMETER', mongodb_uri: 'MONGODB_URI_PARAMETER' };
 
 /** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
-const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter/;
+const SECRET_VALUE =
+  /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter/;
 
 let tf: TerraformConfig;
 
@@ -43,13 +44,18 @@ describe('secrets', () => {
   });
 
   it('hands functions the names of the SSM parameters, never their values', () => {
-    const parameters = tf.locals.parameters as Record<string, { environment_variable: string; name: string; arn: string }>;
+    const parameters = tf.locals.parameters as Record<
+      string,
+      { environment_variable: string; name: string; arn: string }
+    >;
     expect(Object.keys(parameters).sort()).toEqual(Object.keys(PARAMETER_VARIABLES).sort());
     for (const [key, environmentVariable] of Object.entries(PARAMETER_VARIABLES)) {
       const parameter = parameters[key]!;
       expect(parameter.environment_variable).toBe(environmentVariable);
       expect(SECRET_VALUE.test(parameter.name)).toBe(false);
-      expect(parameter.arn).toMatch(/^arn:\$\{local\.partition\}:ssm:\$\{var\.region\}:\$\{local\.account_id\}:parameter\$\{/);
+      expect(parameter.arn).toMatch(
+        /^arn:\$\{local\.partition\}:ssm:\$\{var\.region\}:\$\{local\.account_id\}:parameter\$\{/,
+      );
     }
     expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
   });
@@ -59,7 +65,9 @@ describe('secrets', () => {
     // terraform-data.test.ts); the rendered environments and policies in infra/tests/wiring.tftest.hcl.
     const profiles = String(tf.locals.function_profiles).replace(/\s+/g, ' ');
     expect(profiles).toContain('for key, code in local.generated.functions : key => merge(');
-    expect(profiles).toContain('secrets = concat(code.signs_or_verifies_tokens ? ["jwt_secret"] : [], code.uses_database ? ["mongodb_uri"] : [])');
+    expect(profiles).toContain(
+      'secrets = concat(code.signs_or_verifies_tokens ? ["jwt_secret"] : [], code.uses_database ? ["mongodb_uri"] : [])',
+    );
     expect(String(tf.locals.functions)).toContain('local.function_profiles[key]');
     expect(tf.locals.function_defaults).not.toHaveProperty('secrets');
     // var.function_settings may resize a function but cannot widen what it reads.
@@ -111,7 +119,7 @@ describe('secrets', () => {
   });
 
   it('describes secret-holding variables by name only', () => {
-    for (const [name, variable] of Object.entries(tf.variables) as Array<[string, Block]>) {
+    for (const [name, variable] of Object.entries<Block>(tf.variables)) {
       if (!/secret|mongodb/.test(name)) continue;
       expect({ name, nameOrVersion: /_parameter_name$|_version$/.test(name) }).toEqual({ name, nameOrVersion: true });
       expect(variable.sensitive).toBeUndefined();

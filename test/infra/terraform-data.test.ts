@@ -28,8 +28,18 @@ beforeAll(async () => {
 describe('generated/terraform.json', () => {
   it('lists every operation with its method, path, function and whether the authorizer guards it', () => {
     expect(Object.keys(data.operations).sort()).toEqual(operations.map((op) => op.operationId).sort());
-    expect(data.operations.me).toEqual({ method: 'GET', path: '/me', summary: expect.any(String), function: 'me', authorizer: true });
-    expect(data.operations.revokeSession).toMatchObject({ method: 'DELETE', path: '/me/sessions/{sessionId}', authorizer: true });
+    expect(data.operations.me).toEqual({
+      method: 'GET',
+      path: '/me',
+      summary: expect.any(String),
+      function: 'me',
+      authorizer: true,
+    });
+    expect(data.operations.revokeSession).toMatchObject({
+      method: 'DELETE',
+      path: '/me/sessions/{sessionId}',
+      authorizer: true,
+    });
     expect(data.operations.login).toMatchObject({ method: 'POST', path: '/login', authorizer: false });
     expect(data.authorizer_function).toBe('authorizer');
     expect(Object.keys(data.functions).sort()).toEqual([...functionKeys].sort());
@@ -39,7 +49,11 @@ describe('generated/terraform.json', () => {
     expect(data.metrics.service_dimension).toBe(SERVICE_DIMENSION);
     expect(Object.keys(data.metrics.catalogue)).toEqual(Object.values(MetricName));
     for (const [name, entry] of Object.entries(data.metrics.catalogue)) {
-      expect({ name, entryName: entry.name, dimensions: entry.dimensions }).toEqual({ name, entryName: name, dimensions: METRIC_DIMENSIONS[name as MetricName] });
+      expect({ name, entryName: entry.name, dimensions: entry.dimensions }).toEqual({
+        name,
+        entryName: name,
+        dimensions: METRIC_DIMENSIONS[name as MetricName],
+      });
     }
   });
 
@@ -54,7 +68,9 @@ describe('generated/terraform.json', () => {
   it('gives alarms each function with each outcome of a 5xx answer, the ones HandlerError is counted with', () => {
     const series = data.metrics.catalogue[MetricName.HandlerError]!.series!;
     const outcomes = [...new Set(series.map((s) => s.outcome))].sort();
-    expect(outcomes).toEqual([OUTCOME.configError, OUTCOME.dependencyUnavailable, OUTCOME.error, OUTCOME.integrationError].sort());
+    expect(outcomes).toEqual(
+      [OUTCOME.configError, OUTCOME.dependencyUnavailable, OUTCOME.error, OUTCOME.integrationError].sort(),
+    );
     expect([...new Set(series.map((s) => s.operation))].sort()).toEqual([...functionKeys].sort());
     expect(series).toHaveLength(functionKeys.length * outcomes.length);
   });
@@ -67,12 +83,31 @@ describe('generated/terraform.json', () => {
   });
 
   it('says which functions sign or verify tokens, use the database and hash passwords, from the modules they bundle', () => {
-    expect(data.functions.authorizer).toEqual({ signs_or_verifies_tokens: true, uses_database: false, hashes_passwords: false });
-    expect(data.functions.login).toEqual({ signs_or_verifies_tokens: true, uses_database: true, hashes_passwords: true });
-    expect(data.functions.refreshToken).toEqual({ signs_or_verifies_tokens: true, uses_database: true, hashes_passwords: false });
-    expect(data.functions.changePassword).toEqual({ signs_or_verifies_tokens: false, uses_database: true, hashes_passwords: true });
+    expect(data.functions.authorizer).toEqual({
+      signs_or_verifies_tokens: true,
+      uses_database: false,
+      hashes_passwords: false,
+    });
+    expect(data.functions.login).toEqual({
+      signs_or_verifies_tokens: true,
+      uses_database: true,
+      hashes_passwords: true,
+    });
+    expect(data.functions.refreshToken).toEqual({
+      signs_or_verifies_tokens: true,
+      uses_database: true,
+      hashes_passwords: false,
+    });
+    expect(data.functions.changePassword).toEqual({
+      signs_or_verifies_tokens: false,
+      uses_database: true,
+      hashes_passwords: true,
+    });
     for (const key of ['me', 'listUsers', 'logout', 'listSessions', 'revokeSession', 'revokeAllSessions']) {
-      expect({ key, facts: data.functions[key] }).toEqual({ key, facts: { signs_or_verifies_tokens: false, uses_database: true, hashes_passwords: false } });
+      expect({ key, facts: data.functions[key] }).toEqual({
+        key,
+        facts: { signs_or_verifies_tokens: false, uses_database: true, hashes_passwords: false },
+      });
     }
   });
 
@@ -81,7 +116,9 @@ describe('generated/terraform.json', () => {
     try {
       for (const key of ['authorizer', 'me']) {
         const inputs = Object.keys((await buildFunction(key)).metafile.inputs);
-        const fromBuild = Object.fromEntries(Object.entries(CODE_FACTS).map(([fact, module]) => [fact, inputs.includes(module)]));
+        const fromBuild = Object.fromEntries(
+          Object.entries(CODE_FACTS).map(([fact, module]) => [fact, inputs.includes(module)]),
+        );
         expect({ key, facts: (await functionFacts([key]))[key] }).toEqual({ key, facts: fromBuild });
       }
     } finally {
@@ -94,7 +131,8 @@ describe('generated/terraform.json', () => {
       .filter((file) => file.endsWith('.ts'))
       .map((file) => `functions/${file.split('\\').join('/')}`)
       .filter((file) => file !== 'functions/shared/config.ts');
-    const callers = (getter: string) => sources.filter((file) => new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8'))).sort();
+    const callers = (getter: string) =>
+      sources.filter((file) => new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8'))).sort();
     expect(callers('tokenConfig')).toEqual([CODE_FACTS.signs_or_verifies_tokens]);
     expect(callers('databaseConfig')).toEqual([CODE_FACTS.uses_database]);
     expect(callers('bcrypt\\.(?:hash|compare)')).toEqual([CODE_FACTS.hashes_passwords]);
@@ -104,12 +142,14 @@ describe('generated/terraform.json', () => {
 describe('infra/', () => {
   const tfFiles = readdirSync(INFRA_DIR).filter((file) => file.endsWith('.tf'));
   /** A .tf file without block labels (`resource "type" "name"`), which are Terraform's names, not data. */
-  const body = (file: string) => readFileSync(join(INFRA_DIR, file), 'utf8').replace(/^\s*[a-z_]+(\s+"[^"]*")+\s*\{/gm, '');
+  const body = (file: string) =>
+    readFileSync(join(INFRA_DIR, file), 'utf8').replace(/^\s*[a-z_]+(\s+"[^"]*")+\s*\{/gm, '');
 
   it('reads the generated data instead of the contract', () => {
     const main = readFileSync(join(INFRA_DIR, 'main.tf'), 'utf8');
     expect(main).toContain('jsondecode(file("${path.module}/../generated/terraform.json"))');
-    for (const file of tfFiles) expect({ file, yaml: body(file).includes('yamldecode') }).toEqual({ file, yaml: false });
+    for (const file of tfFiles)
+      expect({ file, yaml: body(file).includes('yamldecode') }).toEqual({ file, yaml: false });
   });
 
   it('writes no operation, path, function, metric, dimension, reason or alarmed outcome as a string', () => {
@@ -118,7 +158,11 @@ describe('infra/', () => {
       ...Object.keys(data.operations),
       ...Object.values(data.operations).map((op) => op.path),
       ...Object.keys(data.functions),
-      ...catalogue.flatMap((entry) => [entry.name, ...entry.dimensions, ...(entry.series ?? []).flatMap((series) => Object.values(series))]),
+      ...catalogue.flatMap((entry) => [
+        entry.name,
+        ...entry.dimensions,
+        ...(entry.series ?? []).flatMap((series) => Object.values(series)),
+      ]),
       SERVICE_DIMENSION,
       ...Object.values(TOKEN_REJECTION),
       ...Object.values(REFRESH_REJECTION),
@@ -132,9 +176,16 @@ describe('infra/', () => {
 
   it('keys nothing by an operation or metric name, except the operations an operator chooses to throttle harder', () => {
     const names = new Set([...Object.keys(data.functions), ...Object.keys(data.metrics.catalogue)]);
-    const keys = tfFiles.flatMap((file) => [...body(file).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => `${file}: ${match[1]}`));
+    const keys = tfFiles.flatMap((file) =>
+      [...body(file).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => `${file}: ${match[1]}`),
+    );
     const keyedByName = keys.filter((entry) => names.has(entry.split(': ')[1]!));
     // The default of var.operation_throttling: a setting (which routes, how tight), checked against the operations.
-    expect(keyedByName.sort()).toEqual(['variables.tf: login', 'variables.tf: logout', 'variables.tf: refreshToken', 'variables.tf: register']);
+    expect(keyedByName.sort()).toEqual([
+      'variables.tf: login',
+      'variables.tf: logout',
+      'variables.tf: refreshToken',
+      'variables.tf: register',
+    ]);
   });
 });

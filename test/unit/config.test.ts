@@ -47,7 +47,15 @@ const MONGODB_URI = 'mongodb://127.0.0.1:27017/auth';
 beforeEach(() => {
   getParameter.mockReset();
   providerLoaded.mockReset();
-  setEnv({ ...TEST_ENV, MONGODB_URI, JWT_SECRET_PARAMETER: undefined, MONGODB_URI_PARAMETER: undefined, BCRYPT_COST: undefined, ACCESS_TOKEN_TTL: undefined, CORS_ALLOW_ORIGIN: undefined });
+  setEnv({
+    ...TEST_ENV,
+    MONGODB_URI,
+    JWT_SECRET_PARAMETER: undefined,
+    MONGODB_URI_PARAMETER: undefined,
+    BCRYPT_COST: undefined,
+    ACCESS_TOKEN_TTL: undefined,
+    CORS_ALLOW_ORIGIN: undefined,
+  });
 });
 
 describe('tokenConfig', () => {
@@ -55,7 +63,12 @@ describe('tokenConfig', () => {
     setEnv({ ACCESS_TOKEN_TTL: undefined });
     const config = await (await freshConfig()).tokenConfig();
 
-    expect(config).toEqual({ secret: Buffer.from(TEST_ENV.JWT_SECRET), issuer: TEST_ENV.JWT_ISSUER, audience: TEST_ENV.JWT_AUDIENCE, ttlSeconds: 900 });
+    expect(config).toEqual({
+      secret: Buffer.from(TEST_ENV.JWT_SECRET),
+      issuer: TEST_ENV.JWT_ISSUER,
+      audience: TEST_ENV.JWT_AUDIENCE,
+      ttlSeconds: 900,
+    });
   });
 
   it('counts the secret in UTF-8 bytes: 16 two-byte characters are enough', async () => {
@@ -65,15 +78,35 @@ describe('tokenConfig', () => {
   });
 
   it.each([
-    [{ JWT_SECRET: undefined }, 'JWT_SECRET', 'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)'],
+    [
+      { JWT_SECRET: undefined },
+      'JWT_SECRET',
+      'JWT_SECRET is required (or JWT_SECRET_PARAMETER, the name of an SSM SecureString parameter holding it)',
+    ],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET', 'JWT_SECRET must be at least 32 bytes, has 31'],
     [{ JWT_ISSUER: undefined }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
     [{ JWT_ISSUER: '' }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
     [{ JWT_AUDIENCE: undefined }, 'JWT_AUDIENCE', 'JWT_AUDIENCE is required'],
-    [{ ACCESS_TOKEN_TTL: '59' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "59"'],
-    [{ ACCESS_TOKEN_TTL: '86401' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "86401"'],
-    [{ ACCESS_TOKEN_TTL: '3600.5' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "3600.5"'],
-    [{ ACCESS_TOKEN_TTL: ' 3600' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got " 3600"'],
+    [
+      { ACCESS_TOKEN_TTL: '59' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "59"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: '86401' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "86401"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: '3600.5' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "3600.5"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: ' 3600' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got " 3600"',
+    ],
   ])('fails for %j naming %s', async (env, variable, message) => {
     setEnv(env);
 
@@ -123,7 +156,11 @@ describe('secrets from SSM Parameter Store', () => {
   });
 
   it('retries on the next call after a transient failure, answering 503 meanwhile', async () => {
-    getParameter.mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }) }));
+    getParameter.mockRejectedValueOnce(
+      Object.assign(new Error('Rate exceeded'), {
+        cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+      }),
+    );
     getParameter.mockResolvedValueOnce('a-secret-from-parameter-store-of-32-bytes-or-more');
     const config = await freshConfig();
 
@@ -133,12 +170,18 @@ describe('secrets from SSM Parameter Store', () => {
   });
 
   it('names the parameter variable when the parameter does not exist', async () => {
-    getParameter.mockRejectedValue(Object.assign(new Error('GetParameterError'), { cause: Object.assign(new Error('not found'), { name: 'ParameterNotFound' }) }));
+    getParameter.mockRejectedValue(
+      Object.assign(new Error('GetParameterError'), {
+        cause: Object.assign(new Error('not found'), { name: 'ParameterNotFound' }),
+      }),
+    );
 
     const error = await configError((await freshConfig()).tokenConfig);
 
     expect(error.variable).toBe('JWT_SECRET_PARAMETER');
-    expect(error.message).toBe('JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret cannot be read (ParameterNotFound)');
+    expect(error.message).toBe(
+      'JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret cannot be read (ParameterNotFound)',
+    );
   });
 
   it('names the parameter when its value is empty or too short', async () => {
@@ -149,8 +192,14 @@ describe('secrets from SSM Parameter Store', () => {
     const empty = await configError(config.tokenConfig);
     const short = await configError(config.tokenConfig);
 
-    expect([empty.variable, empty.message]).toEqual(['JWT_SECRET_PARAMETER', 'JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret is empty']);
-    expect([short.variable, short.message]).toEqual(['JWT_SECRET_PARAMETER', 'JWT_SECRET (from SSM parameter /auth-api/test/jwt-secret) must be at least 32 bytes, has 5']);
+    expect([empty.variable, empty.message]).toEqual([
+      'JWT_SECRET_PARAMETER',
+      'JWT_SECRET_PARAMETER: SSM parameter /auth-api/test/jwt-secret is empty',
+    ]);
+    expect([short.variable, short.message]).toEqual([
+      'JWT_SECRET_PARAMETER',
+      'JWT_SECRET (from SSM parameter /auth-api/test/jwt-secret) must be at least 32 bytes, has 5',
+    ]);
   });
 
   it('refuses a secret set both ways', async () => {
@@ -166,19 +215,29 @@ describe('secrets from SSM Parameter Store', () => {
     setEnv({ MONGODB_URI: undefined, MONGODB_URI_PARAMETER: '/auth-api/test/mongodb-uri' });
     getParameter.mockResolvedValue('mongodb+srv://user:pass@cluster0.example.mongodb.net/auth');
 
-    await expect((await freshConfig()).databaseConfig()).resolves.toMatchObject({ uri: 'mongodb+srv://user:pass@cluster0.example.mongodb.net/auth' });
+    await expect((await freshConfig()).databaseConfig()).resolves.toMatchObject({
+      uri: 'mongodb+srv://user:pass@cluster0.example.mongodb.net/auth',
+    });
   });
 });
 
 describe('sessionConfig', () => {
   it('defaults to 30 days absolute, 7 days idle and no reuse interval, as Auth0 does', async () => {
-    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 30 * 86_400, idleTtlSeconds: 7 * 86_400, reuseIntervalSeconds: 0 });
+    expect((await freshConfig()).sessionConfig()).toEqual({
+      refreshTtlSeconds: 30 * 86_400,
+      idleTtlSeconds: 7 * 86_400,
+      reuseIntervalSeconds: 0,
+    });
   });
 
   it('reads REFRESH_TOKEN_TTL, SESSION_IDLE_TTL and REFRESH_REUSE_INTERVAL', async () => {
     setEnv({ REFRESH_TOKEN_TTL: '86400', SESSION_IDLE_TTL: '3600', REFRESH_REUSE_INTERVAL: '10' });
 
-    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 86_400, idleTtlSeconds: 3600, reuseIntervalSeconds: 10 });
+    expect((await freshConfig()).sessionConfig()).toEqual({
+      refreshTtlSeconds: 86_400,
+      idleTtlSeconds: 3600,
+      reuseIntervalSeconds: 10,
+    });
   });
 
   it.each([
@@ -197,13 +256,28 @@ describe('databaseConfig', () => {
   it('defaults the server selection timeout to 2 seconds', async () => {
     setEnv({ MONGODB_SERVER_SELECTION_TIMEOUT_MS: undefined });
 
-    await expect((await freshConfig()).databaseConfig()).resolves.toEqual({ uri: MONGODB_URI, serverSelectionTimeoutMs: 2000 });
+    await expect((await freshConfig()).databaseConfig()).resolves.toEqual({
+      uri: MONGODB_URI,
+      serverSelectionTimeoutMs: 2000,
+    });
   });
 
   it.each([
-    [{ MONGODB_URI: undefined }, 'MONGODB_URI', 'MONGODB_URI is required (or MONGODB_URI_PARAMETER, the name of an SSM SecureString parameter holding it)'],
-    [{ MONGODB_URI: 'https://user:secret@db.example.com' }, 'MONGODB_URI', 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string'],
-    [{ MONGODB_SERVER_SELECTION_TIMEOUT_MS: 'soon' }, 'MONGODB_SERVER_SELECTION_TIMEOUT_MS', 'MONGODB_SERVER_SELECTION_TIMEOUT_MS must be a whole number from 50 to 30000, got "soon"'],
+    [
+      { MONGODB_URI: undefined },
+      'MONGODB_URI',
+      'MONGODB_URI is required (or MONGODB_URI_PARAMETER, the name of an SSM SecureString parameter holding it)',
+    ],
+    [
+      { MONGODB_URI: 'https://user:secret@db.example.com' },
+      'MONGODB_URI',
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
+    ],
+    [
+      { MONGODB_SERVER_SELECTION_TIMEOUT_MS: 'soon' },
+      'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+      'MONGODB_SERVER_SELECTION_TIMEOUT_MS must be a whole number from 50 to 30000, got "soon"',
+    ],
   ])('fails for %j naming %s', async (env, variable, message) => {
     setEnv(env);
 
@@ -249,7 +323,12 @@ describe('httpConfig', () => {
     expect((await freshConfig()).httpConfig()).toEqual({ corsAllowOrigin: origin });
   });
 
-  it.each(['https://app.example.com/', 'app.example.com', 'https://a.example.com,https://b.example.com', "https://x.example.com'"])('fails for CORS_ALLOW_ORIGIN=%s naming it', async (origin) => {
+  it.each([
+    'https://app.example.com/',
+    'app.example.com',
+    'https://a.example.com,https://b.example.com',
+    "https://x.example.com'",
+  ])('fails for CORS_ALLOW_ORIGIN=%s naming it', async (origin) => {
     setEnv({ CORS_ALLOW_ORIGIN: origin });
 
     const error = await configError((await freshConfig()).httpConfig);
@@ -262,13 +341,21 @@ describe('observabilityConfig', () => {
   it('defaults to service auth-api, namespace AuthApi and level INFO', async () => {
     setEnv({ POWERTOOLS_SERVICE_NAME: undefined, POWERTOOLS_METRICS_NAMESPACE: undefined, LOG_LEVEL: undefined });
 
-    expect((await freshConfig()).observabilityConfig()).toEqual({ serviceName: 'auth-api', metricsNamespace: 'AuthApi', logLevel: 'INFO' });
+    expect((await freshConfig()).observabilityConfig()).toEqual({
+      serviceName: 'auth-api',
+      metricsNamespace: 'AuthApi',
+      logLevel: 'INFO',
+    });
   });
 
   it('reads the level in any case', async () => {
     setEnv({ POWERTOOLS_SERVICE_NAME: 'auth-api-prod', POWERTOOLS_METRICS_NAMESPACE: 'Auth', LOG_LEVEL: 'debug' });
 
-    expect((await freshConfig()).observabilityConfig()).toEqual({ serviceName: 'auth-api-prod', metricsNamespace: 'Auth', logLevel: 'DEBUG' });
+    expect((await freshConfig()).observabilityConfig()).toEqual({
+      serviceName: 'auth-api-prod',
+      metricsNamespace: 'Auth',
+      logLevel: 'DEBUG',
+    });
   });
 
   it('reports an invalid level instead of throwing, so the logger still starts', async () => {
