@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install generate check-generated typecheck lint lint-spec test test-unit build plan deploy destroy validate dev docs bench
+.PHONY: help install generate check-generated typecheck format format-check lint lint-spec test test-unit build plan deploy destroy validate dev docs bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,13 +24,19 @@ check-generated: $(NPM_STAMP) ## Fail when generated/ is stale
 typecheck: $(NPM_STAMP) ## Type-check everything
 	npx tsc --noEmit
 
-lint: $(NPM_STAMP) ## Lint the code
+format: $(NPM_STAMP) ## Format the code with Prettier
+	npx prettier --write --log-level warn .
+
+format-check: $(NPM_STAMP) ## Fail when a file is not formatted as Prettier would
+	npx prettier --check --log-level warn .
+
+lint: $(NPM_STAMP) ## Lint the code (typescript-eslint's type-checked rules)
 	npx eslint --max-warnings 0 .
 
 lint-spec: $(NPM_STAMP) ## Lint openapi.yaml (OpenAPI + OWASP rulesets)
 	npx spectral lint --fail-severity warn --ruleset .spectral.yaml openapi.yaml
 
-test: $(NPM_STAMP) check-generated typecheck lint lint-spec ## Run every check and test
+test: $(NPM_STAMP) check-generated typecheck format-check lint lint-spec ## Run every check and test
 	npx jest --coverage
 
 test-unit: $(NPM_STAMP) ## Run only the unit tests: no database, no processes, a few seconds

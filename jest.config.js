@@ -37,7 +37,19 @@ const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true, resolveJsonModule: true } }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          isolatedModules: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2022',
+          esModuleInterop: true,
+          resolveJsonModule: true,
+        },
+      },
+    ],
   },
   // In every lane, so that each file switches the unit lane's guard on or off for itself.
   setupFilesAfterEnv: ['<rootDir>/test/support/unit-lane.ts'],
@@ -64,7 +76,12 @@ module.exports = {
       ...withDatabase,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/e2e/', ...UNIT_ELSEWHERE.map((path) => `<rootDir>/${escape(path)}$`)],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/unit/',
+        '<rootDir>/test/e2e/',
+        ...UNIT_ELSEWHERE.map((path) => `<rootDir>/${escape(path)}$`),
+      ],
     },
     {
       ...common,

@@ -11,7 +11,11 @@ import { bundlePath } from './scenario';
 import { columns } from './stats';
 
 /** A host running one function with bcrypt and the driver beside it. */
-export function startAlongside(config: BenchConfig, key: string, overrides: Record<string, string> = {}): Promise<Host> {
+export function startAlongside(
+  config: BenchConfig,
+  key: string,
+  overrides: Record<string, string> = {},
+): Promise<Host> {
   return Host.start(`${key} (with bcrypt and driver alongside)`, join(TARGETS_DIR, 'alongside.cjs'), 'handler', {
     ...functionEnvironment(config, key, overrides),
     BENCH_FUNCTION: bundlePath(key),
@@ -19,7 +23,12 @@ export function startAlongside(config: BenchConfig, key: string, overrides: Reco
 }
 
 /** Runs `count` cycles of the events, in the given order, and returns each kind's durations. */
-export async function interleaved<K extends string>(host: Host, order: readonly K[], events: (kind: K, i: number) => unknown, count: number): Promise<Record<K, number[]>> {
+export async function interleaved<K extends string>(
+  host: Host,
+  order: readonly K[],
+  events: (kind: K, i: number) => unknown,
+  count: number,
+): Promise<Record<K, number[]>> {
   const sequence = Array.from({ length: count }, (_, i) => order.map((kind) => events(kind, i))).flat();
   const { durations } = await host.run({ events: sequence, durations: true });
   const split = columns(durations ?? [], order.length);

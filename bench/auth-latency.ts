@@ -62,23 +62,43 @@ function splitOf(rounds: Round[]): LatencySplit {
   };
 }
 
-export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<AuthLatencyResult> {
+export async function measureAuthLatency(
+  config: BenchConfig,
+  fixture: Fixture,
+  rounds: number,
+  count: number,
+  log: (line: string) => void,
+): Promise<AuthLatencyResult> {
   const hash = await bcrypt.hash(fixture.password, config.bcryptCost);
   const runId = Date.now().toString(36);
-  const loginEvent = proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
+  const loginEvent = proxyEvent({
+    method: 'POST',
+    resource: '/login',
+    body: { email: fixture.email, password: fixture.password },
+  });
   const compare = { bench: 'compare', password: fixture.password, hash };
   const lookup = { bench: 'lookup', email: fixture.email };
   const logins: Round[] = [];
   const registers: Round[] = [];
   let registered = 0;
-  const registerEvent = () => proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`latency-${runId}-${(registered += 1)}`, BENCH_PASSWORD) });
+  const registerEvent = () =>
+    proxyEvent({
+      method: 'POST',
+      resource: '/register',
+      body: benchUser(`latency-${runId}-${(registered += 1)}`, BENCH_PASSWORD),
+    });
 
   for (const [round, order] of rotatedOrder(['function', 'bcrypt', 'lookup'] as const, rounds).entries()) {
     const login = await startAlongside(config, 'login');
     try {
       // Warm: the first login connects, prepares its dummy hash and compiles the hot paths.
       await login.run({ events: [loginEvent, compare, lookup, loginEvent, compare, lookup] });
-      const timed = await interleaved(login, order, (kind) => (kind === 'function' ? loginEvent : kind === 'bcrypt' ? compare : lookup), count);
+      const timed = await interleaved(
+        login,
+        order,
+        (kind) => (kind === 'function' ? loginEvent : kind === 'bcrypt' ? compare : lookup),
+        count,
+      );
       logins.push({ total: timed.function, bcrypt: timed.bcrypt, lookup: timed.lookup });
     } finally {
       await login.stop();
@@ -89,7 +109,12 @@ export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, 
       const hashEvent = { bench: 'hash', password: BENCH_PASSWORD, cost: config.bcryptCost };
       await register.run({ events: [registerEvent(), hashEvent, registerEvent(), hashEvent] });
       const registerOrder = order.filter((kind) => kind !== 'lookup');
-      const timed = await interleaved(register, registerOrder, (kind) => (kind === 'function' ? registerEvent() : hashEvent), count);
+      const timed = await interleaved(
+        register,
+        registerOrder,
+        (kind) => (kind === 'function' ? registerEvent() : hashEvent),
+        count,
+      );
       registers.push({ total: timed.function, bcrypt: timed.bcrypt });
     } finally {
       await register.stop();
@@ -99,7 +124,9 @@ export async function measureAuthLatency(config: BenchConfig, fixture: Fixture, 
 
   const loginSplit = splitOf(logins);
   const lookups = logins.map((round) => median(round.lookup ?? []));
-  const overheads = logins.map((round) => median(pairedDifferences(pairedDifferences(round.total, round.bcrypt), round.lookup ?? [])));
+  const overheads = logins.map((round) =>
+    median(pairedDifferences(pairedDifferences(round.total, round.bcrypt), round.lookup ?? [])),
+  );
   return {
     bcryptCost: config.bcryptCost,
     rounds,

@@ -43,27 +43,51 @@ interface Contender {
 
 const WARMUP = 2_000;
 
-export async function measureAuthorizer(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<AuthorizerResult> {
+export async function measureAuthorizer(
+  config: BenchConfig,
+  fixture: Fixture,
+  rounds: number,
+  count: number,
+  log: (line: string) => void,
+): Promise<AuthorizerResult> {
   const contenders: Contender[] = [
     {
       name: 'ours',
-      start: () => Host.start('authorizer', bundlePath('authorizer'), 'handler', functionEnvironment(config, 'authorizer')),
+      start: () =>
+        Host.start('authorizer', bundlePath('authorizer'), 'handler', functionEnvironment(config, 'authorizer')),
       event: tokenAuthorizerEvent(`Bearer ${fixture.token}`),
     },
     {
       name: 'oursQuiet',
       start: () =>
-        Host.start('authorizer (quiet)', bundlePath('authorizer'), 'handler', functionEnvironment(config, 'authorizer', { LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' })),
+        Host.start(
+          'authorizer (quiet)',
+          bundlePath('authorizer'),
+          'handler',
+          functionEnvironment(config, 'authorizer', { LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' }),
+        ),
       event: tokenAuthorizerEvent(`Bearer ${fixture.token}`),
     },
     {
       name: 'library',
-      start: () => Host.start('jsonwebtoken.verify', join(TARGETS_DIR, 'jwt-verify.cjs'), 'handler', functionEnvironment(config, 'jwt-verify')),
+      start: () =>
+        Host.start(
+          'jsonwebtoken.verify',
+          join(TARGETS_DIR, 'jwt-verify.cjs'),
+          'handler',
+          functionEnvironment(config, 'jwt-verify'),
+        ),
       event: { token: fixture.token },
     },
     {
       name: 'original',
-      start: () => Host.start('tutorial authorizer', join(ORIGINAL_DIR, 'auth', 'VerifyToken.js'), 'auth', functionEnvironment(config, 'verify-token')),
+      start: () =>
+        Host.start(
+          'tutorial authorizer',
+          join(ORIGINAL_DIR, 'auth', 'VerifyToken.js'),
+          'auth',
+          functionEnvironment(config, 'verify-token'),
+        ),
       event: tokenAuthorizerEvent(fixture.originalToken),
     },
   ];

@@ -48,7 +48,8 @@ export function packageOf(inputPath: string): string {
 /** Bytes each package contributes to one output of a metafile, heaviest first. */
 export function weighInputs(metafile: Metafile, outputPath: string): InputWeight[] {
   const output = metafile.outputs[outputPath];
-  if (!output) throw new Error(`the metafile has no output ${outputPath}; it has ${Object.keys(metafile.outputs).join(', ')}`);
+  if (!output)
+    throw new Error(`the metafile has no output ${outputPath}; it has ${Object.keys(metafile.outputs).join(', ')}`);
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output.inputs)) {
     const name = packageOf(path);

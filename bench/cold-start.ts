@@ -77,13 +77,24 @@ interface Target {
 
 function variant(runs: ColdRun[], bareMedian: number): ColdVariant {
   return {
-    coldMs: summarize(minus(runs.map((run) => run.wallMs), bareMedian)),
+    coldMs: summarize(
+      minus(
+        runs.map((run) => run.wallMs),
+        bareMedian,
+      ),
+    ),
     requireMs: summarize(runs.map((run) => run.requireMs)),
     invokeMs: summarize(runs.map((run) => run.invokeMs ?? 0)),
   };
 }
 
-export async function measureColdStarts(config: BenchConfig, fixture: Fixture, keys: string[], rounds: number, log: (line: string) => void): Promise<ColdStartResult> {
+export async function measureColdStarts(
+  config: BenchConfig,
+  fixture: Fixture,
+  keys: string[],
+  rounds: number,
+  log: (line: string) => void,
+): Promise<ColdStartResult> {
   const unbundled = new Map<string, string>();
   for (const key of keys) unbundled.set(key, await buildUnbundled(key));
 
@@ -96,13 +107,28 @@ export async function measureColdStarts(config: BenchConfig, fixture: Fixture, k
       [`${key}:bundled`, bundlePath(key)],
       [`${key}:unbundled`, unbundled.get(key) as string],
     ] as const) {
-      targets.push({ name, run: () => coldRun({ entry, exportName: 'handler', env, event: firstEvent(key, fixture, `${runId}-${(invocation += 1)}`) }) });
+      targets.push({
+        name,
+        run: () =>
+          coldRun({
+            entry,
+            exportName: 'handler',
+            env,
+            event: firstEvent(key, fixture, `${runId}-${(invocation += 1)}`),
+          }),
+      });
     }
   }
   const originalEnv = functionEnvironment(config, 'verify-token');
   targets.push({
     name: 'original:authorizer',
-    run: () => coldRun({ entry: join(ORIGINAL_DIR, 'auth', 'VerifyToken.js'), exportName: 'auth', env: originalEnv, event: tokenAuthorizerEvent(fixture.originalToken) }),
+    run: () =>
+      coldRun({
+        entry: join(ORIGINAL_DIR, 'auth', 'VerifyToken.js'),
+        exportName: 'auth',
+        env: originalEnv,
+        event: tokenAuthorizerEvent(fixture.originalToken),
+      }),
   });
   targets.push({
     name: 'original:api',

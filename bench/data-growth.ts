@@ -114,13 +114,21 @@ export async function measureDataGrowth(
         const picks = spread(dataset.users, count).map((n) => growthEmail(n));
         const host = await startAlongside({ ...config, mongoUri: dataset.database.uri }, 'login');
         try {
-          const loginEvent = (email: string): unknown => proxyEvent({ method: 'POST', resource: '/login', body: { email, password: BENCH_PASSWORD } });
+          const loginEvent = (email: string): unknown =>
+            proxyEvent({ method: 'POST', resource: '/login', body: { email, password: BENCH_PASSWORD } });
           // The first login connects and, on this instance's cold start, makes sure the indexes exist.
           await host.run({ events: [loginEvent(picks[0] as string), { bench: 'lookup', email: picks[0] }] });
-          const timed = await interleaved(host, ['login', 'lookup'] as const, (kind, i) => (kind === 'login' ? loginEvent(picks[i] as string) : { bench: 'lookup', email: picks[i] }), count);
+          const timed = await interleaved(
+            host,
+            ['login', 'lookup'] as const,
+            (kind, i) => (kind === 'login' ? loginEvent(picks[i] as string) : { bench: 'lookup', email: picks[i] }),
+            count,
+          );
           logins.get(dataset)?.push(median(timed.login));
           const lookupEvents = spread(dataset.users, LOOKUPS).map((n) => ({ bench: 'lookup', email: growthEmail(n) }));
-          lookups.get(dataset)?.push(median((await host.run({ events: lookupEvents, durations: true })).durations ?? []));
+          lookups
+            .get(dataset)
+            ?.push(median((await host.run({ events: lookupEvents, durations: true })).durations ?? []));
         } finally {
           await host.stop();
         }

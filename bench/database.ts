@@ -14,7 +14,9 @@ export interface BenchDatabase {
 /** startMongo runs the server in a process of its own, so its work never shares an event loop with the load generator. */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   // Function instances are killed, not closed, when a measurement ends: their resets are expected.
-  return startMongo({ log: (line) => (line.includes('ECONNRESET') ? undefined : process.stderr.write(`embedded mongo: ${line}\n`)) });
+  return startMongo({
+    log: (line) => (line.includes('ECONNRESET') ? undefined : process.stderr.write(`embedded mongo: ${line}\n`)),
+  });
 }
 
 const OP_MSG = 2013;
@@ -56,7 +58,8 @@ export async function connectionsAccepted(uri: string): Promise<number> {
     const document = BSON.deserialize(reply.subarray(HEADER_BYTES + 5, reply.readInt32LE(0)));
     const id: unknown = document['connectionId'];
     const value = typeof id === 'number' ? id : Number(id);
-    if (!Number.isInteger(value)) throw new Error(`the server's hello reply has no connectionId: ${JSON.stringify(document)}`);
+    if (!Number.isInteger(value))
+      throw new Error(`the server's hello reply has no connectionId: ${JSON.stringify(document)}`);
     return value;
   } finally {
     socket.destroy();

@@ -30,7 +30,8 @@ const DEFAULT_BCRYPT_COST = 10;
 export function readBcryptCost(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_BCRYPT_COST;
   const cost = Number(value);
-  if (!Number.isInteger(cost) || cost < 4 || cost > 31) throw new Error(`BCRYPT_COST must be a whole number from 4 to 31, got '${value}'`);
+  if (!Number.isInteger(cost) || cost < 4 || cost > 31)
+    throw new Error(`BCRYPT_COST must be a whole number from 4 to 31, got '${value}'`);
   return cost;
 }
 
@@ -55,7 +56,11 @@ export function newBenchConfig(mongoUri: string, bcryptCost: number): BenchConfi
   };
 }
 
-export function functionEnvironment(config: BenchConfig, functionName: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function functionEnvironment(
+  config: BenchConfig,
+  functionName: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     TZ: ':UTC',

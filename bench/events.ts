@@ -28,7 +28,11 @@ export function methodArn(method: string, path: string): string {
   return `arn:aws:execute-api:${BENCH_REGION}:${BENCH_ACCOUNT}:${BENCH_API_ID}/${BENCH_STAGE}/${method}${path}`;
 }
 
-export function tokenAuthorizerEvent(authorizationToken: string, method = 'GET', path = '/me'): APIGatewayTokenAuthorizerEvent {
+export function tokenAuthorizerEvent(
+  authorizationToken: string,
+  method = 'GET',
+  path = '/me',
+): APIGatewayTokenAuthorizerEvent {
   return { type: 'TOKEN', authorizationToken, methodArn: methodArn(method, path) };
 }
 

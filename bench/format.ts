@@ -50,7 +50,9 @@ export function formatSummary(summary: Summary, unit: (value: number) => string)
   const bound = (value: number): string => {
     const formatted = unit(value);
     const suffix = unitOf(formatted);
-    return suffix === unitOf(middle) && suffix !== formatted ? formatted.slice(0, formatted.length - suffix.length) : formatted;
+    return suffix === unitOf(middle) && suffix !== formatted
+      ? formatted.slice(0, formatted.length - suffix.length)
+      : formatted;
   };
   return `${middle} (${bound(summary.min)}–${bound(summary.max)})`;
 }
@@ -66,7 +68,9 @@ export interface Table {
 function checkShape(table: Table): void {
   for (const [i, row] of table.rows.entries()) {
     if (row.length !== table.columns.length) {
-      throw new Error(`table '${table.title}' row ${i + 1} has ${row.length} cells for ${table.columns.length} columns`);
+      throw new Error(
+        `table '${table.title}' row ${i + 1} has ${row.length} cells for ${table.columns.length} columns`,
+      );
     }
   }
 }
@@ -74,7 +78,9 @@ function checkShape(table: Table): void {
 /** A plain-text table: the first column left-aligned, figures right-aligned. */
 export function renderText(table: Table): string {
   checkShape(table);
-  const widths = table.columns.map((column, i) => Math.max(column.length, ...table.rows.map((row) => (row[i] as string).length)));
+  const widths = table.columns.map((column, i) =>
+    Math.max(column.length, ...table.rows.map((row) => (row[i] as string).length)),
+  );
   const line = (cells: string[]): string =>
     cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))

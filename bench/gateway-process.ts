@@ -33,25 +33,45 @@ async function main(): Promise<void> {
     return tally;
   };
 
-  const definition = loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: settings.authorizerTtlSeconds }), DEFINITION_TEMPLATE_PATH);
+  const definition = loadDefinition(
+    localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: settings.authorizerTtlSeconds }),
+    DEFINITION_TEMPLATE_PATH,
+  );
   const gateway = await startGateway({
     definition,
     port: 0,
     host: '127.0.0.1',
     stage: 'bench',
     maxInstances: settings.maxInstances,
-    resolveFunction: (key) => ({ key, entry: join(DIST, key, 'index.js'), timeoutMs: FUNCTION_TIMEOUT_MS, environment: settings.environment }),
+    resolveFunction: (key) => ({
+      key,
+      entry: join(DIST, key, 'index.js'),
+      timeoutMs: FUNCTION_TIMEOUT_MS,
+      environment: settings.environment,
+    }),
     onRequest: (record) => {
       statuses.set(record.status, (statuses.get(record.status) ?? 0) + 1);
-      const linesOf = (key: string): string[] => record.logs.filter((line) => line.functionKey === key).map((line) => line.text);
-      if (record.authorizer?.invoked) tallyInvocation(tallyOf(record.authorizer.functionKey), record.authorizer.coldStart === true, linesOf(record.authorizer.functionKey));
-      if (record.functionKey) tallyInvocation(tallyOf(record.functionKey), record.coldStart === true, linesOf(record.functionKey));
+      const linesOf = (key: string): string[] =>
+        record.logs.filter((line) => line.functionKey === key).map((line) => line.text);
+      if (record.authorizer?.invoked)
+        tallyInvocation(
+          tallyOf(record.authorizer.functionKey),
+          record.authorizer.coldStart === true,
+          linesOf(record.authorizer.functionKey),
+        );
+      if (record.functionKey)
+        tallyInvocation(tallyOf(record.functionKey), record.coldStart === true, linesOf(record.functionKey));
     },
   });
 
   process.on('message', (message: { type: string }) => {
     if (message.type === 'tally') {
-      process.send?.({ type: 'tally', tally: Object.fromEntries(tallies), statuses: Object.fromEntries(statuses), pids: gateway.pids().length });
+      process.send?.({
+        type: 'tally',
+        tally: Object.fromEntries(tallies),
+        statuses: Object.fromEntries(statuses),
+        pids: gateway.pids().length,
+      });
     }
   });
   stopOnSignal(() => gateway.close(), ['SIGTERM', 'disconnect']);

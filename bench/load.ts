@@ -70,7 +70,11 @@ interface GatewayHandle {
 const MAX_INSTANCES = 1;
 
 async function startGatewayProcess(config: BenchConfig): Promise<GatewayHandle> {
-  const settings = { environment: functionEnvironment(config, 'gateway'), maxInstances: MAX_INSTANCES, authorizerTtlSeconds: 300 };
+  const settings = {
+    environment: functionEnvironment(config, 'gateway'),
+    maxInstances: MAX_INSTANCES,
+    authorizerTtlSeconds: 300,
+  };
   const child: ChildProcess = fork(join(__dirname, 'gateway-process.ts'), [], {
     cwd: ROOT,
     execArgv: ['--import', 'tsx'],
@@ -91,7 +95,12 @@ async function startGatewayProcess(config: BenchConfig): Promise<GatewayHandle> 
     url,
     tally: () =>
       new Promise((resolve) => {
-        const onMessage = (message: { type: string; tally: Record<string, FunctionTally>; statuses: Record<string, number>; pids: number }): void => {
+        const onMessage = (message: {
+          type: string;
+          tally: Record<string, FunctionTally>;
+          statuses: Record<string, number>;
+          pids: number;
+        }): void => {
           if (message.type !== 'tally') return;
           child.off('message', onMessage);
           resolve(message);
@@ -156,17 +165,31 @@ export function runErrors(result: Pick<Result, 'errors' | 'timeouts' | 'non2xx' 
  * database opened exactly one per instance it started (its cold starts), the authorizer none, and
  * the server accepted no connection while the load ran.
  */
-export function oneConnectionEach(tally: Record<string, FunctionTally>, connectionsDuringLoad: number, instancesPerFunction: number): boolean {
+export function oneConnectionEach(
+  tally: Record<string, FunctionTally>,
+  connectionsDuringLoad: number,
+  instancesPerFunction: number,
+): boolean {
   const databaseFunctions = Object.entries(tally).filter(([key]) => key !== 'authorizer');
   return (
     connectionsDuringLoad === 0 &&
     databaseFunctions.length > 0 &&
-    databaseFunctions.every(([, counts]) => counts.coldStarts >= 1 && counts.coldStarts <= instancesPerFunction && counts.connectionsNew === counts.coldStarts) &&
+    databaseFunctions.every(
+      ([, counts]) =>
+        counts.coldStarts >= 1 &&
+        counts.coldStarts <= instancesPerFunction &&
+        counts.connectionsNew === counts.coldStarts,
+    ) &&
     (tally['authorizer']?.connectionsNew ?? 0) === 0
   );
 }
 
-export async function measureLoad(config: BenchConfig, fixture: Fixture, options: LoadOptions, log: (line: string) => void): Promise<LoadResult> {
+export async function measureLoad(
+  config: BenchConfig,
+  fixture: Fixture,
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<LoadResult> {
   const gateway = await startGatewayProcess(config);
   try {
     const scenarios = loadScenarios(fixture, options.concurrency);
@@ -184,7 +207,8 @@ export async function measureLoad(config: BenchConfig, fixture: Fixture, options
       for (let i = 0; i < options.runs; i++) {
         const run = await cannon(gateway.url, scenario, options.durationSeconds, options.maxRequestsPerRun);
         const problems = runErrors(run.result);
-        if (problems.length > 0) throw new Error(`${scenario.name} at concurrency ${scenario.concurrency}: ${problems.join('; ')}`);
+        if (problems.length > 0)
+          throw new Error(`${scenario.name} at concurrency ${scenario.concurrency}: ${problems.join('; ')}`);
         runs.push(run);
       }
       rows.push({
@@ -196,7 +220,9 @@ export async function measureLoad(config: BenchConfig, fixture: Fixture, options
         requests: runs.reduce((sum, run) => sum + run.result.requests.total, 0),
         errors: runs.reduce((sum, run) => sum + run.result.errors + run.result.timeouts + run.result.non2xx, 0),
       });
-      log(`  load ${scenario.name} c=${scenario.concurrency}: ${Math.round(rows[rows.length - 1]?.rps.median ?? 0)} req/s`);
+      log(
+        `  load ${scenario.name} c=${scenario.concurrency}: ${Math.round(rows[rows.length - 1]?.rps.median ?? 0)} req/s`,
+      );
     }
 
     // Minus one: the connection this reading itself opens.

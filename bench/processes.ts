@@ -42,9 +42,15 @@ function closed(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 /** One fresh `node` that loads a module and, given an event, answers one invocation. */
 export async function coldRun(options: ColdRunOptions): Promise<ColdRun> {
-  const env = { ...options.env, ...(options.event === undefined ? {} : { BENCH_EVENT: JSON.stringify(options.event) }) };
+  const env = {
+    ...options.env,
+    ...(options.event === undefined ? {} : { BENCH_EVENT: JSON.stringify(options.event) }),
+  };
   const started = performance.now();
-  const child = spawn(process.execPath, [HOST, 'cold', options.entry, options.exportName], { env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [HOST, 'cold', options.entry, options.exportName], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let report = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -55,10 +61,18 @@ export async function coldRun(options: ColdRunOptions): Promise<ColdRun> {
 
   const parsed = JSON.parse(report || '{}') as ColdReport;
   if (parsed.crashed) throw new Error(`cold start of ${options.entry} crashed: ${parsed.crashed}`);
-  if (code !== 0) throw new Error(`cold start of ${options.entry} exited with ${signal ?? `code ${code}`}${stderr ? `: ${stderr.trim().slice(-600)}` : ''}`);
+  if (code !== 0)
+    throw new Error(
+      `cold start of ${options.entry} exited with ${signal ?? `code ${code}`}${stderr ? `: ${stderr.trim().slice(-600)}` : ''}`,
+    );
   if (parsed.failure) throw new Error(`cold start of ${options.entry} answered with a failure: ${parsed.failure}`);
-  if (parsed.requireMs === undefined) throw new Error(`cold start of ${options.entry} reported nothing${stderr ? `: ${stderr.trim()}` : ''}`);
-  return { wallMs, requireMs: parsed.requireMs, ...(parsed.invokeMs === undefined ? {} : { invokeMs: parsed.invokeMs }) };
+  if (parsed.requireMs === undefined)
+    throw new Error(`cold start of ${options.entry} reported nothing${stderr ? `: ${stderr.trim()}` : ''}`);
+  return {
+    wallMs,
+    requireMs: parsed.requireMs,
+    ...(parsed.invokeMs === undefined ? {} : { invokeMs: parsed.invokeMs }),
+  };
 }
 
 /** The floor every cold start pays: a `node` that does nothing. */
@@ -100,7 +114,10 @@ type HostMessage = { type: 'ready' } | { type: 'initError'; error: string } | Ba
 /** A warm instance of one handler, in its own process, like one Lambda execution environment. */
 export class Host {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (reply: BatchReply) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (reply: BatchReply) => void; reject: (error: Error) => void }
+  >();
   private stderr = '';
   private exitError: Error | undefined;
 
@@ -118,7 +135,9 @@ export class Host {
       waiter?.resolve(message);
     });
     child.once('exit', (code, signal) => {
-      this.exitError = new Error(`${name} exited with ${signal ?? `code ${code}`}${this.stderr ? `: ${this.stderr.trim().slice(-600)}` : ''}`);
+      this.exitError = new Error(
+        `${name} exited with ${signal ?? `code ${code}`}${this.stderr ? `: ${this.stderr.trim().slice(-600)}` : ''}`,
+      );
       for (const waiter of this.pending.values()) waiter.reject(this.exitError);
       this.pending.clear();
     });
@@ -128,7 +147,13 @@ export class Host {
    * Starts a host and waits until the module is loaded. Its stdout (the function's logs) goes to
    * `onOutput` when given, else nowhere: a Lambda's logs leave through a pipe too, not a terminal.
    */
-  static async start(name: string, entry: string, exportName: string, env: Record<string, string>, onOutput?: (text: string) => void): Promise<Host> {
+  static async start(
+    name: string,
+    entry: string,
+    exportName: string,
+    env: Record<string, string>,
+    onOutput?: (text: string) => void,
+  ): Promise<Host> {
     const child = fork(HOST, ['serve', entry, exportName], {
       env,
       execArgv: [],
@@ -173,7 +198,10 @@ export class Host {
 }
 
 /** Starts the named hosts, runs `body` with them, and stops them whatever happens. */
-export async function withHosts<N extends string, T>(starts: Record<N, () => Promise<Host>>, body: (hosts: Record<N, Host>) => Promise<T>): Promise<T> {
+export async function withHosts<N extends string, T>(
+  starts: Record<N, () => Promise<Host>>,
+  body: (hosts: Record<N, Host>) => Promise<T>,
+): Promise<T> {
   const started: Host[] = [];
   try {
     const hosts = {} as Record<N, Host>;

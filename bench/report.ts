@@ -8,7 +8,16 @@ import type { BundleResult, OriginalZip } from './bundles';
 import type { ColdStartResult } from './cold-start';
 import type { DataGrowthResult } from './data-growth';
 import type { Table } from './format';
-import { formatBytes, formatMs, formatPercent, formatRate, formatRatio, formatSummary, renderMarkdown, renderText } from './format';
+import {
+  formatBytes,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSummary,
+  renderMarkdown,
+  renderText,
+} from './format';
 import type { LoadResult } from './load';
 import type { WarmOverheadResult } from './warm-overhead';
 import type { SessionsResult } from './sessions';
@@ -65,23 +74,41 @@ export const ES256_COLD_GROWTH_LIMIT = 0.1;
 export const GROWTH_RATIO_LIMIT = 1.1;
 
 /** Each target the results can answer; a target whose measurement did not run is left out. */
-export function checkTargets(results: Omit<BenchResults, 'targets' | 'failures' | 'machine' | 'durationSeconds'>): TargetCheck[] {
+export function checkTargets(
+  results: Omit<BenchResults, 'targets' | 'failures' | 'machine' | 'durationSeconds'>,
+): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const { bundles, coldStart, authorizer, signing, warmOverhead, authLatency, sessions, load, dataGrowth } = results;
 
   const authorizerBundle = bundles?.functions.find((b) => b.key === AUTHORIZER_KEY);
   if (authorizerBundle) {
-    checks.push({ target: 'authorizer bundle under 60 kB', measured: `${formatBytes(authorizerBundle.bytes)} (${authorizerBundle.bytes.toLocaleString('en-US')} B)`, met: authorizerBundle.bytes < AUTHORIZER_BUNDLE_LIMIT_BYTES });
+    checks.push({
+      target: 'authorizer bundle under 60 kB',
+      measured: `${formatBytes(authorizerBundle.bytes)} (${authorizerBundle.bytes.toLocaleString('en-US')} B)`,
+      met: authorizerBundle.bytes < AUTHORIZER_BUNDLE_LIMIT_BYTES,
+    });
   }
   const authorizerCold = coldStart?.functions.find((row) => row.key === AUTHORIZER_KEY);
   if (authorizerCold && coldStart) {
     const ours = authorizerCold.bundled.coldMs.median;
     const original = coldStart.original.authorizer.coldMs.median;
-    checks.push({ target: "authorizer cold start no slower than the tutorial's authorizer", measured: `${formatMs(ours)} vs ${formatMs(original)}`, met: ours <= original });
+    checks.push({
+      target: "authorizer cold start no slower than the tutorial's authorizer",
+      measured: `${formatMs(ours)} vs ${formatMs(original)}`,
+      met: ours <= original,
+    });
   }
   if (authorizer) {
-    checks.push({ target: 'authorizer ≥ 80% of raw jsonwebtoken.verify (key object)', measured: formatPercent(authorizer.shareOfLibrary.median), met: authorizer.shareOfLibrary.median >= LIBRARY_SHARE_TARGET });
-    checks.push({ target: "authorizer ≥ 1.5× the tutorial's authorizer", measured: formatRatio(authorizer.vsOriginal.median), met: authorizer.vsOriginal.median >= ORIGINAL_THROUGHPUT_TARGET });
+    checks.push({
+      target: 'authorizer ≥ 80% of raw jsonwebtoken.verify (key object)',
+      measured: formatPercent(authorizer.shareOfLibrary.median),
+      met: authorizer.shareOfLibrary.median >= LIBRARY_SHARE_TARGET,
+    });
+    checks.push({
+      target: "authorizer ≥ 1.5× the tutorial's authorizer",
+      measured: formatRatio(authorizer.vsOriginal.median),
+      met: authorizer.vsOriginal.median >= ORIGINAL_THROUGHPUT_TARGET,
+    });
   }
   if (signing) {
     checks.push({
@@ -94,33 +121,69 @@ export function checkTargets(results: Omit<BenchResults, 'targets' | 'failures' 
   if (bundles && apiBundles.length > 0) {
     const largest = apiBundles.reduce((a, b) => (b.zipBytes > a.zipBytes ? b : a));
     const share = largest.zipBytes / bundles.original.zipBytes;
-    checks.push({ target: "API zips ≤ 1/3 of the tutorial's deployment zip", measured: `largest ${largest.key} ${formatBytes(largest.zipBytes)} = ${formatPercent(share)} of ${formatBytes(bundles.original.zipBytes)}`, met: share <= API_ZIP_SHARE_TARGET });
+    checks.push({
+      target: "API zips ≤ 1/3 of the tutorial's deployment zip",
+      measured: `largest ${largest.key} ${formatBytes(largest.zipBytes)} = ${formatPercent(share)} of ${formatBytes(bundles.original.zipBytes)}`,
+      met: share <= API_ZIP_SHARE_TARGET,
+    });
   }
   const apiCold = coldStart?.functions.filter((row) => row.key !== AUTHORIZER_KEY) ?? [];
   if (apiCold.length > 0) {
     const worst = apiCold.reduce((a, b) => (b.ratio.median > a.ratio.median ? b : a));
-    checks.push({ target: 'API cold start ≤ 0.8× unbundled', measured: `worst ${worst.key} ${formatRatio(worst.ratio.median)}`, met: worst.ratio.median <= API_COLD_START_RATIO_TARGET });
+    checks.push({
+      target: 'API cold start ≤ 0.8× unbundled',
+      measured: `worst ${worst.key} ${formatRatio(worst.ratio.median)}`,
+      met: worst.ratio.median <= API_COLD_START_RATIO_TARGET,
+    });
   }
   if (warmOverhead) {
-    checks.push({ target: 'warm overhead of GET /me under 2 ms at p50', measured: formatMs(warmOverhead.overheadMs.median), met: warmOverhead.overheadMs.median < WARM_OVERHEAD_TARGET_MS });
+    checks.push({
+      target: 'warm overhead of GET /me under 2 ms at p50',
+      measured: formatMs(warmOverhead.overheadMs.median),
+      met: warmOverhead.overheadMs.median < WARM_OVERHEAD_TARGET_MS,
+    });
   }
   if (authLatency) {
-    checks.push({ target: 'warm overhead of login (beyond bcrypt and lookup) under 2 ms at p50', measured: formatMs(authLatency.login.overheadMs.median), met: authLatency.login.overheadMs.median < WARM_OVERHEAD_TARGET_MS });
+    checks.push({
+      target: 'warm overhead of login (beyond bcrypt and lookup) under 2 ms at p50',
+      measured: formatMs(authLatency.login.overheadMs.median),
+      met: authLatency.login.overheadMs.median < WARM_OVERHEAD_TARGET_MS,
+    });
   }
   if (sessions) {
-    checks.push({ target: 'warm refresh (rotation included) under 5 ms at p50', measured: formatMs(sessions.refreshMs.median), met: sessions.refreshMs.median < REFRESH_TARGET_MS });
-    checks.push({ target: 'session check on GET /me under 1 ms at p50', measured: formatMs(sessions.sessionCheckMs.median), met: sessions.sessionCheckMs.median < SESSION_CHECK_TARGET_MS });
+    checks.push({
+      target: 'warm refresh (rotation included) under 5 ms at p50',
+      measured: formatMs(sessions.refreshMs.median),
+      met: sessions.refreshMs.median < REFRESH_TARGET_MS,
+    });
+    checks.push({
+      target: 'session check on GET /me under 1 ms at p50',
+      measured: formatMs(sessions.sessionCheckMs.median),
+      met: sessions.sessionCheckMs.median < SESSION_CHECK_TARGET_MS,
+    });
   }
   if (load) {
     const errors = load.rows.reduce((sum, row) => sum + row.errors, 0);
-    checks.push({ target: 'load: zero errors', measured: `${errors} errors in ${load.rows.reduce((sum, row) => sum + row.requests, 0).toLocaleString('en-US')} requests`, met: errors === 0 });
+    checks.push({
+      target: 'load: zero errors',
+      measured: `${errors} errors in ${load.rows.reduce((sum, row) => sum + row.requests, 0).toLocaleString('en-US')} requests`,
+      met: errors === 0,
+    });
     const counts = Object.entries(load.functions)
       .map(([key, tally]) => `${key} ${tally.connectionsNew}`)
       .join(', ');
-    checks.push({ target: 'load: one database connection per function instance', measured: `new connections: ${counts}; ${load.connectionsDuringLoad} opened under load`, met: load.oneConnectionPerInstance });
+    checks.push({
+      target: 'load: one database connection per function instance',
+      measured: `new connections: ${counts}; ${load.connectionsDuringLoad} opened under load`,
+      met: load.oneConnectionPerInstance,
+    });
   }
   if (dataGrowth) {
-    checks.push({ target: 'login does not grow from 1k to 100k users (≤ 1.10×)', measured: formatRatio(dataGrowth.loginRatio.median), met: dataGrowth.loginRatio.median <= GROWTH_RATIO_LIMIT });
+    checks.push({
+      target: 'login does not grow from 1k to 100k users (≤ 1.10×)',
+      measured: formatRatio(dataGrowth.loginRatio.median),
+      met: dataGrowth.loginRatio.median <= GROWTH_RATIO_LIMIT,
+    });
   }
   return checks;
 }
@@ -145,9 +208,16 @@ export function buildTables(results: BenchResults): Table[] {
       columns: ['function', 'bundle', 'zipped', 'heaviest inputs'],
       rows: [
         ...bundles.functions.map((b) => [b.key, formatBytes(b.bytes), formatBytes(b.zipBytes), heaviest(b)]),
-        ['tutorial (one zip, all functions)', '-', formatBytes(bundles.original.zipBytes), `${bundles.original.files} files: handlers + node_modules`],
+        [
+          'tutorial (one zip, all functions)',
+          '-',
+          formatBytes(bundles.original.zipBytes),
+          `${bundles.original.files} files: handlers + node_modules`,
+        ],
       ],
-      notes: ['zipped: dist/<key>.zip as `make build` writes it; the tutorial: its folder with production node_modules at zip level 9, as `sls deploy` packs it.'],
+      notes: [
+        'zipped: dist/<key>.zip as `make build` writes it; the tutorial: its folder with production node_modules at zip level 9, as `sls deploy` packs it.',
+      ],
     });
   }
   if (coldStart) {
@@ -181,8 +251,16 @@ export function buildTables(results: BenchResults): Table[] {
       rows: [
         ['ours (dist/authorizer)', formatSummary(authorizer.ours, formatRate), '-'],
         ['ours, request log line and metrics off', formatSummary(authorizer.oursQuiet, formatRate), 'diagnostic only'],
-        ['jsonwebtoken.verify, key object', formatSummary(authorizer.library, formatRate), `ours = ${formatSummary(authorizer.shareOfLibrary, formatPercent)}`],
-        ['tutorial VerifyToken.auth', formatSummary(authorizer.original, formatRate), `ours = ${formatSummary(authorizer.vsOriginal, formatRatio)}`],
+        [
+          'jsonwebtoken.verify, key object',
+          formatSummary(authorizer.library, formatRate),
+          `ours = ${formatSummary(authorizer.shareOfLibrary, formatPercent)}`,
+        ],
+        [
+          'tutorial VerifyToken.auth',
+          formatSummary(authorizer.original, formatRate),
+          `ours = ${formatSummary(authorizer.vsOriginal, formatRatio)}`,
+        ],
       ],
       notes: [
         `${authorizer.rounds} rounds of ${authorizer.invocationsPerRound.toLocaleString('en-US')} invocations after a warm-up, fresh processes each round; ours per invocation: p50 ${formatMs(authorizer.oursLatencyMs.p50)}, p99 ${formatMs(authorizer.oursLatencyMs.p99)}.`,
@@ -196,9 +274,24 @@ export function buildTables(results: BenchResults): Table[] {
       title: 'Signing keys: HS256 before, ES256 now',
       columns: ['measure', 'HS256 (before)', 'ES256 (now)', 'ours (dist/authorizer, ES256)'],
       rows: [
-        ['authorizer token path, warm, per invocation (p50 / p99)', warm(warmMs.hs256), warm(warmMs.es256), warm(warmMs.ours)],
-        ['authorizer cold start (require + first token, inside the process)', ms(coldMs.hs256), ms(coldMs.es256), ms(coldMs.ours)],
-        ['issuing one token (p50 / p99)', `${warm(issueMs.hs256)} jsonwebtoken.sign`, `${warm(issueMs.es256Local)} local signer`, '-'],
+        [
+          'authorizer token path, warm, per invocation (p50 / p99)',
+          warm(warmMs.hs256),
+          warm(warmMs.es256),
+          warm(warmMs.ours),
+        ],
+        [
+          'authorizer cold start (require + first token, inside the process)',
+          ms(coldMs.hs256),
+          ms(coldMs.es256),
+          ms(coldMs.ours),
+        ],
+        [
+          'issuing one token (p50 / p99)',
+          `${warm(issueMs.hs256)} jsonwebtoken.sign`,
+          `${warm(issueMs.es256Local)} local signer`,
+          '-',
+        ],
       ],
       notes: [
         `${signing.rounds} rounds, the three authorizers in rotated order, each a fresh cold start then ${signing.invocationsPerRound.toLocaleString('en-US')} warm invocations after a warm-up; HS256 and ES256 are bench/targets/token-authorizer.cjs, the same code but for the algorithm and key.`,
@@ -247,7 +340,12 @@ export function buildTables(results: BenchResults): Table[] {
       title: 'Sessions: refresh beside login, and the session check on GET /me',
       columns: ['measure', 'p50', 'p99', 'cold start (bundled)'],
       rows: [
-        ['POST /token/refresh, warm (rotates)', ms(sessions.refreshMs), formatMs(sessions.refreshP99Ms), cold('refreshToken')],
+        [
+          'POST /token/refresh, warm (rotates)',
+          ms(sessions.refreshMs),
+          formatMs(sessions.refreshP99Ms),
+          cold('refreshToken'),
+        ],
         ['POST /login, warm', login ? ms(login.totalMs) : '—', login ? formatMs(login.p99Ms) : '—', cold('login')],
         ['GET /me, warm (user read and session check in parallel)', ms(sessions.meMs), '', cold('me')],
         ['bare session check (one read by _id)', ms(sessions.sessionCheckMs), '', ''],
@@ -274,7 +372,10 @@ export function buildTables(results: BenchResults): Table[] {
       notes: [
         `${load.runs} runs per row, each at most ${load.durationSeconds} s and ${load.maxRequestsPerRun.toLocaleString('en-US')} requests; ${load.maxInstances} instance per function (as \`make dev\`), authorizer cache on (300 s).`,
         `database connections: ${Object.entries(load.functions)
-          .map(([key, t]) => `${key} ${t.connectionsNew} new / ${t.connectionsReused.toLocaleString('en-US')} reused in ${t.invocations.toLocaleString('en-US')} invocations (${t.coldStarts} cold)`)
+          .map(
+            ([key, t]) =>
+              `${key} ${t.connectionsNew} new / ${t.connectionsReused.toLocaleString('en-US')} reused in ${t.invocations.toLocaleString('en-US')} invocations (${t.coldStarts} cold)`,
+          )
           .join('; ')}; ${load.connectionsDuringLoad} accepted by the server under load.`,
       ],
     });
@@ -287,9 +388,16 @@ export function buildTables(results: BenchResults): Table[] {
       rows: [
         [small.users.toLocaleString('en-US'), ms(small.loginMs), ms(small.lookupMs), formatMs(small.seedMs)],
         [large.users.toLocaleString('en-US'), ms(large.loginMs), ms(large.lookupMs), formatMs(large.seedMs)],
-        ['ratio', formatSummary(dataGrowth.loginRatio, formatRatio), formatSummary(dataGrowth.lookupRatio, formatRatio), '-'],
+        [
+          'ratio',
+          formatSummary(dataGrowth.loginRatio, formatRatio),
+          formatSummary(dataGrowth.lookupRatio, formatRatio),
+          '-',
+        ],
       ],
-      notes: [`${dataGrowth.rounds} rounds of ${dataGrowth.loginsPerRound} logins as users spread over the collection; one embedded server per size.`],
+      notes: [
+        `${dataGrowth.rounds} rounds of ${dataGrowth.loginsPerRound} logins as users spread over the collection; one embedded server per size.`,
+      ],
     });
   }
   if (results.targets.length > 0) {
@@ -311,7 +419,11 @@ function failureLines(results: BenchResults): string[] {
 }
 
 export function renderReport(results: BenchResults): string {
-  return [`make bench: ${machineLine(results.machine)}`, ...buildTables(results).map(renderText), ...failureLines(results)].join('\n\n');
+  return [
+    `make bench: ${machineLine(results.machine)}`,
+    ...buildTables(results).map(renderText),
+    ...failureLines(results),
+  ].join('\n\n');
 }
 
 export function renderMarkdownReport(results: BenchResults): string {

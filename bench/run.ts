@@ -29,7 +29,17 @@ import { measureSessions } from './sessions';
 import { measureSigning } from './signing';
 import { measureWarmOverhead } from './warm-overhead';
 
-export const SECTIONS = ['bundles', 'cold-start', 'authorizer', 'signing', 'auth-latency', 'warm-overhead', 'sessions', 'load', 'data-growth'] as const;
+export const SECTIONS = [
+  'bundles',
+  'cold-start',
+  'authorizer',
+  'signing',
+  'auth-latency',
+  'warm-overhead',
+  'sessions',
+  'load',
+  'data-growth',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The sections BENCH_ONLY names, all when unset; an unknown name is an error listing the known ones. */
@@ -40,7 +50,8 @@ export function parseSections(value: string | undefined): Section[] {
     .map((name) => name.trim())
     .filter(Boolean);
   const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY names unknown sections: ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
   return SECTIONS.filter((section) => names.includes(section));
 }
 
@@ -105,7 +116,8 @@ async function main(): Promise<void> {
   try {
     const config = newBenchConfig(database.uri, bcryptCost);
     let fixture: Fixture | undefined;
-    const needsFixture = (): Promise<Fixture> => (fixture ? Promise.resolve(fixture) : createFixture(config).then((made) => (fixture = made)));
+    const needsFixture = (): Promise<Fixture> =>
+      fixture ? Promise.resolve(fixture) : createFixture(config).then((made) => (fixture = made));
 
     const run = async (section: Section, body: () => Promise<void>): Promise<void> => {
       if (!sections.includes(section)) return;
@@ -118,33 +130,70 @@ async function main(): Promise<void> {
       }
     };
 
-    await run('bundles', async () => {
+    await run('bundles', () => {
       results.bundles = { functions: keys.map(measureBundle), original: measureOriginalZip() };
+      return Promise.resolve();
     });
     await run('cold-start', async () => {
       const measured = keys.filter((key) => !(NOT_COLD_MEASURED as readonly string[]).includes(key));
       results.coldStart = await measureColdStarts(config, await needsFixture(), measured, steps.coldRounds, log);
     });
     await run('authorizer', async () => {
-      results.authorizer = await measureAuthorizer(config, await needsFixture(), steps.authorizer.rounds, steps.authorizer.count, log);
+      results.authorizer = await measureAuthorizer(
+        config,
+        await needsFixture(),
+        steps.authorizer.rounds,
+        steps.authorizer.count,
+        log,
+      );
     });
     await run('signing', async () => {
-      results.signing = await measureSigning(config, await needsFixture(), steps.signing.rounds, steps.signing.count, log);
+      results.signing = await measureSigning(
+        config,
+        await needsFixture(),
+        steps.signing.rounds,
+        steps.signing.count,
+        log,
+      );
     });
     await run('auth-latency', async () => {
-      results.authLatency = await measureAuthLatency(config, await needsFixture(), steps.authLatency.rounds, steps.authLatency.count, log);
+      results.authLatency = await measureAuthLatency(
+        config,
+        await needsFixture(),
+        steps.authLatency.rounds,
+        steps.authLatency.count,
+        log,
+      );
     });
     await run('warm-overhead', async () => {
-      results.warmOverhead = await measureWarmOverhead(config, await needsFixture(), steps.warmOverhead.rounds, steps.warmOverhead.count, log);
+      results.warmOverhead = await measureWarmOverhead(
+        config,
+        await needsFixture(),
+        steps.warmOverhead.rounds,
+        steps.warmOverhead.count,
+        log,
+      );
     });
     await run('sessions', async () => {
-      results.sessions = await measureSessions(config, await needsFixture(), steps.sessions.rounds, steps.sessions.count, log);
+      results.sessions = await measureSessions(
+        config,
+        await needsFixture(),
+        steps.sessions.rounds,
+        steps.sessions.count,
+        log,
+      );
     });
     await run('load', async () => {
       results.load = await measureLoad(config, await needsFixture(), steps.load, log);
     });
     await run('data-growth', async () => {
-      results.dataGrowth = await measureDataGrowth(config, steps.dataGrowth.sizes, steps.dataGrowth.rounds, steps.dataGrowth.count, log);
+      results.dataGrowth = await measureDataGrowth(
+        config,
+        steps.dataGrowth.sizes,
+        steps.dataGrowth.rounds,
+        steps.dataGrowth.count,
+        log,
+      );
     });
   } finally {
     await database.stop();

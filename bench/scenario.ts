@@ -55,14 +55,31 @@ export function parseRegistration(result: unknown): { token: string; userId: str
 /** Registers one user through the register bundle, the way a client would get its first token. */
 export async function createFixture(config: BenchConfig): Promise<Fixture> {
   const user = benchUser(`fixture-${randomUUID()}`, BENCH_PASSWORD);
-  const host = await Host.start('register (fixture)', bundlePath('register'), 'handler', functionEnvironment(config, 'register'));
+  const host = await Host.start(
+    'register (fixture)',
+    bundlePath('register'),
+    'handler',
+    functionEnvironment(config, 'register'),
+  );
   try {
-    const { first } = await host.run({ event: proxyEvent({ method: 'POST', resource: '/register', body: user }), count: 1 });
+    const { first } = await host.run({
+      event: proxyEvent({ method: 'POST', resource: '/register', body: user }),
+      count: 1,
+    });
     const { token, userId } = parseRegistration(first.result);
     const claims = jwt.decode(token) as { sid: string; exp: number };
     const originalToken = jwt.sign({ id: userId }, config.jwtSecret, { expiresIn: 86400 });
     const refreshTokens = await seedRefreshTokens(config, userId, COLD_REFRESH_TOKENS);
-    return { userId, email: user.email, password: user.password, token, sessionId: claims.sid, tokenExp: claims.exp, refreshTokens, originalToken };
+    return {
+      userId,
+      email: user.email,
+      password: user.password,
+      token,
+      sessionId: claims.sid,
+      tokenExp: claims.exp,
+      refreshTokens,
+      originalToken,
+    };
   } finally {
     await host.stop();
   }
@@ -114,15 +131,29 @@ export function authorizerContext(fixture: Pick<Fixture, 'userId' | 'sessionId' 
  * Functions whose cold start is not measured: each ends a session or an account, which would
  * leave the fixture's user unable to run the rest. They load the same shared code as listSessions.
  */
-export const NOT_COLD_MEASURED = ['logout', 'revokeSession', 'revokeAllSessions', 'changePassword', 'deleteMe'] as const;
+export const NOT_COLD_MEASURED = [
+  'logout',
+  'revokeSession',
+  'revokeAllSessions',
+  'changePassword',
+  'deleteMe',
+] as const;
 
 /** The first event a function answers on a cold start; `unique` keeps register's emails apart. */
 export function firstEvent(key: string, fixture: Fixture, unique: string): unknown {
   switch (key) {
     case 'register':
-      return proxyEvent({ method: 'POST', resource: '/register', body: benchUser(`cold-${unique.replace(/[^A-Za-z0-9]+/g, '-')}`, BENCH_PASSWORD) });
+      return proxyEvent({
+        method: 'POST',
+        resource: '/register',
+        body: benchUser(`cold-${unique.replace(/[^A-Za-z0-9]+/g, '-')}`, BENCH_PASSWORD),
+      });
     case 'login':
-      return proxyEvent({ method: 'POST', resource: '/login', body: { email: fixture.email, password: fixture.password } });
+      return proxyEvent({
+        method: 'POST',
+        resource: '/login',
+        body: { email: fixture.email, password: fixture.password },
+      });
     case 'me':
       return proxyEvent({ method: 'GET', resource: '/me', authorizer: authorizerContext(fixture) });
     case 'listSessions':

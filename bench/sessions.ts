@@ -30,7 +30,13 @@ export interface SessionsResult {
 
 const WARMUP = 50;
 
-export async function measureSessions(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<SessionsResult> {
+export async function measureSessions(
+  config: BenchConfig,
+  fixture: Fixture,
+  rounds: number,
+  count: number,
+  log: (line: string) => void,
+): Promise<SessionsResult> {
   const refreshes: number[] = [];
   const allRefreshes: number[] = [];
   const me: number[] = [];
@@ -42,7 +48,8 @@ export async function measureSessions(config: BenchConfig, fixture: Fixture, rou
 
   for (const [round, order] of rotatedOrder(['me', 'lookup', 'session'] as const, rounds).entries()) {
     const tokens = await seedRefreshTokens(config, fixture.userId, WARMUP + count);
-    const refreshEvent = (token: string) => proxyEvent({ method: 'POST', resource: '/token/refresh', body: { refreshToken: token } });
+    const refreshEvent = (token: string) =>
+      proxyEvent({ method: 'POST', resource: '/token/refresh', body: { refreshToken: token } });
     const refresher = await startAlongside(config, 'refreshToken');
     try {
       await refresher.run({ events: tokens.slice(0, WARMUP).map(refreshEvent) });
@@ -55,7 +62,8 @@ export async function measureSessions(config: BenchConfig, fixture: Fixture, rou
 
     const host = await startAlongside(config, 'me');
     try {
-      const eventOf = (kind: (typeof order)[number]) => (kind === 'me' ? meEvent : kind === 'lookup' ? userRead : sessionRead);
+      const eventOf = (kind: (typeof order)[number]) =>
+        kind === 'me' ? meEvent : kind === 'lookup' ? userRead : sessionRead;
       await interleaved(host, order, eventOf, WARMUP);
       const timed = await interleaved(host, order, eventOf, count);
       me.push(median(timed.me));

@@ -65,7 +65,10 @@ function hs256Token(config: BenchConfig, fixture: Fixture): string {
 
 async function timeIssuing(config: BenchConfig, fixture: Fixture): Promise<SigningResult['issueMs']> {
   const settings = { issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds: 3600 };
-  const issuer = createTokenIssuer(settings, createLocalSigner(config.signingKey.kid, createPrivateKey(config.signingKey.privatePem)));
+  const issuer = createTokenIssuer(
+    settings,
+    createLocalSigner(config.signingKey.kid, createPrivateKey(config.signingKey.privatePem)),
+  );
   // As the HS256 issuer did: the key object built once.
   const secret = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   const ours: number[] = [];
@@ -75,7 +78,14 @@ async function timeIssuing(config: BenchConfig, fixture: Fixture): Promise<Signi
     await issuer.issue(fixture.userId, fixture.sessionId);
     const es256 = performance.now() - started;
     started = performance.now();
-    jwt.sign({ sid: fixture.sessionId }, secret, { algorithm: 'HS256', expiresIn: 3600, issuer: config.jwtIssuer, audience: config.jwtAudience, subject: fixture.userId, jwtid: 'x' });
+    jwt.sign({ sid: fixture.sessionId }, secret, {
+      algorithm: 'HS256',
+      expiresIn: 3600,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      subject: fixture.userId,
+      jwtid: 'x',
+    });
     const hs256 = performance.now() - started;
     // The first 200 of each warm up the code paths and OpenSSL's tables.
     if (i >= 200) {
@@ -94,11 +104,27 @@ async function bundledTarget(): Promise<string> {
   const outfile = join(OUT_DIR, 'token-authorizer', 'index.js');
   // With the semver shim, as scripts/build.ts bundles jsonwebtoken for the functions.
   const alias = { semver: join(ROOT, 'scripts', 'shims', 'semver.cjs') };
-  await build({ entryPoints: [join(TARGETS_DIR, 'token-authorizer.cjs')], outfile, bundle: true, alias, platform: 'node', target: 'node22', format: 'cjs', minify: true, logLevel: 'warning' });
+  await build({
+    entryPoints: [join(TARGETS_DIR, 'token-authorizer.cjs')],
+    outfile,
+    bundle: true,
+    alias,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
-export async function measureSigning(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<SigningResult> {
+export async function measureSigning(
+  config: BenchConfig,
+  fixture: Fixture,
+  rounds: number,
+  count: number,
+  log: (line: string) => void,
+): Promise<SigningResult> {
   const events: Record<Verifier, unknown> = {
     hs256: tokenAuthorizerEvent(`Bearer ${hs256Token(config, fixture)}`),
     es256: tokenAuthorizerEvent(`Bearer ${fixture.token}`),

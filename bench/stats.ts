@@ -45,7 +45,12 @@ export function median(samples: readonly number[]): number {
 export function summarize(samples: readonly number[]): Summary {
   assertSamples(samples, 'summarize');
   const ordered = sorted(samples);
-  return { median: median(ordered), min: ordered[0] as number, max: ordered[ordered.length - 1] as number, n: ordered.length };
+  return {
+    median: median(ordered),
+    min: ordered[0] as number,
+    max: ordered[ordered.length - 1] as number,
+    n: ordered.length,
+  };
 }
 
 /**
@@ -54,7 +59,9 @@ export function summarize(samples: readonly number[]): Summary {
  */
 export function pairedRatio(numerators: readonly number[], denominators: readonly number[]): Summary {
   if (numerators.length !== denominators.length) {
-    throw new RangeError(`paired ratio needs as many numerators as denominators, got ${numerators.length} and ${denominators.length}`);
+    throw new RangeError(
+      `paired ratio needs as many numerators as denominators, got ${numerators.length} and ${denominators.length}`,
+    );
   }
   assertSamples(numerators, 'pairedRatio');
   assertSamples(denominators, 'pairedRatio');
@@ -69,7 +76,8 @@ export function minus(samples: readonly number[], baseline: number): number[] {
 
 /** Operations per second for `count` operations that took `elapsedMs` in all. */
 export function perSecond(count: number, elapsedMs: number): number {
-  if (!(count > 0) || !(elapsedMs > 0)) throw new RangeError(`rate needs a positive count and duration, got ${count} in ${elapsedMs} ms`);
+  if (!(count > 0) || !(elapsedMs > 0))
+    throw new RangeError(`rate needs a positive count and duration, got ${count} in ${elapsedMs} ms`);
   return (count * 1000) / elapsedMs;
 }
 
@@ -88,7 +96,8 @@ export function rotatedOrder<T>(kinds: readonly T[], rounds: number): T[][] {
  */
 export function columns(samples: readonly number[], width: number): number[][] {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a positive integer, got ${width}`);
-  if (samples.length % width !== 0) throw new RangeError(`${samples.length} samples do not split into cycles of ${width}`);
+  if (samples.length % width !== 0)
+    throw new RangeError(`${samples.length} samples do not split into cycles of ${width}`);
   return Array.from({ length: width }, (_, column) => samples.filter((_, i) => i % width === column));
 }
 
@@ -97,6 +106,7 @@ export function columns(samples: readonly number[], width: number): number[][] {
  * machine hits both of a pair, so the median difference is steadier than the difference of medians.
  */
 export function pairedDifferences(a: readonly number[], b: readonly number[]): number[] {
-  if (a.length !== b.length) throw new RangeError(`paired differences need samples of equal length, got ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`paired differences need samples of equal length, got ${a.length} and ${b.length}`);
   return a.map((value, i) => value - (b[i] as number));
 }

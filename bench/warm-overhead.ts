@@ -27,7 +27,13 @@ export interface WarmOverheadResult {
 
 const WARMUP = 200;
 
-export async function measureWarmOverhead(config: BenchConfig, fixture: Fixture, rounds: number, count: number, log: (line: string) => void): Promise<WarmOverheadResult> {
+export async function measureWarmOverhead(
+  config: BenchConfig,
+  fixture: Fixture,
+  rounds: number,
+  count: number,
+  log: (line: string) => void,
+): Promise<WarmOverheadResult> {
   const meEvent = proxyEvent({ method: 'GET', resource: '/me', authorizer: authorizerContext(fixture) });
   const lookup = { bench: 'lookup', id: fixture.userId };
   const me: number[] = [];

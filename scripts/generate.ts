@@ -32,7 +32,8 @@ async function render(): Promise<Map<string, string>> {
   const doc = loadContract();
   const operations = listOperations(doc);
   const mismatches = cursorExampleMismatches(doc, operations);
-  if (mismatches.length > 0) throw new Error(`openapi.yaml shows examples the API would refuse:\n  ${mismatches.join('\n  ')}`);
+  if (mismatches.length > 0)
+    throw new Error(`openapi.yaml shows examples the API would refuse:\n  ${mismatches.join('\n  ')}`);
   const files = new Map<string, string>();
 
   const ast = await openapiTS(new URL(`file://${CONTRACT_PATH}`), { alphabetize: true });
@@ -46,7 +47,10 @@ async function render(): Promise<Map<string, string>> {
   files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
   files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
   // JSON has no comments: the first key says where the file comes from (Terraform never reads it).
-  const terraform = { '//': 'Generated from openapi.yaml and functions/ by scripts/generate.ts. Do not edit.', ...(await buildTerraformData(doc, operations)) };
+  const terraform = {
+    '//': 'Generated from openapi.yaml and functions/ by scripts/generate.ts. Do not edit.',
+    ...(await buildTerraformData(doc, operations)),
+  };
   files.set('terraform.json', `${JSON.stringify(terraform, null, 2)}\n`);
   return files;
 }
@@ -62,12 +66,16 @@ async function main(): Promise<void> {
   const files = await render();
   mkdirSync(GENERATED_DIR, { recursive: true });
   const existing = new Set(existingFiles(GENERATED_DIR));
-  const stale = [...files].filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text).map(([n]) => n);
+  const stale = [...files]
+    .filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text)
+    .map(([n]) => n);
   const orphans = [...existing].filter((name) => !files.has(name));
 
   if (check) {
     if (stale.length + orphans.length > 0) {
-      console.error(`generated/ is stale (${[...stale, ...orphans].join(', ')}): run \`make generate\` and commit the result.`);
+      console.error(
+        `generated/ is stale (${[...stale, ...orphans].join(', ')}): run \`make generate\` and commit the result.`,
+      );
       process.exit(1);
     }
     console.log(`generated/ is up to date (${files.size} files)`);

@@ -24,7 +24,12 @@ function collection(name = 'users') {
 
 async function session(event) {
   const found = await collection('sessions').findOne(
-    { _id: new ObjectId(event.id), userId: new ObjectId(event.userId), revokedAt: null, expiresAt: { $gt: new Date() } },
+    {
+      _id: new ObjectId(event.id),
+      userId: new ObjectId(event.userId),
+      revokedAt: null,
+      expiresAt: { $gt: new Date() },
+    },
     { projection: { _id: 1 } },
   );
   if (found === null) throw new Error(`no live session ${event.id}`);

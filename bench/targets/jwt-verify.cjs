@@ -10,6 +10,11 @@ const jwt = require('jsonwebtoken');
 
 const [spki] = Object.values(JSON.parse(process.env.JWT_PUBLIC_KEYS));
 const key = createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' });
-const options = { algorithms: ['ES256'], issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE, clockTolerance: 5 };
+const options = {
+  algorithms: ['ES256'],
+  issuer: process.env.JWT_ISSUER,
+  audience: process.env.JWT_AUDIENCE,
+  clockTolerance: 5,
+};
 
 module.exports.handler = async (event) => jwt.verify(event.token, key, options);

@@ -24,7 +24,12 @@ if (algorithm === 'HS256') {
 } else {
   throw new Error(`TOKEN_ALGORITHM must be HS256 or ES256, not ${algorithm}`);
 }
-const options = { algorithms: [algorithm], issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE, clockTolerance: 5 };
+const options = {
+  algorithms: [algorithm],
+  issuer: process.env.JWT_ISSUER,
+  audience: process.env.JWT_AUDIENCE,
+  clockTolerance: 5,
+};
 
 module.exports.handler = async (event) => {
   const token = event.authorizationToken.replace(/^bearer\s+/i, '');
@@ -32,5 +37,11 @@ module.exports.handler = async (event) => {
   const key = keys.get(algorithm === 'HS256' ? undefined : header.kid);
   if (key === undefined) throw new Error('Unauthorized');
   const claims = jwt.verify(token, key, options);
-  return { principalId: claims.sub, policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: event.methodArn }] } };
+  return {
+    principalId: claims.sub,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: event.methodArn }],
+    },
+  };
 };

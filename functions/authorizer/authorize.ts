@@ -39,11 +39,15 @@ export function allowPolicy(token: VerifiedToken, resource: string): AuthorizerR
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: resource }],
     },
-    context: { [AUTHORIZER_CONTEXT.userId]: userId, [AUTHORIZER_CONTEXT.sessionId]: sessionId, [AUTHORIZER_CONTEXT.expiresAt]: expiresAt },
+    context: {
+      [AUTHORIZER_CONTEXT.userId]: userId,
+      [AUTHORIZER_CONTEXT.sessionId]: sessionId,
+      [AUTHORIZER_CONTEXT.expiresAt]: expiresAt,
+    },
   };
 }
 
-export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<AuthorizerResult> {
+export function authorize(event: APIGatewayTokenAuthorizerEvent): AuthorizerResult {
   if (event?.type !== 'TOKEN') throw new IntegrationError('the authorizer expects a TOKEN authorizer event');
   const resource = stageResource(String(event.methodArn));
   const tokens = tokenVerifier();

@@ -29,7 +29,8 @@ export function decodeCursor(cursor: string): PageKey {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   const bytes = Buffer.from(cursor, 'base64url');
   // Node decodes leniently; re-encoding must give the input back, or it was not ours.
-  if (bytes.length !== LENGTH || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION) throw invalid();
+  if (bytes.length !== LENGTH || bytes.toString('base64url') !== cursor || bytes.readUInt8(0) !== VERSION)
+    throw invalid();
   const createdAt = new Date(Number(bytes.readBigInt64BE(1)));
   const id = bytes.subarray(9).toString('hex');
   if (Number.isNaN(createdAt.getTime()) || !isUserId(id)) throw invalid();

@@ -30,11 +30,14 @@ export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
 
 export async function login(request: LoginRequest, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
-  await Promise.all([tokenIssuer(), sessionConfig()]);
+  sessionConfig();
+  await tokenIssuer();
   const passwords = passwordHasher();
   const credentials = await findCredentials(request.email);
   const valid =
-    credentials === undefined ? await passwords.verifyUnknownUser(request.password) : await passwords.verify(request.password, credentials.passwordHash);
+    credentials === undefined
+      ? await passwords.verifyUnknownUser(request.password)
+      : await passwords.verify(request.password, credentials.passwordHash);
   if (credentials === undefined || !valid) {
     countMetric(MetricName.LoginFailed);
     throw new InvalidCredentials();

@@ -30,7 +30,8 @@ export async function refresh(event: APIGatewayProxyEvent): Promise<Reply> {
       countMetric(MetricName.RefreshTokenReuse);
       // The session id is enough to investigate; the token never appears in a log.
       logger.warn('refresh token reused: session revoked', { session_id: rotation.revokedSessionId ?? null });
-      if (rotation.revokedSessionId !== undefined) countMetric(MetricName.SessionRevoked, { reason: REVOKE_REASON.reuse });
+      if (rotation.revokedSessionId !== undefined)
+        countMetric(MetricName.SessionRevoked, { reason: REVOKE_REASON.reuse });
     }
     throw new InvalidRefreshToken(rotation.reason);
   }

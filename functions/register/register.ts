@@ -30,7 +30,8 @@ export function parseRegistration(event: APIGatewayProxyEvent): Registration {
 
 export async function register(registration: Registration, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
-  await Promise.all([tokenIssuer(), sessionConfig()]);
+  sessionConfig();
+  await tokenIssuer();
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;
   try {

@@ -37,12 +37,20 @@ function epochSeconds(value: unknown): number | undefined {
  * @param now the clock, in milliseconds; tests pass their own.
  */
 export function authorizedCaller(event: APIGatewayProxyEvent, now: () => number = Date.now): Caller {
-  const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const context: Readonly<Record<string, unknown>> | null | undefined = event.requestContext?.authorizer;
   const userId = context?.[AUTHORIZER_CONTEXT.userId];
   const sessionId = context?.[AUTHORIZER_CONTEXT.sessionId];
   const expiresAt = epochSeconds(context?.[AUTHORIZER_CONTEXT.expiresAt]);
-  if (typeof userId !== 'string' || userId === '' || typeof sessionId !== 'string' || sessionId === '' || expiresAt === undefined) {
-    throw new IntegrationError('no user id, session id or token expiry in requestContext.authorizer: is the route behind the authorizer?');
+  if (
+    typeof userId !== 'string' ||
+    userId === '' ||
+    typeof sessionId !== 'string' ||
+    sessionId === '' ||
+    expiresAt === undefined
+  ) {
+    throw new IntegrationError(
+      'no user id, session id or token expiry in requestContext.authorizer: is the route behind the authorizer?',
+    );
   }
   if (Math.floor(now() / 1000) >= expiresAt + CLOCK_TOLERANCE_SECONDS) throw new TokenRejected(TOKEN_REJECTION.expired);
   return { userId, sessionId, expiresAt };

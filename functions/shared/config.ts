@@ -6,7 +6,14 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { ConfigError } from './errors';
-import { choiceVariable, integerVariable, matchingVariable, readVariable, requiredVariable, secretVariable } from './env';
+import {
+  choiceVariable,
+  integerVariable,
+  matchingVariable,
+  readVariable,
+  requiredVariable,
+  secretVariable,
+} from './env';
 import { once, onceAsync } from './once';
 import { InvalidKey, KEY_ID, parsePublicKeys, privateKeyFromPem, spkiOf } from './signing-keys';
 import type { PublicKeys } from './signing-keys';
@@ -76,7 +83,12 @@ export interface ObservabilityConfig {
 
 export const tokenConfig = once((): TokenConfig => {
   requiredVariable('JWT_ISSUER');
-  const issuer = matchingVariable('JWT_ISSUER', ISSUER_URL, '', "the API's public base URL, such as https://api.example.com (no trailing slash)");
+  const issuer = matchingVariable(
+    'JWT_ISSUER',
+    ISSUER_URL,
+    '',
+    "the API's public base URL, such as https://api.example.com (no trailing slash)",
+  );
   const audience = requiredVariable('JWT_AUDIENCE');
   // Short, since a refresh token renews it: 15 minutes, as Cognito's and Auth0's defaults go.
   const ttlSeconds = integerVariable('ACCESS_TOKEN_TTL', { fallback: 900, min: 60, max: 86_400 });
@@ -100,31 +112,54 @@ export const signingConfig = once((): SigningConfig => {
   requiredVariable('JWT_SIGNING_KEY_ID');
   const keyId = matchingVariable('JWT_SIGNING_KEY_ID', KEY_ID, '', '1-64 letters, digits, - or _');
   const publicKey = publicKeys.get(keyId);
-  if (publicKey === undefined) throw new ConfigError('JWT_SIGNING_KEY_ID', `JWT_SIGNING_KEY_ID ${JSON.stringify(keyId)} is not a key id of JWT_PUBLIC_KEYS`);
+  if (publicKey === undefined)
+    throw new ConfigError(
+      'JWT_SIGNING_KEY_ID',
+      `JWT_SIGNING_KEY_ID ${JSON.stringify(keyId)} is not a key id of JWT_PUBLIC_KEYS`,
+    );
   const kmsKeyId = readVariable('JWT_SIGNING_KMS_KEY');
   const pem = readVariable('JWT_SIGNING_PRIVATE_KEY');
-  if (kmsKeyId !== undefined && pem !== undefined) throw new ConfigError('JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one');
+  if (kmsKeyId !== undefined && pem !== undefined)
+    throw new ConfigError(
+      'JWT_SIGNING_KMS_KEY',
+      'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one',
+    );
   if (kmsKeyId !== undefined) return { keyId, publicKey, kmsKeyId };
-  if (pem === undefined) throw new ConfigError('JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)');
+  if (pem === undefined)
+    throw new ConfigError(
+      'JWT_SIGNING_KMS_KEY',
+      'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)',
+    );
   let privateKey: KeyObject;
   try {
     privateKey = privateKeyFromPem(pem);
   } catch (error) {
     // Never the value: it is the one secret here.
-    if (error instanceof InvalidKey) throw new ConfigError('JWT_SIGNING_PRIVATE_KEY', `JWT_SIGNING_PRIVATE_KEY ${error.message}`);
+    if (error instanceof InvalidKey)
+      throw new ConfigError('JWT_SIGNING_PRIVATE_KEY', `JWT_SIGNING_PRIVATE_KEY ${error.message}`);
     throw error;
   }
   if (spkiOf(privateKey) !== spkiOf(publicKey)) {
-    throw new ConfigError('JWT_SIGNING_PRIVATE_KEY', `JWT_SIGNING_PRIVATE_KEY is not the private key of ${keyId} in JWT_PUBLIC_KEYS`);
+    throw new ConfigError(
+      'JWT_SIGNING_PRIVATE_KEY',
+      `JWT_SIGNING_PRIVATE_KEY is not the private key of ${keyId} in JWT_PUBLIC_KEYS`,
+    );
   }
   return { keyId, publicKey, privateKey };
 });
 
 export const sessionConfig = once((): SessionConfig => {
-  const refreshTtlSeconds = integerVariable('REFRESH_TOKEN_TTL', { fallback: 30 * 86_400, min: 3600, max: 365 * 86_400 });
+  const refreshTtlSeconds = integerVariable('REFRESH_TOKEN_TTL', {
+    fallback: 30 * 86_400,
+    min: 3600,
+    max: 365 * 86_400,
+  });
   const idleTtlSeconds = integerVariable('SESSION_IDLE_TTL', { fallback: 7 * 86_400, min: 300, max: 365 * 86_400 });
   if (idleTtlSeconds > refreshTtlSeconds) {
-    throw new ConfigError('SESSION_IDLE_TTL', `SESSION_IDLE_TTL must not exceed REFRESH_TOKEN_TTL (${refreshTtlSeconds}), got ${idleTtlSeconds}`);
+    throw new ConfigError(
+      'SESSION_IDLE_TTL',
+      `SESSION_IDLE_TTL must not exceed REFRESH_TOKEN_TTL (${refreshTtlSeconds}), got ${idleTtlSeconds}`,
+    );
   }
   // Auth0's default is 0: any second use of a refresh token ends its session.
   const reuseIntervalSeconds = integerVariable('REFRESH_REUSE_INTERVAL', { fallback: 0, min: 0, max: 300 });
@@ -132,7 +167,11 @@ export const sessionConfig = once((): SessionConfig => {
 });
 
 export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {
-  const serverSelectionTimeoutMs = integerVariable('MONGODB_SERVER_SELECTION_TIMEOUT_MS', { fallback: 2000, min: 50, max: 30_000 });
+  const serverSelectionTimeoutMs = integerVariable('MONGODB_SERVER_SELECTION_TIMEOUT_MS', {
+    fallback: 2000,
+    min: 50,
+    max: 30_000,
+  });
   const uri = await secretVariable('MONGODB_URI');
   if (!/^mongodb(\+srv)?:\/\/\S+$/.test(uri.value)) {
     throw new ConfigError(uri.variable, `${uri.source} must be a mongodb:// or mongodb+srv:// connection string`);
@@ -140,18 +179,19 @@ export const databaseConfig = onceAsync(async (): Promise<DatabaseConfig> => {
   return { uri: uri.value, serverSelectionTimeoutMs };
 });
 
-export const passwordConfig = once(
-  (): PasswordConfig => ({
-    // 10 is OWASP's minimum for bcrypt; past 20 a login takes longer than a Lambda should wait.
-    cost: integerVariable('BCRYPT_COST', { fallback: 10, min: 4, max: 20 }),
-  }),
-);
+export const passwordConfig = once((): PasswordConfig => ({
+  // 10 is OWASP's minimum for bcrypt; past 20 a login takes longer than a Lambda should wait.
+  cost: integerVariable('BCRYPT_COST', { fallback: 10, min: 4, max: 20 }),
+}));
 
-export const httpConfig = once(
-  (): HttpConfig => ({
-    corsAllowOrigin: matchingVariable('CORS_ALLOW_ORIGIN', /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, '*', '* or an origin such as https://app.example.com'),
-  }),
-);
+export const httpConfig = once((): HttpConfig => ({
+  corsAllowOrigin: matchingVariable(
+    'CORS_ALLOW_ORIGIN',
+    /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    '*',
+    '* or an origin such as https://app.example.com',
+  ),
+}));
 
 /** Never throws: observability must work to report the configuration errors of everything else. */
 export function observabilityConfig(): ObservabilityConfig {

@@ -9,7 +9,12 @@ import { databaseConfig } from './config';
 import { DatabaseUnavailable } from './errors';
 import { countMetric, currentFunctionName, currentInvocation, logger, MetricName } from './observability';
 import { onceAsync } from './once';
-import { SESSION_MODEL_NAME, sessionSchema, USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema } from './session-model';
+import {
+  SESSION_MODEL_NAME,
+  sessionSchema,
+  USED_REFRESH_TOKEN_MODEL_NAME,
+  usedRefreshTokenSchema,
+} from './session-model';
 import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
 import type { UserModel, UserRecord } from './user-model';
@@ -48,7 +53,15 @@ const UNAVAILABLE_ERRORS = new Set([
  * Socket errors that can surface unwrapped when the server goes away mid-write (Node's "This socket
  * has been ended by the other party" is EPIPE): the server is unreachable, not our code broken.
  */
-const NETWORK_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -92,7 +105,9 @@ async function open(): Promise<Database> {
   // it is back. A closed or failed connection is, since nothing would ever reopen it.
   connection.on('close', () => forget(connection));
   connection.on('error', (error: unknown) => {
-    logger.warn('database connection failed; the next invocation reconnects', { error: error instanceof Error ? error : String(error) });
+    logger.warn('database connection failed; the next invocation reconnects', {
+      error: error instanceof Error ? error : String(error),
+    });
     forget(connection);
     void connection.close(true).catch(() => undefined);
   });
@@ -100,7 +115,10 @@ async function open(): Promise<Database> {
     await connection.asPromise();
     const users = connection.model<UserRecord>(USER_MODEL_NAME, userSchema);
     const sessions = connection.model<SessionRecord>(SESSION_MODEL_NAME, sessionSchema);
-    const usedRefreshTokens = connection.model<UsedRefreshTokenRecord>(USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema);
+    const usedRefreshTokens = connection.model<UsedRefreshTokenRecord>(
+      USED_REFRESH_TOKEN_MODEL_NAME,
+      usedRefreshTokenSchema,
+    );
     // Once per cold start, awaited: the unique indexes are what make concurrent registrations and refreshes safe.
     await Promise.all([users.createIndexes(), sessions.createIndexes(), usedRefreshTokens.createIndexes()]);
     return { connection, users, sessions, usedRefreshTokens };
@@ -110,7 +128,6 @@ async function open(): Promise<Database> {
     throw error;
   }
 }
-
 
 /**
  * The instance's database, connecting first when there is none. Reports on the request line
@@ -127,7 +144,9 @@ export async function database(): Promise<Database> {
   if (reportedInvocation !== currentInvocation()) {
     reportedInvocation = currentInvocation();
     logger.appendKeys({ db_connection: reused ? DB_CONNECTION.reused : DB_CONNECTION.new });
-    countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew, { function_name: currentFunctionName() });
+    countMetric(reused ? MetricName.DbConnectionReused : MetricName.DbConnectionNew, {
+      function_name: currentFunctionName(),
+    });
   }
   return db;
 }

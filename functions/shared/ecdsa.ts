@@ -21,7 +21,8 @@ function readInteger(der: Uint8Array, offset: number): { value: Uint8Array; next
   if (der[offset] !== INTEGER) throw new InvalidSignatureEncoding('expected an INTEGER');
   const length = der[offset + 1];
   // Each component of a P-256 signature fits in 33 bytes, so the length is always in short form.
-  if (length === undefined || length === 0 || length > ES256_COMPONENT_BYTES + 1) throw new InvalidSignatureEncoding('INTEGER length out of range');
+  if (length === undefined || length === 0 || length > ES256_COMPONENT_BYTES + 1)
+    throw new InvalidSignatureEncoding('INTEGER length out of range');
   const start = offset + 2;
   const end = start + length;
   if (end > der.length) throw new InvalidSignatureEncoding('INTEGER runs past the end');
@@ -43,7 +44,8 @@ function readInteger(der: Uint8Array, offset: number): { value: Uint8Array; next
 export function derToJose(der: Uint8Array): Buffer {
   if (der[0] !== SEQUENCE) throw new InvalidSignatureEncoding('expected a SEQUENCE');
   const length = der[1];
-  if (length === undefined || length >= 0x80 || length + 2 !== der.length) throw new InvalidSignatureEncoding('SEQUENCE length does not match the signature');
+  if (length === undefined || length >= 0x80 || length + 2 !== der.length)
+    throw new InvalidSignatureEncoding('SEQUENCE length does not match the signature');
   const r = readInteger(der, 2);
   const s = readInteger(der, r.next);
   if (s.next !== der.length) throw new InvalidSignatureEncoding('trailing bytes after s');

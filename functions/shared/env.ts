@@ -42,7 +42,8 @@ export function choiceVariable<const T extends string>(name: string, choices: re
   const raw = readVariable(name);
   if (raw === undefined) return fallback;
   const value = choices.find((choice) => choice === raw.toUpperCase());
-  if (value === undefined) throw new ConfigError(name, `${name} must be one of ${choices.join(', ')}, got ${quote(raw)}`);
+  if (value === undefined)
+    throw new ConfigError(name, `${name} must be one of ${choices.join(', ')}, got ${quote(raw)}`);
   return value;
 }
 
@@ -74,13 +75,19 @@ async function readParameter(variable: string, parameterName: string): Promise<s
   try {
     value = await getParameter(parameterName, { decrypt: true, maxAge: PARAMETER_MAX_AGE_SECONDS });
   } catch (error) {
-    const code = error instanceof Error && error.cause instanceof Error ? error.cause.name : error instanceof Error ? error.name : 'unknown';
+    const code =
+      error instanceof Error && error.cause instanceof Error
+        ? error.cause.name
+        : error instanceof Error
+          ? error.name
+          : 'unknown';
     if (MISCONFIGURED_PARAMETER.has(code)) {
       throw new ConfigError(variable, `${variable}: SSM parameter ${parameterName} cannot be read (${code})`, error);
     }
     throw new DependencyUnavailable('parameter-store', error);
   }
-  if (value === undefined || value === '') throw new ConfigError(variable, `${variable}: SSM parameter ${parameterName} is empty`);
+  if (value === undefined || value === '')
+    throw new ConfigError(variable, `${variable}: SSM parameter ${parameterName} is empty`);
   return value;
 }
 
@@ -100,7 +107,10 @@ export async function secretVariable(name: string): Promise<Secret> {
     return { value, variable: parameterVariable, source: `${name} (from SSM parameter ${parameterName})` };
   }
   if (plain === undefined) {
-    throw new ConfigError(name, `${name} is required (or ${parameterVariable}, the name of an SSM SecureString parameter holding it)`);
+    throw new ConfigError(
+      name,
+      `${name} is required (or ${parameterVariable}, the name of an SSM SecureString parameter holding it)`,
+    );
   }
   return { value: plain, variable: name, source: name };
 }

@@ -98,7 +98,13 @@ export class MalformedJson extends HttpError {
   override readonly name = 'MalformedJson';
 
   constructor(detail: string) {
-    super({ status: 400, kind: PROBLEM_KIND.malformedJson, title: 'Malformed request body', detail, outcome: OUTCOME.malformedBody });
+    super({
+      status: 400,
+      kind: PROBLEM_KIND.malformedJson,
+      title: 'Malformed request body',
+      detail,
+      outcome: OUTCOME.malformedBody,
+    });
   }
 }
 
@@ -333,7 +339,12 @@ export class DatabaseUnavailable extends DependencyUnavailable {
   }
 }
 
-const INTERNAL = { status: 500, kind: PROBLEM_KIND.internal, title: 'Internal error', detail: 'Internal error' } as const;
+const INTERNAL = {
+  status: 500,
+  kind: PROBLEM_KIND.internal,
+  title: 'Internal error',
+  detail: 'Internal error',
+} as const;
 
 /** A configuration variable is missing or invalid; the message names it (and never holds a secret's value). */
 export class ConfigError extends HttpError {

@@ -24,7 +24,9 @@ export type HttpLogic = (event: APIGatewayProxyEvent, requestId: string) => Prom
 export type ParsedLogic<T> = (request: T, event: APIGatewayProxyEvent, requestId: string) => Promise<Reply>;
 
 /** A metric counted without dimensions of its own. */
-type PlainMetric = { [N in CountedMetric]: (typeof METRIC_DIMENSIONS)[N] extends readonly [] ? N : never }[CountedMetric];
+type PlainMetric = {
+  [N in CountedMetric]: (typeof METRIC_DIMENSIONS)[N] extends readonly [] ? N : never;
+}[CountedMetric];
 
 /** How an operation reads its request, before the logic does any database or password work. */
 export interface RequestReading<T> {
@@ -70,7 +72,11 @@ function readFirst<T>(logic: ParsedLogic<T>, { parse, rejectedMetric }: RequestR
 export function httpHandler(operation: string, logic: HttpLogic): HttpHandler;
 /** The handler of an operation whose request is parsed first, its refusals counted under `reading.rejectedMetric`. */
 export function httpHandler<T>(operation: string, logic: ParsedLogic<T>, reading: RequestReading<T>): HttpHandler;
-export function httpHandler<T>(operation: string, logic: HttpLogic | ParsedLogic<T>, reading?: RequestReading<T>): HttpHandler {
+export function httpHandler<T>(
+  operation: string,
+  logic: HttpLogic | ParsedLogic<T>,
+  reading?: RequestReading<T>,
+): HttpHandler {
   const operationLogic = reading === undefined ? (logic as HttpLogic) : readFirst(logic as ParsedLogic<T>, reading);
   return instrument<APIGatewayProxyEvent, APIGatewayProxyResult>({
     operation,

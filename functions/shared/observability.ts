@@ -101,7 +101,10 @@ type DimensionsOf<TName extends CountedMetric> = Readonly<Record<(typeof METRIC_
  * Counts one occurrence, with exactly the dimensions METRIC_DIMENSIONS declares for the metric.
  * With dimensions it is published at once as its own EMF record, so they do not apply to other metrics.
  */
-export function countMetric<TName extends CountedMetric>(name: TName, ...dimensions: (typeof METRIC_DIMENSIONS)[TName] extends readonly [] ? [] : [DimensionsOf<TName>]): void {
+export function countMetric<TName extends CountedMetric>(
+  name: TName,
+  ...dimensions: (typeof METRIC_DIMENSIONS)[TName] extends readonly [] ? [] : [DimensionsOf<TName>]
+): void {
   const [values] = dimensions;
   if (values === undefined) {
     metrics.addMetric(name, MetricUnit.Count, 1);
@@ -175,7 +178,10 @@ export function summarizeError(error: unknown): Summary {
 function logFailure(error: unknown, summary: Summary): void {
   if (summary.status < 500) return;
   if (error instanceof DependencyUnavailable) {
-    logger.warn('dependency unavailable', { dependency: error.dependency, error: error.cause instanceof Error ? error.cause : error });
+    logger.warn('dependency unavailable', {
+      dependency: error.dependency,
+      error: error.cause instanceof Error ? error.cause : error,
+    });
   } else if (error instanceof ConfigError) {
     logger.error('configuration error', { variable: error.variable, error });
   } else {
@@ -186,7 +192,9 @@ function logFailure(error: unknown, summary: Summary): void {
 /**
  * Wraps a function's logic with the per-invocation routine. Every handler is built with it.
  */
-export function instrument<TEvent, TResult>(adapter: InvocationAdapter<TEvent, TResult>): (event: TEvent, context: Context) => Promise<TResult> {
+export function instrument<TEvent, TResult>(
+  adapter: InvocationAdapter<TEvent, TResult>,
+): (event: TEvent, context: Context) => Promise<TResult> {
   return async (event, context) => {
     const started = performance.now();
     // The database connection keeps sockets and timers alive between invocations; do not wait for them.
@@ -207,7 +215,8 @@ export function instrument<TEvent, TResult>(adapter: InvocationAdapter<TEvent, T
     } catch (error) {
       summary = summarizeError(error);
       logFailure(error, summary);
-      if (summary.status >= 500) countMetric(MetricName.HandlerError, { operation: adapter.operation, outcome: summary.outcome });
+      if (summary.status >= 500)
+        countMetric(MetricName.HandlerError, { operation: adapter.operation, outcome: summary.outcome });
       return adapter.recover(error, requestId);
     } finally {
       logger.info('request completed', {

@@ -39,7 +39,12 @@ export function toProblem(error: unknown, requestId: string): ProblemAnswer {
       headers: {},
     };
   }
-  const problem: Problem = { type: problemType(error.kind), title: error.title, status: error.status, detail: error.detail };
+  const problem: Problem = {
+    type: problemType(error.kind),
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+  };
   if (error instanceof ValidationFailed) problem.errors = [...error.errors];
   if (!error.expose) problem.requestId = requestId;
   return { status: error.status, problem, headers: error.headers };

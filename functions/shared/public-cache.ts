@@ -8,7 +8,8 @@ import type { HttpHandler } from './http-handler';
 export function cachedPublicly(handler: HttpHandler, maxAgeSeconds: number): HttpHandler {
   return async (event, context) => {
     const response = await handler(event, context);
-    if (response.statusCode === 200) response.headers = { ...response.headers, 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
+    if (response.statusCode === 200)
+      response.headers = { ...response.headers, 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
     return response;
   };
 }

@@ -66,7 +66,10 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body
     // The parser's message quotes the body back; the client already has it.
     throw new MalformedJson('The request body is not valid JSON');
   }
-  if (unpaired) throw new MalformedJson('The request body holds an unpaired surrogate escape (\\uD800 to \\uDFFF alone), which is not Unicode text');
+  if (unpaired)
+    throw new MalformedJson(
+      'The request body holds an unpaired surrogate escape (\\uD800 to \\uDFFF alone), which is not Unicode text',
+    );
   return parsed;
 }
 
@@ -74,11 +77,17 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body
  * The query string as one value per name. A repeated name is refused rather than resolved:
  * API Gateway keeps the last value, a cache or a proxy in front may keep the first.
  */
-export function readQuery(event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>): Record<string, string> {
+export function readQuery(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+): Record<string, string> {
   const repeated = Object.entries(event.multiValueQueryStringParameters ?? {})
     .filter(([, values]) => (values?.length ?? 0) > 1)
     .map(([name]) => queryFieldError(name, 'must be given at most once'));
   if (repeated.length > 0) throw new ValidationFailed(repeated);
   // fromEntries defines own properties, so a `__proto__` parameter is an unknown field, not a prototype.
-  return Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
 }

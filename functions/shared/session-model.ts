@@ -59,7 +59,13 @@ export type UsedRefreshTokenModel = Model<UsedRefreshTokenRecord>;
 export const SESSION_MODEL_NAME = 'Session';
 export const USED_REFRESH_TOKEN_MODEL_NAME = 'UsedRefreshToken';
 
-const SCHEMA_OPTIONS = { versionKey: false, strict: 'throw', strictQuery: true, autoIndex: false, autoCreate: false } as const;
+const SCHEMA_OPTIONS = {
+  versionKey: false,
+  strict: 'throw',
+  strictQuery: true,
+  autoIndex: false,
+  autoCreate: false,
+} as const;
 
 export const sessionSchema = new Schema<SessionRecord>(
   {

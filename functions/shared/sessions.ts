@@ -31,7 +31,8 @@ export interface IssuedSession {
   absoluteExpiresAt: Date;
 }
 
-export type Rotation = { ok: true; session: IssuedSession } | { ok: false; reason: RefreshRejection; revokedSessionId?: string };
+export type Rotation =
+  { ok: true; session: IssuedSession } | { ok: false; reason: RefreshRejection; revokedSessionId?: string };
 
 export interface SessionView {
   id: string;
@@ -57,7 +58,10 @@ function idleEnd(now: Date, absoluteExpiresAt: Date, config: SessionConfig): Dat
 }
 
 /** Why a session found by one of its tokens cannot be refreshed now, if it cannot. */
-function endedBecause(session: Pick<SessionRecord, 'revokedAt' | 'absoluteExpiresAt' | 'expiresAt'>, now: Date): RefreshRejection | undefined {
+function endedBecause(
+  session: Pick<SessionRecord, 'revokedAt' | 'absoluteExpiresAt' | 'expiresAt'>,
+  now: Date,
+): RefreshRejection | undefined {
   if (session.revokedAt !== null) return REFRESH_REJECTION.revoked;
   if (session.absoluteExpiresAt <= now) return REFRESH_REJECTION.expired;
   if (session.expiresAt <= now) return REFRESH_REJECTION.idle;
@@ -75,7 +79,12 @@ async function run<T>(query: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function createSession(userId: string, client: ClientInfo, now: Date, config: SessionConfig): Promise<IssuedSession> {
+export async function createSession(
+  userId: string,
+  client: ClientInfo,
+  now: Date,
+  config: SessionConfig,
+): Promise<IssuedSession> {
   const { sessions } = await database();
   const refreshToken = newRefreshToken();
   const absoluteExpiresAt = addSeconds(now, config.refreshTtlSeconds);
@@ -95,16 +104,26 @@ export async function createSession(userId: string, client: ClientInfo, now: Dat
 }
 
 /** Remembers an exchanged token until its session would have ended; a second write of one hash changes nothing. */
-async function rememberUsed(tokenHash: string, session: Pick<SessionRecord, '_id' | 'absoluteExpiresAt'>): Promise<void> {
+async function rememberUsed(
+  tokenHash: string,
+  session: Pick<SessionRecord, '_id' | 'absoluteExpiresAt'>,
+): Promise<void> {
   const { usedRefreshTokens } = await database();
-  await run(() => usedRefreshTokens.create({ _id: tokenHash, sessionId: session._id, expiresAt: session.absoluteExpiresAt })).catch((error: unknown) => {
+  await run(() =>
+    usedRefreshTokens.create({ _id: tokenHash, sessionId: session._id, expiresAt: session.absoluteExpiresAt }),
+  ).catch((error: unknown) => {
     if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
   });
 }
 
 async function revokeForReuse(sessionId: Types.ObjectId, now: Date): Promise<boolean> {
   const { sessions } = await database();
-  const result = await run(() => sessions.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: now, revokeReason: REVOKE_REASON.reuse } }));
+  const result = await run(() =>
+    sessions.updateOne(
+      { _id: sessionId, revokedAt: null },
+      { $set: { revokedAt: now, revokeReason: REVOKE_REASON.reuse } },
+    ),
+  );
   return result.modifiedCount === 1;
 }
 
@@ -127,12 +146,29 @@ export async function rotateRefreshToken(token: string, now: Date, config: Sessi
     const rotated = await run(() =>
       sessions.updateOne(
         { _id: current._id, tokenHash: hash, revokedAt: null },
-        { $set: { tokenHash: nextHash, previousTokenHash: hash, rotatedAt: now, previousTokenReused: false, lastUsedAt: now, expiresAt: idleEnd(now, current.absoluteExpiresAt, config) } },
+        {
+          $set: {
+            tokenHash: nextHash,
+            previousTokenHash: hash,
+            rotatedAt: now,
+            previousTokenReused: false,
+            lastUsedAt: now,
+            expiresAt: idleEnd(now, current.absoluteExpiresAt, config),
+          },
+        },
       ),
     );
     if (rotated.modifiedCount === 1) {
       await rememberUsed(hash, current);
-      return { ok: true, session: { sessionId: current._id.toHexString(), userId: current.userId.toHexString(), refreshToken: next, absoluteExpiresAt: current.absoluteExpiresAt } };
+      return {
+        ok: true,
+        session: {
+          sessionId: current._id.toHexString(),
+          userId: current.userId.toHexString(),
+          refreshToken: next,
+          absoluteExpiresAt: current.absoluteExpiresAt,
+        },
+      };
     }
     // Another refresh rotated this token between the read and the write: it is now a used token.
   }
@@ -141,36 +177,62 @@ export async function rotateRefreshToken(token: string, now: Date, config: Sessi
   if (previous !== null) {
     const ended = endedBecause(previous, now);
     if (ended !== undefined) return { ok: false, reason: ended };
-    const withinInterval = previous.rotatedAt !== null && now.getTime() - previous.rotatedAt.getTime() < config.reuseIntervalSeconds * 1000;
+    const withinInterval =
+      previous.rotatedAt !== null && now.getTime() - previous.rotatedAt.getTime() < config.reuseIntervalSeconds * 1000;
     if (withinInterval && !previous.previousTokenReused) {
       // A client retrying a refresh whose answer it lost: it gets a new token, and the one it never received stops working.
       const retried = await run(() =>
         sessions.updateOne(
           { _id: previous._id, previousTokenHash: hash, previousTokenReused: false, revokedAt: null },
-          { $set: { tokenHash: nextHash, previousTokenReused: true, lastUsedAt: now, expiresAt: idleEnd(now, previous.absoluteExpiresAt, config) } },
+          {
+            $set: {
+              tokenHash: nextHash,
+              previousTokenReused: true,
+              lastUsedAt: now,
+              expiresAt: idleEnd(now, previous.absoluteExpiresAt, config),
+            },
+          },
         ),
       );
       if (retried.modifiedCount === 1) {
         await rememberUsed(previous.tokenHash, previous);
-        return { ok: true, session: { sessionId: previous._id.toHexString(), userId: previous.userId.toHexString(), refreshToken: next, absoluteExpiresAt: previous.absoluteExpiresAt } };
+        return {
+          ok: true,
+          session: {
+            sessionId: previous._id.toHexString(),
+            userId: previous.userId.toHexString(),
+            refreshToken: next,
+            absoluteExpiresAt: previous.absoluteExpiresAt,
+          },
+        };
       }
     }
     const revoked = await revokeForReuse(previous._id, now);
-    return { ok: false, reason: REFRESH_REJECTION.reuse, ...(revoked ? { revokedSessionId: previous._id.toHexString() } : {}) };
+    return {
+      ok: false,
+      reason: REFRESH_REJECTION.reuse,
+      ...(revoked ? { revokedSessionId: previous._id.toHexString() } : {}),
+    };
   }
 
   const { usedRefreshTokens } = await database();
   const used = await run(() => usedRefreshTokens.findById(hash).lean());
   if (used === null) return { ok: false, reason: REFRESH_REJECTION.unknown };
   const revoked = await revokeForReuse(used.sessionId, now);
-  return { ok: false, reason: REFRESH_REJECTION.reuse, ...(revoked ? { revokedSessionId: used.sessionId.toHexString() } : {}) };
+  return {
+    ok: false,
+    reason: REFRESH_REJECTION.reuse,
+    ...(revoked ? { revokedSessionId: used.sessionId.toHexString() } : {}),
+  };
 }
 
 /** Whether the session is live and the user's: what every protected operation checks. One read by `_id`. */
 export async function isSessionLive(sessionId: string, userId: string, now: Date): Promise<boolean> {
   if (!isSessionId(sessionId) || !isUserId(userId)) return false;
   const { sessions } = await database();
-  const found = await run(() => sessions.exists({ _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId), ...liveFilter(now) }));
+  const found = await run(() =>
+    sessions.exists({ _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId), ...liveFilter(now) }),
+  );
   return found !== null;
 }
 
@@ -178,28 +240,55 @@ export async function listLiveSessions(userId: string, now: Date): Promise<Sessi
   const { sessions } = await database();
   const found = await run(() =>
     sessions
-      .find({ userId: new Types.ObjectId(userId), ...liveFilter(now) }, { createdAt: 1, lastUsedAt: 1, expiresAt: 1, userAgent: 1, ipAddress: 1 })
+      .find(
+        { userId: new Types.ObjectId(userId), ...liveFilter(now) },
+        { createdAt: 1, lastUsedAt: 1, expiresAt: 1, userAgent: 1, ipAddress: 1 },
+      )
       .sort({ createdAt: -1, _id: -1 })
       .limit(MAX_LISTED_SESSIONS)
       .lean<Array<Pick<SessionRecord, '_id' | 'createdAt' | 'lastUsedAt' | 'expiresAt' | 'userAgent' | 'ipAddress'>>>(),
   );
-  return found.map((s) => ({ id: s._id.toHexString(), createdAt: s.createdAt, lastUsedAt: s.lastUsedAt, expiresAt: s.expiresAt, userAgent: s.userAgent, ipAddress: s.ipAddress }));
+  return found.map((s) => ({
+    id: s._id.toHexString(),
+    createdAt: s.createdAt,
+    lastUsedAt: s.lastUsedAt,
+    expiresAt: s.expiresAt,
+    userAgent: s.userAgent,
+    ipAddress: s.ipAddress,
+  }));
 }
 
 /** Ends one live session of the user; false when the user has no such live session. */
-export async function revokeSession(sessionId: string, userId: string, reason: RevokeReason, now: Date): Promise<boolean> {
+export async function revokeSession(
+  sessionId: string,
+  userId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<boolean> {
   if (!isSessionId(sessionId)) return false;
   const { sessions } = await database();
   const result = await run(() =>
-    sessions.updateOne({ _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId), ...liveFilter(now) }, { $set: { revokedAt: now, revokeReason: reason } }),
+    sessions.updateOne(
+      { _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId), ...liveFilter(now) },
+      { $set: { revokedAt: now, revokeReason: reason } },
+    ),
   );
   return result.modifiedCount === 1;
 }
 
 /** Ends every live session of the user, or every one but `keep`; how many ended. */
-export async function revokeSessionsOf(userId: string, reason: RevokeReason, now: Date, keep?: string): Promise<number> {
+export async function revokeSessionsOf(
+  userId: string,
+  reason: RevokeReason,
+  now: Date,
+  keep?: string,
+): Promise<number> {
   const { sessions } = await database();
-  const filter = { userId: new Types.ObjectId(userId), ...liveFilter(now), ...(keep === undefined ? {} : { _id: trusted({ $ne: new Types.ObjectId(keep) }) }) };
+  const filter = {
+    userId: new Types.ObjectId(userId),
+    ...liveFilter(now),
+    ...(keep === undefined ? {} : { _id: trusted({ $ne: new Types.ObjectId(keep) }) }),
+  };
   const result = await run(() => sessions.updateMany(filter, { $set: { revokedAt: now, revokeReason: reason } }));
   return result.modifiedCount;
 }
@@ -210,7 +299,9 @@ export async function revokeByRefreshToken(token: string, reason: RevokeReason, 
   const { sessions } = await database();
   const hash = hashRefreshToken(token);
   for (const field of ['tokenHash', 'previousTokenHash'] as const) {
-    const result = await run(() => sessions.updateOne({ [field]: hash, revokedAt: null }, { $set: { revokedAt: now, revokeReason: reason } }));
+    const result = await run(() =>
+      sessions.updateOne({ [field]: hash, revokedAt: null }, { $set: { revokedAt: now, revokeReason: reason } }),
+    );
     if (result.modifiedCount === 1) return true;
   }
   return false;

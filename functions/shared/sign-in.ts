@@ -18,9 +18,12 @@ const IP_ADDRESS = /^[0-9A-Fa-f:.]{1,45}$/;
 
 /** The client as API Gateway saw it, made safe to show: printable ASCII, bounded lengths. */
 export function clientInfo(event: Pick<APIGatewayProxyEvent, 'requestContext'>): ClientInfo {
-  const identity = event.requestContext?.identity as Partial<APIGatewayProxyEvent['requestContext']['identity']> | undefined;
-  const userAgent = typeof identity?.userAgent === 'string' ? identity.userAgent.replace(/[^ -~]/g, '?').slice(0, MAX_USER_AGENT) : '';
-  const ipAddress = typeof identity?.sourceIp === 'string' && IP_ADDRESS.test(identity.sourceIp) ? identity.sourceIp : '';
+  const identity = event.requestContext?.identity as
+    Partial<APIGatewayProxyEvent['requestContext']['identity']> | undefined;
+  const userAgent =
+    typeof identity?.userAgent === 'string' ? identity.userAgent.replace(/[^ -~]/g, '?').slice(0, MAX_USER_AGENT) : '';
+  const ipAddress =
+    typeof identity?.sourceIp === 'string' && IP_ADDRESS.test(identity.sourceIp) ? identity.sourceIp : '';
   return { userAgent, ipAddress };
 }
 

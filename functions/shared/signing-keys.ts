@@ -81,10 +81,14 @@ export function parsePublicKeys(json: string): PublicKeys {
   } catch {
     throw new InvalidKey('is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidKey('must be a JSON object from key id to base64 DER public key');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidKey('must be a JSON object from key id to base64 DER public key');
   const keys = new Map<string, KeyObject>();
   for (const [kid, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!KEY_ID.test(kid)) throw new InvalidKey(`has a key id that is not 1-64 letters, digits, - or _: ${JSON.stringify(kid.slice(0, 70))}`);
+    if (!KEY_ID.test(kid))
+      throw new InvalidKey(
+        `has a key id that is not 1-64 letters, digits, - or _: ${JSON.stringify(kid.slice(0, 70))}`,
+      );
     if (typeof value !== 'string') throw new InvalidKey(`key ${kid} is not a string`);
     try {
       keys.set(kid, publicKeyFromSpki(value));

@@ -22,12 +22,24 @@ const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('b
 /**
  * @param now the clock, in milliseconds; tests pass their own.
  */
-export function createTokenIssuer(config: Pick<TokenConfig, 'issuer' | 'audience' | 'ttlSeconds'>, signer: TokenSigner, now: () => number = Date.now): TokenIssuer {
+export function createTokenIssuer(
+  config: Pick<TokenConfig, 'issuer' | 'audience' | 'ttlSeconds'>,
+  signer: TokenSigner,
+  now: () => number = Date.now,
+): TokenIssuer {
   const header = encode({ alg: TOKEN_ALGORITHM, typ: 'JWT', kid: signer.keyId });
   return {
     async issue(userId, sessionId) {
       const iat = Math.floor(now() / 1000);
-      const claims = { sub: userId, sid: sessionId, iat, exp: iat + config.ttlSeconds, iss: config.issuer, aud: config.audience, jti: randomUUID() };
+      const claims = {
+        sub: userId,
+        sid: sessionId,
+        iat,
+        exp: iat + config.ttlSeconds,
+        iss: config.issuer,
+        aud: config.audience,
+        jti: randomUUID(),
+      };
       const signingInput = `${header}.${encode(claims)}`;
       const signature = await signer.sign(signingInput);
       return { token: `${signingInput}.${signature.toString('base64url')}`, expiresIn: config.ttlSeconds };
@@ -38,7 +50,12 @@ export function createTokenIssuer(config: Pick<TokenConfig, 'issuer' | 'audience
 /** The signer the configuration names: KMS when JWT_SIGNING_KMS_KEY is set, else the local key. */
 export async function signerFor(config: SigningConfig): Promise<TokenSigner> {
   if (config.kmsKeyId !== undefined) {
-    return createKmsSigner({ keyId: config.keyId, kmsKeyId: config.kmsKeyId, publicKey: config.publicKey, kmsSign: await loadKmsSign() });
+    return createKmsSigner({
+      keyId: config.keyId,
+      kmsKeyId: config.kmsKeyId,
+      publicKey: config.publicKey,
+      kmsSign: await loadKmsSign(),
+    });
   }
   return createLocalSigner(config.keyId, config.privateKey);
 }

@@ -79,7 +79,12 @@ export async function loadKmsSign(): Promise<KmsSign> {
  * one the verifiers know fails the request (500, naming the variable) instead of issuing tokens
  * that every verifier refuses.
  */
-export function createKmsSigner(options: { keyId: string; kmsKeyId: string; publicKey: KeyObject; kmsSign: KmsSign }): TokenSigner {
+export function createKmsSigner(options: {
+  keyId: string;
+  kmsKeyId: string;
+  publicKey: KeyObject;
+  kmsSign: KmsSign;
+}): TokenSigner {
   const { keyId, kmsKeyId, publicKey, kmsSign } = options;
   return {
     keyId,
@@ -89,16 +94,29 @@ export function createKmsSigner(options: { keyId: string; kmsKeyId: string; publ
       const digest = createHash('sha256').update(input).digest();
       let der: Uint8Array | undefined;
       try {
-        ({ Signature: der } = await kmsSign({ KeyId: kmsKeyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+        ({ Signature: der } = await kmsSign({
+          KeyId: kmsKeyId,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }));
       } catch (error) {
         const name = error instanceof Error ? error.name : 'unknown';
-        if (MISCONFIGURED_KEY.has(name)) throw new ConfigError(KMS_KEY_VARIABLE, `${KMS_KEY_VARIABLE}: KMS refused to sign with ${kmsKeyId} (${name})`, error);
+        if (MISCONFIGURED_KEY.has(name))
+          throw new ConfigError(
+            KMS_KEY_VARIABLE,
+            `${KMS_KEY_VARIABLE}: KMS refused to sign with ${kmsKeyId} (${name})`,
+            error,
+          );
         throw new DependencyUnavailable('kms', error);
       }
       if (der === undefined) throw new DependencyUnavailable('kms', new Error('KMS answered Sign without a signature'));
       const jose = derToJose(der);
       if (!verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jose)) {
-        throw new ConfigError(KMS_KEY_VARIABLE, `${KMS_KEY_VARIABLE}: ${kmsKeyId} does not sign for key id ${keyId} of JWT_PUBLIC_KEYS`);
+        throw new ConfigError(
+          KMS_KEY_VARIABLE,
+          `${KMS_KEY_VARIABLE}: ${kmsKeyId} does not sign for key id ${keyId} of JWT_PUBLIC_KEYS`,
+        );
       }
       return jose;
     },

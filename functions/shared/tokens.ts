@@ -67,7 +67,8 @@ function headerOf(token: string): Record<string, unknown> {
   } catch {
     throw new TokenRejected(TOKEN_REJECTION.malformed);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TokenRejected(TOKEN_REJECTION.malformed);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new TokenRejected(TOKEN_REJECTION.malformed);
   return header as Record<string, unknown>;
 }
 
@@ -78,7 +79,8 @@ function keyFor(token: string, publicKeys: TokenConfig['publicKeys']): KeyObject
   if ('crit' in header) throw new TokenRejected(TOKEN_REJECTION.malformed);
   // Pinned before the key is chosen: `none`, HS256 keyed with our public key and every other algorithm stop here.
   if (header.alg !== TOKEN_ALGORITHM) throw new TokenRejected(TOKEN_REJECTION.wrongAlgorithm);
-  if (Object.keys(header).some((name) => !TOKEN_HEADER_PARAMETERS.has(name))) throw new TokenRejected(TOKEN_REJECTION.malformed);
+  if (Object.keys(header).some((name) => !TOKEN_HEADER_PARAMETERS.has(name)))
+    throw new TokenRejected(TOKEN_REJECTION.malformed);
   // Only ever a lookup among our own keys: a `kid` is never a path, a URL or a key.
   const key = typeof header.kid === 'string' ? publicKeys.get(header.kid) : undefined;
   if (key === undefined) throw new TokenRejected(TOKEN_REJECTION.badSignature);

@@ -29,6 +29,9 @@ export function validatedUserInput<T extends UserFields>(validate: ValidateFunct
   const normalized = normalizeUserFields(validated(validate, body, 'body'));
   if (validate(normalized)) return normalized;
   throw new ValidationFailed(
-    toFieldErrors(validate.errors ?? [], 'body').map((error) => ({ ...error, message: `${error.message} once normalized (trimmed, Unicode NFC)` })),
+    toFieldErrors(validate.errors ?? [], 'body').map((error) => ({
+      ...error,
+      message: `${error.message} once normalized (trimmed, Unicode NFC)`,
+    })),
   );
 }

@@ -29,8 +29,16 @@ export const userSchema = new Schema<UserRecord>(
   {
     // The contract's own rules, compiled from openapi.yaml: lengths in code points, as JSON Schema
     // counts them (mongoose's maxlength counts UTF-16 units, so an emoji would count twice).
-    name: { type: String, required: true, validate: { validator: (name: string) => isUserName(name), message: 'name breaks the UserName schema' } },
-    email: { type: String, required: true, validate: { validator: (email: string) => isStoredEmail(email), message: 'email breaks the Email schema' } },
+    name: {
+      type: String,
+      required: true,
+      validate: { validator: (name: string) => isUserName(name), message: 'name breaks the UserName schema' },
+    },
+    email: {
+      type: String,
+      required: true,
+      validate: { validator: (email: string) => isStoredEmail(email), message: 'email breaks the Email schema' },
+    },
     passwordHash: { type: String, required: true, select: false },
     createdAt: { type: Date, required: true, immutable: true, default: () => new Date() },
   },
@@ -52,7 +60,12 @@ userSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
 userSchema.index({ createdAt: 1, _id: 1 }, { name: 'created_at_id' });
 
 export function toUser(record: Pick<UserRecord, '_id' | 'name' | 'email' | 'createdAt'>): User {
-  return { id: record._id.toHexString(), name: record.name, email: record.email, createdAt: record.createdAt.toISOString() };
+  return {
+    id: record._id.toHexString(),
+    name: record.name,
+    email: record.email,
+    createdAt: record.createdAt.toISOString(),
+  };
 }
 
 export function toPublicUser(record: Pick<UserRecord, '_id' | 'name' | 'createdAt'>): PublicUser {

@@ -54,7 +54,9 @@ export async function insertUser(input: NewUser): Promise<User> {
 export async function findCredentials(email: string): Promise<Credentials | undefined> {
   const { users } = await database();
   try {
-    const found = await users.findOne({ email }, { _id: 1, passwordHash: 1 }).lean<Pick<UserRecord, '_id' | 'passwordHash'>>();
+    const found = await users
+      .findOne({ email }, { _id: 1, passwordHash: 1 })
+      .lean<Pick<UserRecord, '_id' | 'passwordHash'>>();
     return found === null ? undefined : { id: found._id.toHexString(), passwordHash: found.passwordHash };
   } catch (error) {
     throw databaseError(error);
@@ -65,7 +67,9 @@ export async function findUser(id: string): Promise<User | undefined> {
   if (!isUserId(id)) return undefined;
   const { users } = await database();
   try {
-    const found = await users.findById(id, { name: 1, email: 1, createdAt: 1 }).lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'createdAt'>>();
+    const found = await users
+      .findById(id, { name: 1, email: 1, createdAt: 1 })
+      .lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'createdAt'>>();
     return found === null ? undefined : toUser(found);
   } catch (error) {
     throw databaseError(error);
@@ -93,7 +97,10 @@ export async function listUsers(limit: number, after: PageKey | undefined): Prom
       .lean<Array<Pick<UserRecord, '_id' | 'name' | 'createdAt'>>>();
     const page = found.slice(0, limit);
     const last = page.at(-1);
-    const next = found.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last._id.toHexString() } : undefined;
+    const next =
+      found.length > limit && last !== undefined
+        ? { createdAt: last.createdAt, id: last._id.toHexString() }
+        : undefined;
     return { users: page.map(toPublicUser), next };
   } catch (error) {
     throw databaseError(error);

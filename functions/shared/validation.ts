@@ -40,7 +40,8 @@ function bodyFieldError(error: ErrorObject): FieldError {
   if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
     return { path: `${error.instancePath}/${pointerSegment(params.additionalProperty)}`, message: 'is not allowed' };
   }
-  const message = (error.keyword === 'pattern' ? PATTERN_MESSAGES[error.schemaPath] : undefined) ?? error.message ?? 'is invalid';
+  const message =
+    (error.keyword === 'pattern' ? PATTERN_MESSAGES[error.schemaPath] : undefined) ?? error.message ?? 'is invalid';
   return { path: error.instancePath === '' ? '/' : error.instancePath, message };
 }
 
@@ -52,7 +53,9 @@ export function toFieldErrors(errors: readonly ErrorObject[], location: InputLoc
     const fitted = { path: cut(field.path, MAX_PATH_LENGTH), message: cut(field.message, MAX_MESSAGE_LENGTH) };
     if (location === 'body') return fitted;
     // Parameters are named as the contract names them: `limit`, not `/limit`.
-    return fitted.path === '/' ? { path: 'query', message: fitted.message } : queryFieldError(field.path.slice(1), fitted.message);
+    return fitted.path === '/'
+      ? { path: 'query', message: fitted.message }
+      : queryFieldError(field.path.slice(1), fitted.message);
   });
   return fields.filter((field) => {
     // Unknown parameters that cannot be named in a path share `query`; each still gets its entry.

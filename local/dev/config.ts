@@ -54,14 +54,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new DevConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new DevConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   return value;
 }
 
 /** Seconds, as Lambda's timeout setting takes them; fractions allowed locally for quick experiments. */
 function seconds(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > 900) throw new DevConfigError(`${name} must be a number of seconds from 0 to 900, not "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0 || value > 900)
+    throw new DevConfigError(`${name} must be a number of seconds from 0 to 900, not "${raw}"`);
   return Math.round(value * 1000);
 }
 
@@ -70,7 +72,10 @@ function timeouts(env: Env): Record<string, number> {
   const raw = env.FUNCTION_TIMEOUTS;
   if (!raw) return {};
   const out: Record<string, number> = {};
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(item);
     if (!match) throw new DevConfigError(`FUNCTION_TIMEOUTS must look like "authorizer=3,listUsers=10", not "${raw}"`);
     out[match[1]!] = seconds(`FUNCTION_TIMEOUTS (${match[1]})`, match[2]!);
@@ -80,10 +85,13 @@ function timeouts(env: Env): Record<string, number> {
 
 export function readDevConfig(env: Env = process.env): DevConfig {
   const logFormat = env.LOG_FORMAT ?? LOG_FORMATS.pretty;
-  if (logFormat !== LOG_FORMATS.pretty && logFormat !== LOG_FORMATS.json) throw new DevConfigError(`LOG_FORMAT must be "pretty" or "json", not "${logFormat}"`);
+  if (logFormat !== LOG_FORMATS.pretty && logFormat !== LOG_FORMATS.json)
+    throw new DevConfigError(`LOG_FORMAT must be "pretty" or "json", not "${logFormat}"`);
   const corsAllowOrigin = env.CORS_ALLOW_ORIGIN || '*';
   if (corsAllowOrigin !== '*' && !/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(corsAllowOrigin)) {
-    throw new DevConfigError(`CORS_ALLOW_ORIGIN must be * or one origin such as http://localhost:5173, not "${corsAllowOrigin}"`);
+    throw new DevConfigError(
+      `CORS_ALLOW_ORIGIN must be * or one origin such as http://localhost:5173, not "${corsAllowOrigin}"`,
+    );
   }
   const port = integer(env, 'PORT', 3000, 0, 65535);
   let signingKey: DevSigningKey;

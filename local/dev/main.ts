@@ -10,7 +10,13 @@ import { spawn } from 'node:child_process';
 import { buildFunction, listFunctionKeys } from '../../scripts/build';
 import { DEFINITION_TEMPLATE_PATH, DIST, FUNCTIONS_DIR, GENERATED_DIR, ROOT } from '../../scripts/paths';
 import type { Api, Gateway } from '../gateway';
-import { loadDefinition, localTemplateVariables, startGateway, TemplateError, UnsupportedDefinitionError } from '../gateway';
+import {
+  loadDefinition,
+  localTemplateVariables,
+  startGateway,
+  TemplateError,
+  UnsupportedDefinitionError,
+} from '../gateway';
 import { startMongo } from '../mongo';
 import type { RunningMongo } from '../mongo';
 import type { DevConfig } from './config';
@@ -31,7 +37,11 @@ function fail(message: string): never {
 /** The definition as Terraform would render it, with local ARNs and this run's settings. */
 function renderDefinition(config: DevConfig): Record<string, unknown> {
   return loadDefinition(
-    localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: config.authorizerTtlSeconds, corsAllowOrigin: config.corsAllowOrigin }),
+    localTemplateVariables({
+      functionKeys: listFunctionKeys(),
+      authorizerTtlSeconds: config.authorizerTtlSeconds,
+      corsAllowOrigin: config.corsAllowOrigin,
+    }),
   );
 }
 
@@ -46,7 +56,12 @@ async function buildMissing(keys: readonly string[]): Promise<void> {
 function routeTable(api: Api, url: string, config: DevConfig): string {
   const rows = api.routes
     .filter((r) => r.integration.type === 'aws_proxy')
-    .map((r) => [r.method, r.resourcePath, r.integration.type === 'aws_proxy' ? r.integration.functionKey : '', r.authorizer ? `${r.authorizer.functionKey} (TTL ${r.authorizer.ttlSeconds} s)` : '-']);
+    .map((r) => [
+      r.method,
+      r.resourcePath,
+      r.integration.type === 'aws_proxy' ? r.integration.functionKey : '',
+      r.authorizer ? `${r.authorizer.functionKey} (TTL ${r.authorizer.ttlSeconds} s)` : '-',
+    ]);
   const header = ['METHOD', 'PATH', 'FUNCTION', 'AUTHORIZER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
@@ -108,13 +123,15 @@ async function main(): Promise<void> {
         timeoutMs: config.functionTimeoutsMs[key] ?? config.functionTimeoutMs,
         environment,
       }),
-      onRequest: (record) => console.log(config.logFormat === LOG_FORMATS.json ? formatJson(record) : formatPretty(record, color)),
+      onRequest: (record) =>
+        console.log(config.logFormat === LOG_FORMATS.json ? formatJson(record) : formatPretty(record, color)),
       onStrayLog: (line) => console.log(formatStrayLine(line, config.logFormat, color)),
     });
   } catch (error) {
     await mongo?.stop();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; stop what is using it or set PORT to another port`);
+    if (code === 'EADDRINUSE')
+      fail(`port ${config.port} is already in use; stop what is using it or set PORT to another port`);
     if (code === 'EACCES') fail(`port ${config.port} needs privileges this user lacks; set PORT to a port above 1023`);
     if (error instanceof UnsupportedDefinitionError) fail(error.message);
     throw error;
@@ -122,7 +139,9 @@ async function main(): Promise<void> {
 
   // The issuer is the API's public base URL, as in AWS: {issuer}/.well-known/openid-configuration resolves.
   environment.JWT_ISSUER ??= gateway.url;
-  say(`\nAuth API on ${gateway.url}  (stage ${LOCAL_STAGE}, ${mongo ? `embedded MongoDB at ${mongo.uri}` : 'MongoDB from MONGODB_URI'})`);
+  say(
+    `\nAuth API on ${gateway.url}  (stage ${LOCAL_STAGE}, ${mongo ? `embedded MongoDB at ${mongo.uri}` : 'MongoDB from MONGODB_URI'})`,
+  );
   say(describeDevSigningKey(config.signingKey));
   say(`\n${routeTable(gateway.api, gateway.url, config)}`);
   say('\n  Watching functions/, generated/ and openapi.yaml. Ctrl-C stops.\n');
@@ -158,18 +177,28 @@ function startWatching(config: DevConfig, gateway: Gateway, say: (text: string) 
         say(`✗ the new definition cannot be served, keeping the previous one:\n${(error as Error).message}`);
       }
     }
-    const keys = functionsAffectedBy(files, { root: ROOT, distDir: DIST, functionKeys: listFunctionKeys(), functionsDir: FUNCTIONS_DIR });
+    const keys = functionsAffectedBy(files, {
+      root: ROOT,
+      distDir: DIST,
+      functionKeys: listFunctionKeys(),
+      functionsDir: FUNCTIONS_DIR,
+    });
     if (keys.length === 0) return;
     const results = await Promise.allSettled(keys.map((key) => buildFunction(key)));
     const built: string[] = [];
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') built.push(keys[i]!);
       // esbuild has printed the errors with file and line; the running instances stay as they were.
-      else say(`✗ ${keys[i]} did not build, still running the previous bundle (${(result.reason as Error).message.split('\n')[0]})`);
+      else
+        say(
+          `✗ ${keys[i]} did not build, still running the previous bundle (${(result.reason as Error).message.split('\n')[0]})`,
+        );
     });
     if (built.length === 0) return;
     gateway.reloadFunctions(built);
-    say(`↻ rebuilt ${built.join(', ')} in ${Math.round(performance.now() - started)} ms: the next call of each starts cold`);
+    say(
+      `↻ rebuilt ${built.join(', ')} in ${Math.round(performance.now() - started)} ms: the next call of each starts cold`,
+    );
   };
   const watchers: Watcher[] = [
     watchFiles({
@@ -185,13 +214,20 @@ function startWatching(config: DevConfig, gateway: Gateway, say: (text: string) 
     if (name !== 'openapi.yaml' || generating) return;
     generating = true;
     setTimeout(() => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'generate.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'generate.ts')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.on('close', (code) => {
         generating = false;
-        say(code === 0 ? `↻ openapi.yaml changed: ${output.trim()}` : `✗ openapi.yaml changed but does not generate:\n${output.trim()}`);
+        say(
+          code === 0
+            ? `↻ openapi.yaml changed: ${output.trim()}`
+            : `✗ openapi.yaml changed but does not generate:\n${output.trim()}`,
+        );
       });
     }, 100);
   });

@@ -3,6 +3,11 @@
  * request log of `make dev` can show what each invocation would publish to CloudWatch.
  */
 
+/** A dimension or namespace as EMF writes it: a string or a number; anything else is not one. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 export interface MetricValue {
   namespace: string;
   name: string;
@@ -13,7 +18,8 @@ export interface MetricValue {
   dimensions: Record<string, string>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The metrics an EMF log line carries, or undefined when the line is not EMF. */
 export function parseEmfLine(line: string): MetricValue[] | undefined {
@@ -29,15 +35,17 @@ export function parseEmfLine(line: string): MetricValue[] | undefined {
   const values: MetricValue[] = [];
   for (const directive of parsed._aws.CloudWatchMetrics) {
     if (!isObject(directive) || !Array.isArray(directive.Metrics)) continue;
-    const dimensionNames = Array.isArray(directive.Dimensions) ? [...new Set(directive.Dimensions.flat().filter((d): d is string => typeof d === 'string'))] : [];
-    const dimensions = Object.fromEntries(dimensionNames.map((name) => [name, String(record[name] ?? '')]));
+    const dimensionNames = Array.isArray(directive.Dimensions)
+      ? [...new Set(directive.Dimensions.flat().filter((d): d is string => typeof d === 'string'))]
+      : [];
+    const dimensions = Object.fromEntries(dimensionNames.map((name) => [name, scalarText(record[name])]));
     for (const metric of directive.Metrics) {
       if (!isObject(metric) || typeof metric.Name !== 'string') continue;
       const raw = record[metric.Name];
       const numbers = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
       if (numbers.length === 0) continue;
       values.push({
-        namespace: String(directive.Namespace ?? ''),
+        namespace: scalarText(directive.Namespace),
         name: metric.Name,
         ...(typeof metric.Unit === 'string' ? { unit: metric.Unit } : {}),
         value: numbers.reduce((a, b) => a + b, 0),

@@ -20,7 +20,9 @@ function bundleInputs(options: AffectedOptions, key: string): Set<string> | unde
   try {
     const meta = JSON.parse(readFileSync(path, 'utf8')) as { inputs?: Record<string, unknown> };
     // Input paths are relative to the directory esbuild ran in: the repository root.
-    return new Set(Object.keys(meta.inputs ?? {}).map((input) => (isAbsolute(input) ? input : resolve(options.root, input))));
+    return new Set(
+      Object.keys(meta.inputs ?? {}).map((input) => (isAbsolute(input) ? input : resolve(options.root, input))),
+    );
   } catch {
     return undefined;
   }
@@ -37,7 +39,8 @@ export function functionsAffectedBy(changed: readonly string[], options: Affecte
   // A new file in a function's own folder may be imported by the next edit; the folder names the function.
   for (const file of changed) {
     const [folder] = relative(options.functionsDir, file).split(sep);
-    if (folder && !folder.startsWith('..') && options.functionKeys.includes(folder) && !file.endsWith('.test.ts')) affected.add(folder);
+    if (folder && !folder.startsWith('..') && options.functionKeys.includes(folder) && !file.endsWith('.test.ts'))
+      affected.add(folder);
   }
   return options.functionKeys.filter((key) => affected.has(key));
 }

@@ -16,11 +16,23 @@ export function metricsOf(record: RequestRecord): MetricValue[] {
   return record.logs.flatMap((line) => parseEmfLine(line.text) ?? []);
 }
 
-const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', magenta: '\x1b[35m' } as const;
+const ANSI = {
+  reset: '\x1b[0m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+  magenta: '\x1b[35m',
+} as const;
 
 type Paint = (style: keyof typeof ANSI, text: string) => string;
 
-const painter = (color: boolean): Paint => (style, text) => (color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+const painter =
+  (color: boolean): Paint =>
+  (style, text) =>
+    color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
 
 function ms(value: number): string {
   return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
@@ -59,14 +71,16 @@ export function prettyLogLine(text: string, paint: Paint): string[] {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [paint('dim', text)];
   const entry = parsed as Record<string, unknown>;
-  const level = String(entry.level ?? 'LOG').toUpperCase();
+  const level = (typeof entry.level === 'string' ? entry.level : 'LOG').toUpperCase();
   const levelColor = level === 'ERROR' || level === 'CRITICAL' ? 'red' : level === 'WARN' ? 'yellow' : 'dim';
   const { stackTrace, stack, ...rest } = entry;
   const fields = Object.entries(rest)
     .filter(([k]) => !ROUTINE_FIELDS.has(k))
     .map(([k, v]) => `${k}=${compactValue(v)}`)
     .join(' ');
-  const lines = [`${paint(levelColor, level.padEnd(5))} ${paint('dim', `${String(entry.message ?? '')}${fields ? `  ${fields}` : ''}`)}`];
+  const lines = [
+    `${paint(levelColor, level.padEnd(5))} ${paint('dim', `${typeof entry.message === 'string' ? entry.message : compactValue(entry.message ?? '')}${fields ? `  ${fields}` : ''}`)}`,
+  ];
   const trace = Array.isArray(stackTrace) ? stackTrace : typeof stack === 'string' ? stack.split('\n').slice(1) : [];
   for (const frame of trace.slice(0, 8)) lines.push(paint('dim', `      ${String(frame).trim()}`));
   return lines;
@@ -95,11 +109,16 @@ export function formatPretty(record: RequestRecord, color: boolean): string {
   }
   if (record.authorizer) {
     const a = record.authorizer;
-    const how = a.cached ? 'cached' : !a.invoked ? 'not invoked' : `invoked${a.coldStart ? ' cold' : ''}${a.durationMs !== undefined ? ` ${ms(a.durationMs)}` : ''}`;
+    const how = a.cached
+      ? 'cached'
+      : !a.invoked
+        ? 'not invoked'
+        : `invoked${a.coldStart ? ' cold' : ''}${a.durationMs !== undefined ? ` ${ms(a.durationMs)}` : ''}`;
     parts.push(`authorizer ${how}${a.result === 'allowed' ? '' : ` → ${a.result}`}`);
   }
   const lines = [parts.join('  ')];
-  if (record.gatewayError) lines.push(paint('yellow', `  ! ${record.gatewayError.type}: ${record.gatewayError.reason}`));
+  if (record.gatewayError)
+    lines.push(paint('yellow', `  ! ${record.gatewayError.type}: ${record.gatewayError.reason}`));
   else if (record.authorizer?.reason) lines.push(paint('yellow', `  ! ${record.authorizer.reason}`));
   const showOwner = new Set(record.logs.map((l) => l.functionKey)).size > 1;
   for (const line of record.logs) {
@@ -109,10 +128,15 @@ export function formatPretty(record: RequestRecord, color: boolean): string {
   }
   // Per function when the authorizer ran too: two ColdStart=1 side by side would not say whose.
   const byFunction = [...new Set(record.logs.map((l) => l.functionKey))]
-    .map((key) => ({ key, metrics: record.logs.filter((l) => l.functionKey === key).flatMap((l) => parseEmfLine(l.text) ?? []) }))
+    .map((key) => ({
+      key,
+      metrics: record.logs.filter((l) => l.functionKey === key).flatMap((l) => parseEmfLine(l.text) ?? []),
+    }))
     .filter((group) => group.metrics.length > 0);
   if (byFunction.length > 0) {
-    const summary = byFunction.map((g) => `${byFunction.length > 1 ? `[${g.key}] ` : ''}${summarizeMetrics(g.metrics)}`).join('  ');
+    const summary = byFunction
+      .map((g) => `${byFunction.length > 1 ? `[${g.key}] ` : ''}${summarizeMetrics(g.metrics)}`)
+      .join('  ');
     lines.push(`  ${paint('dim', `metrics ${summary}`)}`);
   }
   return lines.join('\n');

@@ -26,7 +26,9 @@ function givenKey(pem: string): KeyObject {
   try {
     key = createPrivateKey(pem);
   } catch {
-    throw new DevSigningKeyError('JWT_SIGNING_PRIVATE_KEY must be a PEM private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)');
+    throw new DevSigningKeyError(
+      'JWT_SIGNING_PRIVATE_KEY must be a PEM private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)',
+    );
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new DevSigningKeyError('JWT_SIGNING_PRIVATE_KEY must be a P-256 (prime256v1) key: tokens are ES256');
@@ -40,7 +42,8 @@ export function devSigningKey(env: Env): DevSigningKey {
   const privateKey = pem ? givenKey(pem) : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   // A new kid per run: a token from an earlier run names a key this run does not have.
   const keyId = env.JWT_SIGNING_KEY_ID || (generated ? `local-${randomBytes(4).toString('hex')}` : 'local');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(keyId)) throw new DevSigningKeyError(`JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, not "${keyId}"`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(keyId))
+    throw new DevSigningKeyError(`JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, not "${keyId}"`);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
   return {
     keyId,

@@ -22,5 +22,7 @@ export function writeDocs(dir = DOCS_DIR): string[] {
 if (require.main === module) {
   const dir = process.argv[2] ?? DOCS_DIR;
   const names = writeDocs(dir);
-  console.log(`API reference written to ${relative(process.cwd(), dir) || '.'}/ (${names.join(', ')}): open index.html, or publish the folder.`);
+  console.log(
+    `API reference written to ${relative(process.cwd(), dir) || '.'}/ (${names.join(', ')}): open index.html, or publish the folder.`,
+  );
 }

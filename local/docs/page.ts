@@ -89,7 +89,9 @@ export function readConsumerSpec(serverUrl?: string, path = CONSUMER_SPEC_PATH):
 }
 
 /** Every file of the docs page, by file name: what the gateway serves under /docs/ and `make docs` writes. */
-export function docsFiles(options: Omit<DocsPageOptions, 'assetBase'> & { assetBase?: string; embeddedSpec?: unknown }): Map<string, Buffer> {
+export function docsFiles(
+  options: Omit<DocsPageOptions, 'assetBase'> & { assetBase?: string; embeddedSpec?: unknown },
+): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   files.set('index.html', Buffer.from(docsHtml({ assetBase: './', ...options })));
   files.set('docs.js', Buffer.from(docsScript(options.embeddedSpec)));

@@ -73,7 +73,12 @@ const UNSUPPORTED_REASONS: Record<string, string> = {
   'x-amazon-apigateway-importexport-version': 'HTTP API definitions are not reproduced',
 };
 
-function checkExtensions(node: Record<string, unknown>, where: string, allowed: readonly string[], problems: string[]): void {
+function checkExtensions(
+  node: Record<string, unknown>,
+  where: string,
+  allowed: readonly string[],
+  problems: string[],
+): void {
   for (const key of Object.keys(node)) {
     if (key.startsWith(EXTENSION) && !allowed.includes(key)) {
       problems.push(`${where}: ${key}: ${UNSUPPORTED_REASONS[key] ?? 'not reproduced by the local gateway'}`);
@@ -104,18 +109,30 @@ function readAuthorizer(name: string, scheme: unknown, problems: string[]): Toke
   const authorizer = scheme['x-amazon-apigateway-authorizer'];
   if (!isObject(authorizer)) {
     const what = scheme.type === 'apiKey' ? 'API keys (usage plans)' : `"${String(scheme.type)}" security schemes`;
-    problems.push(`${where}: ${what} are not reproduced; only Lambda TOKEN authorizers (x-amazon-apigateway-authorizer)`);
+    problems.push(
+      `${where}: ${what} are not reproduced; only Lambda TOKEN authorizers (x-amazon-apigateway-authorizer)`,
+    );
     return undefined;
   }
   const at = `${where}.x-amazon-apigateway-authorizer`;
-  const known = ['type', 'authorizerUri', 'authorizerCredentials', 'identitySource', 'identityValidationExpression', 'authorizerResultTtlInSeconds'];
+  const known = [
+    'type',
+    'authorizerUri',
+    'authorizerCredentials',
+    'identitySource',
+    'identityValidationExpression',
+    'authorizerResultTtlInSeconds',
+  ];
   for (const key of Object.keys(authorizer)) if (!known.includes(key)) problems.push(`${at}.${key}: not reproduced`);
   if (String(authorizer.type).toLowerCase() !== 'token') {
     problems.push(`${at}.type: "${String(authorizer.type)}" authorizers are not reproduced; only "token"`);
     return undefined;
   }
-  const identity = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(String(authorizer.identitySource ?? 'method.request.header.Authorization'));
-  if (!identity) problems.push(`${at}.identitySource: a TOKEN authorizer reads one header (method.request.header.<name>)`);
+  const identity = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(
+    typeof authorizer.identitySource === 'string' ? authorizer.identitySource : 'method.request.header.Authorization',
+  );
+  if (!identity)
+    problems.push(`${at}.identitySource: a TOKEN authorizer reads one header (method.request.header.<name>)`);
   let functionKey: string | undefined;
   try {
     functionKey = functionNameFromInvokeArn(String(authorizer.authorizerUri));
@@ -125,14 +142,17 @@ function readAuthorizer(name: string, scheme: unknown, problems: string[]): Toke
   let validationExpression: RegExp | undefined;
   if (authorizer.identityValidationExpression !== undefined) {
     try {
-      validationExpression = identityValidationExpression(String(authorizer.identityValidationExpression));
+      if (typeof authorizer.identityValidationExpression !== 'string') throw new Error('it is not a string');
+      validationExpression = identityValidationExpression(authorizer.identityValidationExpression);
     } catch (error) {
       problems.push(`${at}.identityValidationExpression: ${(error as Error).message}`);
     }
   }
   const ttl = authorizer.authorizerResultTtlInSeconds ?? 300;
   if (!Number.isInteger(ttl) || (ttl as number) < 0 || (ttl as number) > MAX_AUTHORIZER_TTL_SECONDS) {
-    problems.push(`${at}.authorizerResultTtlInSeconds: must be an integer from 0 to ${MAX_AUTHORIZER_TTL_SECONDS}, not ${JSON.stringify(ttl)}`);
+    problems.push(
+      `${at}.authorizerResultTtlInSeconds: must be an integer from 0 to ${MAX_AUTHORIZER_TTL_SECONDS}, not ${JSON.stringify(ttl)}`,
+    );
   }
   if (!identity || !functionKey) return undefined;
   return { name, functionKey, header: identity[1]!, validationExpression, ttlSeconds: Number(ttl) };
@@ -150,7 +170,9 @@ function readSecurity(
     problems.push(`${where}.security: must be a list`);
     return undefined;
   }
-  const requirements = security.filter((r) => isObject(r) && Object.keys(r).length > 0) as Array<Record<string, unknown>>;
+  const requirements = security.filter((r) => isObject(r) && Object.keys(r).length > 0) as Array<
+    Record<string, unknown>
+  >;
   if (requirements.length === 0) return undefined;
   const names = requirements.flatMap((r) => Object.keys(r));
   if (requirements.length > 1 || names.length > 1) {
@@ -168,14 +190,22 @@ function readSecurity(
 /** Compiles a rendered definition; throws UnsupportedDefinitionError listing every problem found. */
 export function compileApi(definition: unknown): Api {
   const problems: string[] = [];
-  if (!isObject(definition) || !isObject(definition.paths)) throw new UnsupportedDefinitionError(['the definition has no paths']);
+  if (!isObject(definition) || !isObject(definition.paths))
+    throw new UnsupportedDefinitionError(['the definition has no paths']);
   checkExtensions(definition, 'the definition', SUPPORTED_EXTENSIONS.root!, problems);
-  if (definition.swagger === undefined && !String(definition.openapi ?? '').startsWith('3.0')) {
-    problems.push(`openapi ${String(definition.openapi)}: API Gateway imports OpenAPI 2.0 and 3.0 only`);
+  if (
+    definition.swagger === undefined &&
+    !(typeof definition.openapi === 'string' && definition.openapi.startsWith('3.0'))
+  ) {
+    problems.push(`openapi ${JSON.stringify(definition.openapi)}: API Gateway imports OpenAPI 2.0 and 3.0 only`);
   }
 
   const components = isObject(definition.components) ? definition.components : {};
-  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : isObject(definition.securityDefinitions) ? definition.securityDefinitions : {};
+  const schemes = isObject(components.securitySchemes)
+    ? components.securitySchemes
+    : isObject(definition.securityDefinitions)
+      ? definition.securityDefinitions
+      : {};
   const authorizers = new Map<string, TokenAuthorizer | undefined>();
   // Only schemes some operation uses need to be servable; unused ones cannot change behaviour.
   const used = new Set<string>();

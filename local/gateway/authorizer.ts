@@ -10,7 +10,12 @@ import { evaluatePolicy, parseAuthorizerResult, POLICY_DECISION } from './policy
 /** How an authorization ended, with the gateway response type and AWS's message for a refusal. */
 export type AuthorizationOutcome =
   | { allowed: true; principalId: string; context: Record<string, string> }
-  | { allowed: false; type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_CONFIGURATION_ERROR'; message: string | null; reason: string };
+  | {
+      allowed: false;
+      type: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_CONFIGURATION_ERROR';
+      message: string | null;
+      reason: string;
+    };
 
 export interface Authorization {
   outcome: AuthorizationOutcome;
@@ -54,11 +59,24 @@ export class TokenAuthorizerRunner {
    */
   async authorize(token: string | undefined, methodArn: string): Promise<Authorization> {
     if (token === undefined || token === '') {
-      return { outcome: { allowed: false, type: 'UNAUTHORIZED', message: MESSAGES.unauthorized, reason: `no ${this.config.header} header` }, cached: false };
+      return {
+        outcome: {
+          allowed: false,
+          type: 'UNAUTHORIZED',
+          message: MESSAGES.unauthorized,
+          reason: `no ${this.config.header} header`,
+        },
+        cached: false,
+      };
     }
     if (this.config.validationExpression && !this.config.validationExpression.test(token)) {
       return {
-        outcome: { allowed: false, type: 'UNAUTHORIZED', message: MESSAGES.unauthorized, reason: 'the token does not match the identity validation expression' },
+        outcome: {
+          allowed: false,
+          type: 'UNAUTHORIZED',
+          message: MESSAGES.unauthorized,
+          reason: 'the token does not match the identity validation expression',
+        },
         cached: false,
       };
     }
@@ -72,10 +90,24 @@ export class TokenAuthorizerRunner {
       const { errorType, errorMessage } = invocation.outcome;
       // Only an error whose message is exactly "Unauthorized" means 401; anything else is the authorizer failing.
       if (errorMessage === MESSAGES.unauthorized) {
-        return { outcome: { allowed: false, type: 'UNAUTHORIZED', message: MESSAGES.unauthorized, reason: 'the authorizer answered Unauthorized' }, cached: false, invocation };
+        return {
+          outcome: {
+            allowed: false,
+            type: 'UNAUTHORIZED',
+            message: MESSAGES.unauthorized,
+            reason: 'the authorizer answered Unauthorized',
+          },
+          cached: false,
+          invocation,
+        };
       }
       return {
-        outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: `the authorizer failed: ${errorType}: ${errorMessage}` },
+        outcome: {
+          allowed: false,
+          type: 'AUTHORIZER_CONFIGURATION_ERROR',
+          message: null,
+          reason: `the authorizer failed: ${errorType}: ${errorMessage}`,
+        },
         cached: false,
         invocation,
       };
@@ -83,7 +115,12 @@ export class TokenAuthorizerRunner {
     const parsed = parseAuthorizerResult(invocation.outcome.payload);
     if (!parsed.ok) {
       return {
-        outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: `invalid authorizer response: ${parsed.reason}` },
+        outcome: {
+          allowed: false,
+          type: 'AUTHORIZER_CONFIGURATION_ERROR',
+          message: null,
+          reason: `invalid authorizer response: ${parsed.reason}`,
+        },
         cached: false,
         invocation,
       };
@@ -98,7 +135,8 @@ export class TokenAuthorizerRunner {
   /** The cached policy is evaluated again for every request: one token may allow /me and not /admin. */
   private decide(result: AuthorizerResult, methodArn: string): AuthorizationOutcome {
     const decision = evaluatePolicy(result.statements, methodArn);
-    if (decision === POLICY_DECISION.allow) return { allowed: true, principalId: result.principalId, context: result.context };
+    if (decision === POLICY_DECISION.allow)
+      return { allowed: true, principalId: result.principalId, context: result.context };
     const explicit = decision === POLICY_DECISION.explicitDeny;
     return {
       allowed: false,

@@ -37,7 +37,8 @@ function resolve(expression: string, variables: TemplateVariables, where: string
     if (typeof value === 'object') throw new TemplateError(`${where}: "${name}" is a map; use \${${name}.<key>}`);
     return String(value);
   }
-  if (typeof value !== 'object') throw new TemplateError(`${where}: "${name}" is not a map, so \${${expression}} has no value`);
+  if (typeof value !== 'object')
+    throw new TemplateError(`${where}: "${name}" is not a map, so \${${expression}} has no value`);
   if (!Object.hasOwn(value, key)) throw new TemplateError(`${where}: "${name}" has no key "${key}"`);
   return value[key]!;
 }
@@ -83,7 +84,8 @@ export function localInvokeArn(functionKey: string): string {
   return `arn:aws:apigateway:${LOCAL_REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionKey}/invocations`;
 }
 
-const INVOKE_ARN = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?)\/invocations$/;
+const INVOKE_ARN =
+  /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[A-Za-z0-9$_-]+)?)\/invocations$/;
 
 /** The function an integration or authorizer URI invokes, read back from the ARN as API Gateway does. */
 export function functionNameFromInvokeArn(uri: string): string {

@@ -16,13 +16,25 @@ export function docsRoutes(): DocsRoutes {
   return (method, path, baseUrl): Reply | undefined => {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     if (path === '/openapi.json') {
-      return { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES['.json']!, 'Cache-Control': 'no-store' }, body: JSON.stringify(readConsumerSpec(baseUrl), null, 2) };
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': CONTENT_TYPES['.json']!, 'Cache-Control': 'no-store' },
+        body: JSON.stringify(readConsumerSpec(baseUrl), null, 2),
+      };
     }
     const name = path === '/docs' || path === '/docs/' ? 'index.html' : /^\/docs\/([A-Za-z0-9_.-]+)$/.exec(path)?.[1];
     if (!name) return undefined;
-    files ??= docsFiles({ specUrl: '/openapi.json', title: `${String((readConsumerSpec().info as { title?: string } | undefined)?.title ?? 'API')} reference`, assetBase: '/docs/' });
+    files ??= docsFiles({
+      specUrl: '/openapi.json',
+      title: `${String((readConsumerSpec().info as { title?: string } | undefined)?.title ?? 'API')} reference`,
+      assetBase: '/docs/',
+    });
     const file = files.get(name);
     if (!file) return undefined;
-    return { statusCode: 200, headers: { 'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' }, body: file };
+    return {
+      statusCode: 200,
+      headers: { 'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream' },
+      body: file,
+    };
   };
 }

@@ -24,7 +24,11 @@ export const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
 const LINGER_MS = 2000;
 
 /** What goes back to the client: a gateway response, a mock answer or the function's response. */
-export type Reply = { statusCode: number; headers: Map<string, string[]> | Record<string, string>; body: Buffer | string };
+export type Reply = {
+  statusCode: number;
+  headers: Map<string, string[]> | Record<string, string>;
+  body: Buffer | string;
+};
 
 /** One request on its way through the gateway. */
 export interface Exchange {
@@ -67,8 +71,24 @@ export function openExchange(req: IncomingMessage, res: ServerResponse): Exchang
     url = new URL('http://localhost/');
   }
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  const record: RequestRecord = { requestId, startedAt, method, path: url.pathname, status: 0, durationMs: 0, sourceIp, logs: [] };
-  const request: IncomingRequest = { method, path: url.pathname, headers: pairs(req.rawHeaders), query: [...url.searchParams.entries()], body: null, sourceIp };
+  const record: RequestRecord = {
+    requestId,
+    startedAt,
+    method,
+    path: url.pathname,
+    status: 0,
+    durationMs: 0,
+    sourceIp,
+    logs: [],
+  };
+  const request: IncomingRequest = {
+    method,
+    path: url.pathname,
+    headers: pairs(req.rawHeaders),
+    query: [...url.searchParams.entries()],
+    body: null,
+    sourceIp,
+  };
   return { req, res, request, record, requestId, startedAt, started, pathParameters: {} };
 }
 
@@ -141,7 +161,9 @@ export function traceId(): string {
 export function sendReply(exchange: Exchange, reply: Reply): string | undefined {
   const { res, record, requestId } = exchange;
   const headerEntries: Array<[string, string | string[]]> =
-    reply.headers instanceof Map ? [...reply.headers].map(([k, v]) => [k, v.length === 1 ? v[0]! : v]) : Object.entries(reply.headers);
+    reply.headers instanceof Map
+      ? [...reply.headers].map(([k, v]) => [k, v.length === 1 ? v[0]! : v])
+      : Object.entries(reply.headers);
   const payload = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   try {
     for (const [name, value] of headerEntries) res.setHeader(name, value);
@@ -162,7 +184,11 @@ export function sendReply(exchange: Exchange, reply: Reply): string | undefined 
 /** Sends a gateway response in place of a reply sendReply refused. */
 export function sendFallback(exchange: Exchange, fallback: RenderedResponse): void {
   const { res, requestId } = exchange;
-  res.writeHead(fallback.statusCode, { ...fallback.headers, 'x-amzn-RequestId': requestId, 'Content-Length': Buffer.byteLength(fallback.body) });
+  res.writeHead(fallback.statusCode, {
+    ...fallback.headers,
+    'x-amzn-RequestId': requestId,
+    'Content-Length': Buffer.byteLength(fallback.body),
+  });
   res.end(fallback.body);
 }
 
@@ -178,7 +204,9 @@ const PARSE_ERROR_STATUS: Record<string, string> = {
  * still sending its headers; this one is `headTooLarge`, the answer to a head over 10,240 bytes,
  * and the connection closes gracefully. Other parse errors get Node's own answer.
  */
-export function clientErrorListener(headTooLarge: (requestId: string) => RenderedResponse): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+export function clientErrorListener(
+  headTooLarge: (requestId: string) => RenderedResponse,
+): (error: NodeJS.ErrnoException, socket: Duplex) => void {
   const answered = new WeakSet<Duplex>();
   return (error, socket) => {
     // The parser reports the same error again for every later chunk of the connection.
@@ -197,7 +225,12 @@ export function clientErrorListener(headTooLarge: (requestId: string) => Rendere
     }
     const requestId = randomUUID();
     const rendered = headTooLarge(requestId);
-    const headers = { ...rendered.headers, 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(rendered.body)), Connection: 'close' };
+    const headers = {
+      ...rendered.headers,
+      'x-amzn-RequestId': requestId,
+      'Content-Length': String(Buffer.byteLength(rendered.body)),
+      Connection: 'close',
+    };
     const lines = Object.entries(headers).filter(([name, value]) => {
       try {
         validateHeaderName(name);
@@ -207,7 +240,9 @@ export function clientErrorListener(headTooLarge: (requestId: string) => Rendere
         return false;
       }
     });
-    socket.write(`HTTP/1.1 431 Request Header Fields Too Large\r\n${lines.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${rendered.body}`);
+    socket.write(
+      `HTTP/1.1 431 Request Header Fields Too Large\r\n${lines.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${rendered.body}`,
+    );
     closeGracefully(socket);
     let discarded = 0;
     socket.on('data', (chunk: Buffer) => {

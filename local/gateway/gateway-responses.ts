@@ -47,8 +47,7 @@ const ERROR_TYPE_HEADER: Partial<Record<GatewayResponseType, string>> = {
 
 /** Where a response header's value comes from: a literal, or a value of the request. */
 export type ParameterSource =
-  | { kind: 'literal'; value: string }
-  | { kind: 'request'; location: 'header' | 'querystring' | 'path'; name: string };
+  { kind: 'literal'; value: string } | { kind: 'request'; location: 'header' | 'querystring' | 'path'; name: string };
 
 export interface GatewayResponseConfig {
   statusCode?: number;
@@ -82,7 +81,9 @@ export function parameterSource(value: unknown, where: string, problems: string[
   if (literal) return { kind: 'literal', value: literal[1]! };
   const request = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(value);
   if (request) return { kind: 'request', location: request[1] as 'header' | 'querystring' | 'path', name: request[2]! };
-  problems.push(`${where}: "${value}" is not reproduced (only 'literal' values and method.request.header|querystring|path.<name>)`);
+  problems.push(
+    `${where}: "${value}" is not reproduced (only 'literal' values and method.request.header|querystring|path.<name>)`,
+  );
   return undefined;
 }
 
@@ -92,13 +93,18 @@ function checkTemplate(template: string, where: string, problems: string[]): voi
   }
   for (const match of template.matchAll(/\$\{?([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_])/g)) {
     if (!(TEMPLATE_CONTEXT_VARIABLES as readonly string[]).includes(match[1]!)) {
-      problems.push(`${where}: $${match[1]} is not reproduced (supported: ${TEMPLATE_CONTEXT_VARIABLES.map((v) => `$${v}`).join(', ')})`);
+      problems.push(
+        `${where}: $${match[1]} is not reproduced (supported: ${TEMPLATE_CONTEXT_VARIABLES.map((v) => `$${v}`).join(', ')})`,
+      );
     }
   }
 }
 
 /** Reads `x-amazon-apigateway-gateway-responses`, adding what cannot be served to `problems`. */
-export function readGatewayResponses(value: unknown, problems: string[]): Map<GatewayResponseType, GatewayResponseConfig> {
+export function readGatewayResponses(
+  value: unknown,
+  problems: string[],
+): Map<GatewayResponseType, GatewayResponseConfig> {
   const responses = new Map<GatewayResponseType, GatewayResponseConfig>();
   if (value === undefined) return responses;
   if (!isObject(value)) {
@@ -117,11 +123,16 @@ export function readGatewayResponses(value: unknown, problems: string[]): Map<Ga
     }
     const config: GatewayResponseConfig = { headers: {}, templates: {} };
     for (const key of Object.keys(raw)) {
-      if (!['statusCode', 'responseParameters', 'responseTemplates'].includes(key)) problems.push(`${where}.${key}: not reproduced`);
+      if (!['statusCode', 'responseParameters', 'responseTemplates'].includes(key))
+        problems.push(`${where}.${key}: not reproduced`);
     }
     if (raw.statusCode !== undefined) {
       const status = Number(raw.statusCode);
-      if (!/^[1-5]\d\d$/.test(String(raw.statusCode))) problems.push(`${where}.statusCode: "${String(raw.statusCode)}" is not an HTTP status`);
+      const written =
+        typeof raw.statusCode === 'string' || typeof raw.statusCode === 'number'
+          ? String(raw.statusCode)
+          : JSON.stringify(raw.statusCode);
+      if (!/^[1-5]\d\d$/.test(written)) problems.push(`${where}.statusCode: "${written}" is not an HTTP status`);
       else config.statusCode = status;
     }
     for (const [param, source] of Object.entries(isObject(raw.responseParameters) ? raw.responseParameters : {})) {
@@ -133,7 +144,9 @@ export function readGatewayResponses(value: unknown, problems: string[]): Map<Ga
       const parsed = parameterSource(source, `${where}.responseParameters.${param}`, problems);
       if (parsed) config.headers[header[1]!] = parsed;
     }
-    for (const [contentType, template] of Object.entries(isObject(raw.responseTemplates) ? raw.responseTemplates : {})) {
+    for (const [contentType, template] of Object.entries(
+      isObject(raw.responseTemplates) ? raw.responseTemplates : {},
+    )) {
       if (typeof template !== 'string') {
         problems.push(`${where}.responseTemplates.${contentType}: must be a string`);
         continue;
@@ -234,9 +247,17 @@ export function renderGatewayResponse(
     const value =
       source.kind === 'literal'
         ? source.value
-        : lookup(source.location === 'header' ? context.headers : source.location === 'querystring' ? context.query : context.pathParameters, source.name);
+        : lookup(
+            source.location === 'header'
+              ? context.headers
+              : source.location === 'querystring'
+                ? context.query
+                : context.pathParameters,
+            source.name,
+          );
     if (value !== undefined) {
-      for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+      for (const existing of Object.keys(headers))
+        if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
       headers[name] = value;
     }
   }
@@ -252,7 +273,10 @@ export const MAX_REQUEST_HEAD_BYTES = 10_240;
  * it is a 431 problem (RFC 6585 §5) of no API-specific type (`about:blank`, RFC 9457 §4.2.1), with
  * the headers the definition gives DEFAULT_4XX (CORS, caching).
  */
-export function renderRequestHeadTooLarge(responses: ReadonlyMap<GatewayResponseType, GatewayResponseConfig>, context: GatewayResponseContext): RenderedResponse {
+export function renderRequestHeadTooLarge(
+  responses: ReadonlyMap<GatewayResponseType, GatewayResponseConfig>,
+  context: GatewayResponseContext,
+): RenderedResponse {
   const title = 'Request Header Fields Too Large';
   const { headers } = renderGatewayResponse(responses, { type: 'DEFAULT_4XX', status: 431, message: title }, context);
   const kept = Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type');

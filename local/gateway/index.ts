@@ -11,7 +11,14 @@ export type { FunctionConfig } from './lambda/instance';
 export type { AuthorizerRecord, LoggedLine, RequestRecord } from './record';
 
 // The definition it serves: generated/api-gateway.json.tftpl rendered as Terraform's templatefile() does.
-export { functionNameFromInvokeArn, loadDefinition, localInvokeArn, localTemplateVariables, renderTemplate, TemplateError } from './definition';
+export {
+  functionNameFromInvokeArn,
+  loadDefinition,
+  localInvokeArn,
+  localTemplateVariables,
+  renderTemplate,
+  TemplateError,
+} from './definition';
 export { compileApi, identityValidationExpression, UnsupportedDefinitionError } from './api';
 export type { Api } from './api';
 

@@ -37,7 +37,11 @@ export interface StageSettings {
 /** The function's response, or the gateway error to answer instead and why (for the record). */
 export type IntegrationResult = { ok: true; reply: Reply } | { ok: false; error: GatewayError; reason: string };
 
-export async function invokeProxy(call: ProxyCall, settings: StageSettings, functions: FunctionPool): Promise<IntegrationResult> {
+export async function invokeProxy(
+  call: ProxyCall,
+  settings: StageSettings,
+  functions: FunctionPool,
+): Promise<IntegrationResult> {
   const { exchange, route, integration } = call;
   const { request, record, req } = exchange;
   const { functionKey, timeoutMs } = integration;
@@ -98,8 +102,17 @@ export async function invokeProxy(call: ProxyCall, settings: StageSettings, func
   if (invocation.initDurationMs !== undefined) record.initDurationMs = invocation.initDurationMs;
   record.functionDurationMs = invocation.durationMs;
   record.logs.push(...invocation.logs.map((l) => ({ functionKey, ...l })));
-  if (invocation.outcome.kind === 'error') return { ok: false, error: LAMBDA_ERROR, reason: `${invocation.outcome.errorType}: ${invocation.outcome.errorMessage}` };
+  if (invocation.outcome.kind === 'error')
+    return {
+      ok: false,
+      error: LAMBDA_ERROR,
+      reason: `${invocation.outcome.errorType}: ${invocation.outcome.errorMessage}`,
+    };
   const parsed = parseProxyResponse(invocation.outcome.payload);
-  if (!parsed.ok) return { ok: false, error: LAMBDA_ERROR, reason: `Malformed Lambda proxy response: ${parsed.reason}` };
-  return { ok: true, reply: { statusCode: parsed.response.statusCode, headers: parsed.response.headers, body: parsed.response.body } };
+  if (!parsed.ok)
+    return { ok: false, error: LAMBDA_ERROR, reason: `Malformed Lambda proxy response: ${parsed.reason}` };
+  return {
+    ok: true,
+    reply: { statusCode: parsed.response.statusCode, headers: parsed.response.headers, body: parsed.response.body },
+  };
 }

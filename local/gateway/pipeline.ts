@@ -11,7 +11,15 @@ import { TokenAuthorizerRunner } from './authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition';
 import type { DocsRoutes } from './docs-routes';
 import type { Exchange, Reply } from './exchange';
-import { headerValue, MAX_REQUEST_BODY_BYTES, openExchange, readBody, requestHeadBytes, sendFallback, sendReply } from './exchange';
+import {
+  headerValue,
+  MAX_REQUEST_BODY_BYTES,
+  openExchange,
+  readBody,
+  requestHeadBytes,
+  sendFallback,
+  sendReply,
+} from './exchange';
 import type { GatewayError, GatewayResponseContext, RenderedResponse } from './gateway-responses';
 import { MAX_REQUEST_HEAD_BYTES, renderGatewayResponse, renderRequestHeadTooLarge } from './gateway-responses';
 import { invokeProxy, LAMBDA_ERROR } from './invoke';
@@ -73,10 +81,17 @@ export class RequestPipeline {
 
     let reply: Reply;
     if (headTooLarge) {
-      exchange.record.gatewayError = { type: 'REQUEST_HEADERS_TOO_LARGE', reason: `the request line and headers are ${headBytes} bytes, over ${MAX_REQUEST_HEAD_BYTES}` };
+      exchange.record.gatewayError = {
+        type: 'REQUEST_HEADERS_TOO_LARGE',
+        reason: `the request line and headers are ${headBytes} bytes, over ${MAX_REQUEST_HEAD_BYTES}`,
+      };
       reply = renderRequestHeadTooLarge(this.deployment.api.gatewayResponses, this.responseContext(exchange));
     } else if (body.kind === 'too-large') {
-      reply = this.gatewayError(exchange, { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`);
+      reply = this.gatewayError(
+        exchange,
+        { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' },
+        `the body is over ${MAX_REQUEST_BODY_BYTES} bytes`,
+      );
     } else {
       exchange.request.body = body.body.length > 0 ? body.body.toString('utf8') : null;
       reply = await this.route(exchange);
@@ -95,13 +110,27 @@ export class RequestPipeline {
 
   /** The answer to a head too large for Node to parse into a request (see clientErrorListener). */
   headTooLarge(requestId: string): RenderedResponse {
-    const context: GatewayResponseContext = { requestId, stage: this.options.stage, apiId: this.options.apiId, httpMethod: '', path: '', headers: {}, query: {}, pathParameters: {} };
+    const context: GatewayResponseContext = {
+      requestId,
+      stage: this.options.stage,
+      apiId: this.options.apiId,
+      httpMethod: '',
+      path: '',
+      headers: {},
+      query: {},
+      pathParameters: {},
+    };
     return renderRequestHeadTooLarge(this.deployment.api.gatewayResponses, context);
   }
 
   private deploymentOf(api: Api): Deployment {
     const { functions, now } = this.options;
-    const authorizers = new Map(api.authorizers.map((config) => [config.name, new TokenAuthorizerRunner(config, (event) => functions.get(config.functionKey).invoke(event), now)]));
+    const authorizers = new Map(
+      api.authorizers.map((config) => [
+        config.name,
+        new TokenAuthorizerRunner(config, (event) => functions.get(config.functionKey).invoke(event), now),
+      ]),
+    );
     return { api, router: new Router(api.routes), authorizers };
   }
 
@@ -118,7 +147,10 @@ export class RequestPipeline {
 
   /** A gateway response, noting in the record why the gateway answered by itself. */
   private gatewayError(exchange: Exchange, error: GatewayError, reason: string): RenderedResponse {
-    exchange.record.gatewayError = { type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type, reason };
+    exchange.record.gatewayError = {
+      type: error.type === 'DEFAULT_5XX' && error.status === 502 ? 'LAMBDA_ERROR' : error.type,
+      reason,
+    };
     return renderGatewayResponse(this.deployment.api.gatewayResponses, error, this.responseContext(exchange));
   }
 
@@ -146,8 +178,14 @@ export class RequestPipeline {
         const served = this.options.docs(request.method, request.path, `http://localhost:${this.port}`);
         if (served) return served;
       }
-      const what = lookup.resourceExists ? `${request.path} has no ${request.method} method` : `no resource matches ${request.path}`;
-      return this.gatewayError(exchange, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, what);
+      const what = lookup.resourceExists
+        ? `${request.path} has no ${request.method} method`
+        : `no resource matches ${request.path}`;
+      return this.gatewayError(
+        exchange,
+        { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' },
+        what,
+      );
     }
     const { route, pathParameters } = lookup.match;
     exchange.resourcePath = route.resourcePath;
@@ -158,15 +196,28 @@ export class RequestPipeline {
     if (route.authorizer) {
       const authorization = await this.authorize(exchange, route.authorizer);
       const { outcome } = authorization;
-      if (!outcome.allowed) return this.gatewayError(exchange, { type: outcome.type, message: outcome.message }, outcome.reason);
-      authorizer = { ...outcome.context, principalId: outcome.principalId, integrationLatency: Math.round(authorization.invocation?.durationMs ?? 0) };
+      if (!outcome.allowed)
+        return this.gatewayError(exchange, { type: outcome.type, message: outcome.message }, outcome.reason);
+      authorizer = {
+        ...outcome.context,
+        principalId: outcome.principalId,
+        integrationLatency: Math.round(authorization.invocation?.durationMs ?? 0),
+      };
     }
 
     if (route.integration.type === 'mock') {
-      return { statusCode: route.integration.statusCode, headers: { ...route.integration.headers }, body: route.integration.body };
+      return {
+        statusCode: route.integration.statusCode,
+        headers: { ...route.integration.headers },
+        body: route.integration.body,
+      };
     }
     const { apiId, stage, functions } = this.options;
-    const result = await invokeProxy({ exchange, route, integration: route.integration, authorizer }, { apiId, stage, port: this.port }, functions);
+    const result = await invokeProxy(
+      { exchange, route, integration: route.integration, authorizer },
+      { apiId, stage, port: this.port },
+      functions,
+    );
     return result.ok ? result.reply : this.gatewayError(exchange, result.error, result.reason);
   }
 
@@ -174,12 +225,27 @@ export class RequestPipeline {
     const { request, record } = exchange;
     const { apiId, stage } = this.options;
     const runner = this.deployment.authorizers.get(config.name)!;
-    const arn = methodArn({ region: LOCAL_REGION, account: LOCAL_ACCOUNT, apiId, stage, method: request.method, path: request.path });
+    const arn = methodArn({
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      apiId,
+      stage,
+      method: request.method,
+      path: request.path,
+    });
     let authorization: Authorization;
     try {
       authorization = await runner.authorize(headerValue(request.headers, config.header), arn);
     } catch (error) {
-      authorization = { outcome: { allowed: false, type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: (error as Error).message }, cached: false };
+      authorization = {
+        outcome: {
+          allowed: false,
+          type: 'AUTHORIZER_CONFIGURATION_ERROR',
+          message: null,
+          reason: (error as Error).message,
+        },
+        cached: false,
+      };
     }
     const { outcome, cached, invocation } = authorization;
     record.authorizer = {
@@ -187,7 +253,13 @@ export class RequestPipeline {
       invoked: invocation !== undefined,
       cached,
       ...(invocation ? { coldStart: invocation.coldStart, durationMs: invocation.durationMs } : {}),
-      result: outcome.allowed ? 'allowed' : outcome.type === 'UNAUTHORIZED' ? 'unauthorized' : outcome.type === 'ACCESS_DENIED' ? 'denied' : 'error',
+      result: outcome.allowed
+        ? 'allowed'
+        : outcome.type === 'UNAUTHORIZED'
+          ? 'unauthorized'
+          : outcome.type === 'ACCESS_DENIED'
+            ? 'denied'
+            : 'error',
       ...(outcome.allowed ? {} : { reason: outcome.reason }),
     };
     if (invocation) record.logs.push(...invocation.logs.map((l) => ({ functionKey: config.functionKey, ...l })));

@@ -30,7 +30,7 @@ export type PolicyDecision = (typeof POLICY_DECISION)[keyof typeof POLICY_DECISI
 
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value;
   return undefined;
 }
 
@@ -59,7 +59,11 @@ export function parseAuthorizerResult(value: unknown): ParsedAuthorizerResult {
   }
   const document = value.policyDocument;
   if (!isObject(document)) return { ok: false, reason: 'policyDocument is missing' };
-  const rawStatements = Array.isArray(document.Statement) ? document.Statement : isObject(document.Statement) ? [document.Statement] : undefined;
+  const rawStatements = Array.isArray(document.Statement)
+    ? document.Statement
+    : isObject(document.Statement)
+      ? [document.Statement]
+      : undefined;
   if (!rawStatements) return { ok: false, reason: 'policyDocument.Statement is missing' };
   const statements: PolicyStatement[] = [];
   for (const [index, raw] of rawStatements.entries()) {
@@ -72,18 +76,27 @@ export function parseAuthorizerResult(value: unknown): ParsedAuthorizerResult {
     if (!isObject(value.context)) return { ok: false, reason: 'context must be an object' };
     for (const [key, v] of Object.entries(value.context)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        return { ok: false, reason: `context.${key} is ${describeValue(v)}; only strings, numbers and booleans are allowed` };
+        return {
+          ok: false,
+          reason: `context.${key} is ${describeValue(v)}; only strings, numbers and booleans are allowed`,
+        };
       }
       context.set(key, String(v));
     }
   }
   // A Map, then own properties: a key like `__proto__` stays a key instead of reaching the prototype.
-  return { ok: true, result: { principalId: String(value.principalId), statements, context: Object.fromEntries(context) } };
+  return {
+    ok: true,
+    result: { principalId: String(value.principalId), statements, context: Object.fromEntries(context) },
+  };
 }
 
 /** IAM wildcards: `*` any run of characters, `?` any one. */
 function wildcard(pattern: string, flags = ''): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, flags);
 }
 
@@ -104,6 +117,13 @@ export function evaluatePolicy(statements: readonly PolicyStatement[], methodArn
 }
 
 /** The ARN a request's method is authorized against: `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. */
-export function methodArn(parts: { region: string; account: string; apiId: string; stage: string; method: string; path: string }): string {
+export function methodArn(parts: {
+  region: string;
+  account: string;
+  apiId: string;
+  stage: string;
+  method: string;
+  path: string;
+}): string {
   return `arn:aws:execute-api:${parts.region}:${parts.account}:${parts.apiId}/${parts.stage}/${parts.method}/${parts.path.replace(/^\//, '')}`;
 }

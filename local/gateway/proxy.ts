@@ -143,15 +143,27 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 export function parseProxyResponse(value: unknown): ParsedProxyResponse {
   if (!isObject(value)) return { ok: false, reason: `the function returned ${describeValue(value)}, not an object` };
   const extra = Object.keys(value).filter((k) => !RESPONSE_KEYS.has(k));
-  if (extra.length > 0) return { ok: false, reason: `unexpected field ${extra.join(', ')} (allowed: ${[...RESPONSE_KEYS].join(', ')})` };
+  if (extra.length > 0)
+    return { ok: false, reason: `unexpected field ${extra.join(', ')} (allowed: ${[...RESPONSE_KEYS].join(', ')})` };
   const { body, isBase64Encoded } = value;
   // A numeric string passes too (AWS's own blueprints return statusCode: '200').
-  const statusCode = typeof value.statusCode === 'string' && /^\d{3}$/.test(value.statusCode) ? Number(value.statusCode) : value.statusCode;
+  const statusCode =
+    typeof value.statusCode === 'string' && /^\d{3}$/.test(value.statusCode)
+      ? Number(value.statusCode)
+      : value.statusCode;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
-    return { ok: false, reason: statusCode === undefined ? 'statusCode is missing' : `statusCode ${JSON.stringify(statusCode)} is not an HTTP status` };
+    return {
+      ok: false,
+      reason:
+        statusCode === undefined
+          ? 'statusCode is missing'
+          : `statusCode ${JSON.stringify(statusCode)} is not an HTTP status`,
+    };
   }
-  if (body !== undefined && body !== null && typeof body !== 'string') return { ok: false, reason: `body is ${describeValue(body)}, not a string` };
-  if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean') return { ok: false, reason: 'isBase64Encoded is not a boolean' };
+  if (body !== undefined && body !== null && typeof body !== 'string')
+    return { ok: false, reason: `body is ${describeValue(body)}, not a string` };
+  if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean')
+    return { ok: false, reason: 'isBase64Encoded is not a boolean' };
 
   const headers = new Map<string, string[]>();
   const names = new Map<string, string>();
@@ -172,13 +184,15 @@ export function parseProxyResponse(value: unknown): ParsedProxyResponse {
   if (value.multiValueHeaders !== undefined && value.multiValueHeaders !== null) {
     if (!isObject(value.multiValueHeaders)) return { ok: false, reason: 'multiValueHeaders is not an object' };
     for (const [name, list] of Object.entries(value.multiValueHeaders)) {
-      if (!Array.isArray(list) || !list.every(scalar)) return { ok: false, reason: `multiValueHeaders.${name} is not a list of strings` };
+      if (!Array.isArray(list) || !list.every(scalar))
+        return { ok: false, reason: `multiValueHeaders.${name} is not a list of strings` };
       put(name, list.map(String));
     }
   }
   for (const [name, values] of headers) {
     if (!HEADER_NAME.test(name)) return { ok: false, reason: `header name ${JSON.stringify(name)} is not valid` };
-    if (!values.every((v) => HEADER_VALUE.test(v))) return { ok: false, reason: `header ${name} has a value with control characters` };
+    if (!values.every((v) => HEADER_VALUE.test(v)))
+      return { ok: false, reason: `header ${name} has a value with control characters` };
   }
-  return { ok: true, response: { statusCode, headers, body: (body as string | null | undefined) ?? '', isBase64Encoded: isBase64Encoded === true } };
+  return { ok: true, response: { statusCode, headers, body: body ?? '', isBase64Encoded: isBase64Encoded === true } };
 }

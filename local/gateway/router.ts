@@ -70,7 +70,10 @@ export class Router {
   }
 }
 
-function matchSegments(segments: Segment[], parts: string[]): { params: Record<string, string>; score: number[] } | undefined {
+function matchSegments(
+  segments: Segment[],
+  parts: string[],
+): { params: Record<string, string>; score: number[] } | undefined {
   const params: Record<string, string> = {};
   const score: number[] = [];
   for (let i = 0; i < segments.length; i++) {

@@ -55,7 +55,11 @@ export interface Gateway {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const functions = new FunctionPool({ resolve: options.resolveFunction, maxInstances: options.maxInstances ?? 1, onStrayLog: options.onStrayLog });
+  const functions = new FunctionPool({
+    resolve: options.resolveFunction,
+    maxInstances: options.maxInstances ?? 1,
+    onStrayLog: options.onStrayLog,
+  });
   const pipeline = new RequestPipeline(compileApi(options.definition), {
     stage: options.stage ?? 'local',
     apiId: options.apiId ?? 'local',
@@ -71,14 +75,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const handled = pipeline.handle(req, res).catch((error: unknown) => {
       // Nothing should get here; if something does, the client still gets an answer and no stack trace.
       console.error('local gateway: unexpected error', error);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
+      if (!res.headersSent)
+        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
     });
     active.add(handled);
     void handled.finally(() => active.delete(handled));
   });
   // Keep-alive sockets would hold `close()` open; the gateway ends them itself on shutdown.
   server.keepAliveTimeout = 5000;
-  server.on('clientError', clientErrorListener((requestId) => pipeline.headTooLarge(requestId)));
+  server.on(
+    'clientError',
+    clientErrorListener((requestId) => pipeline.headTooLarge(requestId)),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

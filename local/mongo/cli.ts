@@ -10,7 +10,8 @@ async function main(): Promise<void> {
     options: { port: { type: 'string' }, host: { type: 'string' } },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got '${values.port}'`);
 
   const settings = resolveOptions({ port, ...(values.host ? { host: values.host } : {}) });
   const server = await startEmbedded(settings, stderrLog);

@@ -47,11 +47,15 @@ const COLLATION_KEYWORDS: Record<string, string> = {
 };
 
 function fieldError(field: string, value: unknown, expected: string): MongoCommandError {
-  return new MongoCommandError('TypeMismatch', `BSON field 'collation.${field}' is the wrong type '${bsonTypeOf(value)}', expected type '${expected}'`);
+  return new MongoCommandError(
+    'TypeMismatch',
+    `BSON field 'collation.${field}' is the wrong type '${bsonTypeOf(value)}', expected type '${expected}'`,
+  );
 }
 
 function languageTag(locale: string, raw: Document): string {
-  const invalid = (): MongoCommandError => new MongoCommandError('BadValue', `Field 'locale' is invalid in: ${renderValue(raw)}`);
+  const invalid = (): MongoCommandError =>
+    new MongoCommandError('BadValue', `Field 'locale' is invalid in: ${renderValue(raw)}`);
   const [base, keywords] = locale.split('@') as [string, string | undefined];
   let tag = base.replace(/_/g, '-');
   if (keywords !== undefined) {
@@ -72,7 +76,11 @@ function languageTag(locale: string, raw: Document): string {
 /** Parses a `collation` option; undefined stands for the simple (binary) collation. */
 export function parseCollation(raw: unknown): Collation | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (!isDocument(raw)) throw new MongoCommandError('TypeMismatch', `BSON field 'collation' is the wrong type '${bsonTypeOf(raw)}', expected type 'object'`);
+  if (!isDocument(raw))
+    throw new MongoCommandError(
+      'TypeMismatch',
+      `BSON field 'collation' is the wrong type '${bsonTypeOf(raw)}', expected type 'object'`,
+    );
   const spec: Document = { ...DEFAULTS };
   for (const [field, value] of Object.entries(raw)) {
     switch (field) {
@@ -81,21 +89,30 @@ export function parseCollation(raw: unknown): Collation | undefined {
         break;
       case 'caseFirst':
         if (typeof value !== 'string') throw fieldError(field, value, 'string');
-        if (!['upper', 'lower', 'off'].includes(value)) throw new MongoCommandError('BadValue', `Field '${field}' must be 'upper', 'lower' or 'off'. Got: ${value}`);
+        if (!['upper', 'lower', 'off'].includes(value))
+          throw new MongoCommandError('BadValue', `Field '${field}' must be 'upper', 'lower' or 'off'. Got: ${value}`);
         break;
       case 'alternate':
         if (typeof value !== 'string') throw fieldError(field, value, 'string');
-        if (!['non-ignorable', 'shifted'].includes(value)) throw new MongoCommandError('BadValue', `Field '${field}' must be 'non-ignorable' or 'shifted'. Got: ${value}`);
+        if (!['non-ignorable', 'shifted'].includes(value))
+          throw new MongoCommandError(
+            'BadValue',
+            `Field '${field}' must be 'non-ignorable' or 'shifted'. Got: ${value}`,
+          );
         break;
       case 'maxVariable':
         if (typeof value !== 'string') throw fieldError(field, value, 'string');
-        if (!['punct', 'space'].includes(value)) throw new MongoCommandError('BadValue', `Field '${field}' must be 'punct' or 'space'. Got: ${value}`);
+        if (!['punct', 'space'].includes(value))
+          throw new MongoCommandError('BadValue', `Field '${field}' must be 'punct' or 'space'. Got: ${value}`);
         break;
       case 'strength': {
         if (!isNumeric(value)) throw fieldError(field, value, 'int');
         const strength = Math.trunc(toNumber(value));
         if (strength < 1 || strength > 5) {
-          throw new MongoCommandError('Location51024', `BSON field 'collation.strength' value must be >= 1 and <= 5, actual value '${strength}'`);
+          throw new MongoCommandError(
+            'Location51024',
+            `BSON field 'collation.strength' value must be >= 1 and <= 5, actual value '${strength}'`,
+          );
         }
         spec[field] = strength;
         continue;
@@ -108,7 +125,11 @@ export function parseCollation(raw: unknown): Collation | undefined {
         break;
       case 'version':
         if (typeof value !== 'string') throw fieldError(field, value, 'string');
-        if (value !== ICU_VERSION) throw new MongoCommandError('BadValue', `Requested collation version ${value} but the only available collator version was ${ICU_VERSION}. Requested collation spec: ${renderValue(raw)}`);
+        if (value !== ICU_VERSION)
+          throw new MongoCommandError(
+            'BadValue',
+            `Requested collation version ${value} but the only available collator version was ${ICU_VERSION}. Requested collation spec: ${renderValue(raw)}`,
+          );
         break;
       default:
         throw new MongoCommandError('Location40415', `BSON field 'collation.${field}' is an unknown field.`);
@@ -116,14 +137,18 @@ export function parseCollation(raw: unknown): Collation | undefined {
     spec[field] = value;
   }
   const locale = spec['locale'];
-  if (locale === undefined) throw new MongoCommandError('Location40414', "BSON field 'collation.locale' is missing but a required field");
+  if (locale === undefined)
+    throw new MongoCommandError('Location40414', "BSON field 'collation.locale' is missing but a required field");
   if (locale === 'simple') return undefined;
   const tag = languageTag(locale as string, raw);
   return build(tag, { locale, ...spec, version: ICU_VERSION });
 }
 
 function unsupported(option: string): MongoCommandError {
-  return new MongoCommandError('BadValue', `collation option ${option} is not supported by the embedded MongoDB server`);
+  return new MongoCommandError(
+    'BadValue',
+    `collation option ${option} is not supported by the embedded MongoDB server`,
+  );
 }
 
 function build(tag: string, spec: Document): Collation {
@@ -133,7 +158,8 @@ function build(tag: string, spec: Document): Collation {
   if (shifted && spec['maxVariable'] === 'space') throw unsupported("maxVariable: 'space'");
   if (shifted && strength === 4) throw unsupported("strength: 4 with alternate: 'shifted'");
   const caseLevel = spec['caseLevel'] === true;
-  const sensitivity = strength === 1 ? (caseLevel ? 'case' : 'base') : strength === 2 ? (caseLevel ? 'variant' : 'accent') : 'variant';
+  const sensitivity =
+    strength === 1 ? (caseLevel ? 'case' : 'base') : strength === 2 ? (caseLevel ? 'variant' : 'accent') : 'variant';
   const collator = new Intl.Collator(tag, {
     usage: 'sort',
     sensitivity,
@@ -143,7 +169,9 @@ function build(tag: string, spec: Document): Collation {
   });
   // Identical strength also separates strings ICU ranks equal, by their code points.
   const compare =
-    strength === 5 ? (a: string, b: string): number => collator.compare(a, b) || compareStrings(a, b) : (a: string, b: string): number => collator.compare(a, b);
+    strength === 5
+      ? (a: string, b: string): number => collator.compare(a, b) || compareStrings(a, b)
+      : (a: string, b: string): number => collator.compare(a, b);
   return { spec, id: JSON.stringify(spec), compare };
 }
 

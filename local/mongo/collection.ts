@@ -70,7 +70,8 @@ export class Collection {
     const requested = toNumber(this.options['size']);
     // mongod raises the size to at least 4096 bytes, in multiples of 256.
     const size = requested <= 4096 ? 4096 : Math.ceil(requested / 256) * 256;
-    const max = this.options['max'] !== undefined && toNumber(this.options['max']) > 0 ? toNumber(this.options['max']) : Infinity;
+    const max =
+      this.options['max'] !== undefined && toNumber(this.options['max']) > 0 ? toNumber(this.options['max']) : Infinity;
     let bytes = 0;
     for (const doc of this.records.values()) bytes += bsonSize(doc);
     for (const [id, doc] of this.records) {
@@ -129,7 +130,9 @@ export class Collection {
     const sameName = this.indexes.get(index.name);
     // Indexes on the same keys may coexist under different collations.
     const sameKey = [...this.indexes.values()].find(
-      (existing) => equalityKey(existing.keyPattern) === equalityKey(index.keyPattern) && existing.collationId === index.collationId,
+      (existing) =>
+        equalityKey(existing.keyPattern) === equalityKey(index.keyPattern) &&
+        existing.collationId === index.collationId,
     );
     if (sameName && equalityKey(sameName.spec) === equalityKey(index.spec)) return 'exists';
     if (sameName === sameKey && sameName) {
@@ -145,14 +148,21 @@ export class Collection {
       );
     }
     if (sameKey) {
-      throw new MongoCommandError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
+      throw new MongoCommandError(
+        'IndexOptionsConflict',
+        `Index already exists with a different name: ${sameKey.name}`,
+      );
     }
     for (const [id, doc] of this.records) {
       const keys = index.keysOf(doc);
       const duplicate = index.conflictingKey(keys);
       if (duplicate) {
         const cause = index.duplicateKeyError(this.namespace, duplicate);
-        throw new MongoCommandError('DuplicateKey', `Index build failed: ${this.namespace} :: caused by :: ${cause.message}`, cause.details);
+        throw new MongoCommandError(
+          'DuplicateKey',
+          `Index build failed: ${this.namespace} :: caused by :: ${cause.message}`,
+          cause.details,
+        );
       }
       index.add(keys, id);
     }

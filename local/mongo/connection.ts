@@ -29,7 +29,13 @@ export interface ConnectionLimits {
   partialMessageTimeoutMs: number;
 }
 
-export function serveConnection(socket: Socket, id: number, handle: RequestHandler, log: Log, limits: ConnectionLimits): void {
+export function serveConnection(
+  socket: Socket,
+  id: number,
+  handle: RequestHandler,
+  log: Log,
+  limits: ConnectionLimits,
+): void {
   const { budget } = limits;
   let chunks: Buffer[] = [];
   let buffered = 0;
@@ -95,7 +101,11 @@ export function serveConnection(socket: Socket, id: number, handle: RequestHandl
     try {
       processFrames();
     } catch (error) {
-      close(error instanceof ProtocolError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`);
+      close(
+        error instanceof ProtocolError
+          ? error.message
+          : `unexpected failure: ${(error as Error).stack ?? String(error)}`,
+      );
       return;
     }
     if (socket.destroyed) return;
@@ -105,7 +115,9 @@ export function serveConnection(socket: Socket, id: number, handle: RequestHandl
     }
     if (buffered > 0 && !waitingForDrain && partialTimer === undefined) {
       partialTimer = setTimeout(() => {
-        close(`no complete message within ${limits.partialMessageTimeoutMs} ms: ${buffered} of ${frameLength ?? 'an unknown number of'} bytes received`);
+        close(
+          `no complete message within ${limits.partialMessageTimeoutMs} ms: ${buffered} of ${frameLength ?? 'an unknown number of'} bytes received`,
+        );
       }, limits.partialMessageTimeoutMs);
       // An idle client must not keep the server's process alive on its own.
       partialTimer.unref();
@@ -125,7 +137,10 @@ export function serveConnection(socket: Socket, id: number, handle: RequestHandl
   });
   socket.on('error', (error) => log(`connection ${id} error: ${error.message}`));
   socket.on('close', () => {
-    if (buffered > 0) log(`connection ${id} closed mid-message: ${buffered} of ${frameLength ?? 'an unknown number of'} bytes received`);
+    if (buffered > 0)
+      log(
+        `connection ${id} closed mid-message: ${buffered} of ${frameLength ?? 'an unknown number of'} bytes received`,
+      );
     release();
   });
 }

@@ -30,7 +30,11 @@ export class CursorStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Hands out the first batch; keeps a cursor open only if documents remain and the client may ask for them. */
-  firstBatch(namespace: string, results: Document[], options: { batchSize?: number | undefined; singleBatch?: boolean }): Batch {
+  firstBatch(
+    namespace: string,
+    results: Document[],
+    options: { batchSize?: number | undefined; singleBatch?: boolean },
+  ): Batch {
     const size = options.batchSize ?? DEFAULT_FIRST_BATCH;
     const documents = takeBatch(results, 0, size);
     if (documents.length === results.length || options.singleBatch) return { cursorId: Long.ZERO, documents };
@@ -44,7 +48,10 @@ export class CursorStore {
     const cursor = this.open.get(id);
     if (!cursor) throw new MongoCommandError('CursorNotFound', `cursor id ${id} not found`);
     if (cursor.namespace !== namespace) {
-      throw new MongoCommandError('Unauthorized', `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`);
+      throw new MongoCommandError(
+        'Unauthorized',
+        `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`,
+      );
     }
     // getMore treats a missing or zero batchSize as "as many as fit".
     const documents = takeBatch(cursor.remaining, cursor.position, batchSize && batchSize > 0 ? batchSize : Infinity);

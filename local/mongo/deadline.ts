@@ -25,7 +25,8 @@ export function withinTimeLimit<T>(command: Document, run: () => T): T {
 
 /** Throws MaxTimeMSExpired, as mongod does, once the running command has used up its budget. */
 export function checkTimeLimit(): void {
-  if (expiresAt !== Infinity && performance.now() >= expiresAt) throw new MongoCommandError('MaxTimeMSExpired', 'operation exceeded time limit');
+  if (expiresAt !== Infinity && performance.now() >= expiresAt)
+    throw new MongoCommandError('MaxTimeMSExpired', 'operation exceeded time limit');
 }
 
 /** Yields `items` one by one, checking the budget before each: for iterations run inside a library (mingo's pipelines). */
@@ -43,12 +44,26 @@ function maxTimeMS(command: Document): number {
   if (value === null || value === undefined) throw new MongoCommandError('BadValue', 'maxTimeMS must be a number');
   const number = value instanceof Long ? value.toNumber() : typeof value === 'number' ? value : undefined;
   if (number === undefined) {
-    const type = Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value === 'boolean' ? 'bool' : typeof value;
+    const type = Array.isArray(value)
+      ? 'array'
+      : typeof value === 'object'
+        ? 'object'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : typeof value;
     const commandName = Object.keys(command)[0] ?? '';
-    throw new MongoCommandError('TypeMismatch', `BSON field '${commandName}.maxTimeMS' is the wrong type '${type}', expected types '[long, int, decimal, double']`);
+    throw new MongoCommandError(
+      'TypeMismatch',
+      `BSON field '${commandName}.maxTimeMS' is the wrong type '${type}', expected types '[long, int, decimal, double']`,
+    );
   }
-  if (number < 0) throw new MongoCommandError('Location51024', `BSON field 'maxTimeMS' value must be >= 0, actual value '${asLong(number)}'`);
-  if (number > MAX_TIME_MS_LIMIT) throw new MongoCommandError('BadValue', `${asLong(number)} value for maxTimeMS is out of range`);
+  if (number < 0)
+    throw new MongoCommandError(
+      'Location51024',
+      `BSON field 'maxTimeMS' value must be >= 0, actual value '${asLong(number)}'`,
+    );
+  if (number > MAX_TIME_MS_LIMIT)
+    throw new MongoCommandError('BadValue', `${asLong(number)} value for maxTimeMS is out of range`);
   if (!Number.isInteger(number)) throw new MongoCommandError('BadValue', 'maxTimeMS has non-integral value');
   return number;
 }

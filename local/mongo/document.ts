@@ -23,7 +23,12 @@ export function cloneValue<T>(value: T): T {
     const copy: Document = {};
     for (const [key, element] of Object.entries(value)) {
       // Defined rather than assigned, so a field named __proto__ stays a field.
-      Object.defineProperty(copy, key, { value: cloneValue(element), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, key, {
+        value: cloneValue(element),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return copy as T;
   }

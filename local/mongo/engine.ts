@@ -31,7 +31,8 @@ interface RegexArguments {
 function regexSearch(obj: AnyObject, expr: Any, options: Options, all: boolean): RegexMatch[] {
   const { input, regex, options: regexOptions } = evalExpr(obj, expr, options) as RegexArguments;
   if (typeof input !== 'string') return [];
-  if (!(regex instanceof RegExp) && typeof regex !== 'string') throw new Error('$regex must be a string or a regular expression');
+  if (!(regex instanceof RegExp) && typeof regex !== 'string')
+    throw new Error('$regex must be a string or a regular expression');
   return compileRegex(regex, regexOptions ?? undefined).matches(input, all);
 }
 
@@ -46,7 +47,8 @@ type QueryOperator = typeof queryOperators.$regex;
 /** A query operator given the same value with every pattern in it (or in its list) made linear. */
 function withLinearPatterns(operator: QueryOperator): QueryOperator {
   const linear = (value: unknown): unknown => (value instanceof RegExp ? linearRegExp(value) : value);
-  return (selector, value, options) => operator(selector, Array.isArray(value) ? value.map(linear) : linear(value), options);
+  return (selector, value, options) =>
+    operator(selector, Array.isArray(value) ? value.map(linear) : linear(value), options);
 }
 
 /** The operators that test strings against patterns: `{ field: /p/ }` and `$not: /p/` reach `$regex` too. */
@@ -68,7 +70,7 @@ export const MINGO_OPERATORS = {
 } as const;
 
 /** The context for anything mingo evaluates outside a pipeline (`$expr`, computed projections). */
-export const MINGO_CONTEXT = Context.init(MINGO_OPERATORS as Parameters<typeof Context.init>[0]);
+export const MINGO_CONTEXT = Context.init(MINGO_OPERATORS);
 
 /** Server-side JavaScript operators: unknown to a server that runs no JavaScript, as this one. */
 const SCRIPT_OPERATORS = new Set(['$function', '$accumulator']);
@@ -83,9 +85,12 @@ export function validateExpression(expression: unknown): void {
   for (const [key, argument] of Object.entries(expression)) {
     if (key.startsWith('$')) {
       if (key === '$literal') continue;
-      if (SCRIPT_OPERATORS.has(key)) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
+      if (SCRIPT_OPERATORS.has(key))
+        throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
       const known =
-        MINGO_CONTEXT.getOperator(OpType.EXPRESSION, key) ?? MINGO_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ?? MINGO_CONTEXT.getOperator(OpType.WINDOW, key);
+        MINGO_CONTEXT.getOperator(OpType.EXPRESSION, key) ??
+        MINGO_CONTEXT.getOperator(OpType.ACCUMULATOR, key) ??
+        MINGO_CONTEXT.getOperator(OpType.WINDOW, key);
       if (!known) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${key}'`);
     }
     validateExpression(argument);

@@ -47,7 +47,9 @@ export const ErrorCode = {
 export type ErrorCodeName = keyof typeof ErrorCode | `Location${number}`;
 
 function codeOf(name: ErrorCodeName): number {
-  return name.startsWith('Location') ? Number(name.slice('Location'.length)) : ErrorCode[name as keyof typeof ErrorCode];
+  return name.startsWith('Location')
+    ? Number(name.slice('Location'.length))
+    : ErrorCode[name as keyof typeof ErrorCode];
 }
 
 /** A command failure: becomes an `{ ok: 0, code, codeName, errmsg }` reply or a write error. */

@@ -51,18 +51,30 @@ export class Index {
   constructor(spec: Document, enforceUnique = false, defaultCollation?: Collation) {
     const keyPattern = spec['key'];
     if (!isDocument(keyPattern) || Object.keys(keyPattern).length === 0) {
-      throw new MongoCommandError('FailedToParse', "The 'key' field of an index specification must be a non-empty object");
+      throw new MongoCommandError(
+        'FailedToParse',
+        "The 'key' field of an index specification must be a non-empty object",
+      );
     }
     for (const [field, direction] of Object.entries(keyPattern)) {
       if (typeof direction === 'string' && UNSUPPORTED_TYPES.has(direction)) {
-        throw new MongoCommandError('CannotCreateIndex', `Unknown index plugin '${direction}': the embedded MongoDB server has no ${direction} indexes`);
+        throw new MongoCommandError(
+          'CannotCreateIndex',
+          `Unknown index plugin '${direction}': the embedded MongoDB server has no ${direction} indexes`,
+        );
       }
       if (field === '$**' || field.endsWith('.$**')) {
-        throw new MongoCommandError('CannotCreateIndex', 'wildcard indexes are not supported by the embedded MongoDB server');
+        throw new MongoCommandError(
+          'CannotCreateIndex',
+          'wildcard indexes are not supported by the embedded MongoDB server',
+        );
       }
       const numeric = isNumeric(direction) ? toNumber(direction) : undefined;
       if (numeric === undefined ? direction !== 'hashed' : numeric === 0 || !Number.isFinite(numeric)) {
-        throw new MongoCommandError('CannotCreateIndex', `Unknown index plugin '${String(direction)}' on field '${field}'`);
+        throw new MongoCommandError(
+          'CannotCreateIndex',
+          `Unknown index plugin '${String(direction)}' on field '${field}'`,
+        );
       }
     }
     this.keyPattern = keyPattern;
@@ -81,9 +93,22 @@ export class Index {
     this.stringKey = collationKeys && ((value: string) => collationKeys.keyOf(value));
 
     const options = Object.fromEntries(
-      Object.entries(spec).filter(([option]) => !DROPPED_OPTIONS.has(option) && option !== 'key' && option !== 'name' && option !== 'collation' && option !== 'hidden'),
+      Object.entries(spec).filter(
+        ([option]) =>
+          !DROPPED_OPTIONS.has(option) &&
+          option !== 'key' &&
+          option !== 'name' &&
+          option !== 'collation' &&
+          option !== 'hidden',
+      ),
     );
-    this.spec = { v: 2, key: keyPattern, name: this.name, ...options, ...(this.collation ? { collation: this.collation.spec } : {}) };
+    this.spec = {
+      v: 2,
+      key: keyPattern,
+      name: this.name,
+      ...options,
+      ...(this.collation ? { collation: this.collation.spec } : {}),
+    };
   }
 
   /** collMod's new TTL, reflected in the listed spec. */
@@ -166,7 +191,9 @@ export class Index {
 
   duplicateKeyError(namespace: string, { values }: IndexKey): MongoCommandError {
     const keyValue = Object.fromEntries(this.fields.map((field, i) => [field, values[i] ?? null]));
-    const rendered = Object.entries(keyValue).map(([field, value]) => `${field}: ${renderValue(value)}`).join(', ');
+    const rendered = Object.entries(keyValue)
+      .map(([field, value]) => `${field}: ${renderValue(value)}`)
+      .join(', ');
     return new MongoCommandError(
       'DuplicateKey',
       `E11000 duplicate key error collection: ${namespace} index: ${this.name} dup key: { ${rendered} }`,
@@ -176,12 +203,16 @@ export class Index {
 }
 
 function tupleKey(values: unknown[], stringKey: StringKey | undefined): string {
-  return values.length === 1 ? equalityKey(values[0], stringKey) : JSON.stringify(values.map((value) => equalityKey(value, stringKey)));
+  return values.length === 1
+    ? equalityKey(values[0], stringKey)
+    : JSON.stringify(values.map((value) => equalityKey(value, stringKey)));
 }
 
 /** The name drivers and mongod derive from a key pattern: `{ email: 1 }` → `email_1`. */
 function defaultIndexName(keyPattern: Document): string {
-  return Object.entries(keyPattern).map(([field, direction]) => `${field}_${String(direction)}`).join('_');
+  return Object.entries(keyPattern)
+    .map(([field, direction]) => `${field}_${String(direction)}`)
+    .join('_');
 }
 
 /** Values the way mongod prints them in an E11000 message. */

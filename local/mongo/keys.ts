@@ -36,7 +36,8 @@ export function equalityKey(value: unknown, stringKey: StringKey = exactString):
     case 'object':
       break;
     default:
-      return `?:${String(value)}`;
+      // Functions, symbols and the like are no BSON values; they still get a key of their own.
+      return `?:${typeof value}`;
   }
   if (value instanceof Date) return `d:${value.getTime()}`;
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
@@ -52,7 +53,9 @@ export function equalityKey(value: unknown, stringKey: StringKey = exactString):
   }
   if (bsonType) return `${bsonType}:${(value as BsonValue).toString()}`;
   // Embedded documents compare field by field, in order.
-  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${equalityKey(v, stringKey)}`).join(',')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)}:${equalityKey(v, stringKey)}`)
+    .join(',')}}`;
 }
 
 /**
@@ -67,7 +70,7 @@ export function valuesAtPath(doc: Document, path: string): unknown[] {
 
 function collect(value: unknown, segments: string[], depth: number, found: unknown[]): void {
   if (depth === segments.length) {
-    if (Array.isArray(value)) found.push(...value);
+    if (Array.isArray(value)) found.push(...(value as unknown[]));
     else if (value !== undefined) found.push(value);
     return;
   }

@@ -89,7 +89,8 @@ function compileTopLevel(operator: string, argument: unknown, options: MatchOpti
     }
     case '$expr':
       // mingo's expressions compare strings by code point; refusing beats silently ignoring the collation.
-      if (options.collator) throw badValue('$expr under a non-simple collation is not supported by the embedded MongoDB server');
+      if (options.collator)
+        throw badValue('$expr under a non-simple collation is not supported by the embedded MongoDB server');
       validateExpression(argument);
       return compileExpr(argument);
     case '$comment':
@@ -109,7 +110,9 @@ function compileTopLevel(operator: string, argument: unknown, options: MatchOpti
     case '$sampleRate':
       throw badValue(`${operator} is not supported by the embedded MongoDB server`);
     default:
-      throw badValue(`unknown top level operator: ${operator}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`);
+      throw badValue(
+        `unknown top level operator: ${operator}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`,
+      );
   }
 }
 
@@ -164,7 +167,8 @@ function compileOperators(parts: string[], condition: Document, options: MatchOp
       case '$gte':
       case '$lt':
       case '$lte':
-        if (argument instanceof RegExp) throw badValue(`Can't have RegEx as arg to predicate over field '${parts.join('.')}'.`);
+        if (argument instanceof RegExp)
+          throw badValue(`Can't have RegEx as arg to predicate over field '${parts.join('.')}'.`);
         nodes.push(leaf(parts, expand, comparisonTest(operator, argument, collator)));
         break;
       case '$in':
@@ -215,7 +219,10 @@ function compileOperators(parts: string[], condition: Document, options: MatchOp
       case '$near':
       case '$nearSphere':
         // What mongod answers when no geospatial index exists, which is always the case here.
-        throw new MongoCommandError('NoQueryExecutionPlans', 'error processing query: planner returned error :: caused by :: unable to find index for $geoNear query');
+        throw new MongoCommandError(
+          'NoQueryExecutionPlans',
+          'error processing query: planner returned error :: caused by :: unable to find index for $geoNear query',
+        );
       case '$comment':
         break;
       default:
@@ -284,7 +291,14 @@ export function valuesAlongPath(doc: unknown, parts: string[], expandLeafArrays:
   return found;
 }
 
-function collect(container: unknown, parts: string[], start: number, expand: boolean, offset: string | undefined, found: PathValue[]): void {
+function collect(
+  container: unknown,
+  parts: string[],
+  start: number,
+  expand: boolean,
+  offset: string | undefined,
+  found: PathValue[],
+): void {
   let i = start;
   let value = lookup(container, parts[i] as string);
   i += 1;
@@ -297,7 +311,8 @@ function collect(container: unknown, parts: string[], start: number, expand: boo
     return;
   }
   if (i === parts.length) {
-    if (Array.isArray(value) && expand) value.forEach((element, k) => found.push({ value: element, offset: offset ?? String(k) }));
+    if (Array.isArray(value) && expand)
+      value.forEach((element, k) => found.push({ value: element, offset: offset ?? String(k) }));
     found.push({ value, offset });
     return;
   }
@@ -308,7 +323,8 @@ function collect(container: unknown, parts: string[], start: number, expand: boo
     const elementOffset = offset ?? String(k);
     if (position === k) {
       if (i + 1 === parts.length) found.push({ value: element, offset: elementOffset });
-      else if (isDocument(element) || Array.isArray(element)) collect(element, parts, i + 1, expand, elementOffset, found);
+      else if (isDocument(element) || Array.isArray(element))
+        collect(element, parts, i + 1, expand, elementOffset, found);
     }
     if (isDocument(element)) collect(element, parts, i, expand, elementOffset, found);
   });
@@ -324,13 +340,20 @@ function isNullish(value: unknown): boolean {
 /** `{ a: v }` and `$eq`: null also matches a missing field; otherwise the values must compare equal. */
 export function equalityTest(expected: unknown, collator: StringComparator | undefined): ValueTest {
   if (expected === null) return (value) => isNullish(value);
-  return (value) => value !== MISSING && canonicalRank(value) === canonicalRank(expected) && compareValues(value, expected, collator) === 0;
+  return (value) =>
+    value !== MISSING &&
+    canonicalRank(value) === canonicalRank(expected) &&
+    compareValues(value, expected, collator) === 0;
 }
 
 type ComparisonOperator = '$gt' | '$gte' | '$lt' | '$lte';
 
 /** Comparisons only hold between values of the same canonical type (with null/undefined and MinKey/MaxKey exceptions). */
-function comparisonTest(operator: ComparisonOperator, expected: unknown, collator: StringComparator | undefined): ValueTest {
+function comparisonTest(
+  operator: ComparisonOperator,
+  expected: unknown,
+  collator: StringComparator | undefined,
+): ValueTest {
   const inclusive = operator === '$gte' || operator === '$lte';
   const expectedType = bsonTypeOf(expected);
   return (raw) => {
@@ -390,7 +413,8 @@ const TYPE_ALIASES = new Set<string>([...Object.keys(TYPE_NUMBERS), 'number']);
 
 function typeTest(argument: unknown): ValueTest {
   const requested = (Array.isArray(argument) ? argument : [argument]).map(typeName);
-  return (value) => value !== MISSING && requested.some((type) => (type === 'number' ? isNumeric(value) : bsonTypeOf(value) === type));
+  return (value) =>
+    value !== MISSING && requested.some((type) => (type === 'number' ? isNumeric(value) : bsonTypeOf(value) === type));
 }
 
 function typeName(argument: unknown): BsonTypeName | 'number' {
@@ -418,9 +442,12 @@ function allTest(parts: string[], argument: unknown, options: MatchOptions): Nod
   if (!Array.isArray(argument)) throw badValue('$all needs an array');
   if (argument.length === 0) return () => false;
   const elemMatches = argument.filter((value) => isDocument(value) && Object.keys(value)[0] === '$elemMatch');
-  if (elemMatches.length > 0 && elemMatches.length !== argument.length) throw badValue('$all/$elemMatch has to be consistent');
+  if (elemMatches.length > 0 && elemMatches.length !== argument.length)
+    throw badValue('$all/$elemMatch has to be consistent');
   if (elemMatches.length > 0) {
-    return all(elemMatches.map((value) => leaf(parts, false, elemMatchTest((value as Document)['$elemMatch'], options))));
+    return all(
+      elemMatches.map((value) => leaf(parts, false, elemMatchTest((value as Document)['$elemMatch'], options))),
+    );
   }
   return all(
     argument.map((value) => {
@@ -431,7 +458,18 @@ function allTest(parts: string[], argument: unknown, options: MatchOptions): Nod
 }
 
 /** Operators that make an `$elemMatch` test each element itself rather than fields of element documents. */
-const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor', '$expr', '$where', '$text', '$comment', '$jsonSchema', '$alwaysTrue', '$alwaysFalse']);
+const LOGICAL_OPERATORS = new Set([
+  '$and',
+  '$or',
+  '$nor',
+  '$expr',
+  '$where',
+  '$text',
+  '$comment',
+  '$jsonSchema',
+  '$alwaysTrue',
+  '$alwaysFalse',
+]);
 
 function elemMatchTest(argument: unknown, options: MatchOptions): ValueTest {
   if (!isDocument(argument)) throw badValue('$elemMatch needs an Object');
@@ -440,13 +478,18 @@ function elemMatchTest(argument: unknown, options: MatchOptions): ValueTest {
   if (onValues) {
     // Each element is tested as the value of a one-field document.
     const node = compileOperators(['element'], argument, options, false);
-    return (value, details) => matchElements(value, details, (element) => node({ element: element as unknown }, undefined), false);
+    return (value, details) => matchElements(value, details, (element) => node({ element: element }, undefined), false);
   }
   const node = compileDocument(argument, options);
   return (value, details) => matchElements(value, details, (element) => node(element as Document, undefined), true);
 }
 
-function matchElements(value: unknown, details: MatchDetails | undefined, test: (element: unknown) => boolean, documentsOnly: boolean): boolean {
+function matchElements(
+  value: unknown,
+  details: MatchDetails | undefined,
+  test: (element: unknown) => boolean,
+  documentsOnly: boolean,
+): boolean {
   if (!Array.isArray(value)) return false;
   for (const [k, element] of value.entries()) {
     if (documentsOnly && !isDocument(element) && !Array.isArray(element)) continue;
@@ -505,11 +548,13 @@ function bitMask(operator: string, argument: unknown): bigint {
   }
   if (isNumeric(argument)) {
     const number = toNumber(argument);
-    if (!Number.isInteger(number) || number < 0) throw badValue(`${operator} cannot take a negative or non-integral number: ${renderValue(argument)}`);
+    if (!Number.isInteger(number) || number < 0)
+      throw badValue(`${operator} cannot take a negative or non-integral number: ${renderValue(argument)}`);
     return BigInt(number);
   }
   const bits = bsonTypeOf(argument) === 'binData' ? valueBits(argument) : undefined;
-  if (bits === undefined) throw badValue(`${operator} takes an Array, a number, or a BinData but received: ${renderValue(argument)}`);
+  if (bits === undefined)
+    throw badValue(`${operator} takes an Array, a number, or a BinData but received: ${renderValue(argument)}`);
   return bits;
 }
 
@@ -535,5 +580,5 @@ export function valueMatcher(condition: unknown, options: MatchOptions): (value:
     return (value) => test(value, undefined);
   }
   const node = compileOperators(['value'], condition as Document, options);
-  return (value) => node({ value: value as unknown }, undefined);
+  return (value) => node({ value: value }, undefined);
 }

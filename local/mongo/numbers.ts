@@ -54,7 +54,7 @@ export function plainNumbers(value: unknown): unknown {
     let changed: unknown[] | undefined;
     value.forEach((element, i) => {
       const plain = plainNumbers(element);
-      if (plain !== element) (changed ??= [...value])[i] = plain;
+      if (plain !== element) (changed ??= [...(value as unknown[])])[i] = plain;
     });
     return changed ?? value;
   }
@@ -71,7 +71,10 @@ export function plainNumbers(value: unknown): unknown {
   if (tag === 'Double' || tag === 'Int32') return (value as { value: number }).value;
   if (tag === 'Long') {
     const long = value as Long;
-    return long.lessThanOrEqual(Long.fromNumber(Number.MAX_SAFE_INTEGER)) && long.greaterThanOrEqual(Long.fromNumber(Number.MIN_SAFE_INTEGER)) ? long.toNumber() : long;
+    return long.lessThanOrEqual(Long.fromNumber(Number.MAX_SAFE_INTEGER)) &&
+      long.greaterThanOrEqual(Long.fromNumber(Number.MIN_SAFE_INTEGER))
+      ? long.toNumber()
+      : long;
   }
   return value;
 }

@@ -27,7 +27,8 @@ export type ServerSettings = Required<Omit<MongoOptions, 'log'>>;
 
 export function resolveOptions(options: MongoOptions): ServerSettings {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startMongo: port must be a port number, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`startMongo: port must be a port number, got ${port}`);
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -41,7 +42,8 @@ export function resolveOptions(options: MongoOptions): ServerSettings {
 /** A zero or negative interval would spin the sweeps; refuse it naming the option. */
 function positive(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`startMongo: ${option} must be a positive number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`startMongo: ${option} must be a positive number, got ${value}`);
   return value;
 }
 

@@ -29,7 +29,17 @@ const NESTED_PIPELINES: Record<string, (argument: Document) => unknown[]> = {
 };
 
 /** Stages whose arguments are (or contain) aggregation expressions. */
-const EXPRESSION_STAGES = new Set(['$project', '$addFields', '$set', '$group', '$replaceRoot', '$replaceWith', '$bucket', '$sortByCount', '$redact']);
+const EXPRESSION_STAGES = new Set([
+  '$project',
+  '$addFields',
+  '$set',
+  '$group',
+  '$replaceRoot',
+  '$replaceWith',
+  '$bucket',
+  '$sortByCount',
+  '$redact',
+]);
 
 function contextFor(collator: StringComparator | undefined): Context {
   const pipeline: Record<string, unknown> = { ...MINGO_OPERATORS.pipeline };
@@ -40,7 +50,7 @@ function contextFor(collator: StringComparator | undefined): Context {
   };
   pipeline['$sort'] = (input: Iterator, spec: Document) =>
     input.transform((docs: Document[]) => Lazy(sortDocuments(docs, spec, collator, (doc) => doc)));
-  return Context.init({ ...MINGO_OPERATORS, pipeline: pipeline as never } as Parameters<typeof Context.init>[0]);
+  return Context.init({ ...MINGO_OPERATORS, pipeline: pipeline as never });
 }
 
 const DEFAULT_CONTEXT = contextFor(undefined);
@@ -54,15 +64,20 @@ export interface PipelineOptions {
 export function validatePipeline(pipeline: unknown[], collator?: StringComparator): void {
   for (const [i, stage] of pipeline.entries()) {
     if (!isDocument(stage) || Object.keys(stage).length !== 1) {
-      throw new MongoCommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
+      throw new MongoCommandError(
+        'Location40323',
+        'A pipeline stage specification object must contain exactly one field.',
+      );
     }
     const [name, argument] = Object.entries(stage)[0] as [string, unknown];
     if (REFUSED_STAGES.has(name) || !DEFAULT_CONTEXT.getOperator(OpType.PIPELINE, name)) {
       throw new MongoCommandError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
     }
-    if (name === '$documents' && i !== 0) throw new MongoCommandError('Location40602', '$documents is only valid as the first stage in a pipeline');
+    if (name === '$documents' && i !== 0)
+      throw new MongoCommandError('Location40602', '$documents is only valid as the first stage in a pipeline');
     if (name === '$match') {
-      if (!isDocument(argument)) throw new MongoCommandError('Location15959', 'the match filter must be an expression in an object');
+      if (!isDocument(argument))
+        throw new MongoCommandError('Location15959', 'the match filter must be an expression in an object');
       compileFilter(argument, { collator, context: 'pipeline' });
     }
     if (EXPRESSION_STAGES.has(name)) validateExpression(argument);
@@ -75,20 +90,59 @@ export function validatePipeline(pipeline: unknown[], collator?: StringComparato
 
 /** Stages whose results do not depend on how strings compare, unless their expressions compare strings. */
 const COLLATION_NEUTRAL_STAGES = new Set([
-  '$match', '$sort', '$skip', '$limit', '$count', '$unwind', '$documents', '$sample', '$project', '$addFields', '$set', '$unset', '$replaceRoot',
-  '$replaceWith', '$group', '$facet',
+  '$match',
+  '$sort',
+  '$skip',
+  '$limit',
+  '$count',
+  '$unwind',
+  '$documents',
+  '$sample',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$replaceRoot',
+  '$replaceWith',
+  '$group',
+  '$facet',
 ]);
 
 /** Expression operators that compare values, which mingo does without a collation. */
 const COLLATION_SENSITIVE_OPERATORS = new Set([
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$cmp', '$in', '$indexOfArray', '$setEquals', '$setIntersection', '$setUnion', '$setDifference',
-  '$setIsSubset', '$addToSet', '$min', '$max', '$minN', '$maxN', '$sortArray', '$top', '$bottom', '$topN', '$bottomN', '$switch',
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$cmp',
+  '$in',
+  '$indexOfArray',
+  '$setEquals',
+  '$setIntersection',
+  '$setUnion',
+  '$setDifference',
+  '$setIsSubset',
+  '$addToSet',
+  '$min',
+  '$max',
+  '$minN',
+  '$maxN',
+  '$sortArray',
+  '$top',
+  '$bottom',
+  '$topN',
+  '$bottomN',
+  '$switch',
 ]);
 
 function comparesValues(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(comparesValues);
   if (!isDocument(value)) return false;
-  return Object.entries(value).some(([key, argument]) => COLLATION_SENSITIVE_OPERATORS.has(key) || comparesValues(argument));
+  return Object.entries(value).some(
+    ([key, argument]) => COLLATION_SENSITIVE_OPERATORS.has(key) || comparesValues(argument),
+  );
 }
 
 function hasFieldPath(value: unknown): boolean {
@@ -103,7 +157,10 @@ function hasFieldPath(value: unknown): boolean {
  */
 export function checkCollationSupport(pipeline: Document[]): void {
   const refuse = (what: string): MongoCommandError =>
-    new MongoCommandError('BadValue', `${what} under a non-simple collation is not supported by the embedded MongoDB server`);
+    new MongoCommandError(
+      'BadValue',
+      `${what} under a non-simple collation is not supported by the embedded MongoDB server`,
+    );
   for (const stage of pipeline) {
     const [name, argument] = Object.entries(stage)[0] as [string, unknown];
     if (!COLLATION_NEUTRAL_STAGES.has(name)) throw refuse(name);
@@ -132,7 +189,7 @@ export function runPipeline(docs: Document[], pipeline: Document[], options: Pip
     },
     context: options.collator ? contextFor(options.collator) : DEFAULT_CONTEXT,
   };
-  return translateMingoErrors(() => new Aggregator(pipeline, mingoOptions).run(pipelineInput(docs)) as Document[]);
+  return translateMingoErrors((): Document[] => new Aggregator(pipeline, mingoOptions).run(pipelineInput(docs)));
 }
 
 /** The documents entering a pipeline, one at a time, with the command's time budget checked before each (deadline.ts). */
@@ -142,7 +199,9 @@ function* pipelineInput(docs: Document[]): Generator<Document> {
 
 /** Evaluates one aggregation expression against a document (find projections with expressions). */
 export function evaluateExpression(doc: Document, expression: unknown): unknown {
-  return translateMingoErrors(() => evalExpr(plainNumbers(doc), expression, { scriptEnabled: false, context: DEFAULT_CONTEXT } as unknown as Options));
+  return translateMingoErrors(() =>
+    evalExpr(plainNumbers(doc), expression, { scriptEnabled: false, context: DEFAULT_CONTEXT } as unknown as Options),
+  );
 }
 
 /** mingo reports bad operators and malformed expressions as plain errors; clients expect a MongoDB code. */
@@ -153,7 +212,8 @@ export function translateMingoErrors<T>(run: () => T): T {
     if (error instanceof MongoCommandError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const unknownOperator = /^accumulator '(\$\w+)' is not registered\.$/.exec(message);
-    if (unknownOperator) throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${unknownOperator[1]}'`);
+    if (unknownOperator)
+      throw new MongoCommandError('InvalidPipelineOperator', `Unrecognized expression '${unknownOperator[1]}'`);
     throw new MongoCommandError('BadValue', message);
   }
 }

@@ -29,7 +29,8 @@ function valuesOf(condition: unknown): unknown[] | undefined {
   if (!isDocument(condition)) return undefined;
   if ('$eq' in condition && isHashableScalar(condition['$eq'])) return [condition['$eq']];
   const candidates = condition['$in'];
-  if (Array.isArray(candidates) && candidates.length > 0 && candidates.every(isHashableScalar)) return candidates;
+  if (Array.isArray(candidates) && candidates.length > 0 && candidates.every(isHashableScalar))
+    return candidates as unknown[];
   return undefined;
 }
 

@@ -50,7 +50,11 @@ const fail = (code: `Location${number}`, message: string): MongoCommandError => 
  * Compiles a find projection; undefined when there is none. `filter` is the query, which the positional
  * projection re-runs on each document to learn which array element matched.
  */
-export function compileProjection(spec: Document | undefined, filter: Document, matchOptions: MatchOptions = {}): Projector | undefined {
+export function compileProjection(
+  spec: Document | undefined,
+  filter: Document,
+  matchOptions: MatchOptions = {},
+): Projector | undefined {
   if (!spec || Object.keys(spec).length === 0) return undefined;
   const context: ParseContext = {
     filter,
@@ -104,10 +108,17 @@ function isBooleanLike(value: unknown): boolean {
   return typeof value === 'boolean' || isNumeric(value);
 }
 
-function parseElement(context: ParseContext, field: string, value: unknown, parentPath: string[], parent: PathNode): void {
+function parseElement(
+  context: ParseContext,
+  field: string,
+  value: unknown,
+  parentPath: string[],
+  parent: PathNode,
+): void {
   const positional = positionalLocation(field);
   if (isDocument(value)) {
-    if (positional !== undefined) throw fail('Location31271', 'positional projection cannot be used with an expression or sub object');
+    if (positional !== undefined)
+      throw fail('Location31271', 'positional projection cannot be used with an expression or sub object');
     parseSubObject(context, field, value, parentPath, parent);
   } else if (isBooleanLike(value)) {
     const included = typeof value === 'boolean' ? value : toNumber(value) !== 0;
@@ -126,7 +137,13 @@ function markInclusion(context: ParseContext, code: `Location${number}`, message
   context.type = 'inclusion';
 }
 
-function parseSubObject(context: ParseContext, field: string, value: Document, parentPath: string[], parent: PathNode): void {
+function parseSubObject(
+  context: ParseContext,
+  field: string,
+  value: Document,
+  parentPath: string[],
+  parent: PathNode,
+): void {
   const keys = Object.keys(value);
   const first = keys[0];
   if (keys.length === 1 && first?.startsWith('$')) {
@@ -155,14 +172,23 @@ function parseSubObject(context: ParseContext, field: string, value: Document, p
       return;
     }
     if (first === '$elemMatch') {
-      if (!isDocument(argument)) throw fail('Location31274', `elemMatch: Invalid argument, object required, but got ${bsonTypeOf(argument)}`);
+      if (!isDocument(argument))
+        throw fail('Location31274', `elemMatch: Invalid argument, object required, but got ${bsonTypeOf(argument)}`);
       if (context.hasPositional) throw fail('Location31255', 'Cannot specify positional operator and $elemMatch.');
-      if (parentPath.length > 0 || field.includes('.')) throw fail('Location31275', 'Cannot use $elemMatch projection on a nested field.');
-      addNode(parent, field, { kind: 'elemMatch', matcher: compileFilter({ [field]: { $elemMatch: argument } }, context.matchOptions) });
+      if (parentPath.length > 0 || field.includes('.'))
+        throw fail('Location31275', 'Cannot use $elemMatch projection on a nested field.');
+      addNode(parent, field, {
+        kind: 'elemMatch',
+        matcher: compileFilter({ [field]: { $elemMatch: argument } }, context.matchOptions),
+      });
       context.hasElemMatch = true;
       return;
     }
-    if (first === '$meta') throw new MongoCommandError('BadValue', '$meta projections are not supported by the embedded MongoDB server: it has no text search');
+    if (first === '$meta')
+      throw new MongoCommandError(
+        'BadValue',
+        '$meta projections are not supported by the embedded MongoDB server: it has no text search',
+      );
     validateExpression(value);
     addNode(parent, field, { kind: 'expression', expression: value });
     markInclusion(context, 'Location31252', 'Cannot use expression other than $meta in exclusion projection');
@@ -170,7 +196,8 @@ function parseSubObject(context: ParseContext, field: string, value: Document, p
   }
   const child: PathNode = { kind: 'path', children: new Map() };
   addNode(parent, field, child);
-  for (const [subField, subValue] of Object.entries(value)) parseElement(context, subField, subValue, [...parentPath, ...field.split('.')], child);
+  for (const [subField, subValue] of Object.entries(value))
+    parseElement(context, subField, subValue, [...parentPath, ...field.split('.')], child);
 }
 
 function parseSlice(argument: unknown): { kind: 'slice'; skip: number | undefined; limit: number } {
@@ -178,39 +205,55 @@ function parseSlice(argument: unknown): { kind: 'slice'; skip: number | undefine
   if (Array.isArray(argument)) {
     if (argument.length !== 2) throw fail('Location31272', '$slice array argument should be of form [skip, limit]');
     const [skip, limit] = argument as [unknown, unknown];
-    if (!isNumeric(skip)) throw fail('Location31257', `$slice expects the skip argument to be a number, got ${bsonTypeOf(skip)}`);
-    if (!isNumeric(limit)) throw fail('Location31258', `$slice expects the limit argument to be a number, got ${bsonTypeOf(limit)}`);
-    if (Math.trunc(toNumber(limit)) <= 0) throw fail('Location31259', `$slice limit must be positive, got ${Math.trunc(toNumber(limit))}`);
+    if (!isNumeric(skip))
+      throw fail('Location31257', `$slice expects the skip argument to be a number, got ${bsonTypeOf(skip)}`);
+    if (!isNumeric(limit))
+      throw fail('Location31258', `$slice expects the limit argument to be a number, got ${bsonTypeOf(limit)}`);
+    if (Math.trunc(toNumber(limit)) <= 0)
+      throw fail('Location31259', `$slice limit must be positive, got ${Math.trunc(toNumber(limit))}`);
     return { kind: 'slice', skip: Math.trunc(toNumber(skip)), limit: Math.trunc(toNumber(limit)) };
   }
   throw fail('Location31273', '$slice only supports numbers and [skip, limit] arrays');
 }
 
-function parseInclusion(context: ParseContext, field: string, parentPath: string[], parent: PathNode, positional: number | undefined): void {
+function parseInclusion(
+  context: ParseContext,
+  field: string,
+  parentPath: string[],
+  parent: PathNode,
+  positional: number | undefined,
+): void {
   const isTopLevelId = field === '_id' && parentPath.length === 0;
   if (positional === undefined) {
     addNode(parent, field, { kind: 'include' });
     if (isTopLevelId) context.idIncluded = true;
   } else {
-    if (context.hasPositional) throw fail('Location31276', 'Cannot specify more than one positional projection per query.');
+    if (context.hasPositional)
+      throw fail('Location31276', 'Cannot specify more than one positional projection per query.');
     if (context.hasElemMatch) throw fail('Location31256', 'Cannot specify positional operator and $elemMatch.');
-    const matchField = parentPath[0] ?? (field.split('.')[0] as string);
-    if (!filterMentions(context.filter, matchField)) throw fail('Location31277', `Positional projection '${field}' does not match the query document.`);
+    const matchField = parentPath[0] ?? field.split('.')[0] ?? field;
+    if (!filterMentions(context.filter, matchField))
+      throw fail('Location31277', `Positional projection '${field}' does not match the query document.`);
     if (field.endsWith('.$.')) throw fail('Location31270', "Path cannot end with '.$.'");
     const rest = field.slice(positional + (field.slice(positional).startsWith('.$.') ? 3 : 2));
-    if (positionalLocation(rest) !== undefined || rest === '$') throw fail('Location31287', `Cannot use positional operator twice: ${field}`);
+    if (positionalLocation(rest) !== undefined || rest === '$')
+      throw fail('Location31287', `Cannot use positional operator twice: ${field}`);
     const path = field.slice(0, positional);
     addNode(parent, path, { kind: 'include' });
     context.postImage.push({ parts: [...parentPath, ...path.split('.')], node: { kind: 'positional' } });
     context.hasPositional = true;
   }
-  if (!isTopLevelId) markInclusion(context, 'Location31253', `Cannot do inclusion on field ${field} in exclusion projection`);
+  if (!isTopLevelId)
+    markInclusion(context, 'Location31253', `Cannot do inclusion on field ${field} in exclusion projection`);
 }
 
 /** Whether some condition of the query is on `field` or a path under it. */
 function filterMentions(filter: Document, field: string): boolean {
   return Object.entries(filter).some(([path, condition]) => {
-    if (path === '$and' || path === '$or' || path === '$nor') return Array.isArray(condition) && condition.some((clause) => isDocument(clause) && filterMentions(clause, field));
+    if (path === '$and' || path === '$or' || path === '$nor')
+      return (
+        Array.isArray(condition) && condition.some((clause) => isDocument(clause) && filterMentions(clause, field))
+      );
     return path.split('.')[0] === field;
   });
 }
@@ -221,7 +264,8 @@ function parseExclusion(context: ParseContext, field: string, parentPath: string
     context.idExcluded = true;
     return;
   }
-  if (context.type === 'inclusion') throw fail('Location31254', `Cannot do exclusion on field ${field} in inclusion projection`);
+  if (context.type === 'inclusion')
+    throw fail('Location31254', `Cannot do exclusion on field ${field} in inclusion projection`);
   context.type = 'exclusion';
 }
 
@@ -278,12 +322,17 @@ function include(node: PathNode, value: Document, root: Document): Document {
 function includeValue(node: PathNode, value: unknown, root: Document): unknown {
   if (isDocument(value)) return include(node, value, root);
   // Inside arrays, only documents (and nested arrays) can hold the included fields.
-  if (Array.isArray(value)) return value.filter((element) => isDocument(element) || Array.isArray(element)).map((element) => includeValue(node, element, root));
+  if (Array.isArray(value))
+    return value
+      .filter((element) => isDocument(element) || Array.isArray(element))
+      .map((element) => includeValue(node, element, root));
   return undefined;
 }
 
 function hasComputed(node: PathNode): boolean {
-  return [...node.children.values()].some((child) => child.kind === 'expression' || (child.kind === 'path' && hasComputed(child)));
+  return [...node.children.values()].some(
+    (child) => child.kind === 'expression' || (child.kind === 'path' && hasComputed(child)),
+  );
 }
 
 function firstElemMatch(value: unknown, matcher: Matcher, field: string): unknown {
@@ -316,17 +365,29 @@ function excludeValue(node: PathNode, value: unknown): unknown {
 }
 
 /** `$slice` and positional projections rewrite the array at their path in the projected document. */
-function applyPostImage(doc: Document, parts: string[], node: ProjectionNode, details: MatchDetails | undefined): Document {
+function applyPostImage(
+  doc: Document,
+  parts: string[],
+  node: ProjectionNode,
+  details: MatchDetails | undefined,
+): Document {
   const rewrite = (value: unknown, depth: number): unknown => {
     if (depth === parts.length) {
       if (!Array.isArray(value)) return value;
       if (node.kind === 'slice') return slice(value, node.skip, node.limit);
       const key = details?.elemMatchKey;
       if (key === undefined) {
-        throw fail('Location51246', "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
+        throw fail(
+          'Location51246',
+          "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+        );
       }
       const index = Number(key);
-      if (index >= value.length) throw fail('Location51247', "Executor error during find command :: caused by :: positional operator '.$' element mismatch");
+      if (index >= value.length)
+        throw fail(
+          'Location51247',
+          "Executor error during find command :: caused by :: positional operator '.$' element mismatch",
+        );
       return [value[index]];
     }
     if (isDocument(value)) {

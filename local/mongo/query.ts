@@ -59,10 +59,15 @@ export function checkHint(collection: Collection | undefined, hint: unknown): vo
   if (isDocument(hint) && Object.keys(hint).length === 0) return;
   const found = collection
     .listIndexes()
-    .some((index) => (typeof hint === 'string' ? index.name === hint : isDocument(hint) && valuesEqual(index.keyPattern, hint)));
+    .some((index) =>
+      typeof hint === 'string' ? index.name === hint : isDocument(hint) && valuesEqual(index.keyPattern, hint),
+    );
   if (isDocument(hint) && '$natural' in hint) return;
   if (!found) {
-    throw new MongoCommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+    throw new MongoCommandError(
+      'BadValue',
+      'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+    );
   }
 }
 
@@ -72,15 +77,29 @@ export function prepareFilter(filter: Document, collation: Collation | undefined
 }
 
 /** Records matching `filter`, in sort order when given and natural (insertion) order otherwise. */
-export function runQuery(collection: Collection | undefined, filter: Document, options: QueryOptions = {}): QueryResult {
+export function runQuery(
+  collection: Collection | undefined,
+  filter: Document,
+  options: QueryOptions = {},
+): QueryResult {
   const matcher = prepareFilter(filter, options.collation);
   const skip = options.skip ?? 0;
   const limit = options.limit ?? 0;
   // `{ $natural: ±1 }` is the order documents were stored in, forwards or backwards, not a field.
-  const natural = options.sort && Object.keys(options.sort).length === 1 && '$natural' in options.sort ? options.sort['$natural'] : undefined;
+  const natural =
+    options.sort && Object.keys(options.sort).length === 1 && '$natural' in options.sort
+      ? options.sort['$natural']
+      : undefined;
   const sort = options.sort && Object.keys(options.sort).length > 0 && natural === undefined ? options.sort : undefined;
   const backwards = natural !== undefined && isNumeric(natural) && toNumber(natural) < 0;
-  const plan: QueryPlan = { indexName: undefined, keyPattern: undefined, keysExamined: 0, docsExamined: 0, nReturned: 0, sorted: sort !== undefined };
+  const plan: QueryPlan = {
+    indexName: undefined,
+    keyPattern: undefined,
+    keysExamined: 0,
+    docsExamined: 0,
+    nReturned: 0,
+    sorted: sort !== undefined,
+  };
   if (!collection) return { matches: [], plan };
   // Without a sort the scan can stop as soon as the page is full, which is what makes findOne cheap.
   const wanted = sort || limit === 0 ? Infinity : skip + limit;

@@ -87,7 +87,10 @@ export function linearRegExp(pattern: RegExp): LinearRegExp {
 
 function cached(source: string, jsFlags: string): LinearRegExp {
   // `g` and `y` only make a RegExp stateful; mongod has no such options.
-  const flags = [...new Set(jsFlags)].filter((flag) => flag !== 'g' && flag !== 'y').sort().join('');
+  const flags = [...new Set(jsFlags)]
+    .filter((flag) => flag !== 'g' && flag !== 'y')
+    .sort()
+    .join('');
   const key = `${flags}/${source}`;
   let compiled = cache.get(key);
   if (!compiled) {
@@ -103,10 +106,12 @@ function cached(source: string, jsFlags: string): LinearRegExp {
  * checked the way mongod checks them.
  */
 export function compileRegex(pattern: unknown, options: unknown): LinearRegExp {
-  if (options !== undefined && typeof options !== 'string') throw new MongoCommandError('BadValue', '$options has to be a string');
+  if (options !== undefined && typeof options !== 'string')
+    throw new MongoCommandError('BadValue', '$options has to be a string');
   const optionString = typeof options === 'string' ? options : '';
   if (pattern instanceof RegExp) {
-    if (optionString && pattern.flags) throw new MongoCommandError('Location51075', 'options set in both $regex and $options');
+    if (optionString && pattern.flags)
+      throw new MongoCommandError('Location51075', 'options set in both $regex and $options');
     return optionString ? withOptions(pattern.source, optionString) : linearRegExp(pattern);
   }
   if (typeof pattern !== 'string') throw new MongoCommandError('BadValue', '$regex has to be a string');
@@ -115,7 +120,8 @@ export function compileRegex(pattern: unknown, options: unknown): LinearRegExp {
 
 function withOptions(source: string, options: string): LinearRegExp {
   for (const flag of options) {
-    if (!ALLOWED_OPTIONS.has(flag)) throw new MongoCommandError('Location51108', `invalid flag in regex options: ${flag}`);
+    if (!ALLOWED_OPTIONS.has(flag))
+      throw new MongoCommandError('Location51108', `invalid flag in regex options: ${flag}`);
   }
   const flags = [...options].filter((flag) => flag === 'i' || flag === 'm' || flag === 's').join('');
   return cached(options.includes('x') ? stripExtended(source) : source, flags);

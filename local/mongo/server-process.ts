@@ -18,7 +18,9 @@ function send(message: ServerMessage, then?: () => void): void {
 
 function main(): void {
   if (!process.send) {
-    process.stderr.write('local/mongo/server-process.ts is started by startMongo(); use `npm run mongo` to run the server on its own\n');
+    process.stderr.write(
+      'local/mongo/server-process.ts is started by startMongo(); use `npm run mongo` to run the server on its own\n',
+    );
     process.exit(1);
   }
   // The IPC channel closes when the parent exits, however it exits (Ctrl-C, a crash, SIGKILL): no orphans.

@@ -30,7 +30,15 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function listen({ host, port, storage, cursors, ttl, log, limits }: WireServerOptions): Promise<WireServer> {
+export async function listen({
+  host,
+  port,
+  storage,
+  cursors,
+  ttl,
+  log,
+  limits,
+}: WireServerOptions): Promise<WireServer> {
   const sockets = new Set<Socket>();
   const stats = new ServerStats();
   const budget = new BufferBudget(limits.maxBufferedBytes);
@@ -53,9 +61,14 @@ export async function listen({ host, port, storage, cursors, ttl, log, limits }:
             )
           : oversizedBatchReply(request.oversizedBatch);
       if (!request.expectsReply) return undefined;
-      return request.opCode === OpCode.Query ? encodeQueryReply(request.requestId, reply) : encodeMsgReply(request.requestId, reply);
+      return request.opCode === OpCode.Query
+        ? encodeQueryReply(request.requestId, reply)
+        : encodeMsgReply(request.requestId, reply);
     };
-    serveConnection(socket, connectionId, respond, log, { budget, partialMessageTimeoutMs: limits.partialMessageTimeoutMs });
+    serveConnection(socket, connectionId, respond, log, {
+      budget,
+      partialMessageTimeoutMs: limits.partialMessageTimeoutMs,
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

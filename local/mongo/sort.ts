@@ -19,7 +19,10 @@ interface SortField {
 export function parseSort(spec: Document): SortField[] {
   return Object.entries(spec).map(([path, direction]) => {
     if (path === '$natural' && Object.keys(spec).length > 1) {
-      throw new MongoCommandError('BadValue', '$natural sort cannot be combined with other sort fields in the embedded MongoDB server');
+      throw new MongoCommandError(
+        'BadValue',
+        '$natural sort cannot be combined with other sort fields in the embedded MongoDB server',
+      );
     }
     if (isNumeric(direction) && (toNumber(direction) === 1 || toNumber(direction) === -1)) {
       if (path === '' || path.split('.').some((part) => part === '')) {
@@ -28,7 +31,10 @@ export function parseSort(spec: Document): SortField[] {
       return { parts: path.split('.'), descending: toNumber(direction) === -1 };
     }
     if (direction !== null && typeof direction === 'object' && '$meta' in direction) {
-      throw new MongoCommandError('BadValue', 'text score metadata is not available: the embedded MongoDB server has no text search');
+      throw new MongoCommandError(
+        'BadValue',
+        'text score metadata is not available: the embedded MongoDB server has no text search',
+      );
     }
     throw new MongoCommandError('Location15975', '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
   });
@@ -55,7 +61,12 @@ function sortKey(doc: Document, field: SortField, collator: StringComparator | u
 }
 
 /** Sorts documents (stably, so ties keep their natural order). */
-export function sortDocuments<T>(items: T[], spec: Document, collator: StringComparator | undefined, docOf: (item: T) => Document): T[] {
+export function sortDocuments<T>(
+  items: T[],
+  spec: Document,
+  collator: StringComparator | undefined,
+  docOf: (item: T) => Document,
+): T[] {
   const fields = parseSort(spec);
   if (fields.length === 0) return items;
   const keyed = items.map((item) => ({ item, keys: fields.map((field) => sortKey(docOf(item), field, collator)) }));

@@ -13,7 +13,17 @@ import { compileFilter, isOperatorObject } from './matcher';
 import type { Matcher, MatchOptions } from './matcher';
 import { plainNumbers } from './numbers';
 import { runPipeline } from './pipeline';
-import { bsonTypeOf, compareValues, isNumeric, makeDouble, renderElement, renderIdOf, renderValue, toNumber, valuesEqual } from './values';
+import {
+  bsonTypeOf,
+  compareValues,
+  isNumeric,
+  makeDouble,
+  renderElement,
+  renderIdOf,
+  renderValue,
+  toNumber,
+  valuesEqual,
+} from './values';
 import type { StringComparator } from './values';
 
 export type UpdateSpec = Document | Document[];
@@ -81,7 +91,20 @@ export interface UpdateParseOptions {
 }
 
 const MODIFIERS = new Set([
-  '$addToSet', '$bit', '$currentDate', '$inc', '$max', '$min', '$mul', '$pop', '$pull', '$pullAll', '$push', '$rename', '$set', '$setOnInsert',
+  '$addToSet',
+  '$bit',
+  '$currentDate',
+  '$inc',
+  '$max',
+  '$min',
+  '$mul',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$push',
+  '$rename',
+  '$set',
+  '$setOnInsert',
   '$unset',
 ]);
 
@@ -93,7 +116,11 @@ export function parseUpdate(update: unknown, options: UpdateParseOptions = {}): 
     for (const stage of update) {
       if (!isDocument(stage)) throw failedToParse('Each element of an update pipeline must be an object');
       const [name] = Object.keys(stage);
-      if (!name || !PIPELINE_UPDATE_STAGES.has(name)) throw new MongoCommandError('InvalidOptions', `${name ?? 'An empty stage'} is not allowed to be used within an update`);
+      if (!name || !PIPELINE_UPDATE_STAGES.has(name))
+        throw new MongoCommandError(
+          'InvalidOptions',
+          `${name ?? 'An empty stage'} is not allowed to be used within an update`,
+        );
     }
     return { kind: 'pipeline', spec: update as Document[], positional: false, arrayFilters: new Map(), collator };
   }
@@ -101,11 +128,14 @@ export function parseUpdate(update: unknown, options: UpdateParseOptions = {}): 
   const keys = Object.keys(update);
   const operators = keys.filter((key) => key.startsWith('$'));
   if (operators.length === 0) {
-    if (options.arrayFilters && options.arrayFilters.length > 0) throw failedToParse('Cannot use array filters with a replacement-style update');
+    if (options.arrayFilters && options.arrayFilters.length > 0)
+      throw failedToParse('Cannot use array filters with a replacement-style update');
     return { kind: 'replacement', spec: update, positional: false, arrayFilters: new Map(), collator };
   }
   if (operators.length < keys.length) {
-    throw failedToParse(`Unknown modifier: ${keys.find((key) => !key.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    throw failedToParse(
+      `Unknown modifier: ${keys.find((key) => !key.startsWith('$'))}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
 
   const arrayFilters = parseArrayFilters(options.arrayFilters ?? [], { collator });
@@ -114,10 +144,14 @@ export function parseUpdate(update: unknown, options: UpdateParseOptions = {}): 
   let positional = false;
   for (const [operator, fields] of Object.entries(update)) {
     if (!MODIFIERS.has(operator)) {
-      throw failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw failedToParse(
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isDocument(fields)) {
-      throw failedToParse(`Modifiers operate on fields but we found type ${bsonTypeOf(fields)} instead. For example: {$mod: {<field>: ...}} not {${renderElement(operator, fields)}}`);
+      throw failedToParse(
+        `Modifiers operate on fields but we found type ${bsonTypeOf(fields)} instead. For example: {$mod: {<field>: ...}} not {${renderElement(operator, fields)}}`,
+      );
     }
     for (const [path, argument] of Object.entries(fields)) {
       if (operator === '$rename') {
@@ -130,7 +164,9 @@ export function parseUpdate(update: unknown, options: UpdateParseOptions = {}): 
   }
   for (const identifier of arrayFilters.keys()) {
     if (!usedIdentifiers.has(identifier)) {
-      throw failedToParse(`The array filter for identifier '${identifier}' was not used in the update ${renderValue(update)}`);
+      throw failedToParse(
+        `The array filter for identifier '${identifier}' was not used in the update ${renderValue(update)}`,
+      );
     }
   }
   return { kind: 'modifiers', spec: update, root, positional, arrayFilters, collator };
@@ -140,7 +176,8 @@ function parseArrayFilters(filters: Document[], options: MatchOptions): Map<stri
   const parsed = new Map<string, Matcher>();
   for (const filter of filters) {
     const identifier = placeholderOf(filter);
-    if (parsed.has(identifier)) throw failedToParse(`Found multiple array filters with the same top-level field name ${identifier}`);
+    if (parsed.has(identifier))
+      throw failedToParse(`Found multiple array filters with the same top-level field name ${identifier}`);
     parsed.set(identifier, compileFilter(filter, options));
   }
   return parsed;
@@ -160,10 +197,16 @@ function placeholderOf(filter: Document): string {
   };
   collect(filter);
   const [identifier] = identifiers;
-  if (identifier === undefined) throw failedToParse('Cannot use an expression without a top-level field name in arrayFilters');
-  if (identifiers.size > 1) throw failedToParse(`Error parsing array filter :: caused by :: Expected a single top-level field name, found '${[...identifiers][0]}' and '${[...identifiers][1]}'`);
+  if (identifier === undefined)
+    throw failedToParse('Cannot use an expression without a top-level field name in arrayFilters');
+  if (identifiers.size > 1)
+    throw failedToParse(
+      `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${[...identifiers][0]}' and '${[...identifiers][1]}'`,
+    );
   if (!/^[a-z][a-zA-Z0-9]*$/.test(identifier)) {
-    throw badValue(`Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${identifier}'`);
+    throw badValue(
+      `Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${identifier}'`,
+    );
   }
   return identifier;
 }
@@ -175,21 +218,35 @@ function isArrayFilterPart(part: string): boolean {
 function checkUpdatable(path: string): string[] {
   if (path === '') throw new MongoCommandError('EmptyFieldName', 'An empty update path is not valid.');
   const parts = path.split('.');
-  if (parts.some((part) => part === '')) throw new MongoCommandError('EmptyFieldName', `The update path '${path}' contains an empty field name, which is not allowed.`);
+  if (parts.some((part) => part === ''))
+    throw new MongoCommandError(
+      'EmptyFieldName',
+      `The update path '${path}' contains an empty field name, which is not allowed.`,
+    );
   for (const part of parts) {
     if (part.startsWith('$') && part !== '$' && !isArrayFilterPart(part)) {
-      throw new MongoCommandError('DollarPrefixedFieldName', `The dollar ($) prefixed field '${part}' in '${path}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw new MongoCommandError(
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${part}' in '${path}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
   }
   return parts;
 }
 
 /** Adds a leaf at `path`, creating object and array nodes on the way; returns whether the path is positional. */
-function addPath(root: ObjectNode, path: string, leaf: UpdateNode, arrayFilters: Map<string, Matcher>, used: Set<string>): boolean {
+function addPath(
+  root: ObjectNode,
+  path: string,
+  leaf: UpdateNode,
+  arrayFilters: Map<string, Matcher>,
+  used: Set<string>,
+): boolean {
   const parts = checkUpdatable(path);
   const positionals = parts.filter((part) => part === '$').length;
   if (positionals > 1) throw badValue(`Too many positional (i.e. '$') elements found in path '${path}'`);
-  if (parts[0] === '$') throw badValue(`Cannot have positional (i.e. '$') element in the first position in path '${path}'`);
+  if (parts[0] === '$')
+    throw badValue(`Cannot have positional (i.e. '$') element in the first position in path '${path}'`);
 
   let current: ObjectNode | ArrayNode = root;
   for (const [i, part] of parts.entries()) {
@@ -197,18 +254,27 @@ function addPath(root: ObjectNode, path: string, leaf: UpdateNode, arrayFilters:
     const last = i === parts.length - 1;
     const existing = getChild(current, name);
     if (last) {
-      if (existing) throw new MongoCommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${path}'`);
+      if (existing)
+        throw new MongoCommandError(
+          'ConflictingUpdateOperators',
+          `Updating the path '${path}' would create a conflict at '${path}'`,
+        );
       setChild(current, name, leaf);
       break;
     }
     const wantsArray = isArrayFilterPart(parts[i + 1] as string);
     if (existing) {
       if (existing.type !== (wantsArray ? 'array' : 'object')) {
-        throw new MongoCommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${parts.slice(0, i + 1).join('.')}'`);
+        throw new MongoCommandError(
+          'ConflictingUpdateOperators',
+          `Updating the path '${path}' would create a conflict at '${parts.slice(0, i + 1).join('.')}'`,
+        );
       }
-      current = existing as ObjectNode | ArrayNode;
+      current = existing;
     } else {
-      const created: ObjectNode | ArrayNode = wantsArray ? { type: 'array', children: new Map() } : { type: 'object', children: new Map(), positional: undefined };
+      const created: ObjectNode | ArrayNode = wantsArray
+        ? { type: 'array', children: new Map() }
+        : { type: 'object', children: new Map(), positional: undefined };
       setChild(current, name, created);
       current = created;
     }
@@ -216,12 +282,22 @@ function addPath(root: ObjectNode, path: string, leaf: UpdateNode, arrayFilters:
   return positionals > 0;
 }
 
-function childName(part: string, position: number, path: string, arrayFilters: Map<string, Matcher>, used: Set<string>): string {
+function childName(
+  part: string,
+  position: number,
+  path: string,
+  arrayFilters: Map<string, Matcher>,
+  used: Set<string>,
+): string {
   if (!isArrayFilterPart(part)) return part;
-  if (position === 0) throw badValue(`Cannot have array filter identifier (i.e. '$[<id>]') element in the first position in path '${path}'`);
+  if (position === 0)
+    throw badValue(
+      `Cannot have array filter identifier (i.e. '$[<id>]') element in the first position in path '${path}'`,
+    );
   const identifier = part.slice(2, -1);
   if (identifier !== '') {
-    if (!arrayFilters.has(identifier)) throw badValue(`No array filter found for identifier '${identifier}' in path '${path}'`);
+    if (!arrayFilters.has(identifier))
+      throw badValue(`No array filter found for identifier '${identifier}' in path '${path}'`);
     used.add(identifier);
   }
   return identifier;
@@ -237,16 +313,25 @@ function setChild(node: ObjectNode | ArrayNode, name: string, child: UpdateNode)
   else node.children.set(name, child);
 }
 
-function addRename(root: ObjectNode, from: string, to: unknown, arrayFilters: Map<string, Matcher>, used: Set<string>): boolean {
+function addRename(
+  root: ObjectNode,
+  from: string,
+  to: unknown,
+  arrayFilters: Map<string, Matcher>,
+  used: Set<string>,
+): boolean {
   if (typeof to !== 'string') throw badValue(`The 'to' field for $rename must be a string: ${renderElement(from, to)}`);
   // The source holds a placeholder, so that no other operator may touch it in the same update.
   addPath(root, from, { type: 'leaf', operator: '$renameSource', argument: undefined }, arrayFilters, used);
   const fromParts = from.split('.');
   const toParts = to.split('.');
-  if (fromParts.some((part) => part === '$' || isArrayFilterPart(part))) throw badValue(`The source field for $rename may not be dynamic: ${from}`);
-  if (toParts.some((part) => part === '$' || isArrayFilterPart(part))) throw badValue(`The destination field for $rename may not be dynamic: ${to}`);
+  if (fromParts.some((part) => part === '$' || isArrayFilterPart(part)))
+    throw badValue(`The source field for $rename may not be dynamic: ${from}`);
+  if (toParts.some((part) => part === '$' || isArrayFilterPart(part)))
+    throw badValue(`The destination field for $rename may not be dynamic: ${to}`);
   if (from === to) throw badValue(`The source and target field for $rename must differ: ${renderElement(from, to)}`);
-  if (to.startsWith(`${from}.`) || from.startsWith(`${to}.`)) throw badValue(`The source and target field for $rename must not be on the same path: ${renderElement(from, to)}`);
+  if (to.startsWith(`${from}.`) || from.startsWith(`${to}.`))
+    throw badValue(`The source and target field for $rename must not be on the same path: ${renderElement(from, to)}`);
   addPath(root, to, { type: 'leaf', operator: '$rename', argument: to, renameFrom: fromParts }, arrayFilters, used);
   return false;
 }
@@ -264,7 +349,10 @@ function makeLeaf(operator: string, path: string, argument: unknown, collator: S
     case '$inc':
     case '$mul':
       if (!isNumeric(argument)) {
-        throw new MongoCommandError('TypeMismatch', `Cannot ${operator === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${renderElement(path, argument)}}`);
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Cannot ${operator === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${renderElement(path, argument)}}`,
+        );
       }
       break;
     case '$pop': {
@@ -280,7 +368,8 @@ function makeLeaf(operator: string, path: string, argument: unknown, collator: S
       parseBit(argument);
       break;
     case '$pullAll':
-      if (!Array.isArray(argument)) throw badValue(`$pullAll requires an array argument but was given a ${bsonTypeOf(argument)}`);
+      if (!Array.isArray(argument))
+        throw badValue(`$pullAll requires an array argument but was given a ${bsonTypeOf(argument)}`);
       break;
     case '$pull':
       leaf.pullMatcher = pullMatcher(argument, collator);
@@ -299,8 +388,33 @@ function makeLeaf(operator: string, path: string, argument: unknown, collator: S
 
 /** Query operators that take a path; `$pull` conditions starting with one test each element itself. */
 const PATH_ACCEPTING_OPERATORS = new Set([
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$type', '$size', '$all', '$elemMatch', '$regex', '$options', '$mod', '$not',
-  '$bitsAllSet', '$bitsAllClear', '$bitsAnySet', '$bitsAnyClear', '$geoWithin', '$geoIntersects', '$near', '$nearSphere', '$within', '$comment',
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+  '$type',
+  '$size',
+  '$all',
+  '$elemMatch',
+  '$regex',
+  '$options',
+  '$mod',
+  '$not',
+  '$bitsAllSet',
+  '$bitsAllClear',
+  '$bitsAnySet',
+  '$bitsAnyClear',
+  '$geoWithin',
+  '$geoIntersects',
+  '$near',
+  '$nearSphere',
+  '$within',
+  '$comment',
 ]);
 
 /**
@@ -317,7 +431,7 @@ function pullMatcher(condition: unknown, collator: StringComparator | undefined)
   }
   if (isDocument(condition) || condition instanceof RegExp) {
     const matcher = compileFilter({ element: condition }, { collator });
-    return (element) => matcher.test({ element: element as unknown });
+    return (element) => matcher.test({ element: element });
   }
   return (element) => compareValues(element, condition, collator) === 0;
 }
@@ -326,19 +440,27 @@ function parsePush(argument: unknown): PushClauses {
   const clauses: PushClauses = { values: [argument], position: undefined, slice: undefined, sort: undefined };
   if (!isDocument(argument) || !('$each' in argument)) return clauses;
   for (const name of Object.keys(argument)) {
-    if (!['$each', '$slice', '$sort', '$position'].includes(name)) throw badValue(`Unrecognized clause in $push: ${name}`);
+    if (!['$each', '$slice', '$sort', '$position'].includes(name))
+      throw badValue(`Unrecognized clause in $push: ${name}`);
   }
   const each = argument['$each'];
-  if (!Array.isArray(each)) throw badValue(`The argument to $each in $push must be an array but it was of type: ${bsonTypeOf(each)}`);
+  if (!Array.isArray(each))
+    throw badValue(`The argument to $each in $push must be an array but it was of type: ${bsonTypeOf(each)}`);
   clauses.values = each;
   if ('$slice' in argument) {
     const slice = integerArgument(argument['$slice']);
-    if (slice === undefined) throw badValue(`The value for $slice must be an integer value but was given type: ${bsonTypeOf(argument['$slice'])}`);
+    if (slice === undefined)
+      throw badValue(
+        `The value for $slice must be an integer value but was given type: ${bsonTypeOf(argument['$slice'])}`,
+      );
     clauses.slice = slice;
   }
   if ('$position' in argument) {
     const position = integerArgument(argument['$position']);
-    if (position === undefined) throw badValue(`The value for $position must be an integer value, not of type: ${bsonTypeOf(argument['$position'])}`);
+    if (position === undefined)
+      throw badValue(
+        `The value for $position must be an integer value, not of type: ${bsonTypeOf(argument['$position'])}`,
+      );
     clauses.position = position;
   }
   if ('$sort' in argument) clauses.sort = parsePushSort(argument['$sort']);
@@ -351,14 +473,16 @@ function parsePushSort(sort: unknown): PushClauses['sort'] {
     if (direction !== 1 && direction !== -1) throw badValue('The $sort element value must be either 1 or -1');
     return { whole: direction };
   }
-  if (!isDocument(sort)) throw badValue('The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+  if (!isDocument(sort))
+    throw badValue('The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
   if (Object.keys(sort).length === 0) throw badValue('The $sort pattern is empty when it should be a set of fields.');
   return {
     fields: Object.entries(sort).map(([field, direction]) => {
       const order = isNumeric(direction) ? toNumber(direction) : 0;
       if (order !== 1 && order !== -1) throw badValue('The $sort element value must be either 1 or -1');
       if (field === '') throw badValue('The $sort field cannot be empty');
-      if (field.split('.').some((part) => part === '')) throw badValue(`The $sort field is a dotted field but has an empty part: ${field}`);
+      if (field.split('.').some((part) => part === ''))
+        throw badValue(`The $sort field is a dotted field but has an empty part: ${field}`);
       return [field.split('.'), order] as [string[], number];
     }),
   };
@@ -368,8 +492,13 @@ function parseAddToSet(argument: unknown, collator: StringComparator | undefined
   let values = [argument];
   if (isDocument(argument) && Object.keys(argument)[0] === '$each') {
     const each = argument['$each'];
-    if (!Array.isArray(each)) throw new MongoCommandError('TypeMismatch', `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeOf(each)}`);
-    if (Object.keys(argument).length > 1) throw badValue(`Found unexpected fields after $each in $addToSet: ${renderValue(argument)}`);
+    if (!Array.isArray(each))
+      throw new MongoCommandError(
+        'TypeMismatch',
+        `The argument to $each in $addToSet must be an array but it was of type ${bsonTypeOf(each)}`,
+      );
+    if (Object.keys(argument).length > 1)
+      throw badValue(`Found unexpected fields after $each in $addToSet: ${renderValue(argument)}`);
     values = each;
   }
   const unique: unknown[] = [];
@@ -384,27 +513,40 @@ function currentDateType(argument: unknown): 'date' | 'timestamp' {
     for (const [option, value] of Object.entries(argument)) {
       if (option !== '$type') throw badValue(`Unrecognized $currentDate option: ${option}`);
       if (value !== 'date' && value !== 'timestamp') {
-        throw badValue("The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}");
+        throw badValue(
+          "The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}",
+        );
       }
       type = value;
     }
-    if (!type) throw badValue("The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}");
+    if (!type)
+      throw badValue(
+        "The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}",
+      );
     return type;
   }
-  throw badValue(`${bsonTypeOf(argument)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`);
+  throw badValue(
+    `${bsonTypeOf(argument)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
+  );
 }
 
 function parseBit(argument: unknown): Array<['and' | 'or' | 'xor', unknown]> {
   if (!isDocument(argument)) {
-    throw badValue(`The $bit modifier is not compatible with a ${bsonTypeOf(argument)}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`);
+    throw badValue(
+      `The $bit modifier is not compatible with a ${bsonTypeOf(argument)}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`,
+    );
   }
   return Object.entries(argument).map(([operation, value]) => {
     if (operation !== 'and' && operation !== 'or' && operation !== 'xor') {
-      throw badValue(`The $bit modifier only supports 'and', 'or', and 'xor', not '${operation}' which is an unknown operator: {${renderElement(operation, value)}}`);
+      throw badValue(
+        `The $bit modifier only supports 'and', 'or', and 'xor', not '${operation}' which is an unknown operator: {${renderElement(operation, value)}}`,
+      );
     }
     const type = bsonTypeOf(value);
     if (type !== 'int' && type !== 'long') {
-      throw badValue(`The $bit modifier field must be an Integer(32/64 bit); a '${type}' is not supported here: {${renderElement(operation, value)}}`);
+      throw badValue(
+        `The $bit modifier field must be an Integer(32/64 bit); a '${type}' is not supported here: {${renderElement(operation, value)}}`,
+      );
     }
     return [operation, value];
   });
@@ -441,28 +583,47 @@ export interface UpdateContext {
 export function updatedDocument(original: Document, parsed: ParsedUpdate, context: UpdateContext): Document {
   let result: Document;
   if (parsed.kind === 'pipeline') {
-    const [first] = runPipeline([original], parsed.spec as Document[], { collator: parsed.collator, resolveCollection: () => [] });
+    const [first] = runPipeline([original], parsed.spec as Document[], {
+      collator: parsed.collator,
+      resolveCollection: () => [],
+    });
     result = restoreNumberTypes(first ?? {}, original) as Document;
   } else if (parsed.kind === 'replacement') {
     const replacement = parsed.spec as Document;
     checkReplacement(replacement);
     result = { ...('_id' in original ? { _id: original['_id'] } : {}), ...cloneDocument(replacement) };
     if ('_id' in original && '_id' in replacement && !valuesEqual(original['_id'], replacement['_id'])) {
-      throw new MongoCommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to ${renderElement('_id', replacement['_id'])}`);
+      throw new MongoCommandError(
+        'ImmutableField',
+        `After applying the update, the (immutable) field '_id' was found to have been altered to ${renderElement('_id', replacement['_id'])}`,
+      );
     }
   } else {
     result = cloneDocument(original);
-    const state: ApplyState = { root: result, matchedField: context.matchedField, inserting: context.inserting, parsed, now: context.now ?? new Date() };
+    const state: ApplyState = {
+      root: result,
+      matchedField: context.matchedField,
+      inserting: context.inserting,
+      parsed,
+      now: context.now ?? new Date(),
+    };
     applyObject(parsed.root as ObjectNode, { value: result, container: undefined, key: '' }, [], [], state);
   }
 
   if ('_id' in original && !valuesEqual(result['_id'], original['_id'])) {
-    throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
-  if (Array.isArray(result['_id'])) throw new MongoCommandError('InvalidIdField', "The '_id' value cannot be of type array");
+  if (Array.isArray(result['_id']))
+    throw new MongoCommandError('InvalidIdField', "The '_id' value cannot be of type array");
   result = withIdFirst(result);
   if (bsonSize(result) > MAX_DOCUMENT_BYTES) {
-    throw new MongoCommandError('Location17419', `Resulting document after update is larger than ${MAX_DOCUMENT_BYTES}`);
+    throw new MongoCommandError(
+      'Location17419',
+      `Resulting document after update is larger than ${MAX_DOCUMENT_BYTES}`,
+    );
   }
   return result;
 }
@@ -470,7 +631,10 @@ export function updatedDocument(original: Document, parsed: ParsedUpdate, contex
 function checkReplacement(replacement: Document): void {
   for (const key of Object.keys(replacement)) {
     if (key.startsWith('$')) {
-      throw new MongoCommandError('DollarPrefixedFieldName', `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw new MongoCommandError(
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
   }
 }
@@ -479,10 +643,12 @@ function checkReplacement(replacement: Document): void {
 function restoreNumberTypes(result: unknown, original: unknown): unknown {
   if (original === result) return result;
   if (isDocument(result) && isDocument(original)) {
-    for (const key of Object.keys(result)) if (key in original) result[key] = restoreNumberTypes(result[key], original[key]);
+    for (const key of Object.keys(result))
+      if (key in original) result[key] = restoreNumberTypes(result[key], original[key]);
     return result;
   }
-  if (Array.isArray(result) && Array.isArray(original)) return result.map((element, i) => restoreNumberTypes(element, original[i]));
+  if (Array.isArray(result) && Array.isArray(original))
+    return result.map((element, i) => restoreNumberTypes(element, original[i]));
   return isNumeric(original) && plainNumbers(original) === result ? original : result;
 }
 
@@ -496,7 +662,8 @@ function compareFieldNames(a: string, b: string): number {
 
 function childElement(element: Element, field: string): Element | undefined {
   const { value } = element;
-  if (isDocument(value)) return Object.hasOwn(value, field) ? { value: value[field], container: value, key: field } : undefined;
+  if (isDocument(value))
+    return Object.hasOwn(value, field) ? { value: value[field], container: value, key: field } : undefined;
   if (Array.isArray(value) && /^\d+$/.test(field)) {
     const index = Number(field);
     return index < value.length ? { value: value[index], container: value, key: field } : undefined;
@@ -507,7 +674,8 @@ function childElement(element: Element, field: string): Element | undefined {
 function applyObject(node: ObjectNode, element: Element, taken: string[], toCreate: string[], state: ApplyState): void {
   const children = [...node.children.entries()];
   if (node.positional) {
-    if (state.matchedField === undefined) throw badValue('The positional operator did not find the match needed from the query.');
+    if (state.matchedField === undefined)
+      throw badValue('The positional operator did not find the match needed from the query.');
     const matched = state.matchedField;
     const index = children.findIndex(([field]) => field === matched);
     if (index >= 0) {
@@ -546,16 +714,25 @@ function applyNode(node: UpdateNode, element: Element, taken: string[], toCreate
 }
 
 function applyArray(node: ArrayNode, element: Element, taken: string[], toCreate: string[], state: ApplyState): void {
-  if (toCreate.length > 0) throw badValue(`The path '${[...taken, ...toCreate].join('.')}' must exist in the document in order to apply array updates.`);
-  if (!Array.isArray(element.value)) throw badValue(`Cannot apply array updates to non-array element ${renderElement(element.key, element.value)}`);
-  const array = element.value;
+  if (toCreate.length > 0)
+    throw badValue(
+      `The path '${[...taken, ...toCreate].join('.')}' must exist in the document in order to apply array updates.`,
+    );
+  if (!Array.isArray(element.value))
+    throw badValue(`Cannot apply array updates to non-array element ${renderElement(element.key, element.value)}`);
+  const array: unknown[] = element.value;
   const matching = array.map((value) =>
-    [...node.children.entries()].filter(([identifier]) => identifier === '' || (state.parsed.arrayFilters.get(identifier) as Matcher).test({ [identifier]: value })),
+    [...node.children.entries()].filter(
+      ([identifier]) =>
+        identifier === '' || (state.parsed.arrayFilters.get(identifier) as Matcher).test({ [identifier]: value }),
+    ),
   );
   matching.forEach((updates, i) => {
     if (updates.length === 0) return;
     const path = [...taken, String(i)];
-    const merged = updates.slice(1).reduce<UpdateNode>((left, [, right]) => mergeNodes(left, right, path), (updates[0] as [string, UpdateNode])[1]);
+    const merged = updates
+      .slice(1)
+      .reduce<UpdateNode>((left, [, right]) => mergeNodes(left, right, path), (updates[0] as [string, UpdateNode])[1]);
     applyNode(merged, { value: array[i], container: array, key: String(i) }, path, [], state);
   });
 }
@@ -569,7 +746,9 @@ function mergeNodes(left: UpdateNode, right: UpdateNode, path: string[]): Update
       children.set(field, existing ? mergeNodes(existing, child, [...path, field]) : child);
     }
     const positional =
-      left.positional && right.positional ? mergeNodes(left.positional, right.positional, [...path, '$']) : (left.positional ?? right.positional);
+      left.positional && right.positional
+        ? mergeNodes(left.positional, right.positional, [...path, '$'])
+        : (left.positional ?? right.positional);
     return { type: 'object', children, positional };
   }
   if (left.type === 'array' && right.type === 'array') {
@@ -584,7 +763,19 @@ function mergeNodes(left: UpdateNode, right: UpdateNode, path: string[]): Update
 }
 
 /** Operators that create their path when it is missing. */
-const CREATING_OPERATORS = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$currentDate', '$push', '$addToSet', '$bit', '$rename']);
+const CREATING_OPERATORS = new Set([
+  '$set',
+  '$setOnInsert',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$bit',
+  '$rename',
+]);
 
 function applyLeaf(leaf: LeafNode, element: Element, taken: string[], toCreate: string[], state: ApplyState): void {
   if (leaf.operator === '$setOnInsert' && !state.inserting) return;
@@ -623,7 +814,10 @@ function setValue(element: Element, written: unknown): void {
 function createPath(element: Element, path: string[], value: unknown): void {
   const [first] = path as [string];
   const notViable = (): MongoCommandError =>
-    new MongoCommandError('PathNotViable', `Cannot create field '${first}' in element {${renderElement(element.key, element.value)}}`);
+    new MongoCommandError(
+      'PathNotViable',
+      `Cannot create field '${first}' in element {${renderElement(element.key, element.value)}}`,
+    );
   let built: unknown = cloneValue(value);
   for (let i = path.length - 1; i >= 1; i--) built = { [path[i] as string]: built };
   if (isDocument(element.value)) {
@@ -632,7 +826,8 @@ function createPath(element: Element, path: string[], value: unknown): void {
   }
   if (!Array.isArray(element.value) || !/^\d+$/.test(first)) throw notViable();
   const index = Number(first);
-  if (index - element.value.length > MAX_ARRAY_PADDING) throw badValue(`can't backfill more than ${MAX_ARRAY_PADDING} elements`);
+  if (index - element.value.length > MAX_ARRAY_PADDING)
+    throw badValue(`can't backfill more than ${MAX_ARRAY_PADDING} elements`);
   while (element.value.length < index) element.value.push(null);
   element.value[index] = built;
 }
@@ -661,14 +856,19 @@ function newValue(leaf: LeafNode, state: ApplyState): unknown {
     case '$addToSet':
       return [...(leaf.addToSet as unknown[])];
     case '$bit':
-      return parseBit(leaf.argument).reduce<unknown>((value, [operation, operand]) => bitwise(value, operation, operand), 0);
+      return parseBit(leaf.argument).reduce<unknown>(
+        (value, [operation, operand]) => bitwise(value, operation, operand),
+        0,
+      );
     default:
       return leaf.argument;
   }
 }
 
 function currentDate(argument: unknown, now: Date): unknown {
-  return currentDateType(argument) === 'timestamp' ? new Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 }) : new Date(now.getTime());
+  return currentDateType(argument) === 'timestamp'
+    ? new Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 })
+    : new Date(now.getTime());
 }
 
 function fieldPath(taken: string[]): string {
@@ -695,7 +895,10 @@ function updateExisting(leaf: LeafNode, element: Element, taken: string[], state
         );
       }
       const result = leaf.operator === '$inc' ? add(value, leaf.argument) : multiply(value, leaf.argument);
-      if (result === undefined) throw badValue(`Failed to apply ${leaf.operator} operations to current value (${debugNumber(value)}) for document {${id}}`);
+      if (result === undefined)
+        throw badValue(
+          `Failed to apply ${leaf.operator} operations to current value (${debugNumber(value)}) for document {${id}}`,
+        );
       return result;
     }
     case '$min':
@@ -708,19 +911,28 @@ function updateExisting(leaf: LeafNode, element: Element, taken: string[], state
       return currentDate(leaf.argument, state.now);
     case '$push':
       if (!Array.isArray(value)) {
-        throw badValue(`The field '${fieldPath(taken)}' must be an array but is of type ${bsonTypeOf(value)} in document {${id}}`);
+        throw badValue(
+          `The field '${fieldPath(taken)}' must be an array but is of type ${bsonTypeOf(value)} in document {${id}}`,
+        );
       }
       return pushInto(value, leaf.push as PushClauses, state);
     case '$addToSet': {
       if (!Array.isArray(value)) {
-        throw badValue(`Cannot apply $addToSet to non-array field. Field named '${element.key}' has non-array type ${bsonTypeOf(value)}`);
+        throw badValue(
+          `Cannot apply $addToSet to non-array field. Field named '${element.key}' has non-array type ${bsonTypeOf(value)}`,
+        );
       }
-      const missing = (leaf.addToSet as unknown[]).filter((candidate) => !value.some((existing) => valuesEqual(existing, candidate, collator)));
-      return missing.length === 0 ? KEEP : [...value, ...missing];
+      const missing = (leaf.addToSet as unknown[]).filter(
+        (candidate) => !value.some((existing) => valuesEqual(existing, candidate, collator)),
+      );
+      return missing.length === 0 ? KEEP : [...(value as unknown[]), ...missing];
     }
     case '$pop': {
       if (!Array.isArray(value)) {
-        throw new MongoCommandError('TypeMismatch', `Path '${fieldPath(taken)}' contains an element of non-array type '${bsonTypeOf(value)}'`);
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Path '${fieldPath(taken)}' contains an element of non-array type '${bsonTypeOf(value)}'`,
+        );
       }
       if (value.length === 0) return KEEP;
       return toNumber(leaf.argument) === -1 ? value.slice(1) : value.slice(0, -1);
@@ -731,16 +943,22 @@ function updateExisting(leaf: LeafNode, element: Element, taken: string[], state
       const remove =
         leaf.operator === '$pull'
           ? (leaf.pullMatcher as (element: unknown) => boolean)
-          : (candidate: unknown) => (leaf.argument as unknown[]).some((unwanted) => compareValues(candidate, unwanted, collator) === 0);
+          : (candidate: unknown) =>
+              (leaf.argument as unknown[]).some((unwanted) => compareValues(candidate, unwanted, collator) === 0);
       const kept = value.filter((candidate) => !remove(candidate));
       return kept.length === value.length ? KEEP : kept;
     }
     case '$bit': {
       const type = bsonTypeOf(value);
       if (type !== 'int' && type !== 'long') {
-        throw badValue(`Cannot apply $bit to a value of non-integral type.{${id}} has the field ${element.key} of non-integer type ${type}`);
+        throw badValue(
+          `Cannot apply $bit to a value of non-integral type.{${id}} has the field ${element.key} of non-integer type ${type}`,
+        );
       }
-      return parseBit(leaf.argument).reduce<unknown>((current, [operation, operand]) => bitwise(current, operation, operand), value);
+      return parseBit(leaf.argument).reduce<unknown>(
+        (current, [operation, operand]) => bitwise(current, operation, operand),
+        value,
+      );
     }
     default:
       return KEEP;
@@ -755,7 +973,9 @@ function pushInto(array: unknown[], clauses: PushClauses, state: ApplyState): un
   if (clauses.sort) {
     const sort = clauses.sort;
     const collator = state.parsed.collator;
-    result.sort((a, b) => ('whole' in sort ? sort.whole * compareValues(a, b, collator) : comparePattern(a, b, sort.fields, collator)));
+    result.sort((a, b) =>
+      'whole' in sort ? sort.whole * compareValues(a, b, collator) : comparePattern(a, b, sort.fields, collator),
+    );
   }
   if (clauses.slice !== undefined) {
     const limit = Math.abs(clauses.slice);
@@ -765,7 +985,12 @@ function pushInto(array: unknown[], clauses: PushClauses, state: ApplyState): un
 }
 
 /** `$push`'s `$sort: { field: 1 }`: elements compare by those fields, a missing one counting as null. */
-function comparePattern(a: unknown, b: unknown, fields: Array<[string[], number]>, collator: StringComparator | undefined): number {
+function comparePattern(
+  a: unknown,
+  b: unknown,
+  fields: Array<[string[], number]>,
+  collator: StringComparator | undefined,
+): number {
   for (const [parts, direction] of fields) {
     const order = compareValues(fieldValue(a, parts), fieldValue(b, parts), collator);
     if (order !== 0) return order * direction;
@@ -793,7 +1018,9 @@ function applyRename(leaf: LeafNode, element: Element, taken: string[], toCreate
   if (!source) return;
   const destination = [...taken, ...toCreate].join('.');
   if (Array.isArray(element.value) || (toCreate.length === 0 && Array.isArray(element.container))) {
-    throw badValue(`The destination field cannot be an array element, '${destination}' in doc with ${renderIdOf(state.root)} has an array field called '${element.key}'`);
+    throw badValue(
+      `The destination field cannot be an array element, '${destination}' in doc with ${renderIdOf(state.root)} has an array field called '${element.key}'`,
+    );
   }
   setValue(source, REMOVE);
   if (toCreate.length === 0) setValue(element, source.value);
@@ -810,7 +1037,10 @@ function findRenameSource(root: Document, parts: string[]): Element | undefined 
   for (const part of parts) {
     const walkable = isDocument(current.value) || (Array.isArray(current.value) && /^\d+$/.test(part));
     if (!walkable) {
-      throw new MongoCommandError('PathNotViable', `cannot use the part (${current.key} of ${parts.join('.')}) to traverse the element ({${renderElement(current.key, current.value)}})`);
+      throw new MongoCommandError(
+        'PathNotViable',
+        `cannot use the part (${current.key} of ${parts.join('.')}) to traverse the element ({${renderElement(current.key, current.value)}})`,
+      );
     }
     if (Array.isArray(current.value)) arrayOnPath ??= current.key;
     const next = childElement(current, part);
@@ -818,7 +1048,9 @@ function findRenameSource(root: Document, parts: string[]): Element | undefined 
     current = next;
   }
   if (arrayOnPath !== undefined) {
-    throw badValue(`The source field cannot be an array element, '${parts.join('.')}' in doc with ${renderIdOf(root)} has an array field called '${arrayOnPath}'`);
+    throw badValue(
+      `The source field cannot be an array element, '${parts.join('.')}' in doc with ${renderIdOf(root)} has an array field called '${arrayOnPath}'`,
+    );
   }
   return current;
 }
@@ -847,14 +1079,29 @@ function fromBig(result: bigint, kind: 'int' | 'long'): unknown {
 
 /** int + int stays int unless it overflows into long; long overflow fails; a double makes a double. */
 function add(a: unknown, b: unknown): unknown {
-  return arithmetic(a, b, (x, y) => x + y, (x, y) => x + y);
+  return arithmetic(
+    a,
+    b,
+    (x, y) => x + y,
+    (x, y) => x + y,
+  );
 }
 
 function multiply(a: unknown, b: unknown): unknown {
-  return arithmetic(a, b, (x, y) => x * y, (x, y) => x * y);
+  return arithmetic(
+    a,
+    b,
+    (x, y) => x * y,
+    (x, y) => x * y,
+  );
 }
 
-function arithmetic(a: unknown, b: unknown, onNumbers: (x: number, y: number) => number, onIntegers: (x: bigint, y: bigint) => bigint): unknown {
+function arithmetic(
+  a: unknown,
+  b: unknown,
+  onNumbers: (x: number, y: number) => number,
+  onIntegers: (x: bigint, y: bigint) => bigint,
+): unknown {
   const kinds = [kindOf(a), kindOf(b)];
   if (kinds.includes('decimal') || kinds.includes('double')) return makeDouble(onNumbers(toNumber(a), toNumber(b)));
   const kind = kinds.includes('long') ? 'long' : 'int';
@@ -873,7 +1120,12 @@ function bitwise(current: unknown, operation: 'and' | 'or' | 'xor', operand: unk
 
 /** How mongod names a number in arithmetic errors: `(NumberLong)9223372036854775807`. */
 function debugNumber(value: unknown): string {
-  const names: Record<NumberKind, string> = { int: 'NumberInt', long: 'NumberLong', double: 'NumberDouble', decimal: 'NumberDecimal' };
+  const names: Record<NumberKind, string> = {
+    int: 'NumberInt',
+    long: 'NumberLong',
+    double: 'NumberDouble',
+    decimal: 'NumberDecimal',
+  };
   return `(${names[kindOf(value)]})${renderValue(value)}`;
 }
 
@@ -917,4 +1169,3 @@ function filterEqualities(filter: Document, into: Document = {}): Document {
   }
   return into;
 }
-

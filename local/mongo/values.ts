@@ -347,7 +347,7 @@ export function renderValue(value: unknown): string {
     case 'int':
     case 'long':
     case 'decimal':
-      return String(typeof value === 'object' ? (value as { toString(): string }).toString() : value);
+      return typeof value === 'object' && value !== null ? (value as { toString(): string }).toString() : String(value);
     case 'string':
     case 'symbol':
       return JSON.stringify(stringOf(value));

@@ -35,7 +35,6 @@ const KNOWN_FLAGS = MsgFlag.ChecksumPresent | MsgFlag.MoreToCome | MsgFlag.Exhau
 
 const SectionKind = { Body: 0, DocumentSequence: 1 } as const;
 
-
 export interface MessageHeader {
   length: number;
   requestId: number;

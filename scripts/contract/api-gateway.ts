@@ -26,7 +26,8 @@ export const BEARER_SCHEME = 'bearerAuth';
  * spelled with character classes, which read the same in Java (API Gateway) and JavaScript (the
  * local gateway, the tests), rather than with an inline `(?i)`, which JavaScript does not accept.
  */
-export const IDENTITY_VALIDATION_EXPRESSION = '^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+export const IDENTITY_VALIDATION_EXPRESSION =
+  '^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
 
 /** API Gateway's own hard limit on a Lambda proxy integration. */
 const INTEGRATION_TIMEOUT_MS = 29000;
@@ -48,7 +49,12 @@ interface GatewayProblem {
   headers?: Record<string, string>;
 }
 
-const INTERNAL: GatewayProblem = { status: 500, type: 'internal', title: 'Internal error', detail: 'Internal error (request id: $context.requestId)' };
+const INTERNAL: GatewayProblem = {
+  status: 500,
+  type: 'internal',
+  title: 'Internal error',
+  detail: 'Internal error (request id: $context.requestId)',
+};
 
 /**
  * Every error API Gateway produces itself, as problem+json with the status AWS would use
@@ -59,8 +65,19 @@ const GATEWAY_PROBLEMS: Record<string, GatewayProblem> = {
   BAD_REQUEST_BODY: { status: 400, type: 'validation', title: 'Your request is not valid' },
   // RFC 6750 §3: a 401 names the scheme to use. The same response serves a missing and an invalid
   // token, so it carries no error code (which RFC 6750 leaves out when no token was sent).
-  UNAUTHORIZED: { status: 401, type: 'unauthorized', title: 'Unauthorized', detail: 'A valid access token is required', headers: { 'WWW-Authenticate': "'Bearer'" } },
-  ACCESS_DENIED: { status: 403, type: 'forbidden', title: 'Forbidden', detail: 'The access token does not allow this request' },
+  UNAUTHORIZED: {
+    status: 401,
+    type: 'unauthorized',
+    title: 'Unauthorized',
+    detail: 'A valid access token is required',
+    headers: { 'WWW-Authenticate': "'Bearer'" },
+  },
+  ACCESS_DENIED: {
+    status: 403,
+    type: 'forbidden',
+    title: 'Forbidden',
+    detail: 'The access token does not allow this request',
+  },
   EXPIRED_TOKEN: { status: 403, type: 'forbidden', title: 'Forbidden' },
   INVALID_SIGNATURE: { status: 403, type: 'forbidden', title: 'Forbidden' },
   INVALID_API_KEY: { status: 403, type: 'forbidden', title: 'Forbidden' },
@@ -69,16 +86,43 @@ const GATEWAY_PROBLEMS: Record<string, GatewayProblem> = {
   RESOURCE_NOT_FOUND: { status: 404, type: 'not-found', title: 'Not found', detail: 'No such route' },
   REQUEST_TOO_LARGE: { status: 413, type: 'payload-too-large', title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'unsupported-media-type', title: 'Unsupported media type' },
-  THROTTLED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Too many requests; try again later', headers: { 'Retry-After': "'1'" } },
-  QUOTA_EXCEEDED: { status: 429, type: 'throttled', title: 'Too many requests', detail: 'Request quota exceeded; try again later', headers: { 'Retry-After': "'60'" } },
+  THROTTLED: {
+    status: 429,
+    type: 'throttled',
+    title: 'Too many requests',
+    detail: 'Too many requests; try again later',
+    headers: { 'Retry-After': "'1'" },
+  },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    type: 'throttled',
+    title: 'Too many requests',
+    detail: 'Request quota exceeded; try again later',
+    headers: { 'Retry-After': "'60'" },
+  },
   AUTHORIZER_FAILURE: INTERNAL,
   AUTHORIZER_CONFIGURATION_ERROR: INTERNAL,
   API_CONFIGURATION_ERROR: INTERNAL,
-  INTEGRATION_FAILURE: { status: 504, type: 'timeout', title: 'Gateway timeout', detail: 'The request could not be completed in time; try again' },
-  INTEGRATION_TIMEOUT: { status: 504, type: 'timeout', title: 'Gateway timeout', detail: 'The request took too long; try again' },
+  INTEGRATION_FAILURE: {
+    status: 504,
+    type: 'timeout',
+    title: 'Gateway timeout',
+    detail: 'The request could not be completed in time; try again',
+  },
+  INTEGRATION_TIMEOUT: {
+    status: 504,
+    type: 'timeout',
+    title: 'Gateway timeout',
+    detail: 'The request took too long; try again',
+  },
   // A function that throws, times out or returns a malformed response has no type of its own: AWS
   // answers 502 under DEFAULT_5XX. Pinning DEFAULT_5XX's status keeps the body's `status` true.
-  DEFAULT_5XX: { status: 502, type: 'bad-gateway', title: 'Bad gateway', detail: 'The request failed; try again (request id: $context.requestId)' },
+  DEFAULT_5XX: {
+    status: 502,
+    type: 'bad-gateway',
+    title: 'Bad gateway',
+    detail: 'The request failed; try again (request id: $context.requestId)',
+  },
 };
 
 /** The headers of every gateway response, as `responseParameters` (literals in single quotes). */
@@ -165,7 +209,7 @@ function preflight(methods: string[]): Record<string, unknown> {
  * and `bearerAuth` becomes the TOKEN authorizer.
  */
 export function buildApiGatewayDefinition(doc: OpenApiDocument, operations: Operation[]): Record<string, unknown> {
-  const definition = structuredClone(doc) as OpenApiDocument;
+  const definition = structuredClone<OpenApiDocument>(doc);
   const bearer = definition.components.securitySchemes?.[BEARER_SCHEME];
   if (!bearer) throw new Error(`openapi.yaml: components.securitySchemes.${BEARER_SCHEME} is missing`);
 

@@ -17,8 +17,12 @@ interface UserPageExample {
 }
 
 function pageExamples(op: Operation): Array<[string, UserPageExample]> {
-  const ok = op.operation.responses['200'] as { content?: Record<string, { examples?: Record<string, { value: UserPageExample }> }> } | undefined;
-  return Object.entries(ok?.content?.['application/json']?.examples ?? {}).map(([name, example]) => [name, example.value]);
+  const ok = op.operation.responses['200'] as
+    { content?: Record<string, { examples?: Record<string, { value: UserPageExample }> }> } | undefined;
+  return Object.entries(ok?.content?.['application/json']?.examples ?? {}).map(([name, example]) => [
+    name,
+    example.value,
+  ]);
 }
 
 /** Every example cursor that differs from what the codec makes, as a sentence; empty when all agree. */
@@ -32,11 +36,18 @@ export function cursorExampleMismatches(doc: OpenApiDocument, operations: Operat
     if (page.nextCursor === null || last === undefined) continue;
     const expected = encodeCursor({ createdAt: new Date(last.createdAt), id: last.id });
     cursors.push(expected);
-    if (page.nextCursor !== expected) problems.push(`listUsers 200 example ${name}: nextCursor must be ${expected}, the cursor of its last item`);
+    if (page.nextCursor !== expected)
+      problems.push(`listUsers 200 example ${name}: nextCursor must be ${expected}, the cursor of its last item`);
   }
-  const parameter = (listUsers.operation.parameters ?? []).find((p) => p.in === 'query' && p.name === 'cursor') as { example?: unknown } | undefined;
-  if (parameter?.example !== undefined && !cursors.includes(String(parameter.example))) {
-    problems.push(`listUsers cursor parameter example must be a nextCursor of a 200 example (${cursors.join(', ') || 'none has one'})`);
+  const parameter = (listUsers.operation.parameters ?? []).find((p) => p.in === 'query' && p.name === 'cursor') as
+    { example?: unknown } | undefined;
+  if (
+    parameter?.example !== undefined &&
+    !(typeof parameter.example === 'string' && cursors.includes(parameter.example))
+  ) {
+    problems.push(
+      `listUsers cursor parameter example must be a nextCursor of a 200 example (${cursors.join(', ') || 'none has one'})`,
+    );
   }
   return problems;
 }

@@ -8,7 +8,8 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** The parts of an OpenAPI 3.0 document the generators read; everything else passes through untouched. */
 export interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, OperationObject | unknown>>;
+  /** Path items: operations under method names, and other fields besides. */
+  paths: Record<string, Record<string, unknown>>;
   components: {
     schemas: Record<string, JsonSchema>;
     securitySchemes?: Record<string, Record<string, unknown>>;

@@ -12,7 +12,13 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { HttpError } from '../../functions/shared/errors';
-import { ConfigError, DependencyUnavailable, IntegrationError, REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
+import {
+  ConfigError,
+  DependencyUnavailable,
+  IntegrationError,
+  REFRESH_REJECTION,
+  TOKEN_REJECTION,
+} from '../../functions/shared/errors';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
@@ -44,14 +50,20 @@ export type FunctionFacts = Record<keyof typeof CODE_FACTS, boolean>;
 
 /** Whether a bundle made of these modules (paths relative to the repository root) has each fact. */
 export function factsOf(inputs: readonly string[]): FunctionFacts {
-  return Object.fromEntries(Object.entries(CODE_FACTS).map(([fact, modules]) => [fact, modules.some((module) => inputs.includes(module))])) as FunctionFacts;
+  return Object.fromEntries(
+    Object.entries(CODE_FACTS).map(([fact, modules]) => [fact, modules.some((module) => inputs.includes(module))]),
+  ) as FunctionFacts;
 }
 
 /** A dimension filled in at run time with the deployed function's name, so not known here. */
 const DEPLOYED_NAME = 'deployed function name';
 
 /** Errors the functions answer with a 5xx: their outcomes are the ones HandlerError carries. */
-const SERVER_ERRORS: readonly HttpError[] = [new ConfigError('VARIABLE', 'unset'), new IntegrationError('unreadable'), new DependencyUnavailable('database', undefined)];
+const SERVER_ERRORS: readonly HttpError[] = [
+  new ConfigError('VARIABLE', 'unset'),
+  new IntegrationError('unreadable'),
+  new DependencyUnavailable('database', undefined),
+];
 
 /**
  * Every value the code can publish in each dimension of each metric (besides `service`), or
@@ -81,7 +93,10 @@ function dimensionValues(functionKeys: readonly string[]): {
     Logout: {},
     SessionRevoked: { reason: reasons(REVOKE_REASON) },
     // Counted by the wrapper for a 5xx answer (an unknown error is OUTCOME.error), per function.
-    HandlerError: { operation: functionKeys, outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])] },
+    HandlerError: {
+      operation: functionKeys,
+      outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])],
+    },
   };
 }
 
@@ -118,7 +133,8 @@ export interface TerraformData {
 /** Every combination of one value per dimension, in the dimensions' order. */
 function combinations(values: ReadonlyArray<readonly [string, readonly string[]]>): Array<Record<string, string>> {
   return values.reduce<Array<Record<string, string>>>(
-    (partial, [dimension, options]) => partial.flatMap((series) => options.map((value) => ({ ...series, [dimension]: value }))),
+    (partial, [dimension, options]) =>
+      partial.flatMap((series) => options.map((value) => ({ ...series, [dimension]: value }))),
     [{}],
   );
 }
@@ -128,7 +144,10 @@ export function metricCatalogue(functionKeys: readonly string[]): Record<string,
   return Object.fromEntries(
     Object.values(MetricName).map((name) => {
       const dimensions = METRIC_DIMENSIONS[name];
-      const known = dimensions.map((dimension) => [dimension, (values[name] as Record<string, readonly string[] | typeof DEPLOYED_NAME>)[dimension]!] as const);
+      const known = dimensions.map(
+        (dimension) =>
+          [dimension, (values[name] as Record<string, readonly string[] | typeof DEPLOYED_NAME>)[dimension]!] as const,
+      );
       const fixed = known.every(([, set]) => set !== DEPLOYED_NAME);
       const series = fixed ? combinations(known as ReadonlyArray<readonly [string, readonly string[]]>) : null;
       return [name, { name, dimensions, series }];
@@ -162,7 +181,10 @@ export async function functionFacts(functionKeys: readonly string[]): Promise<Re
   );
 }
 
-export async function buildTerraformData(doc: OpenApiDocument, operations: readonly Operation[]): Promise<TerraformData> {
+export async function buildTerraformData(
+  doc: OpenApiDocument,
+  operations: readonly Operation[],
+): Promise<TerraformData> {
   const functionKeys = [...operations.map((op) => op.operationId), AUTHORIZER_FUNCTION];
   const title = (doc.info as { title?: unknown } | undefined)?.title;
   if (typeof title !== 'string') throw new Error('openapi.yaml: info.title must be a string');

@@ -41,7 +41,9 @@ function newAjv(doc: OpenApiDocument, coerceTypes: boolean): Ajv {
 
 function toJsonSchemaRefs(schema: JsonSchema): JsonSchema {
   // `#/components/schemas/X` refs resolve against the contract's schemas, registered as `contract#/$defs/X`.
-  return JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components/schemas/', `"$ref":"${CONTRACT_ID}#/$defs/`)) as JsonSchema;
+  return JSON.parse(
+    JSON.stringify(schema).replaceAll('"$ref":"#/components/schemas/', `"$ref":"${CONTRACT_ID}#/$defs/`),
+  ) as JsonSchema;
 }
 
 function parametersSchema(op: Operation, location: 'query' | 'path'): JsonSchema | undefined {
@@ -77,19 +79,33 @@ export function buildValidators(doc: OpenApiDocument, operations: Operation[]): 
     const body = op.operation.requestBody?.content['application/json']?.schema;
     if (body) {
       const ref = typeof body.$ref === 'string' ? body.$ref.split('/').pop() : undefined;
-      const type = ref ? `components['schemas']['${ref}']` : `NonNullable<operations['${op.operationId}']['requestBody']>['content']['application/json']`;
+      const type = ref
+        ? `components['schemas']['${ref}']`
+        : `NonNullable<operations['${op.operationId}']['requestBody']>['content']['application/json']`;
       sources.push(moduleFor(newAjv(doc, false), `${op.operationId}-body`, toJsonSchemaRefs(body), type));
     }
     const query = parametersSchema(op, 'query');
     if (query) {
       sources.push(
-        moduleFor(newAjv(doc, true), `${op.operationId}-query`, query, `NonNullable<operations['${op.operationId}']['parameters']['query']>`),
+        moduleFor(
+          newAjv(doc, true),
+          `${op.operationId}-query`,
+          query,
+          `NonNullable<operations['${op.operationId}']['parameters']['query']>`,
+        ),
       );
     }
     // Path parameters are strings as they stand: nothing to coerce.
     const path = parametersSchema(op, 'path');
     if (path) {
-      sources.push(moduleFor(newAjv(doc, false), `${op.operationId}-path`, path, `operations['${op.operationId}']['parameters']['path']`));
+      sources.push(
+        moduleFor(
+          newAjv(doc, false),
+          `${op.operationId}-path`,
+          path,
+          `operations['${op.operationId}']['parameters']['path']`,
+        ),
+      );
     }
   }
   return sources;
@@ -103,7 +119,12 @@ export function buildValidators(doc: OpenApiDocument, operations: Operation[]): 
 export function buildSchemaValidators(doc: OpenApiDocument, names: readonly string[]): ValidatorSource[] {
   return names.map((name) => {
     if (doc.components.schemas[name] === undefined) throw new Error(`openapi.yaml has no schema ${name}`);
-    return moduleFor(newAjv(doc, false), `schema-${name}`, { $ref: `${CONTRACT_ID}#/$defs/${name}` }, `components['schemas']['${name}']`);
+    return moduleFor(
+      newAjv(doc, false),
+      `schema-${name}`,
+      { $ref: `${CONTRACT_ID}#/$defs/${name}` },
+      `components['schemas']['${name}']`,
+    );
   });
 }
 

@@ -4,7 +4,9 @@ import { OWN_CODE, packageOf, weighInputs } from '../../bench/bundles';
 describe('packageOf', () => {
   it('names the package an input comes from, scoped packages included', () => {
     expect(packageOf('node_modules/mongoose/lib/index.js')).toBe('mongoose');
-    expect(packageOf('node_modules/@aws-lambda-powertools/logger/lib/cjs/Logger.js')).toBe('@aws-lambda-powertools/logger');
+    expect(packageOf('node_modules/@aws-lambda-powertools/logger/lib/cjs/Logger.js')).toBe(
+      '@aws-lambda-powertools/logger',
+    );
   });
 
   it('uses the innermost node_modules for a nested dependency', () => {
@@ -44,6 +46,8 @@ describe('weighInputs', () => {
   });
 
   it('says which outputs exist when asked for one that does not', () => {
-    expect(() => weighInputs(metafile, 'dist/login/index.js')).toThrow('the metafile has no output dist/login/index.js; it has dist/me/index.js');
+    expect(() => weighInputs(metafile, 'dist/login/index.js')).toThrow(
+      'the metafile has no output dist/login/index.js; it has dist/me/index.js',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { connectionUse, emptyTally, tallyInvocation } from '../../bench/connection-log';
 
-const line = (fields: Record<string, unknown>): string => JSON.stringify({ level: 'INFO', message: 'request completed', ...fields });
+const line = (fields: Record<string, unknown>): string =>
+  JSON.stringify({ level: 'INFO', message: 'request completed', ...fields });
 
 describe('connectionUse', () => {
   it("reads db_connection from a function's JSON request line", () => {

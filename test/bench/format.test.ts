@@ -1,4 +1,13 @@
-import { formatBytes, formatMs, formatPercent, formatRate, formatRatio, formatSummary, renderMarkdown, renderText } from '../../bench/format';
+import {
+  formatBytes,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSummary,
+  renderMarkdown,
+  renderText,
+} from '../../bench/format';
 import type { Table } from '../../bench/format';
 
 describe('number formatting', () => {
@@ -62,11 +71,19 @@ describe('tables', () => {
 
   it('renders Markdown with a heading, right-aligned figure columns and escaped pipes', () => {
     const markdown = renderMarkdown({ ...table, rows: [['a|b', '1', '2']], notes: [] });
-    expect(markdown.split('\n')).toEqual(['### Bundles', '', '| function | bundle | zipped |', '| --- | ---: | ---: |', '| a\\|b | 1 | 2 |']);
+    expect(markdown.split('\n')).toEqual([
+      '### Bundles',
+      '',
+      '| function | bundle | zipped |',
+      '| --- | ---: | ---: |',
+      '| a\\|b | 1 | 2 |',
+    ]);
   });
 
   it('refuses a row whose cells do not match the columns', () => {
-    expect(() => renderText({ title: 'Broken', columns: ['a', 'b'], rows: [['only one']] })).toThrow("table 'Broken' row 1 has 1 cells for 2 columns");
+    expect(() => renderText({ title: 'Broken', columns: ['a', 'b'], rows: [['only one']] })).toThrow(
+      "table 'Broken' row 1 has 1 cells for 2 columns",
+    );
   });
 });
 

@@ -18,11 +18,15 @@ describe('coldRun', () => {
   });
 
   it('fails when the first invocation answers an error status', async () => {
-    await expect(coldRun({ entry: HANDLERS, exportName: 'status', env, event: { status: 503 } })).rejects.toThrow('answered with a failure: status 503');
+    await expect(coldRun({ entry: HANDLERS, exportName: 'status', env, event: { status: 503 } })).rejects.toThrow(
+      'answered with a failure: status 503',
+    );
   });
 
   it('fails when the export is not a function', async () => {
-    await expect(coldRun({ entry: HANDLERS, exportName: 'notAFunction', env, event: {} })).rejects.toThrow('does not export a function named notAFunction');
+    await expect(coldRun({ entry: HANDLERS, exportName: 'notAFunction', env, event: {} })).rejects.toThrow(
+      'does not export a function named notAFunction',
+    );
   });
 });
 
@@ -56,13 +60,17 @@ describe('Host', () => {
   ])('fails the whole batch on %s, counting the failures', async (_what, exportName, event, reason) => {
     const host = await Host.start(exportName, HANDLERS, exportName, env);
     try {
-      await expect(host.run({ event, count: 4 })).rejects.toThrow(`${exportName}: 4 invocation(s) failed, e.g. ${reason}`);
+      await expect(host.run({ event, count: 4 })).rejects.toThrow(
+        `${exportName}: 4 invocation(s) failed, e.g. ${reason}`,
+      );
     } finally {
       await host.stop();
     }
   });
 
   it('fails to start when the module cannot be loaded', async () => {
-    await expect(Host.start('missing', join(__dirname, 'fixtures', 'missing.cjs'), 'handler', env)).rejects.toThrow('missing failed to load');
+    await expect(Host.start('missing', join(__dirname, 'fixtures', 'missing.cjs'), 'handler', env)).rejects.toThrow(
+      'missing failed to load',
+    );
   });
 });

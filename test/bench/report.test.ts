@@ -25,7 +25,14 @@ const bundle = (key: string, bytes: number, zipBytes: number): BundleResult => (
   packages: ['jsonwebtoken'],
 });
 
-const machine = { cpus: 2, cpuModel: 'Test CPU', node: '20.0.0', platform: 'linux-x64', date: '2026-01-01T00:00:00.000Z', loadAverage: { start: 0.5, end: 0.7 } };
+const machine = {
+  cpus: 2,
+  cpuModel: 'Test CPU',
+  node: '20.0.0',
+  platform: 'linux-x64',
+  date: '2026-01-01T00:00:00.000Z',
+  loadAverage: { start: 0.5, end: 0.7 },
+};
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
   const coldStart: ColdStartResult = {
@@ -45,7 +52,13 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     vsOriginal: s(1.6),
     oursLatencyMs: { p50: 0.006, p99: 0.02 },
   };
-  const warmOverhead: WarmOverheadResult = { rounds: 5, invocationsPerRound: 100, meMs: s(1.2), roundTripMs: s(0.8), overheadMs: s(0.4) };
+  const warmOverhead: WarmOverheadResult = {
+    rounds: 5,
+    invocationsPerRound: 100,
+    meMs: s(1.2),
+    roundTripMs: s(0.8),
+    overheadMs: s(0.4),
+  };
   const load: LoadResult = {
     runs: 3,
     durationSeconds: 3,
@@ -61,7 +74,10 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     bcryptCost: 10,
     durationSeconds: 100,
     failures: {},
-    bundles: { functions: [bundle('me', 1_400_000, 400_000), bundle('authorizer', 50_000, 18_000)], original: { zipBytes: 2_500_000, files: 900 } },
+    bundles: {
+      functions: [bundle('me', 1_400_000, 400_000), bundle('authorizer', 50_000, 18_000)],
+      original: { zipBytes: 2_500_000, files: 900 },
+    },
     coldStart,
     authorizer,
     warmOverhead,
@@ -71,7 +87,8 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
   return { ...base, targets: checkTargets(base) };
 }
 
-const verdicts = (r: BenchResults): Record<string, boolean> => Object.fromEntries(r.targets.map((t) => [t.target, t.met]));
+const verdicts = (r: BenchResults): Record<string, boolean> =>
+  Object.fromEntries(r.targets.map((t) => [t.target, t.met]));
 
 describe('checkTargets', () => {
   it('meets every target the results answer when the figures are within them', () => {
@@ -81,13 +98,17 @@ describe('checkTargets', () => {
   });
 
   it('misses the bundle target at 60,000 bytes, read strictly', () => {
-    const checked = results({ bundles: { functions: [bundle('authorizer', 60_000, 20_000)], original: { zipBytes: 2_500_000, files: 1 } } });
+    const checked = results({
+      bundles: { functions: [bundle('authorizer', 60_000, 20_000)], original: { zipBytes: 2_500_000, files: 1 } },
+    });
     expect(verdicts(checked)['authorizer bundle under 60 kB']).toBe(false);
   });
 
   it("misses the authorizer targets below 80% of the library and 1.5× the tutorial's", () => {
     const base = results();
-    const slow = results({ authorizer: { ...(base.authorizer as AuthorizerResult), shareOfLibrary: s(0.2), vsOriginal: s(0.25) } });
+    const slow = results({
+      authorizer: { ...(base.authorizer as AuthorizerResult), shareOfLibrary: s(0.2), vsOriginal: s(0.25) },
+    });
     expect(verdicts(slow)['authorizer ≥ 80% of raw jsonwebtoken.verify (key object)']).toBe(false);
     expect(verdicts(slow)["authorizer ≥ 1.5× the tutorial's authorizer"]).toBe(false);
   });
@@ -95,23 +116,38 @@ describe('checkTargets', () => {
   it('judges API cold start by the worst function and the authorizer against the tutorial', () => {
     const base = results();
     const cold = base.coldStart as ColdStartResult;
-    const checked = results({ coldStart: { ...cold, functions: [coldRow('me', 150, 250), coldRow('login', 90, 100), coldRow('authorizer', 30, 40)] } });
+    const checked = results({
+      coldStart: {
+        ...cold,
+        functions: [coldRow('me', 150, 250), coldRow('login', 90, 100), coldRow('authorizer', 30, 40)],
+      },
+    });
     expect(verdicts(checked)['API cold start ≤ 0.8× unbundled']).toBe(false);
-    expect(checked.targets.find((t) => t.target === 'API cold start ≤ 0.8× unbundled')?.measured).toBe('worst login 0.90×');
+    expect(checked.targets.find((t) => t.target === 'API cold start ≤ 0.8× unbundled')?.measured).toBe(
+      'worst login 0.90×',
+    );
     expect(verdicts(checked)["authorizer cold start no slower than the tutorial's authorizer"]).toBe(false);
   });
 
   it('fails the load checks on any error or an extra connection', () => {
     const base = results();
     const load = base.load as LoadResult;
-    const checked = results({ load: { ...load, rows: [{ ...(load.rows[0] as LoadResult['rows'][number]), errors: 1 }], oneConnectionPerInstance: false } });
+    const checked = results({
+      load: {
+        ...load,
+        rows: [{ ...(load.rows[0] as LoadResult['rows'][number]), errors: 1 }],
+        oneConnectionPerInstance: false,
+      },
+    });
     expect(verdicts(checked)['load: zero errors']).toBe(false);
     expect(verdicts(checked)['load: one database connection per function instance']).toBe(false);
   });
 
   it('leaves out targets whose measurement did not run', () => {
     const checked = results({ authorizer: undefined, load: undefined });
-    expect(checked.targets.map((t) => t.target).filter((t) => t.includes('load') || t.includes('jsonwebtoken'))).toEqual([]);
+    expect(
+      checked.targets.map((t) => t.target).filter((t) => t.includes('load') || t.includes('jsonwebtoken')),
+    ).toEqual([]);
   });
 });
 
@@ -153,11 +189,15 @@ describe('the signing keys measurement', () => {
   it('holds ES256 to at most 10% more authorizer cold start than HS256', () => {
     expect(verdicts(results({ signing: signing(1.5, 20) }))[TARGET]).toBe(true);
     expect(verdicts(results({ signing: signing(2.5, 20) }))[TARGET]).toBe(false);
-    expect(results({ signing: signing(1.5, 20) }).targets.find((t) => t.target === TARGET)?.measured).toBe('+1.50 ms = 8% of 20.0 ms');
+    expect(results({ signing: signing(1.5, 20) }).targets.find((t) => t.target === TARGET)?.measured).toBe(
+      '+1.50 ms = 8% of 20.0 ms',
+    );
   });
 
   it('prints HS256, ES256 and our authorizer side by side, with issuing', () => {
-    const table = buildTables(results({ signing: signing(1.5, 20) })).find((t) => t.title === 'Signing keys: HS256 before, ES256 now')!;
+    const table = buildTables(results({ signing: signing(1.5, 20) })).find(
+      (t) => t.title === 'Signing keys: HS256 before, ES256 now',
+    )!;
 
     expect(table.columns).toEqual(['measure', 'HS256 (before)', 'ES256 (now)', 'ours (dist/authorizer, ES256)']);
     expect(table.rows.map((row) => row[0])).toEqual([

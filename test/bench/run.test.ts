@@ -10,7 +10,9 @@ describe('make bench settings', () => {
   });
 
   it('refuses an unknown section, listing the known ones', () => {
-    expect(() => parseSections('bundles,speed')).toThrow('BENCH_ONLY names unknown sections: speed; known: bundles, cold-start');
+    expect(() => parseSections('bundles,speed')).toThrow(
+      'BENCH_ONLY names unknown sections: speed; known: bundles, cold-start',
+    );
   });
 
   it('reads BENCH_QUICK as 1 or 0', () => {

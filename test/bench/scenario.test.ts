@@ -2,7 +2,16 @@ import { methodArn, proxyEvent, tokenAuthorizerEvent } from '../../bench/events'
 import { authorizerContext, firstEvent, parseRegistration } from '../../bench/scenario';
 import type { Fixture } from '../../bench/scenario';
 
-const fixture: Fixture = { userId: '6b0bb65fdb2018d985a02f24', email: 'a@example.com', password: 'pw', token: 'jwt', sessionId: '6b0bb65fdb2018d985a02f25', tokenExp: 4_102_444_800, refreshTokens: ['r'.repeat(43)], originalToken: 'old' };
+const fixture: Fixture = {
+  userId: '6b0bb65fdb2018d985a02f24',
+  email: 'a@example.com',
+  password: 'pw',
+  token: 'jwt',
+  sessionId: '6b0bb65fdb2018d985a02f25',
+  tokenExp: 4_102_444_800,
+  refreshTokens: ['r'.repeat(43)],
+  originalToken: 'old',
+};
 
 describe('events', () => {
   it('builds a proxy event with a JSON body, its content type and both header forms', () => {
@@ -22,7 +31,11 @@ describe('events', () => {
   });
 
   it('builds a TOKEN authorizer event for a method ARN', () => {
-    expect(tokenAuthorizerEvent('Bearer x')).toEqual({ type: 'TOKEN', authorizationToken: 'Bearer x', methodArn: methodArn('GET', '/me') });
+    expect(tokenAuthorizerEvent('Bearer x')).toEqual({
+      type: 'TOKEN',
+      authorizationToken: 'Bearer x',
+      methodArn: methodArn('GET', '/me'),
+    });
     expect(methodArn('GET', '/me')).toMatch(/^arn:aws:execute-api:us-east-1:\d{12}:\w+\/bench\/GET\/me$/);
   });
 });
@@ -44,7 +57,9 @@ describe('firstEvent', () => {
     expect(() => firstEvent('deleteUser', fixture, 'x')).toThrow("no benchmark event for function 'deleteUser'");
   });
 
-  function proxyOf(event: unknown): Record<string, unknown> & { body: unknown; requestContext: Record<string, unknown> } {
+  function proxyOf(
+    event: unknown,
+  ): Record<string, unknown> & { body: unknown; requestContext: Record<string, unknown> } {
     return event as Record<string, unknown> & { body: unknown; requestContext: Record<string, unknown> };
   }
 });
@@ -56,8 +71,12 @@ describe('parseRegistration', () => {
   });
 
   it('says what came back when it is not a registration', () => {
-    expect(() => parseRegistration({ statusCode: 409, body: '{}' })).toThrow('register did not answer 201 with a body: {"statusCode":409');
-    expect(() => parseRegistration({ statusCode: 201, body: '{"auth":true}' })).toThrow("register's body has no token and user id");
+    expect(() => parseRegistration({ statusCode: 409, body: '{}' })).toThrow(
+      'register did not answer 201 with a body: {"statusCode":409',
+    );
+    expect(() => parseRegistration({ statusCode: 201, body: '{"auth":true}' })).toThrow(
+      "register's body has no token and user id",
+    );
     expect(() => parseRegistration(undefined)).toThrow('register did not answer 201');
   });
 });

@@ -1,4 +1,14 @@
-import { columns, median, minus, pairedDifferences, pairedRatio, percentile, perSecond, rotatedOrder, summarize } from '../../bench/stats';
+import {
+  columns,
+  median,
+  minus,
+  pairedDifferences,
+  pairedRatio,
+  percentile,
+  perSecond,
+  rotatedOrder,
+  summarize,
+} from '../../bench/stats';
 
 describe('percentile', () => {
   it('interpolates between the closest ranks', () => {

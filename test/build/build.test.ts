@@ -62,7 +62,7 @@ describe('make build', () => {
     for (const { metafile } of built) {
       expect(inputs(metafile).filter((i) => /node_modules\/(semver|whatwg-url|tr46)\//.test(i))).toEqual([]);
     }
-    expect(inputs(built[1]!.metafile)).toContain('scripts/shims/whatwg-url.cjs');
+    expect(inputs(built[1].metafile)).toContain('scripts/shims/whatwg-url.cjs');
   });
 });
 
@@ -76,7 +76,8 @@ describe('the AWS SDK in the bundles', () => {
   it('leaves the KMS client out of the issuers: Lambda provides it, and it is loaded only to sign', async () => {
     const [login, authorizer] = await Promise.all([buildFunction('login'), buildFunction('authorizer')]);
 
-    for (const { metafile } of [login, authorizer]) expect(inputs(metafile).filter((i) => i.includes('node_modules/@aws-sdk/'))).toEqual([]);
+    for (const { metafile } of [login, authorizer])
+      expect(inputs(metafile).filter((i) => i.includes('node_modules/@aws-sdk/'))).toEqual([]);
     expect(readFileSync(join(DIST, 'login', 'index.js'), 'utf8')).toContain('"@aws-sdk/client-kms"');
     // The authorizer verifies with public keys only: it has no KMS client to load at all.
     expect(readFileSync(join(DIST, 'authorizer', 'index.js'), 'utf8')).not.toContain('@aws-sdk/client-kms');
@@ -90,7 +91,9 @@ describe('the whatwg-url shim', () => {
       const shim = await import('../../scripts/shims/whatwg-url.cjs');
       jest.doMock('whatwg-url', () => shim);
       const { default: ConnectionString } = await import('mongodb-connection-string-url');
-      const parsed = new ConnectionString('mongodb+srv://app%40user:p%2Fss@cluster0.example.net/auth?retryWrites=true&w=majority');
+      const parsed = new ConnectionString(
+        'mongodb+srv://app%40user:p%2Fss@cluster0.example.net/auth?retryWrites=true&w=majority',
+      );
 
       expect(parsed.hosts).toEqual(['cluster0.example.net']);
       expect(parsed.pathname).toBe('/auth');

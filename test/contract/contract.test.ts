@@ -15,7 +15,9 @@ const contract = parse(readFileSync(join(ROOT, 'openapi.yaml'), 'utf8')) as Reco
 function refs(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(refs);
   if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) => (key === '$ref' && typeof value === 'string' ? [value] : refs(value)));
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === '$ref' && typeof value === 'string' ? [value] : refs(value),
+  );
 }
 
 describe('openapi.yaml', () => {
@@ -23,14 +25,25 @@ describe('openapi.yaml', () => {
     const all = refs(contract);
 
     expect(all.length).toBeGreaterThan(50);
-    expect(all.filter((ref) => !/^#\/components\/(schemas|responses|headers|parameters|examples|requestBodies|securitySchemes)\/[A-Za-z0-9._-]+$/.test(ref))).toEqual([]);
+    expect(
+      all.filter(
+        (ref) =>
+          !/^#\/components\/(schemas|responses|headers|parameters|examples|requestBodies|securitySchemes)\/[A-Za-z0-9._-]+$/.test(
+            ref,
+          ),
+      ),
+    ).toEqual([]);
   });
 
   describe('Problem.type', () => {
     const components = contract.components as { schemas: Record<string, { enum?: string[] }> };
     const declared = new Set(components.schemas.ProblemType?.enum);
     const fromFunctions = Object.values(PROBLEM_KIND).map(problemType);
-    const fromGateway = [...readFileSync(join(ROOT, 'generated', 'api-gateway.json.tftpl'), 'utf8').matchAll(/urn:auth-api:problem:[a-z-]+/g)].map(([type]) => type);
+    const fromGateway = [
+      ...readFileSync(join(ROOT, 'generated', 'api-gateway.json.tftpl'), 'utf8').matchAll(
+        /urn:auth-api:problem:[a-z-]+/g,
+      ),
+    ].map(([type]) => type);
 
     it('declares every type the functions answer', () => {
       expect(fromFunctions.filter((type) => !declared.has(type))).toEqual([]);

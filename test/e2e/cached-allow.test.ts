@@ -28,7 +28,10 @@ describe('an Allow cached longer than its token lives', () => {
       environment: { ACCESS_TOKEN_TTL: String(TOKEN_TTL_SECONDS) },
       functionEnvironment: { me: { NODE_OPTIONS: `--require ${SHIFTED_CLOCK}`, CLOCK_SHIFT_FILE: shiftFile } },
     });
-    const response = await api.call('/register', json({ name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' }));
+    const response = await api.call(
+      '/register',
+      json({ name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' }),
+    );
     token = ((await response.json()) as { token: string }).token;
   }, 120_000);
   afterAll(async () => {

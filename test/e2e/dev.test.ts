@@ -99,7 +99,9 @@ describe('make dev', () => {
       expect(register.status).toBe(201);
       expect(docs.status).toBe(200);
       expect(dev.stdout()).toContain('embedded MongoDB at mongodb://');
-      expect(dev.stdout()).toMatch(/Tokens are ES256, signed with a P-256 key made for this run \(kid local-[0-9a-f]{8}\): they stop working when make dev restarts/);
+      expect(dev.stdout()).toMatch(
+        /Tokens are ES256, signed with a P-256 key made for this run \(kid local-[0-9a-f]{8}\): they stop working when make dev restarts/,
+      );
       expect(dev.stdout()).toMatch(/POST\s+\/register\s+register\s+-/);
       expect(dev.stdout()).toMatch(/GET\s+\/me\s+me\s+authorizer \(TTL 300 s\)/);
       expect(dev.stdout()).toMatch(/POST \/register {2}201 {2}\d+(\.\d)? ms {2}register cold/);
@@ -137,7 +139,12 @@ describe('make dev', () => {
   });
 
   it('prints only JSON lines on stdout with LOG_FORMAT=json', async () => {
-    const dev = startDev({ PORT: '0', LOG_FORMAT: 'json', MONGODB_URI: process.env.MONGODB_URI!, JWT_SIGNING_PRIVATE_KEY: CURRENT_KEY.privatePem });
+    const dev = startDev({
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      MONGODB_URI: process.env.MONGODB_URI!,
+      JWT_SIGNING_PRIVATE_KEY: CURRENT_KEY.privatePem,
+    });
     try {
       const [, url] = await waitFor(dev, /Auth API on (http:\/\/localhost:\d+)/, 'stderr');
       await waitFor(dev, /Ctrl-C stops/, 'stderr');
@@ -150,7 +157,13 @@ describe('make dev', () => {
       const lines = dev.stdout().trim().split('\n');
       expect(lines.every((line) => typeof JSON.parse(line) === 'object')).toBe(true);
       expect(lines.map((line) => JSON.parse(line) as { type?: string }).filter((l) => l.type === 'access')).toEqual([
-        expect.objectContaining({ method: 'GET', path: '/users', status: 200, functionKey: 'listUsers', coldStart: true }),
+        expect.objectContaining({
+          method: 'GET',
+          path: '/users',
+          status: 200,
+          functionKey: 'listUsers',
+          coldStart: true,
+        }),
       ]);
       expect(dev.stderr()).toContain('Tokens are ES256, signed with JWT_SIGNING_PRIVATE_KEY (kid local).');
     } finally {
@@ -166,7 +179,9 @@ describe('make dev', () => {
       const dev = startDev({ PORT: String(port), MONGODB_URI: process.env.MONGODB_URI! });
 
       expect(await dev.exited).toBe(1);
-      expect(dev.stderr().trim().split('\n')).toEqual([`make dev: port ${port} is already in use; stop what is using it or set PORT to another port`]);
+      expect(dev.stderr().trim().split('\n')).toEqual([
+        `make dev: port ${port} is already in use; stop what is using it or set PORT to another port`,
+      ]);
     } finally {
       blocker.close();
     }

@@ -39,7 +39,9 @@ describe('sessions through the local gateway', () => {
 
     const reused = await refresh(registered.refreshToken);
     expect(reused.status).toBe(401);
-    expect(await expectHttpContract('refreshToken', reused)).toMatchObject({ type: 'urn:auth-api:problem:invalid-refresh-token' });
+    expect(await expectHttpContract('refreshToken', reused)).toMatchObject({
+      type: 'urn:auth-api:problem:invalid-refresh-token',
+    });
 
     const after = await api.call('/me', bearer(secondTokens.token));
     expect(after.status).toBe(401);
@@ -49,11 +51,17 @@ describe('sessions through the local gateway', () => {
   });
 
   it('lists, ends one and logs out of sessions over HTTP, DELETE bodies and path parameters included', async () => {
-    const login = async () => (await expectHttpContract('login', await api.call('/login', json({ email: ada.email, password: ada.password })))) as Tokens;
+    const login = async () =>
+      (await expectHttpContract(
+        'login',
+        await api.call('/login', json({ email: ada.email, password: ada.password })),
+      )) as Tokens;
     const laptop = await login();
     const phone = await login();
 
-    const listed = (await expectHttpContract('listSessions', await api.call('/me/sessions', bearer(laptop.token)))) as { items: Array<{ id: string; current: boolean }> };
+    const listed = (await expectHttpContract('listSessions', await api.call('/me/sessions', bearer(laptop.token)))) as {
+      items: Array<{ id: string; current: boolean }>;
+    };
     expect(listed.items.filter((s) => s.current)).toHaveLength(1);
     const phoneSession = listed.items.find((s) => !s.current)!;
 
@@ -74,7 +82,10 @@ describe('sessions through the local gateway', () => {
     await expectHttpContract('logout', loggedOut);
     expect((await api.call('/me', bearer(laptop.token))).status).toBe(401);
 
-    const again = (await expectHttpContract('login', await api.call('/login', json({ email: ada.email, password: 'a-new-and-longer-passphrase' })))) as Tokens;
+    const again = (await expectHttpContract(
+      'login',
+      await api.call('/login', json({ email: ada.email, password: 'a-new-and-longer-passphrase' })),
+    )) as Tokens;
     const deleted = await api.call('/me', {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${again.token}`, 'Content-Type': 'application/json' },

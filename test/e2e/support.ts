@@ -71,7 +71,10 @@ async function privateBundles(): Promise<string> {
 /** A database of its own on the server jest's global setup started (or MONGODB_URI). */
 function freshDatabase(): string {
   const base = process.env.MONGODB_URI;
-  if (!base) throw new Error('MONGODB_URI is not set: jest global setup (test/support/global-setup.ts) starts the embedded MongoDB');
+  if (!base)
+    throw new Error(
+      'MONGODB_URI is not set: jest global setup (test/support/global-setup.ts) starts the embedded MongoDB',
+    );
   const url = new URL(base);
   url.pathname = `/e2e_${randomBytes(4).toString('hex')}`;
   return url.toString();
@@ -104,8 +107,15 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     ...options.environment,
   };
   const gateway = await startGateway({
-    definition: loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: options.ttlSeconds ?? 300 })),
-    resolveFunction: (key) => ({ key, entry: join(bundles, key, 'index.js'), timeoutMs: 10_000, environment: { ...environment, ...options.functionEnvironment?.[key] } }),
+    definition: loadDefinition(
+      localTemplateVariables({ functionKeys: listFunctionKeys(), authorizerTtlSeconds: options.ttlSeconds ?? 300 }),
+    ),
+    resolveFunction: (key) => ({
+      key,
+      entry: join(bundles, key, 'index.js'),
+      timeoutMs: 10_000,
+      environment: { ...environment, ...options.functionEnvironment?.[key] },
+    }),
     onRequest: (record) => records.push(record),
   });
   // As `make dev` does: the issuer is the API's base URL, known once the gateway listens (functions start on first use).
@@ -127,4 +137,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   };
 }
 
-export const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+export const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});

@@ -21,7 +21,9 @@ interface Verdict {
 }
 
 async function verifyElsewhere(issuer: string, token: string): Promise<Verdict> {
-  const { stdout } = await promisify(execFile)(process.execPath, [VERIFIER, issuer, AUDIENCE, token]).catch((error: { stdout: string }) => error);
+  const { stdout } = await promisify(execFile)(process.execPath, [VERIFIER, issuer, AUDIENCE, token]).catch(
+    (error: { stdout: string }) => error,
+  );
   return JSON.parse(stdout) as Verdict;
 }
 
@@ -44,7 +46,11 @@ describe('a third-party verifier', () => {
     expect(verdict.error).toBeUndefined();
     expect(verdict.jwksUri).toBe(`${api.gateway.url}/.well-known/jwks.json`);
     expect(verdict.protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid });
-    expect(verdict.payload).toMatchObject({ iss: api.gateway.url, aud: AUDIENCE, sub: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect(verdict.payload).toMatchObject({
+      iss: api.gateway.url,
+      aud: AUDIENCE,
+      sub: expect.stringMatching(/^[0-9a-f]{24}$/),
+    });
     expect(api.lastRecord('/.well-known/jwks.json')).toMatchObject({ status: 200, functionKey: 'getJwks' });
   });
 

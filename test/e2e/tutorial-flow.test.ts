@@ -48,12 +48,15 @@ describe('the tutorial flow on the local API', () => {
     expect(await expectHttpContract('me', response)).toMatchObject({ id: registered.user.id });
   });
 
-  it.each(['bearer', 'BEARER', 'bEaReR'])('accepts the scheme written %s, as schemes are case-insensitive', async (scheme) => {
-    const response = await api.call('/me', { headers: { Authorization: `${scheme} ${registered.token}` } });
+  it.each(['bearer', 'BEARER', 'bEaReR'])(
+    'accepts the scheme written %s, as schemes are case-insensitive',
+    async (scheme) => {
+      const response = await api.call('/me', { headers: { Authorization: `${scheme} ${registered.token}` } });
 
-    expect(response.status).toBe(200);
-    expect(await expectHttpContract('me', response)).toMatchObject({ id: registered.user.id });
-  });
+      expect(response.status).toBe(200);
+      expect(await expectHttpContract('me', response)).toMatchObject({ id: registered.user.id });
+    },
+  );
 
   it('answers a repeated token from the authorizer cache', async () => {
     const response = await api.call('/me', { headers: { Authorization: `Bearer ${registered.token}` } });
@@ -84,7 +87,10 @@ describe('the tutorial flow on the local API', () => {
     const response = await api.call('/me');
 
     expect(response.status).toBe(401);
-    expect(await expectHttpContract('me', response, GATEWAY_ANSWER)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized', status: 401 });
+    expect(await expectHttpContract('me', response, GATEWAY_ANSWER)).toMatchObject({
+      type: 'urn:auth-api:problem:unauthorized',
+      status: 401,
+    });
     expect(api.lastRecord('/me').authorizer).toMatchObject({ invoked: false });
   });
 
@@ -95,7 +101,9 @@ describe('the tutorial flow on the local API', () => {
     const response = await api.call('/me', { headers: { Authorization: `Bearer ${forged}` } });
 
     expect(response.status).toBe(401);
-    expect(await expectHttpContract('me', response, GATEWAY_ANSWER)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized' });
+    expect(await expectHttpContract('me', response, GATEWAY_ANSWER)).toMatchObject({
+      type: 'urn:auth-api:problem:unauthorized',
+    });
     expect(api.lastRecord('/me').authorizer).toMatchObject({ invoked: true, result: 'unauthorized' });
   });
 

@@ -18,12 +18,25 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Our claims, changed by `claims` (undefined removes one). */
 function claims(changes: Record<string, unknown> = {}): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries({ sub: USER_ID, sid: SESSION_ID, iss: TEST_ISSUER, aud: TEST_AUDIENCE, iat: now(), exp: now() + 600, jti: 'test', ...changes }).filter(([, value]) => value !== undefined),
+    Object.entries({
+      sub: USER_ID,
+      sid: SESSION_ID,
+      iss: TEST_ISSUER,
+      aud: TEST_AUDIENCE,
+      iat: now(),
+      exp: now() + 600,
+      jti: 'test',
+      ...changes,
+    }).filter(([, value]) => value !== undefined),
   );
 }
 
 /** A token with our claims as the API signs them (ES256, the current key's kid), changed by `changes`. */
-function sign(changes: Record<string, unknown> = {}, options: jwt.SignOptions = {}, key: TestKey = CURRENT_KEY): string {
+function sign(
+  changes: Record<string, unknown> = {},
+  options: jwt.SignOptions = {},
+  key: TestKey = CURRENT_KEY,
+): string {
   return signWith(key, claims(changes), options);
 }
 
@@ -39,7 +52,9 @@ function base64url(value: unknown): string {
 /** An HMAC-signed token: what an attacker makes when they hope the verifier takes a public key for an HMAC secret. */
 function hmacSigned(algorithm: 'HS256' | 'HS512', secret: string, header: Record<string, unknown> = {}): string {
   const input = `${base64url({ alg: algorithm, typ: 'JWT', kid: CURRENT_KEY.kid, ...header })}.${base64url(claims())}`;
-  return `${input}.${createHmac(algorithm === 'HS256' ? 'sha256' : 'sha512', secret).update(input).digest('base64url')}`;
+  return `${input}.${createHmac(algorithm === 'HS256' ? 'sha256' : 'sha512', secret)
+    .update(input)
+    .digest('base64url')}`;
 }
 
 const PUBLIC_KEY_PEM = CURRENT_KEY.publicKey.export({ format: 'pem', type: 'spki' }) as string;
@@ -70,7 +85,10 @@ describe('authorizer', () => {
 
     expect(result).toEqual({
       principalId: USER_ID,
-      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: STAGE_RESOURCE }],
+      },
       context: { userId: USER_ID, sid: SESSION_ID, exp },
     });
     expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 200, outcome: 'allowed' });
@@ -83,11 +101,16 @@ describe('authorizer', () => {
   });
 
   it('accepts a token of every live key generation: the previous one verifies until it is removed', async () => {
-    configureFunctions('mongodb://unused.invalid/none', { MONGODB_URI: undefined, JWT_PUBLIC_KEYS: JSON.stringify({ [PREVIOUS_KEY.kid]: PREVIOUS_KEY.spki, [CURRENT_KEY.kid]: CURRENT_KEY.spki }) });
+    configureFunctions('mongodb://unused.invalid/none', {
+      MONGODB_URI: undefined,
+      JWT_PUBLIC_KEYS: JSON.stringify({ [PREVIOUS_KEY.kid]: PREVIOUS_KEY.spki, [CURRENT_KEY.kid]: CURRENT_KEY.spki }),
+    });
     try {
       await jest.isolateModulesAsync(async () => {
         const { handler: fresh } = await import('../../functions/authorizer/handler');
-        await expect(fresh(tokenAuthorizerEvent(sign({}, {}, PREVIOUS_KEY)), lambdaContext('auth-api-authorizer'))).resolves.toMatchObject({ principalId: USER_ID });
+        await expect(
+          fresh(tokenAuthorizerEvent(sign({}, {}, PREVIOUS_KEY)), lambdaContext('auth-api-authorizer')),
+        ).resolves.toMatchObject({ principalId: USER_ID });
       });
     } finally {
       configureFunctions('mongodb://unused.invalid/none', { MONGODB_URI: undefined });
@@ -100,13 +123,40 @@ describe('authorizer', () => {
   });
 
   const forgeries: Array<[string, () => string, string]> = [
-    ['an unsigned token (alg none)', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`, 'wrong_algorithm'],
-    ['an unsigned token (alg none) naming our key', () => `${base64url({ alg: 'none', typ: 'JWT', kid: CURRENT_KEY.kid })}.${base64url(claims())}.`, 'wrong_algorithm'],
-    ['an HS256 token keyed with our public key in PEM (algorithm confusion)', () => hmacSigned('HS256', PUBLIC_KEY_PEM), 'wrong_algorithm'],
-    ['an HS256 token keyed with our public key as published (algorithm confusion)', () => hmacSigned('HS256', CURRENT_KEY.spki), 'wrong_algorithm'],
+    [
+      'an unsigned token (alg none)',
+      () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`,
+      'wrong_algorithm',
+    ],
+    [
+      'an unsigned token (alg none) naming our key',
+      () => `${base64url({ alg: 'none', typ: 'JWT', kid: CURRENT_KEY.kid })}.${base64url(claims())}.`,
+      'wrong_algorithm',
+    ],
+    [
+      'an HS256 token keyed with our public key in PEM (algorithm confusion)',
+      () => hmacSigned('HS256', PUBLIC_KEY_PEM),
+      'wrong_algorithm',
+    ],
+    [
+      'an HS256 token keyed with our public key as published (algorithm confusion)',
+      () => hmacSigned('HS256', CURRENT_KEY.spki),
+      'wrong_algorithm',
+    ],
     ['an HS512 token', () => hmacSigned('HS512', 'a-secret-someone-guessed-of-more-than-32-bytes'), 'wrong_algorithm'],
-    ['an ES384 header over our ES256 signature', () => { const [, payload, signature] = sign().split('.'); return `${base64url({ alg: 'ES384', typ: 'JWT', kid: CURRENT_KEY.kid })}.${payload}.${signature}`; }, 'wrong_algorithm'],
-    ['an ES256 token signed by an unknown key under our kid', () => sign({}, { keyid: CURRENT_KEY.kid }, UNKNOWN_KEY), 'bad_signature'],
+    [
+      'an ES384 header over our ES256 signature',
+      () => {
+        const [, payload, signature] = sign().split('.');
+        return `${base64url({ alg: 'ES384', typ: 'JWT', kid: CURRENT_KEY.kid })}.${payload}.${signature}`;
+      },
+      'wrong_algorithm',
+    ],
+    [
+      'an ES256 token signed by an unknown key under our kid',
+      () => sign({}, { keyid: CURRENT_KEY.kid }, UNKNOWN_KEY),
+      'bad_signature',
+    ],
     ['an ES256 token signed by an unknown key under its own kid', () => sign({}, {}, UNKNOWN_KEY), 'bad_signature'],
     ['an ES256 token without a kid', () => signHeader({ alg: 'ES256', typ: 'JWT' }), 'bad_signature'],
     ['a token of a retired key generation', () => sign({}, {}, PREVIOUS_KEY), 'bad_signature'],
@@ -114,11 +164,51 @@ describe('authorizer', () => {
     ['a kid that is an absolute path', () => sign({}, { keyid: '/etc/passwd' }), 'bad_signature'],
     ['a kid that is a URL', () => sign({}, { keyid: 'https://attacker.example/key.pem' }), 'bad_signature'],
     ['a kid naming an inherited property', () => sign({}, { keyid: '__proto__' }), 'bad_signature'],
-    ['a jwk header carrying the signing key', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jwk: { ...UNKNOWN_KEY.publicKey.export({ format: 'jwk' }), kid: CURRENT_KEY.kid } }, UNKNOWN_KEY), 'malformed'],
-    ['a jku header pointing elsewhere', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' }, UNKNOWN_KEY), 'malformed'],
-    ['an x5u header pointing elsewhere', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, x5u: 'https://attacker.example/cert.pem' }, UNKNOWN_KEY), 'malformed'],
-    ['a jku header on a token we signed', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' }), 'malformed'],
-    ['a token with a tampered payload', () => { const [header, , signature] = sign().split('.'); return `${header}.${base64url(claims({ sub: '000000000000000000000000' }))}.${signature}`; }, 'bad_signature'],
+    [
+      'a jwk header carrying the signing key',
+      () =>
+        signHeader(
+          {
+            alg: 'ES256',
+            typ: 'JWT',
+            kid: CURRENT_KEY.kid,
+            jwk: { ...UNKNOWN_KEY.publicKey.export({ format: 'jwk' }), kid: CURRENT_KEY.kid },
+          },
+          UNKNOWN_KEY,
+        ),
+      'malformed',
+    ],
+    [
+      'a jku header pointing elsewhere',
+      () =>
+        signHeader(
+          { alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' },
+          UNKNOWN_KEY,
+        ),
+      'malformed',
+    ],
+    [
+      'an x5u header pointing elsewhere',
+      () =>
+        signHeader(
+          { alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, x5u: 'https://attacker.example/cert.pem' },
+          UNKNOWN_KEY,
+        ),
+      'malformed',
+    ],
+    [
+      'a jku header on a token we signed',
+      () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, jku: 'https://attacker.example/jwks.json' }),
+      'malformed',
+    ],
+    [
+      'a token with a tampered payload',
+      () => {
+        const [header, , signature] = sign().split('.');
+        return `${header}.${base64url(claims({ sub: '000000000000000000000000' }))}.${signature}`;
+      },
+      'bad_signature',
+    ],
     ['an expired token', () => sign({ exp: now() - 60 }), 'expired'],
     ['a token not yet valid', () => sign({ nbf: now() + 60 }), 'not_yet_valid'],
     ['a token issued in the future', () => sign({ iat: now() + 60 }), 'not_yet_valid'],
@@ -128,8 +218,16 @@ describe('authorizer', () => {
     ['a token whose subject is not a user id', () => sign({ sub: 'admin' }), 'bad_claims'],
     ['a token without an expiry', () => sign({ exp: undefined }), 'bad_claims'],
     ['a token without a session', () => sign({ sid: undefined }), 'bad_claims'],
-    ['a token with a crit header (RFC 7515 §4.1.11)', () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, crit: ['b64'], b64: true }), 'malformed'],
-    ['a token that lives longer than tokens are issued for', () => sign({ iat: now(), exp: now() + 365 * 86_400 }), 'bad_claims'],
+    [
+      'a token with a crit header (RFC 7515 §4.1.11)',
+      () => signHeader({ alg: 'ES256', typ: 'JWT', kid: CURRENT_KEY.kid, crit: ['b64'], b64: true }),
+      'malformed',
+    ],
+    [
+      'a token that lives longer than tokens are issued for',
+      () => sign({ iat: now(), exp: now() + 365 * 86_400 }),
+      'bad_claims',
+    ],
     ['garbage', () => 'not-a-jwt', 'malformed'],
     ['three parts of garbage', () => 'a.b.c', 'malformed'],
     ['an empty header', () => '', 'missing'],
@@ -143,8 +241,17 @@ describe('authorizer', () => {
 
     expect(error.constructor).toBe(Error);
     expect(error.message).toBe('Unauthorized');
-    expect(requestLines(output)[0]).toMatchObject({ operation: 'authorizer', status: 401, outcome: 'token_rejected', reason });
-    expect(output.metrics()).toContainEqual({ name: 'AuthorizerRejected', dimensions: { service: 'auth-api', reason }, value: 1 });
+    expect(requestLines(output)[0]).toMatchObject({
+      operation: 'authorizer',
+      status: 401,
+      outcome: 'token_rejected',
+      reason,
+    });
+    expect(output.metrics()).toContainEqual({
+      name: 'AuthorizerRejected',
+      dimensions: { service: 'auth-api', reason },
+      value: 1,
+    });
   });
 
   it('never logs the token', async () => {
@@ -161,22 +268,35 @@ describe('authorizer', () => {
     expect(error.message).not.toBe('Unauthorized');
     expect(error.message).toMatch(/^Authorizer failed \(request id: [0-9a-f-]{36}\)$/);
     expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'integration_error' });
-    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' }, value: 1 });
+    expect(output.metrics()).toContainEqual({
+      name: 'HandlerError',
+      dimensions: { service: 'auth-api', operation: 'authorizer', outcome: 'integration_error' },
+      value: 1,
+    });
   });
 
   it('fails with another error, not Unauthorized, for an event that is not a TOKEN authorizer event', async () => {
-    const requestEvent = { ...tokenAuthorizerEvent(sign()), type: 'REQUEST' } as unknown as Parameters<typeof handler>[0];
+    const requestEvent = { ...tokenAuthorizerEvent(sign()), type: 'REQUEST' } as unknown as Parameters<
+      typeof handler
+    >[0];
 
-    const error: unknown = await handler(requestEvent, lambdaContext('auth-api-authorizer')).catch((thrown: unknown) => thrown);
+    const error: unknown = await handler(requestEvent, lambdaContext('auth-api-authorizer')).catch(
+      (thrown: unknown) => thrown,
+    );
 
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^Authorizer failed/);
   });
 
   it('keeps the partition of the method ARN', async () => {
-    const result = await authorize(sign(), 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register');
+    const result = await authorize(
+      sign(),
+      'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/POST/register',
+    );
 
-    expect(result.policyDocument.Statement[0]).toMatchObject({ Resource: 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/*' });
+    expect(result.policyDocument.Statement[0]).toMatchObject({
+      Resource: 'arn:aws-cn:execute-api:cn-north-1:123456789012:abc123defg/prod/*',
+    });
   });
 
   it('bundles neither mongoose nor bcryptjs', async () => {

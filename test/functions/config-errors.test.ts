@@ -46,7 +46,12 @@ async function register(options?: Parameters<typeof invokeHttp>[3]) {
   serial += 1;
   const body = { name: 'Ada', email: `ada${serial}@example.com`, password: 'correct-horse-battery-staple' };
   const { register: handler } = instance ?? (await newInstance());
-  return invokeHttp('register', handler, proxyEvent({ path: '/register', body, requestId: `c0ffee00-0000-4000-8000-${String(serial).padStart(12, '0')}` }), options);
+  return invokeHttp(
+    'register',
+    handler,
+    proxyEvent({ path: '/register', body, requestId: `c0ffee00-0000-4000-8000-${String(serial).padStart(12, '0')}` }),
+    options,
+  );
 }
 
 function configurationErrorLine() {
@@ -67,12 +72,28 @@ afterAll(async () => {
 describe('configuration errors', () => {
   it.each([
     ['JWT_PUBLIC_KEYS', { JWT_PUBLIC_KEYS: undefined }, 'JWT_PUBLIC_KEYS is required'],
-    ['JWT_SIGNING_KMS_KEY', { JWT_SIGNING_PRIVATE_KEY: undefined }, 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)'],
-    ['JWT_SIGNING_KEY_ID', { JWT_SIGNING_KEY_ID: 'retired' }, 'JWT_SIGNING_KEY_ID "retired" is not a key id of JWT_PUBLIC_KEYS'],
+    [
+      'JWT_SIGNING_KMS_KEY',
+      { JWT_SIGNING_PRIVATE_KEY: undefined },
+      'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)',
+    ],
+    [
+      'JWT_SIGNING_KEY_ID',
+      { JWT_SIGNING_KEY_ID: 'retired' },
+      'JWT_SIGNING_KEY_ID "retired" is not a key id of JWT_PUBLIC_KEYS',
+    ],
     ['JWT_ISSUER', { JWT_ISSUER: undefined }, 'JWT_ISSUER is required'],
-    ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '1h' }, 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "1h"'],
+    [
+      'ACCESS_TOKEN_TTL',
+      { ACCESS_TOKEN_TTL: '1h' },
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "1h"',
+    ],
     ['BCRYPT_COST', { BCRYPT_COST: '3' }, 'BCRYPT_COST must be a whole number from 4 to 20, got "3"'],
-    ['MONGODB_URI', { MONGODB_URI: 'postgres://db.internal/users' }, 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string'],
+    [
+      'MONGODB_URI',
+      { MONGODB_URI: 'postgres://db.internal/users' },
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
+    ],
   ])('answers 500 with only the request id, and logs %s', async (variable, env, message) => {
     setEnv(env);
 
@@ -120,7 +141,9 @@ describe('configuration errors', () => {
     const { response } = await register();
 
     expect(response.statusCode).toBe(500);
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'MONGODB_URI and MONGODB_URI_PARAMETER are both set; set only one' });
+    expect(configurationErrorLine()?.error).toMatchObject({
+      message: 'MONGODB_URI and MONGODB_URI_PARAMETER are both set; set only one',
+    });
   });
 
   it('refuses a signing key given both in KMS and locally', async () => {
@@ -129,7 +152,9 @@ describe('configuration errors', () => {
     const { response } = await register();
 
     expect(response.statusCode).toBe(500);
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one' });
+    expect(configurationErrorLine()?.error).toMatchObject({
+      message: 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one',
+    });
   });
 
   it('reads the configuration again on the next invocation once it is fixed', async () => {
@@ -163,6 +188,8 @@ describe('an invalid LOG_LEVEL', () => {
 
     expect([first.response.statusCode, second.response.statusCode]).toEqual([500, 500]);
     expect(configurationErrorLine()).toMatchObject({ variable: 'LOG_LEVEL' });
-    expect(configurationErrorLine()?.error).toMatchObject({ message: 'LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"' });
+    expect(configurationErrorLine()?.error).toMatchObject({
+      message: 'LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"',
+    });
   });
 });

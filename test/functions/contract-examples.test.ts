@@ -46,19 +46,30 @@ const escape = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/'
 function examplesOf(node: Json, at: string): Example[] {
   const found: Example[] = [];
   if ('example' in node) found.push({ at: `${at}/example`, value: node.example });
-  for (const [name, example] of Object.entries((node.examples ?? {}) as Record<string, Json>)) found.push({ at: `${at}/examples/${escape(name)}`, value: example.value });
+  for (const [name, example] of Object.entries((node.examples ?? {}) as Record<string, Json>))
+    found.push({ at: `${at}/examples/${escape(name)}`, value: example.value });
   return found;
 }
 
 /** Every schema node (components, properties, items) that carries an example. */
 function schemaExamples(schema: Json, at: string): Array<Example & { schemaAt: string }> {
   const own = 'example' in schema ? [{ at: `${at}/example`, value: schema.example, schemaAt: at }] : [];
-  const properties = Object.entries((schema.properties ?? {}) as Record<string, Json>).flatMap(([name, property]) => schemaExamples(property, `${at}/properties/${escape(name)}`));
+  const properties = Object.entries((schema.properties ?? {}) as Record<string, Json>).flatMap(([name, property]) =>
+    schemaExamples(property, `${at}/properties/${escape(name)}`),
+  );
   const items = schema.items === undefined ? [] : schemaExamples(schema.items as Json, `${at}/items`);
   return [...own, ...properties, ...items];
 }
 
-const HANDLERS: Readonly<Record<string, Handler>> = { register, login, refreshToken, logout, listUsers, deleteMe, changePassword };
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  register,
+  login,
+  refreshToken,
+  logout,
+  listUsers,
+  deleteMe,
+  changePassword,
+};
 
 /** The user the examples speak of: the register example creates them, the others act as them. */
 const EXAMPLE_PASSWORD = 'correct-horse-battery-staple';
@@ -99,7 +110,14 @@ const ARRANGE: ReadonlyArray<[string, (body: Json | undefined) => Promise<Partia
   [
     'deleteMe',
     async () => {
-      const other = await invokeHttp('register', register, proxyEvent({ path: '/register', body: { name: 'Other', email: 'other@example.com', password: EXAMPLE_PASSWORD } }));
+      const other = await invokeHttp(
+        'register',
+        register,
+        proxyEvent({
+          path: '/register',
+          body: { name: 'Other', email: 'other@example.com', password: EXAMPLE_PASSWORD },
+        }),
+      );
       return { authorizer: authorizedBy(other.body.token as string) };
     },
   ],
@@ -115,34 +133,58 @@ interface Operation {
 }
 
 const operations: Operation[] = Object.entries(paths).flatMap(([path, item]) =>
-  Object.entries(item).map(([method, op]) => ({ operationId: op.operationId as string, path, method: method.toUpperCase(), op })),
+  Object.entries(item).map(([method, op]) => ({
+    operationId: op.operationId as string,
+    path,
+    method: method.toUpperCase(),
+    op,
+  })),
 );
 
 function requestCases(operation: Operation): Array<{ label: string; request: ProxyRequest }> {
   const body = (operation.op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
   const bodies = body === undefined ? [undefined] : examplesOf(body['application/json']!, '').map((e) => e.value);
   const parameters = (operation.op.parameters ?? []) as Json[];
-  const query = Object.fromEntries(parameters.filter((p) => p.in === 'query' && 'example' in p).map((p) => [p.name as string, String(p.example)]));
+  const query = Object.fromEntries(
+    parameters.filter((p) => p.in === 'query' && 'example' in p).map((p) => [p.name as string, String(p.example)]),
+  );
   return bodies.map((value, index) => ({
     label: `${operation.operationId} example ${index + 1}`,
     request: { method: operation.method, path: operation.path, ...(value === undefined ? {} : { body: value }), query },
   }));
 }
 
-const sendable = operations.filter((operation) => examplesOf(((operation.op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json'] ?? {}, '').length > 0 || ((operation.op.parameters ?? []) as Json[]).some((p) => 'example' in p));
+const sendable = operations.filter(
+  (operation) =>
+    examplesOf(
+      ((operation.op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.[
+        'application/json'
+      ] ?? {},
+      '',
+    ).length > 0 || ((operation.op.parameters ?? []) as Json[]).some((p) => 'example' in p),
+);
 
 describe('request examples', () => {
   it('has a handler here for every operation whose examples can be sent', () => {
     expect(sendable.map((operation) => operation.operationId).sort()).toEqual([...ORDER].sort());
   });
 
-  const cases = ORDER.flatMap((operationId) => requestCases(operations.find((operation) => operation.operationId === operationId)!).map((c) => ({ ...c, operationId })));
+  const cases = ORDER.flatMap((operationId) =>
+    requestCases(operations.find((operation) => operation.operationId === operationId)!).map((c) => ({
+      ...c,
+      operationId,
+    })),
+  );
 
   it.each(cases)('$label is accepted by the API', async ({ operationId, request }) => {
     const arrange = ARRANGE.find(([id]) => id === operationId)![1];
     const extra = await arrange(request.body as Json | undefined);
 
-    const { response, body } = await invokeHttp(operationId, HANDLERS[operationId]!, proxyEvent({ ...request, ...extra }));
+    const { response, body } = await invokeHttp(
+      operationId,
+      HANDLERS[operationId]!,
+      proxyEvent({ ...request, ...extra }),
+    );
 
     expect(response.statusCode).toBeGreaterThanOrEqual(200);
     expect(response.statusCode).toBeLessThan(300);
@@ -155,13 +197,19 @@ describe('response and schema examples', () => {
     Object.entries(op.responses as Record<string, Json>).flatMap(([status, response]) => {
       const base = `#/paths/${escape(path)}/${method.toLowerCase()}/responses/${status}`;
       const ref = typeof response.$ref === 'string' ? response.$ref : undefined;
-      const resolved = ref === undefined ? response : (ref.slice(2).split('/').reduce<Json>((node, key) => node[key] as Json, spec));
+      const resolved =
+        ref === undefined
+          ? response
+          : ref
+              .slice(2)
+              .split('/')
+              .reduce<Json>((node, key) => node[key] as Json, spec);
       const at = ref ?? base;
       return Object.entries((resolved.content ?? {}) as Record<string, Json>).flatMap(([media, content]) =>
         examplesOf(content, `${at}/content/${escape(media)}`).map((example) => ({
           label: `${operationId} ${status} ${example.at}`,
           status: Number(status),
-          schemaAt: ((content.schema as Json).$ref as string),
+          schemaAt: (content.schema as Json).$ref as string,
           ...example,
         })),
       );
@@ -169,7 +217,9 @@ describe('response and schema examples', () => {
   );
 
   // A shared response (#/components/responses/...) is checked once, under the first operation that uses it.
-  const uniqueResponseExamples = responseExamples.filter((example, index) => responseExamples.findIndex((other) => other.at === example.at) === index);
+  const uniqueResponseExamples = responseExamples.filter(
+    (example, index) => responseExamples.findIndex((other) => other.at === example.at) === index,
+  );
 
   it('finds the examples it checks', () => {
     expect(uniqueResponseExamples.length).toBeGreaterThan(15);
@@ -179,16 +229,24 @@ describe('response and schema examples', () => {
     expect(schemaErrorsAt(schemaAt, value)).toEqual([]);
   });
 
-  it.each(uniqueResponseExamples.filter((example) => example.status >= 400))('$label is a problem with the status it is declared under', ({ status, value }) => {
-    expect((value as { status: number }).status).toBe(status);
-  });
+  it.each(uniqueResponseExamples.filter((example) => example.status >= 400))(
+    '$label is a problem with the status it is declared under',
+    ({ status, value }) => {
+      expect((value as { status: number }).status).toBe(status);
+    },
+  );
 
   const components = spec.components as { schemas: Record<string, Json> };
-  const fromSchemas = Object.entries(components.schemas).flatMap(([name, schema]) => schemaExamples(schema, `#/components/schemas/${escape(name)}`));
+  const fromSchemas = Object.entries(components.schemas).flatMap(([name, schema]) =>
+    schemaExamples(schema, `#/components/schemas/${escape(name)}`),
+  );
 
-  it.each(fromSchemas.map((example) => ({ ...example, label: example.at })))('$label matches its schema', ({ schemaAt, value }) => {
-    expect(schemaErrorsAt(schemaAt, value)).toEqual([]);
-  });
+  it.each(fromSchemas.map((example) => ({ ...example, label: example.at })))(
+    '$label matches its schema',
+    ({ schemaAt, value }) => {
+      expect(schemaErrorsAt(schemaAt, value)).toEqual([]);
+    },
+  );
 });
 
 describe('the token examples', () => {
@@ -201,7 +259,12 @@ describe('the token examples', () => {
           examplesOf(content, '')
             .map((example) => example.value as { token?: string; expiresIn?: number; user?: { id: string } })
             .filter((value) => typeof value.token === 'string')
-            .map((value) => ({ at: op.operationId as string, token: value.token!, expiresIn: value.expiresIn!, ...(value.user === undefined ? {} : { userId: value.user.id }) })),
+            .map((value) => ({
+              at: op.operationId as string,
+              token: value.token!,
+              expiresIn: value.expiresIn!,
+              ...(value.user === undefined ? {} : { userId: value.user.id }),
+            })),
         ),
       ),
     );
@@ -211,18 +274,24 @@ describe('the token examples', () => {
     expect(tokens.map((t) => t.at).sort()).toEqual(['login', 'refreshToken', 'register']);
   });
 
-  it.each(tokens)('$at shows a token with the header and claims issue() makes, living expiresIn seconds', async ({ token, expiresIn, userId }) => {
-    const example = jwt.decode(token, { complete: true })!;
-    const signer = createLocalSigner(String(example.header.kid), CURRENT_KEY.privateKey);
-    const issued = await createTokenIssuer({ issuer: 'https://i.example', audience: 'a', ttlSeconds: expiresIn }, signer).issue('665f1c2a9e4b3c0012abcdef', '665f1c2a9e4b3c0012abcd01');
-    const ours = jwt.decode(issued.token, { complete: true })!;
-    const claims = example.payload as jwt.JwtPayload;
+  it.each(tokens)(
+    '$at shows a token with the header and claims issue() makes, living expiresIn seconds',
+    async ({ token, expiresIn, userId }) => {
+      const example = jwt.decode(token, { complete: true })!;
+      const signer = createLocalSigner(String(example.header.kid), CURRENT_KEY.privateKey);
+      const issued = await createTokenIssuer(
+        { issuer: 'https://i.example', audience: 'a', ttlSeconds: expiresIn },
+        signer,
+      ).issue('665f1c2a9e4b3c0012abcdef', '665f1c2a9e4b3c0012abcd01');
+      const ours = jwt.decode(issued.token, { complete: true })!;
+      const claims = example.payload as jwt.JwtPayload;
 
-    expect(example.header.kid).toMatch(KEY_ID);
-    expect(example.header).toEqual(ours.header);
-    expect(example.signature).toHaveLength(86);
-    expect(Object.keys(claims).sort()).toEqual(Object.keys(ours.payload as object).sort());
-    expect(claims.exp! - claims.iat!).toBe(expiresIn);
-    if (userId !== undefined) expect(claims.sub).toBe(userId);
-  });
+      expect(example.header.kid).toMatch(KEY_ID);
+      expect(example.header).toEqual(ours.header);
+      expect(example.signature).toHaveLength(86);
+      expect(Object.keys(claims).sort()).toEqual(Object.keys(ours.payload as object).sort());
+      expect(claims.exp! - claims.iat!).toBe(expiresIn);
+      if (userId !== undefined) expect(claims.sub).toBe(userId);
+    },
+  );
 });

@@ -26,13 +26,19 @@ function start(): Promise<RunningMongo> {
 
 /** The functions' open connection: this file's only one. */
 function liveConnection(): Connection {
-  const live = mongoose.connections.filter((connection) => connection.readyState === mongoose.ConnectionStates.connected);
+  const live = mongoose.connections.filter(
+    (connection) => connection.readyState === mongoose.ConnectionStates.connected,
+  );
   expect(live).toHaveLength(1);
   return live[0]!;
 }
 
 function listUsers(requestId?: string) {
-  return invokeHttp('listUsers', listUsersHandler, proxyEvent({ path: '/users', ...(requestId === undefined ? {} : { requestId }) }));
+  return invokeHttp(
+    'listUsers',
+    listUsersHandler,
+    proxyEvent({ path: '/users', ...(requestId === undefined ? {} : { requestId }) }),
+  );
 }
 
 beforeAll(async () => {
@@ -63,9 +69,20 @@ describe('database outage', () => {
       detail: 'The service is temporarily unavailable; try again shortly',
       requestId: 'c0ffee00-0000-4000-8000-0000000000d1',
     });
-    expect(output.logs().find((line) => line.message === 'dependency unavailable')).toMatchObject({ level: 'WARN', dependency: 'database' });
-    expect(requestLines(output)[0]).toMatchObject({ status: 503, outcome: 'dependency_unavailable', reason: 'database' });
-    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'listUsers', outcome: 'dependency_unavailable' }, value: 1 });
+    expect(output.logs().find((line) => line.message === 'dependency unavailable')).toMatchObject({
+      level: 'WARN',
+      dependency: 'database',
+    });
+    expect(requestLines(output)[0]).toMatchObject({
+      status: 503,
+      outcome: 'dependency_unavailable',
+      reason: 'database',
+    });
+    expect(output.metrics()).toContainEqual({
+      name: 'HandlerError',
+      dimensions: { service: 'auth-api', operation: 'listUsers', outcome: 'dependency_unavailable' },
+      value: 1,
+    });
   });
 
   it('connects on the next invocation once the database is up, without a cold start', async () => {
@@ -78,12 +95,26 @@ describe('database outage', () => {
   });
 
   it('answers 503 when the database goes away under a live connection', async () => {
-    await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Before', email: 'before@example.com', password: 'before-the-outage' } }));
+    await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({
+        path: '/register',
+        body: { name: 'Before', email: 'before@example.com', password: 'before-the-outage' },
+      }),
+    );
     await server?.stop();
     server = undefined;
 
     const listed = await listUsers();
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'During', email: 'during@example.com', password: 'during-the-outage' } }));
+    const registered = await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({
+        path: '/register',
+        body: { name: 'During', email: 'during@example.com', password: 'during-the-outage' },
+      }),
+    );
 
     expect(listed.response.statusCode).toBe(503);
     expect(registered.response.statusCode).toBe(503);
@@ -93,7 +124,14 @@ describe('database outage', () => {
   it('works again on the next invocation once the database is back on the same port', async () => {
     server = await start();
 
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'After', email: 'after@example.com', password: 'after-the-outage' } }));
+    const registered = await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({
+        path: '/register',
+        body: { name: 'After', email: 'after@example.com', password: 'after-the-outage' },
+      }),
+    );
     const listed = await listUsers();
 
     expect(registered.response.statusCode).toBe(201);

@@ -24,7 +24,10 @@ async function walk(limit: number): Promise<Item[][]> {
   const pages: Item[][] = [];
   let cursor: string | null = null;
   do {
-    const { body }: { body: Record<string, unknown> } = await list({ limit: String(limit), ...(cursor === null ? {} : { cursor }) });
+    const { body }: { body: Record<string, unknown> } = await list({
+      limit: String(limit),
+      ...(cursor === null ? {} : { cursor }),
+    });
     pages.push(body.items as Item[]);
     cursor = body.nextCursor as string | null;
   } while (cursor !== null);
@@ -44,7 +47,9 @@ const seeded = [0, 1, 1, 1, 2, 3, 4, 5, 6, 7].map((minute, index) => ({
 
 function expectedOrder(): Item[] {
   return [...seeded]
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()))
+    .sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+    )
     .map((user) => ({ id: user._id.toHexString(), name: user.name, createdAt: user.createdAt.toISOString() }));
 }
 
@@ -82,13 +87,22 @@ describe('listUsers', () => {
 
     it('keeps its place when users register between pages', async () => {
       const first = await list({ limit: '4' });
-      const late = { _id: new ObjectId(), name: 'Late', email: 'late@example.com', passwordHash: 'x', createdAt: new Date(BASE + 60 * 60_000) };
+      const late = {
+        _id: new ObjectId(),
+        name: 'Late',
+        email: 'late@example.com',
+        passwordHash: 'x',
+        createdAt: new Date(BASE + 60 * 60_000),
+      };
       await database.users().insertOne(late);
       try {
         const rest = await walk(100);
         const second = await list({ limit: '100', cursor: first.body.nextCursor as string });
 
-        expect([...(first.body.items as Item[]), ...(second.body.items as Item[])].map((item) => item.name)).toEqual([...expectedOrder().map((item) => item.name), 'Late']);
+        expect([...(first.body.items as Item[]), ...(second.body.items as Item[])].map((item) => item.name)).toEqual([
+          ...expectedOrder().map((item) => item.name),
+          'Late',
+        ]);
         expect(rest.flat()).toHaveLength(seeded.length + 1);
       } finally {
         await database.users().deleteOne({ _id: late._id });
@@ -113,7 +127,10 @@ describe('listUsers', () => {
     ['not base64url', 'abc$def'],
     ['too short', 'AQID'],
     ['the right length with the wrong version', Buffer.alloc(21, 2).toString('base64url')],
-    ['JSON instead of our layout', Buffer.from('{"c":"2026-01-31T12:00:00.000Z","i":"665f1c2a9e4b3c0012abcdef"}').toString('base64url')],
+    [
+      'JSON instead of our layout',
+      Buffer.from('{"c":"2026-01-31T12:00:00.000Z","i":"665f1c2a9e4b3c0012abcdef"}').toString('base64url'),
+    ],
   ])('answers 400 naming cursor for a cursor that is %s', async (_what, cursor) => {
     const { response, body } = await list({ cursor });
 

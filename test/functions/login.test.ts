@@ -29,7 +29,14 @@ describe('login', () => {
     const { response, body } = await login({ email: ada.email, password: ada.password });
 
     expect(response.statusCode).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['auth', 'expiresIn', 'refreshExpiresIn', 'refreshToken', 'token', 'tokenType']);
+    expect(Object.keys(body).sort()).toEqual([
+      'auth',
+      'expiresIn',
+      'refreshExpiresIn',
+      'refreshToken',
+      'token',
+      'tokenType',
+    ]);
     expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 30 * 86_400 });
     const claims = verifyWith(CURRENT_KEY, body.token as string, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     expect(claims.sub).toBe(adaId);
@@ -74,12 +81,18 @@ describe('login', () => {
   it('refuses a password over 72 bytes even when its first 72 bytes are the password', async () => {
     // 36 two-byte characters: exactly bcrypt's 72 bytes, while the schema counts 36 characters.
     const password = 'ü'.repeat(36);
-    await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Umlaut', email: 'umlaut@example.com', password } }));
+    await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({ path: '/register', body: { name: 'Umlaut', email: 'umlaut@example.com', password } }),
+    );
 
     const { response, body } = await login({ email: 'umlaut@example.com', password: `${password}zzz` });
 
     expect(response.statusCode).toBe(400);
-    expect(body.errors).toEqual([{ path: '/password', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' }]);
+    expect(body.errors).toEqual([
+      { path: '/password', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' },
+    ]);
     expect((await login({ email: 'umlaut@example.com', password })).response.statusCode).toBe(200);
   });
 

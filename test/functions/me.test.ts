@@ -42,7 +42,12 @@ describe('me', () => {
     const { response, body, headers } = await me({ authorizer: authorizedAs(adaUser.id, adaSession, expired) });
 
     expect(response.statusCode).toBe(401);
-    expect(body).toEqual({ type: 'urn:auth-api:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'A valid access token is required' });
+    expect(body).toEqual({
+      type: 'urn:auth-api:problem:unauthorized',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'A valid access token is required',
+    });
     expect(headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
     expect(requestLines(output)[0]).toMatchObject({ status: 401, outcome: 'token_rejected', reason: 'expired' });
   });
@@ -60,14 +65,24 @@ describe('me', () => {
     ['a token expiry that is not a number', { principalId: 'x', userId: 'x', sid: 'x', exp: 'tomorrow' }],
     ['no user id', { principalId: 'x', sid: 'x', exp: String(FAR_FUTURE_EXP) }],
     ['no session id', { principalId: 'x', userId: 'x', exp: String(FAR_FUTURE_EXP) }],
-  ])('answers 500 for an authorizer context with %s, since only a broken deployment sends that', async (_what, authorizer) => {
-    const { response } = await me({ authorizer });
+  ])(
+    'answers 500 for an authorizer context with %s, since only a broken deployment sends that',
+    async (_what, authorizer) => {
+      const { response } = await me({ authorizer });
 
-    expect(response.statusCode).toBe(500);
-  });
+      expect(response.statusCode).toBe(500);
+    },
+  );
 
   it('ignores any user id the client sends itself', async () => {
-    const other = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Mallory', email: 'mallory@example.com', password: 'mallory-password' } }));
+    const other = await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({
+        path: '/register',
+        body: { name: 'Mallory', email: 'mallory@example.com', password: 'mallory-password' },
+      }),
+    );
     const malloryId = (other.body.user as { id: string }).id;
 
     const { body } = await me({
@@ -80,7 +95,11 @@ describe('me', () => {
   });
 
   it('answers 404 when the token outlived its user', async () => {
-    const gone = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Gone', email: 'gone@example.com', password: 'soon-deleted' } }));
+    const gone = await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({ path: '/register', body: { name: 'Gone', email: 'gone@example.com', password: 'soon-deleted' } }),
+    );
     const goneId = (gone.body.user as { id: string }).id;
     await database.users().deleteOne({ _id: new ObjectId(goneId) });
 
@@ -102,7 +121,14 @@ describe('me', () => {
   });
 
   it('answers 401 once the session is revoked, though the access token is unexpired', async () => {
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Revoked', email: 'revoked@example.com', password: 'revoked-password' } }));
+    const registered = await invokeHttp(
+      'register',
+      registerHandler,
+      proxyEvent({
+        path: '/register',
+        body: { name: 'Revoked', email: 'revoked@example.com', password: 'revoked-password' },
+      }),
+    );
     const authorizer = authorizedBy(registered.body.token as string);
     await database.sessions().updateOne({ _id: new ObjectId(authorizer.sid) }, { $set: { revokedAt: new Date() } });
 
@@ -111,11 +137,18 @@ describe('me', () => {
     expect(response.statusCode).toBe(401);
     expect(body).toMatchObject({ type: 'urn:auth-api:problem:unauthorized' });
     expect(headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
-    expect(requestLines(output).at(-1)).toMatchObject({ status: 401, outcome: 'token_rejected', reason: 'session_ended' });
+    expect(requestLines(output).at(-1)).toMatchObject({
+      status: 401,
+      outcome: 'token_rejected',
+      reason: 'session_ended',
+    });
   });
 
   it('answers 500 without an authorizer context, since only a broken deployment sends that', async () => {
-    const { response, body, headers } = await me({ authorizer: null, requestId: 'c0ffee00-0000-4000-8000-00000000000a' });
+    const { response, body, headers } = await me({
+      authorizer: null,
+      requestId: 'c0ffee00-0000-4000-8000-00000000000a',
+    });
 
     expect(response.statusCode).toBe(500);
     expect(body).toEqual({
@@ -130,13 +163,22 @@ describe('me', () => {
     expect(failure).toMatchObject({ level: 'ERROR', correlation_id: 'c0ffee00-0000-4000-8000-00000000000a' });
     expect(JSON.stringify(failure)).toContain('requestContext.authorizer');
     expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'integration_error' });
-    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'me', outcome: 'integration_error' }, value: 1 });
+    expect(output.metrics()).toContainEqual({
+      name: 'HandlerError',
+      dimensions: { service: 'auth-api', operation: 'me', outcome: 'integration_error' },
+      value: 1,
+    });
   });
 
   it('reports a reused connection', async () => {
     await me({ authorizer: authorizedBy(adaToken) });
 
     expect(metricNames(output)).toEqual(['DbConnectionReused']);
-    expect(requestLines(output)[0]).toMatchObject({ operation: 'me', status: 200, outcome: 'user_found', db_connection: 'reused' });
+    expect(requestLines(output)[0]).toMatchObject({
+      operation: 'me',
+      status: 200,
+      outcome: 'user_found',
+      db_connection: 'reused',
+    });
   });
 });

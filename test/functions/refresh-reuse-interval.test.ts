@@ -19,11 +19,19 @@ beforeAll(() => setEnv({ REFRESH_REUSE_INTERVAL: '10' }));
 let counter = 0;
 async function newRefreshToken(): Promise<string> {
   counter += 1;
-  const { body } = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'retry-password' } }));
+  const { body } = await invokeHttp(
+    'register',
+    registerHandler,
+    proxyEvent({
+      path: '/register',
+      body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'retry-password' },
+    }),
+  );
   return body.refreshToken as string;
 }
 
-const refresh = (refreshToken: string) => invokeHttp('refreshToken', refreshHandler, proxyEvent({ path: '/token/refresh', body: { refreshToken } }));
+const refresh = (refreshToken: string) =>
+  invokeHttp('refreshToken', refreshHandler, proxyEvent({ path: '/token/refresh', body: { refreshToken } }));
 
 describe('with REFRESH_REUSE_INTERVAL=10', () => {
   it('accepts the previous token once within the interval; the token of the lost answer then stops working', async () => {

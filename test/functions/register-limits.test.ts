@@ -68,8 +68,14 @@ const passwordCases = [
 ];
 
 const cases: Array<{ label: string; body: Body }> = [
-  ...nameCases.map(({ label, name }) => ({ label, body: { name, email: uniqueEmail(), password: 'long-enough-password' } })),
-  ...emailCases.map(({ label, email }) => ({ label, body: { name: 'Limits', email, password: 'long-enough-password' } })),
+  ...nameCases.map(({ label, name }) => ({
+    label,
+    body: { name, email: uniqueEmail(), password: 'long-enough-password' },
+  })),
+  ...emailCases.map(({ label, email }) => ({
+    label,
+    body: { name: 'Limits', email, password: 'long-enough-password' },
+  })),
   ...passwordCases.map(({ label, password }) => ({ label, body: { name: 'Limits', email: uniqueEmail(), password } })),
 ];
 
@@ -99,7 +105,12 @@ describe('register limits agree with the contract', () => {
 });
 
 describe('names shown publicly', () => {
-  const register = (name: string) => invokeHttp('register', handler, proxyEvent({ path: '/register', body: { name, email: uniqueEmail(), password: 'long-enough-password' } }));
+  const register = (name: string) =>
+    invokeHttp(
+      'register',
+      handler,
+      proxyEvent({ path: '/register', body: { name, email: uniqueEmail(), password: 'long-enough-password' } }),
+    );
 
   it('stores a decomposed name in its composed (NFC) form', async () => {
     const { response, body } = await register('Zoe\u0308 Ame\u0301lie');
@@ -149,11 +160,16 @@ describe('names shown publicly', () => {
     const { response, body } = await register('\u0958'.repeat(60));
 
     expect(response.statusCode).toBe(400);
-    expect(body.errors).toEqual([{ path: '/name', message: 'must NOT have more than 100 characters once normalized (trimmed, Unicode NFC)' }]);
+    expect(body.errors).toEqual([
+      { path: '/name', message: 'must NOT have more than 100 characters once normalized (trimmed, Unicode NFC)' },
+    ]);
   });
 
   it('answers 400 malformed-json for an unpaired surrogate rather than storing a replacement character', async () => {
-    const event = proxyEvent({ path: '/register', rawBody: '{"name":"Ada \\ud83d","email":"surrogate@example.com","password":"long-enough-password"}' });
+    const event = proxyEvent({
+      path: '/register',
+      rawBody: '{"name":"Ada \\ud83d","email":"surrogate@example.com","password":"long-enough-password"}',
+    });
 
     const { response, body } = await invokeHttp('register', handler, event);
 

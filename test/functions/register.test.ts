@@ -14,7 +14,11 @@ const database = useFunctionDatabase('register');
 const output = captureOutput();
 
 function registration(body: unknown, requestId?: string) {
-  return invokeHttp('register', handler, proxyEvent({ path: '/register', body, ...(requestId === undefined ? {} : { requestId }) }));
+  return invokeHttp(
+    'register',
+    handler,
+    proxyEvent({ path: '/register', body, ...(requestId === undefined ? {} : { requestId }) }),
+  );
 }
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
@@ -32,7 +36,12 @@ describe('register', () => {
     const { response, body } = await registration(ada);
 
     expect(response.statusCode).toBe(201);
-    expect(body).toMatchObject({ auth: true, tokenType: 'Bearer', expiresIn: 3600, user: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    expect(body).toMatchObject({
+      auth: true,
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    });
     const user = body.user as { id: string; createdAt: string };
     const claims = verifyWith(CURRENT_KEY, body.token as string, { issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     expect(claims.sub).toBe(user.id);
@@ -42,17 +51,34 @@ describe('register', () => {
   });
 
   it('starts a session that stores only the hash of its refresh token, with where the client came from', async () => {
-    const { body } = await registration({ name: 'Session', email: 'session@example.com', password: 'session-password' });
+    const { body } = await registration({
+      name: 'Session',
+      email: 'session@example.com',
+      password: 'session-password',
+    });
 
     const claims = jwt.decode(body.token as string) as jwt.JwtPayload;
     const session = await database.sessions().findOne({ _id: new ObjectId(claims.sid as string) });
-    expect(session).toMatchObject({ userId: new ObjectId((body.user as { id: string }).id), userAgent: 'jest', ipAddress: '203.0.113.7', revokedAt: null });
-    expect(session?.tokenHash).toBe(createHash('sha256').update(body.refreshToken as string).digest('hex'));
+    expect(session).toMatchObject({
+      userId: new ObjectId((body.user as { id: string }).id),
+      userAgent: 'jest',
+      ipAddress: '203.0.113.7',
+      revokedAt: null,
+    });
+    expect(session?.tokenHash).toBe(
+      createHash('sha256')
+        .update(body.refreshToken as string)
+        .digest('hex'),
+    );
     expect(JSON.stringify(session)).not.toContain(body.refreshToken as string);
   });
 
   it('stores a bcrypt hash at the configured cost, never the password', async () => {
-    const { body } = await registration({ name: 'Grace Hopper', email: 'grace@example.com', password: 'a-long-enough-password' });
+    const { body } = await registration({
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      password: 'a-long-enough-password',
+    });
 
     const stored = await database.users().findOne({ email: 'grace@example.com' });
     expect(stored?.passwordHash).toMatch(/^\$2b\$04\$/);
@@ -61,7 +87,11 @@ describe('register', () => {
   });
 
   it('stores the name trimmed and the email trimmed and lower-cased', async () => {
-    const { body } = await registration({ name: '  Alan Turing ', email: '  Alan.Turing@Example.COM ', password: 'enigma-machine-1' });
+    const { body } = await registration({
+      name: '  Alan Turing ',
+      email: '  Alan.Turing@Example.COM ',
+      password: 'enigma-machine-1',
+    });
 
     expect(body.user).toMatchObject({ name: 'Alan Turing', email: 'alan.turing@example.com' });
     expect(await database.users().countDocuments({ email: 'alan.turing@example.com' })).toBe(1);
@@ -70,7 +100,11 @@ describe('register', () => {
   it('returns 409 when the email is already registered, in any case or spacing', async () => {
     await registration({ name: 'Katherine', email: 'katherine@example.com', password: 'orbital-mechanics' });
 
-    const { response, body } = await registration({ name: 'Impostor', email: ' KATHERINE@example.com  ', password: 'another-password' });
+    const { response, body } = await registration({
+      name: 'Impostor',
+      email: ' KATHERINE@example.com  ',
+      password: 'another-password',
+    });
 
     expect(response.statusCode).toBe(409);
     expect(body).toEqual({
@@ -83,7 +117,13 @@ describe('register', () => {
   });
 
   it('lets exactly one of 50 concurrent registrations of one email succeed', async () => {
-    const attempts = Array.from({ length: 50 }, (_, i) => registration({ name: `Racer ${i}`, email: i % 2 === 0 ? 'race@example.com' : 'RACE@example.com ', password: 'same-password-for-all' }));
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      registration({
+        name: `Racer ${i}`,
+        email: i % 2 === 0 ? 'race@example.com' : 'RACE@example.com ',
+        password: 'same-password-for-all',
+      }),
+    );
 
     const statuses = (await Promise.all(attempts)).map((call) => call.response.statusCode);
 
@@ -93,7 +133,10 @@ describe('register', () => {
   });
 
   it('answers with the request id, CORS and no-store headers', async () => {
-    const { headers } = await registration({ name: 'Hedy', email: 'hedy@example.com', password: 'frequency-hopping' }, 'c0ffee00-1234-4321-8888-000000000001');
+    const { headers } = await registration(
+      { name: 'Hedy', email: 'hedy@example.com', password: 'frequency-hopping' },
+      'c0ffee00-1234-4321-8888-000000000001',
+    );
 
     expect(headers).toMatchObject({
       'Content-Type': 'application/json',
@@ -106,7 +149,10 @@ describe('register', () => {
   });
 
   it('logs one request line with the outcome and never the password, hash or token', async () => {
-    const { body, context } = await registration({ name: 'Barbara', email: 'barbara@example.com', password: 'liskov-substitution' }, 'c0ffee00-1234-4321-8888-000000000002');
+    const { body, context } = await registration(
+      { name: 'Barbara', email: 'barbara@example.com', password: 'liskov-substitution' },
+      'c0ffee00-1234-4321-8888-000000000002',
+    );
 
     const [line, ...others] = requestLines(output);
     expect(others).toHaveLength(0);
@@ -132,6 +178,12 @@ describe('register', () => {
     await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
     await registration({ name: 'Margaret', email: 'margaret@example.com', password: 'apollo-guidance' });
 
-    expect(metricNames(output)).toEqual(['DbConnectionReused', 'RegistrationSucceeded', 'SessionCreated', 'DbConnectionReused', 'RegistrationEmailTaken']);
+    expect(metricNames(output)).toEqual([
+      'DbConnectionReused',
+      'RegistrationSucceeded',
+      'SessionCreated',
+      'DbConnectionReused',
+      'RegistrationEmailTaken',
+    ]);
   });
 });

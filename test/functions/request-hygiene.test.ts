@@ -37,7 +37,12 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
     const { response, body } = await post(operation, { rawBody: '{"email": "ada@example.com",' });
 
     expect(response.statusCode).toBe(400);
-    expect(body).toEqual({ type: 'urn:auth-api:problem:malformed-json', title: 'Malformed request body', status: 400, detail: 'The request body is not valid JSON' });
+    expect(body).toEqual({
+      type: 'urn:auth-api:problem:malformed-json',
+      title: 'Malformed request body',
+      status: 400,
+      detail: 'The request body is not valid JSON',
+    });
   });
 
   it('answers 400 when the body is empty', async () => {
@@ -47,12 +52,18 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
     expect(body.detail).toBe('The request body is empty; send a JSON object');
   });
 
-  it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/jsonp'])('answers 415 saying what to send for Content-Type %s', async (contentType) => {
-    const { response, body } = await post(operation, { body: valid[operation], headers: { 'Content-Type': contentType } });
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/jsonp'])(
+    'answers 415 saying what to send for Content-Type %s',
+    async (contentType) => {
+      const { response, body } = await post(operation, {
+        body: valid[operation],
+        headers: { 'Content-Type': contentType },
+      });
 
-    expect(response.statusCode).toBe(415);
-    expect(body.detail).toBe('Send the body as JSON with Content-Type application/json');
-  });
+      expect(response.statusCode).toBe(415);
+      expect(body.detail).toBe('Send the body as JSON with Content-Type application/json');
+    },
+  );
 
   it('answers 415 when there is no Content-Type', async () => {
     const event = proxyEvent({ method: 'POST', path: OPERATIONS[operation].path, body: valid[operation] });
@@ -63,14 +74,22 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
     expect(response.statusCode).toBe(415);
   });
 
-  it.each(['application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])('accepts Content-Type %s, in any case of the header name', async (contentType) => {
-    const { response } = await post(operation, { body: { ...valid[operation], email: `${operation}-${contentType.length}@example.com` }, headers: { 'content-type': contentType } });
+  it.each(['application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])(
+    'accepts Content-Type %s, in any case of the header name',
+    async (contentType) => {
+      const { response } = await post(operation, {
+        body: { ...valid[operation], email: `${operation}-${contentType.length}@example.com` },
+        headers: { 'content-type': contentType },
+      });
 
-    expect([200, 201, 401]).toContain(response.statusCode);
-  });
+      expect([200, 201, 401]).toContain(response.statusCode);
+    },
+  );
 
   it('answers 413 for a body over 64 KB', async () => {
-    const { response, body } = await post(operation, { body: { ...valid[operation], email: `${'a'.repeat(70_000)}@example.com` } });
+    const { response, body } = await post(operation, {
+      body: { ...valid[operation], email: `${'a'.repeat(70_000)}@example.com` },
+    });
 
     expect(response.statusCode).toBe(413);
     expect(body.detail).toBe('The request body must be at most 65536 bytes');
@@ -85,7 +104,9 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
   });
 
   it('decodes a base64 body', async () => {
-    const raw = Buffer.from(JSON.stringify({ ...valid[operation], email: `base64-${operation}@example.com` })).toString('base64');
+    const raw = Buffer.from(JSON.stringify({ ...valid[operation], email: `base64-${operation}@example.com` })).toString(
+      'base64',
+    );
 
     const { response } = await post(operation, { rawBody: raw, isBase64Encoded: true });
 
@@ -93,7 +114,10 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
   });
 
   it('answers 400 for a base64 body that is not UTF-8', async () => {
-    const { response, body } = await post(operation, { rawBody: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'), isBase64Encoded: true });
+    const { response, body } = await post(operation, {
+      rawBody: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'),
+      isBase64Encoded: true,
+    });
 
     expect(response.statusCode).toBe(400);
     expect(body.detail).toBe('The request body is not valid UTF-8');
@@ -119,7 +143,9 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
   });
 
   it('answers 400 for fields of the wrong type', async () => {
-    const { response, body } = await post(operation, { body: { ...valid[operation], email: true, password: 12345678 } });
+    const { response, body } = await post(operation, {
+      body: { ...valid[operation], email: true, password: 12345678 },
+    });
 
     expect(response.statusCode).toBe(400);
     expect(body.errors).toEqual([
@@ -129,7 +155,12 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
   });
 
   it('answers 400 for unknown fields such as _id and isAdmin, and for __proto__', async () => {
-    const { response, body } = await post(operation, { rawBody: JSON.stringify({ ...valid[operation], _id: '665f1c2a9e4b3c0012abcdef', isAdmin: true }).replace(/}$/, ',"__proto__":{"isAdmin":true}}') });
+    const { response, body } = await post(operation, {
+      rawBody: JSON.stringify({ ...valid[operation], _id: '665f1c2a9e4b3c0012abcdef', isAdmin: true }).replace(
+        /}$/,
+        ',"__proto__":{"isAdmin":true}}',
+      ),
+    });
 
     expect(response.statusCode).toBe(400);
     expect(body.errors).toEqual([
@@ -140,7 +171,9 @@ describe.each(['register', 'login'] as const)('%s request hygiene', (operation) 
   });
 
   it('answers 400 for MongoDB operator objects', async () => {
-    const { response, body } = await post(operation, { body: { ...valid[operation], email: { $gt: '' }, password: { $ne: null } } });
+    const { response, body } = await post(operation, {
+      body: { ...valid[operation], email: { $gt: '' }, password: { $ne: null } },
+    });
 
     expect(response.statusCode).toBe(400);
     expect(body.errors).toEqual([
@@ -177,7 +210,9 @@ describe('register password and name rules', () => {
     const { response, body } = await register({ password });
 
     expect(response.statusCode).toBe(400);
-    expect(body.errors).toEqual([{ path: '/password', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' }]);
+    expect(body.errors).toEqual([
+      { path: '/password', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' },
+    ]);
   });
 
   it('accepts a password of exactly 72 bytes', async () => {
@@ -195,7 +230,12 @@ describe('register password and name rules', () => {
   it('answers 400 for a name that is only spaces', async () => {
     const { body } = await register({ name: '   ' });
 
-    expect(body.errors).toEqual([{ path: '/name', message: 'must contain a visible character and no control, line-separator or bidirectional-control characters' }]);
+    expect(body.errors).toEqual([
+      {
+        path: '/name',
+        message: 'must contain a visible character and no control, line-separator or bidirectional-control characters',
+      },
+    ]);
   });
 
   it('answers 400 for a name over 100 characters as sent, surrounding spaces included', async () => {

@@ -46,24 +46,38 @@ function call(operationId: string, handler: HttpHandler, request: ProxyRequest) 
 async function newUser(): Promise<Tokens & { email: string; userId: string }> {
   counter += 1;
   const email = `user${counter}@example.com`;
-  const { response, body } = await call('register', registerHandler, { path: '/register', body: { name: `User ${counter}`, email, password: PASSWORD } });
+  const { response, body } = await call('register', registerHandler, {
+    path: '/register',
+    body: { name: `User ${counter}`, email, password: PASSWORD },
+  });
   expect(response.statusCode).toBe(201);
   return { ...(body as unknown as Tokens), email, userId: (body.user as { id: string }).id };
 }
 
 async function login(email: string, password = PASSWORD, userAgent = 'jest'): Promise<Tokens> {
-  const { response, body } = await call('login', loginHandler, { path: '/login', body: { email, password }, headers: { 'User-Agent': userAgent } });
+  const { response, body } = await call('login', loginHandler, {
+    path: '/login',
+    body: { email, password },
+    headers: { 'User-Agent': userAgent },
+  });
   expect(response.statusCode).toBe(200);
   return body as unknown as Tokens;
 }
 
-const refresh = (refreshToken: unknown) => call('refreshToken', refreshHandler, { path: '/token/refresh', body: { refreshToken } });
+const refresh = (refreshToken: unknown) =>
+  call('refreshToken', refreshHandler, { path: '/token/refresh', body: { refreshToken } });
 const logout = (refreshToken: unknown) => call('logout', logoutHandler, { path: '/logout', body: { refreshToken } });
 const me = (token: string) => call('me', meHandler, { path: '/me', authorizer: authorizedBy(token) });
-const listSessions = (token: string) => call('listSessions', listSessionsHandler, { path: '/me/sessions', authorizer: authorizedBy(token) });
+const listSessions = (token: string) =>
+  call('listSessions', listSessionsHandler, { path: '/me/sessions', authorizer: authorizedBy(token) });
 const sessionIdOf = (token: string) => (jwt.decode(token) as { sid: string }).sid;
 
-const INVALID_REFRESH = { type: 'urn:auth-api:problem:invalid-refresh-token', title: 'Invalid refresh token', status: 401, detail: 'The refresh token is not valid; log in again' };
+const INVALID_REFRESH = {
+  type: 'urn:auth-api:problem:invalid-refresh-token',
+  title: 'Invalid refresh token',
+  status: 401,
+  detail: 'The refresh token is not valid; log in again',
+};
 
 describe('POST /token/refresh', () => {
   it('answers a new access token and a new refresh token for the same session', async () => {
@@ -197,7 +211,8 @@ describe('POST /logout', () => {
     const user = await newUser();
     await logout(user.refreshToken);
 
-    for (const token of [user.refreshToken, 'B'.repeat(43), 'nonsense']) expect((await logout(token)).response.statusCode).toBe(204);
+    for (const token of [user.refreshToken, 'B'.repeat(43), 'nonsense'])
+      expect((await logout(token)).response.statusCode).toBe(204);
   });
 
   it('leaves the user signed in elsewhere', async () => {
@@ -240,7 +255,12 @@ describe('GET /me/sessions', () => {
 
 describe('DELETE /me/sessions/{sessionId}', () => {
   const revoke = (token: string, sessionId: string) =>
-    call('revokeSession', revokeSessionHandler, { method: 'DELETE', path: '/me/sessions/{sessionId}', pathParameters: { sessionId }, authorizer: authorizedBy(token) });
+    call('revokeSession', revokeSessionHandler, {
+      method: 'DELETE',
+      path: '/me/sessions/{sessionId}',
+      pathParameters: { sessionId },
+      authorizer: authorizedBy(token),
+    });
 
   it('ends one session of the caller: its tokens stop working, the others go on', async () => {
     const user = await newUser();
@@ -260,7 +280,11 @@ describe('DELETE /me/sessions/{sessionId}', () => {
     const ended = await login(user.email);
     await logout(ended.refreshToken);
 
-    const answers = await Promise.all([sessionIdOf(other.token), sessionIdOf(ended.token), new ObjectId().toHexString()].map((id) => revoke(user.token, id)));
+    const answers = await Promise.all(
+      [sessionIdOf(other.token), sessionIdOf(ended.token), new ObjectId().toHexString()].map((id) =>
+        revoke(user.token, id),
+      ),
+    );
 
     expect(answers.map((a) => a.response.statusCode)).toEqual([404, 404, 404]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
@@ -282,7 +306,11 @@ describe('DELETE /me/sessions', () => {
     const user = await newUser();
     const phone = await login(user.email);
 
-    const { response } = await call('revokeAllSessions', revokeAllSessionsHandler, { method: 'DELETE', path: '/me/sessions', authorizer: authorizedBy(user.token) });
+    const { response } = await call('revokeAllSessions', revokeAllSessionsHandler, {
+      method: 'DELETE',
+      path: '/me/sessions',
+      authorizer: authorizedBy(user.token),
+    });
 
     expect(response.statusCode).toBe(204);
     for (const tokens of [user, phone]) {
@@ -293,7 +321,13 @@ describe('DELETE /me/sessions', () => {
 });
 
 describe('PUT /me/password', () => {
-  const change = (token: string, body: unknown) => call('changePassword', changePasswordHandler, { method: 'PUT', path: '/me/password', body, authorizer: authorizedBy(token) });
+  const change = (token: string, body: unknown) =>
+    call('changePassword', changePasswordHandler, {
+      method: 'PUT',
+      path: '/me/password',
+      body,
+      authorizer: authorizedBy(token),
+    });
 
   it('sets the new password and ends every other session, keeping the current one', async () => {
     const user = await newUser();
@@ -315,10 +349,16 @@ describe('PUT /me/password', () => {
     const user = await newUser();
     const other = await login(user.email);
 
-    const { response, body } = await change(user.token, { currentPassword: 'not-the-password', newPassword: 'a-brand-new-passphrase' });
+    const { response, body } = await change(user.token, {
+      currentPassword: 'not-the-password',
+      newPassword: 'a-brand-new-passphrase',
+    });
 
     expect(response.statusCode).toBe(401);
-    expect(body).toMatchObject({ type: 'urn:auth-api:problem:invalid-credentials', detail: 'The password is incorrect' });
+    expect(body).toMatchObject({
+      type: 'urn:auth-api:problem:invalid-credentials',
+      detail: 'The password is incorrect',
+    });
     expect((await me(other.token)).response.statusCode).toBe(200);
     await login(user.email);
   });
@@ -330,12 +370,15 @@ describe('PUT /me/password', () => {
     const long = await change(user.token, { currentPassword: PASSWORD, newPassword: 'é'.repeat(37) });
 
     expect(short.body.errors).toEqual([{ path: '/newPassword', message: 'must NOT have fewer than 8 characters' }]);
-    expect(long.body.errors).toEqual([{ path: '/newPassword', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' }]);
+    expect(long.body.errors).toEqual([
+      { path: '/newPassword', message: 'must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)' },
+    ]);
   });
 });
 
 describe('DELETE /me', () => {
-  const remove = (token: string, body: unknown) => call('deleteMe', deleteMeHandler, { method: 'DELETE', path: '/me', body, authorizer: authorizedBy(token) });
+  const remove = (token: string, body: unknown) =>
+    call('deleteMe', deleteMeHandler, { method: 'DELETE', path: '/me', body, authorizer: authorizedBy(token) });
 
   it('deletes the user and all their sessions; the email can register again', async () => {
     const user = await newUser();
@@ -348,7 +391,10 @@ describe('DELETE /me', () => {
     expect(await database.sessions().countDocuments({ userId: new ObjectId(user.userId) })).toBe(0);
     expect((await me(phone.token)).response.statusCode).toBe(401);
     expect((await refresh(phone.refreshToken)).response.statusCode).toBe(401);
-    const again = await call('register', registerHandler, { path: '/register', body: { name: 'Again', email: user.email, password: PASSWORD } });
+    const again = await call('register', registerHandler, {
+      path: '/register',
+      body: { name: 'Again', email: user.email, password: PASSWORD },
+    });
     expect(again.response.statusCode).toBe(201);
   });
 

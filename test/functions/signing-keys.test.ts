@@ -14,7 +14,8 @@ const database = useFunctionDatabase('signing_keys');
 captureOutput();
 restoreEnvAfterEach();
 
-const pathOf = (operationId: string) => listOperations(loadContract()).find((op) => op.operationId === operationId)!.path;
+const pathOf = (operationId: string) =>
+  listOperations(loadContract()).find((op) => op.operationId === operationId)!.path;
 
 interface Instance {
   register: HttpHandler;
@@ -49,7 +50,11 @@ afterEach(async () => {
 });
 
 async function keyIds(functions: Instance): Promise<string[]> {
-  const { body } = await invokeHttp('getJwks', functions.getJwks, proxyEvent({ method: 'GET', path: pathOf('getJwks') }));
+  const { body } = await invokeHttp(
+    'getJwks',
+    functions.getJwks,
+    proxyEvent({ method: 'GET', path: pathOf('getJwks') }),
+  );
   return (body.keys as Array<{ kid: string }>).map((key) => key.kid);
 }
 
@@ -63,7 +68,11 @@ describe('GET /.well-known/jwks.json', () => {
   it('publishes the public key of every live generation as a JWKS that anyone may cache for 5 minutes', async () => {
     instance = await deployedWith(PREVIOUS_KEY, CURRENT_KEY);
 
-    const { response, body, headers } = await invokeHttp('getJwks', instance.getJwks, proxyEvent({ method: 'GET', path: pathOf('getJwks') }));
+    const { response, body, headers } = await invokeHttp(
+      'getJwks',
+      instance.getJwks,
+      proxyEvent({ method: 'GET', path: pathOf('getJwks') }),
+    );
 
     expect(response.statusCode).toBe(200);
     expect(headers['Cache-Control']).toBe('public, max-age=300');
@@ -80,7 +89,11 @@ describe('GET /.well-known/jwks.json', () => {
     instance = await deployedWith(CURRENT_KEY);
     setEnv({ JWT_PUBLIC_KEYS: '{}' });
 
-    const { response, headers } = await invokeHttp('getJwks', instance.getJwks, proxyEvent({ method: 'GET', path: pathOf('getJwks') }));
+    const { response, headers } = await invokeHttp(
+      'getJwks',
+      instance.getJwks,
+      proxyEvent({ method: 'GET', path: pathOf('getJwks') }),
+    );
 
     expect(response.statusCode).toBe(500);
     expect(headers['Cache-Control']).toBe('no-store');
@@ -114,7 +127,8 @@ describe('key rotation', () => {
   it('keeps tokens of the previous generation working until it is removed, then refuses them, and publishes exactly the live keys', async () => {
     const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
     const tokenOf = (call: { body: Record<string, unknown> }) => call.body.token as string;
-    const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+    const kidOf = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
     // Before: one generation.
     instance = await deployedWith(PREVIOUS_KEY);
@@ -124,7 +138,13 @@ describe('key rotation', () => {
 
     // Step 1: add a generation and apply. New tokens use it; old ones still verify.
     instance = await deployedWith(PREVIOUS_KEY, CURRENT_KEY);
-    const fresh = tokenOf(await invokeHttp('login', instance.login, proxyEvent({ path: '/login', body: { email: ada.email, password: ada.password } })));
+    const fresh = tokenOf(
+      await invokeHttp(
+        'login',
+        instance.login,
+        proxyEvent({ path: '/login', body: { email: ada.email, password: ada.password } }),
+      ),
+    );
     expect(kidOf(fresh)).toBe('test-2');
     expect(await allows(instance, old)).toBe(true);
     expect(await allows(instance, fresh)).toBe(true);

@@ -7,8 +7,10 @@ type Definition = Record<string, unknown> & {
 };
 
 const base = () => fixtureDefinition() as Definition;
-const authorizerOf = (d: Definition) => d.components.securitySchemes.bearerAuth!['x-amazon-apigateway-authorizer'] as Record<string, unknown>;
-const integrationOf = (d: Definition, path: string, method: string) => d.paths[path]![method]!['x-amazon-apigateway-integration'] as Record<string, unknown>;
+const authorizerOf = (d: Definition) =>
+  d.components.securitySchemes.bearerAuth!['x-amazon-apigateway-authorizer'] as Record<string, unknown>;
+const integrationOf = (d: Definition, path: string, method: string) =>
+  d.paths[path]![method]!['x-amazon-apigateway-integration'] as Record<string, unknown>;
 
 function problemsOf(definition: unknown): string[] {
   try {
@@ -24,7 +26,12 @@ describe('compileApi', () => {
   it('reads routes, their functions and which ones the TOKEN authorizer guards', () => {
     const api = compileApi(base());
 
-    const routes = api.routes.map((r) => [r.method, r.resourcePath, r.integration.type === 'aws_proxy' ? r.integration.functionKey : 'mock', r.authorizer?.name ?? '-']);
+    const routes = api.routes.map((r) => [
+      r.method,
+      r.resourcePath,
+      r.integration.type === 'aws_proxy' ? r.integration.functionKey : 'mock',
+      r.authorizer?.name ?? '-',
+    ]);
     expect(routes).toEqual(
       expect.arrayContaining([
         ['GET', '/echo', 'echo', '-'],
@@ -35,7 +42,12 @@ describe('compileApi', () => {
       ]),
     );
     expect(api.authorizers).toEqual([
-      expect.objectContaining({ name: 'bearerAuth', functionKey: 'authorizer', header: 'Authorization', ttlSeconds: 300 }),
+      expect.objectContaining({
+        name: 'bearerAuth',
+        functionKey: 'authorizer',
+        header: 'Authorization',
+        ttlSeconds: 300,
+      }),
     ]);
     expect(api.authorizers[0]!.validationExpression?.test('Bearer a.b.c')).toBe(true);
     expect(api.functionKeys).toContain('authorizer');
@@ -48,7 +60,9 @@ describe('compileApi', () => {
 
     const expression = compileApi(definition).authorizers[0]!.validationExpression!;
 
-    expect(['Bearer abc', 'Bearer abc1', 'xBearer abc', 'Bearer abc\n'].map((value) => expression.test(value))).toEqual([true, false, false, false]);
+    expect(['Bearer abc', 'Bearer abc1', 'xBearer abc', 'Bearer abc\n'].map((value) => expression.test(value))).toEqual(
+      [true, false, false, false],
+    );
   });
 
   it("reads Java's leading (?i) as a case-insensitive expression, and refuses inline flags it cannot reproduce", () => {
@@ -58,7 +72,9 @@ describe('compileApi', () => {
     authorizerOf(unsupported).identityValidationExpression = '(?x)bearer';
 
     expect(compileApi(insensitive).authorizers[0]!.validationExpression!.test('BEARER ABC')).toBe(true);
-    expect(problemsOf(unsupported)).toEqual([expect.stringMatching(/identityValidationExpression: the inline flags \(\?x\) are not reproduced/)]);
+    expect(problemsOf(unsupported)).toEqual([
+      expect.stringMatching(/identityValidationExpression: the inline flags \(\?x\) are not reproduced/),
+    ]);
   });
 
   it('reads the integration timeout, defaulting to API Gateway’s 29 seconds', () => {
@@ -68,7 +84,8 @@ describe('compileApi', () => {
 
     const api = compileApi(definition);
 
-    const timeout = (path: string) => api.routes.find((r) => r.resourcePath === path && r.method === 'GET')!.integration;
+    const timeout = (path: string) =>
+      api.routes.find((r) => r.resourcePath === path && r.method === 'GET')!.integration;
     expect(timeout('/echo')).toMatchObject({ timeoutMs: 29000 });
     expect(timeout('/slow')).toMatchObject({ timeoutMs: 1500 });
   });
@@ -85,24 +102,96 @@ describe('compileApi', () => {
   });
 
   it.each<[string, (d: Definition) => void, string]>([
-    ['a request validator', (d) => (d['x-amazon-apigateway-request-validators'] = { all: { validateRequestBody: true } }), 'request validators are not reproduced'],
-    ['a request validator on a method', (d) => (d.paths['/echo']!.get!['x-amazon-apigateway-request-validator'] = 'all'), 'GET /echo: x-amazon-apigateway-request-validator: request validators are not reproduced'],
-    ['a resource policy', (d) => (d['x-amazon-apigateway-policy'] = { Version: '2012-10-17', Statement: [] }), 'resource policies are not reproduced'],
-    ['binary media types', (d) => (d['x-amazon-apigateway-binary-media-types'] = ['image/png']), 'binary media types are not reproduced'],
-    ['API keys', (d) => (d['x-amazon-apigateway-api-key-source'] = 'HEADER'), 'API keys and usage plans are not reproduced'],
-    ['an HTTP integration', (d) => (integrationOf(d, '/echo', 'get').type = 'http_proxy'), 'GET /echo.x-amazon-apigateway-integration.type: "http_proxy" integrations are not reproduced'],
-    ['a non-proxy Lambda integration', (d) => (integrationOf(d, '/echo', 'get').type = 'aws'), '"aws" integrations are not reproduced'],
-    ['a mapping template on a proxy integration', (d) => (integrationOf(d, '/echo', 'get').requestTemplates = { 'application/json': '{}' }), 'requestTemplates: not reproduced for a Lambda proxy integration'],
-    ['a VPC link', (d) => (integrationOf(d, '/echo', 'get').connectionType = 'VPC_LINK'), 'VPC links are not reproduced'],
-    ['a REQUEST authorizer', (d) => (authorizerOf(d).type = 'request'), '"request" authorizers are not reproduced; only "token"'],
-    ['a Cognito authorizer', (d) => (authorizerOf(d).type = 'cognito_user_pools'), '"cognito_user_pools" authorizers are not reproduced'],
-    ['an identity source other than one header', (d) => (authorizerOf(d).identitySource = 'method.request.querystring.token'), 'a TOKEN authorizer reads one header'],
-    ['an authorizer TTL above an hour', (d) => (authorizerOf(d).authorizerResultTtlInSeconds = 7200), 'must be an integer from 0 to 3600'],
-    ['a VTL directive in a gateway response', (d) => setTemplate(d, 'UNAUTHORIZED', '#if($context.error.message)x#end'), 'VTL directives are not reproduced'],
-    ['an unknown $context variable', (d) => setTemplate(d, 'UNAUTHORIZED', '{"ip":"$context.identity.sourceIp"}'), '$context.identity.sourceIp is not reproduced'],
-    ['a stage variable in a gateway response header', (d) => setHeader(d, 'UNAUTHORIZED', 'stageVariables.origin'), 'is not reproduced (only'],
-    ['an unknown gateway response type', (d) => ((d['x-amazon-apigateway-gateway-responses'] as Record<string, unknown>).NOT_A_TYPE = {}), 'NOT_A_TYPE: unknown gateway response type'],
-    ['an extension it does not know', (d) => (d.paths['/echo']!.get!['x-amazon-apigateway-auth'] = { type: 'AWS_IAM' }), 'x-amazon-apigateway-auth: not reproduced by the local gateway'],
+    [
+      'a request validator',
+      (d) => (d['x-amazon-apigateway-request-validators'] = { all: { validateRequestBody: true } }),
+      'request validators are not reproduced',
+    ],
+    [
+      'a request validator on a method',
+      (d) => (d.paths['/echo']!.get!['x-amazon-apigateway-request-validator'] = 'all'),
+      'GET /echo: x-amazon-apigateway-request-validator: request validators are not reproduced',
+    ],
+    [
+      'a resource policy',
+      (d) => (d['x-amazon-apigateway-policy'] = { Version: '2012-10-17', Statement: [] }),
+      'resource policies are not reproduced',
+    ],
+    [
+      'binary media types',
+      (d) => (d['x-amazon-apigateway-binary-media-types'] = ['image/png']),
+      'binary media types are not reproduced',
+    ],
+    [
+      'API keys',
+      (d) => (d['x-amazon-apigateway-api-key-source'] = 'HEADER'),
+      'API keys and usage plans are not reproduced',
+    ],
+    [
+      'an HTTP integration',
+      (d) => (integrationOf(d, '/echo', 'get').type = 'http_proxy'),
+      'GET /echo.x-amazon-apigateway-integration.type: "http_proxy" integrations are not reproduced',
+    ],
+    [
+      'a non-proxy Lambda integration',
+      (d) => (integrationOf(d, '/echo', 'get').type = 'aws'),
+      '"aws" integrations are not reproduced',
+    ],
+    [
+      'a mapping template on a proxy integration',
+      (d) => (integrationOf(d, '/echo', 'get').requestTemplates = { 'application/json': '{}' }),
+      'requestTemplates: not reproduced for a Lambda proxy integration',
+    ],
+    [
+      'a VPC link',
+      (d) => (integrationOf(d, '/echo', 'get').connectionType = 'VPC_LINK'),
+      'VPC links are not reproduced',
+    ],
+    [
+      'a REQUEST authorizer',
+      (d) => (authorizerOf(d).type = 'request'),
+      '"request" authorizers are not reproduced; only "token"',
+    ],
+    [
+      'a Cognito authorizer',
+      (d) => (authorizerOf(d).type = 'cognito_user_pools'),
+      '"cognito_user_pools" authorizers are not reproduced',
+    ],
+    [
+      'an identity source other than one header',
+      (d) => (authorizerOf(d).identitySource = 'method.request.querystring.token'),
+      'a TOKEN authorizer reads one header',
+    ],
+    [
+      'an authorizer TTL above an hour',
+      (d) => (authorizerOf(d).authorizerResultTtlInSeconds = 7200),
+      'must be an integer from 0 to 3600',
+    ],
+    [
+      'a VTL directive in a gateway response',
+      (d) => setTemplate(d, 'UNAUTHORIZED', '#if($context.error.message)x#end'),
+      'VTL directives are not reproduced',
+    ],
+    [
+      'an unknown $context variable',
+      (d) => setTemplate(d, 'UNAUTHORIZED', '{"ip":"$context.identity.sourceIp"}'),
+      '$context.identity.sourceIp is not reproduced',
+    ],
+    [
+      'a stage variable in a gateway response header',
+      (d) => setHeader(d, 'UNAUTHORIZED', 'stageVariables.origin'),
+      'is not reproduced (only',
+    ],
+    [
+      'an unknown gateway response type',
+      (d) => ((d['x-amazon-apigateway-gateway-responses'] as Record<string, unknown>).NOT_A_TYPE = {}),
+      'NOT_A_TYPE: unknown gateway response type',
+    ],
+    [
+      'an extension it does not know',
+      (d) => (d.paths['/echo']!.get!['x-amazon-apigateway-auth'] = { type: 'AWS_IAM' }),
+      'x-amazon-apigateway-auth: not reproduced by the local gateway',
+    ],
     ['an API-key security scheme in use', (d) => useApiKeyScheme(d), 'API keys (usage plans) are not reproduced'],
   ])('fails at startup on %s', (_feature, change, problem) => {
     const definition = base();
@@ -129,19 +218,27 @@ describe('compileApi', () => {
 
   it('accepts a real AWS invoke ARN as well as the local one', () => {
     const definition = base();
-    integrationOf(definition, '/echo', 'get').uri = localInvokeArn('echo').replaceAll(':local:', ':eu-west-1:').replace('000000000000', '123456789012');
+    integrationOf(definition, '/echo', 'get').uri = localInvokeArn('echo')
+      .replaceAll(':local:', ':eu-west-1:')
+      .replace('000000000000', '123456789012');
 
     expect(problemsOf(definition)).toEqual([]);
   });
 });
 
 function setTemplate(d: Definition, type: string, template: string): void {
-  const responses = d['x-amazon-apigateway-gateway-responses'] as Record<string, { responseTemplates: Record<string, string> }>;
+  const responses = d['x-amazon-apigateway-gateway-responses'] as Record<
+    string,
+    { responseTemplates: Record<string, string> }
+  >;
   responses[type]!.responseTemplates = { 'application/json': template };
 }
 
 function setHeader(d: Definition, type: string, source: string): void {
-  const responses = d['x-amazon-apigateway-gateway-responses'] as Record<string, { responseParameters: Record<string, string> }>;
+  const responses = d['x-amazon-apigateway-gateway-responses'] as Record<
+    string,
+    { responseParameters: Record<string, string> }
+  >;
   responses[type]!.responseParameters['gatewayresponse.header.Access-Control-Allow-Origin'] = source;
 }
 
@@ -155,7 +252,10 @@ describe('Router', () => {
 
   it('matches a literal path, a path parameter (decoded) and ignores a trailing slash', () => {
     expect(router.lookup('GET', '/echo')).toMatchObject({ found: true, match: { route: { resourcePath: '/echo' } } });
-    expect(router.lookup('GET', '/items/a%2Fb')).toMatchObject({ found: true, match: { pathParameters: { id: 'a/b' } } });
+    expect(router.lookup('GET', '/items/a%2Fb')).toMatchObject({
+      found: true,
+      match: { pathParameters: { id: 'a/b' } },
+    });
     expect(router.lookup('GET', '/echo/')).toMatchObject({ found: true });
   });
 
@@ -166,11 +266,21 @@ describe('Router', () => {
   });
 
   it('prefers a literal segment to a parameter and a parameter to a greedy {proxy+}', () => {
-    const route = (resourcePath: string) => ({ method: 'GET' as const, resourcePath, integration: { type: 'aws_proxy' as const, functionKey: resourcePath, timeoutMs: 1000 } });
+    const route = (resourcePath: string) => ({
+      method: 'GET' as const,
+      resourcePath,
+      integration: { type: 'aws_proxy' as const, functionKey: resourcePath, timeoutMs: 1000 },
+    });
     const specific = new Router([route('/files/{proxy+}'), route('/files/{name}'), route('/files/readme')]);
 
-    expect(specific.lookup('GET', '/files/readme')).toMatchObject({ match: { route: { resourcePath: '/files/readme' } } });
-    expect(specific.lookup('GET', '/files/other')).toMatchObject({ match: { route: { resourcePath: '/files/{name}' }, pathParameters: { name: 'other' } } });
-    expect(specific.lookup('GET', '/files/a/b/c')).toMatchObject({ match: { route: { resourcePath: '/files/{proxy+}' }, pathParameters: { proxy: 'a/b/c' } } });
+    expect(specific.lookup('GET', '/files/readme')).toMatchObject({
+      match: { route: { resourcePath: '/files/readme' } },
+    });
+    expect(specific.lookup('GET', '/files/other')).toMatchObject({
+      match: { route: { resourcePath: '/files/{name}' }, pathParameters: { name: 'other' } },
+    });
+    expect(specific.lookup('GET', '/files/a/b/c')).toMatchObject({
+      match: { route: { resourcePath: '/files/{proxy+}' }, pathParameters: { proxy: 'a/b/c' } },
+    });
   });
 });

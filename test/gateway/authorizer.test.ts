@@ -33,29 +33,48 @@ describe('the TOKEN authorizer', () => {
     });
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: false, cached: false, result: 'unauthorized' });
+    expect(f.lastRecord('/private').authorizer).toMatchObject({
+      invoked: false,
+      cached: false,
+      result: 'unauthorized',
+    });
   });
 
-  it.each([['Basic dXNlcjpwYXNz'], ['Bearer not-a-jwt'], ['Bearer allow.x.y extra'], ['Bearer\tallow.x.y'], ['Bearer'], ['Bearers allow.x.y']])(
-    'answers 401 without invoking the authorizer when %j fails the identity validation expression',
-    async (header) => {
-      const response = await get(f, '/private', header);
+  it.each([
+    ['Basic dXNlcjpwYXNz'],
+    ['Bearer not-a-jwt'],
+    ['Bearer allow.x.y extra'],
+    ['Bearer\tallow.x.y'],
+    ['Bearer'],
+    ['Bearers allow.x.y'],
+  ])('answers 401 without invoking the authorizer when %j fails the identity validation expression', async (header) => {
+    const response = await get(f, '/private', header);
 
-      expect(response.status).toBe(401);
-      expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: false, result: 'unauthorized' });
-    },
-  );
+    expect(response.status).toBe(401);
+    expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: false, result: 'unauthorized' });
+  });
 
   it('lets the request through on an Allow, passing principalId and the context values as strings', async () => {
     const response = await get(f, '/private', token('allow', 'context'));
 
     expect(response.status).toBe(200);
     const { event } = (await response.json()) as { event: { requestContext: { authorizer: Record<string, unknown> } } };
-    expect(event.requestContext.authorizer).toEqual({ principalId: 'user-1', userId: 'user-1', admin: 'false', level: '3', integrationLatency: expect.any(Number) });
+    expect(event.requestContext.authorizer).toEqual({
+      principalId: 'user-1',
+      userId: 'user-1',
+      admin: 'false',
+      level: '3',
+      integrationLatency: expect.any(Number),
+    });
     expect(f.lastRecord('/private').authorizer).toMatchObject({ invoked: true, cached: false, result: 'allowed' });
   });
 
-  it.each([['bearer allow.lower.sig'], ['BEARER allow.upper.sig'], ['BeArEr allow.mixed.sig'], ['Bearer  allow.two-spaces.sig']])(
+  it.each([
+    ['bearer allow.lower.sig'],
+    ['BEARER allow.upper.sig'],
+    ['BeArEr allow.mixed.sig'],
+    ['Bearer  allow.two-spaces.sig'],
+  ])(
     'passes %j to the authorizer: the scheme is case-insensitive and may be followed by several spaces',
     async (header) => {
       const response = await get(f, '/private', header);
@@ -93,7 +112,11 @@ describe('the TOKEN authorizer', () => {
     const response = await get(f, '/private', token(mode));
 
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ type: 'urn:auth-api:problem:forbidden', status: 403, detail: 'The access token does not allow this request' });
+    expect(await response.json()).toMatchObject({
+      type: 'urn:auth-api:problem:forbidden',
+      status: 403,
+      detail: 'The access token does not allow this request',
+    });
     expect(response.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(f.lastRecord('/private').authorizer).toMatchObject({ result: 'denied' });
     expect(f.lastRecord('/private').authorizer?.reason).toContain(reason);
@@ -110,7 +133,11 @@ describe('the TOKEN authorizer', () => {
   it.each([
     ['throws another error', 'throws', 'the authorizer failed: Error: signing key unavailable'],
     ['returns no policy', 'nopolicy', 'invalid authorizer response: policyDocument is missing'],
-    ['puts an array in the context', 'badcontext', 'invalid authorizer response: context.roles is an array; only strings, numbers and booleans are allowed'],
+    [
+      'puts an array in the context',
+      'badcontext',
+      'invalid authorizer response: context.roles is an array; only strings, numbers and booleans are allowed',
+    ],
   ])('answers 500 when the authorizer %s', async (_what, mode, reason) => {
     const response = await get(f, '/private', token(mode));
 
@@ -145,7 +172,8 @@ describe('the authorizer cache', () => {
   });
 
   const invocationsSeen = async (response: Response) =>
-    ((await response.json()) as { event: { requestContext: { authorizer: { invocations: string } } } }).event.requestContext.authorizer.invocations;
+    ((await response.json()) as { event: { requestContext: { authorizer: { invocations: string } } } }).event
+      .requestContext.authorizer.invocations;
 
   it('invokes the authorizer once per token within the TTL and again after it', async () => {
     f = await startFixtureGateway({ ttlSeconds: 300 });
@@ -157,7 +185,11 @@ describe('the authorizer cache', () => {
     f.clock.advance(2_000);
     const third = await get(f, '/private', header);
 
-    expect([await invocationsSeen(first), await invocationsSeen(second), await invocationsSeen(third)]).toEqual(['1', '1', '2']);
+    expect([await invocationsSeen(first), await invocationsSeen(second), await invocationsSeen(third)]).toEqual([
+      '1',
+      '1',
+      '2',
+    ]);
     expect(f.records.map((r) => [r.authorizer?.invoked, r.authorizer?.cached])).toEqual([
       [true, false],
       [false, true],

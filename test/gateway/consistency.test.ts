@@ -7,7 +7,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { listFunctionKeys } from '../../scripts/build';
-import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
+import {
+  AUTHORIZER_FUNCTION,
+  BEARER_SCHEME,
+  IDENTITY_VALIDATION_EXPRESSION,
+  TEMPLATE_VARIABLES,
+} from '../../scripts/contract/api-gateway';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import type { TerraformData } from '../../scripts/contract/terraform-data';
 import { DEFINITION_TEMPLATE_PATH, ROOT } from '../../scripts/paths';
@@ -27,7 +32,15 @@ function gatewayView() {
   const api = compileApi(loadDefinition(localTemplateVariables({ functionKeys: listFunctionKeys() })));
   const operations = api.routes.flatMap((route): OperationView[] =>
     route.integration.type === 'aws_proxy'
-      ? [{ operationId: route.operationId ?? '', method: route.method, path: route.resourcePath, functionKey: route.integration.functionKey, guarded: route.authorizer !== undefined }]
+      ? [
+          {
+            operationId: route.operationId ?? '',
+            method: route.method,
+            path: route.resourcePath,
+            functionKey: route.integration.functionKey,
+            guarded: route.authorizer !== undefined,
+          },
+        ]
       : [],
   );
   return { api, operations: sortViews(operations) };
@@ -54,8 +67,15 @@ describe('the local gateway and the contract', () => {
     const { api } = gatewayView();
 
     expect(api.authorizers).toHaveLength(1);
-    expect(api.authorizers[0]).toMatchObject({ name: BEARER_SCHEME, functionKey: AUTHORIZER_FUNCTION, header: 'Authorization', ttlSeconds: 300 });
-    expect(api.authorizers[0]!.validationExpression?.source).toBe(identityValidationExpression(IDENTITY_VALIDATION_EXPRESSION).source);
+    expect(api.authorizers[0]).toMatchObject({
+      name: BEARER_SCHEME,
+      functionKey: AUTHORIZER_FUNCTION,
+      header: 'Authorization',
+      ttlSeconds: 300,
+    });
+    expect(api.authorizers[0]!.validationExpression?.source).toBe(
+      identityValidationExpression(IDENTITY_VALIDATION_EXPRESSION).source,
+    );
   });
 
   it('need exactly the functions `make build` bundles', () => {
@@ -66,7 +86,9 @@ describe('the local gateway and the contract', () => {
     const { api } = gatewayView();
     const preflights = api.routes.filter((r) => r.method === 'OPTIONS');
 
-    expect(preflights.map((r) => r.resourcePath).sort()).toEqual([...new Set(contractView().map((op) => op.path))].sort());
+    expect(preflights.map((r) => r.resourcePath).sort()).toEqual(
+      [...new Set(contractView().map((op) => op.path))].sort(),
+    );
     expect(preflights.every((r) => r.integration.type === 'mock' && r.authorizer === undefined)).toBe(true);
   });
 });
@@ -80,7 +102,10 @@ async function terraformLocals(): Promise<{ locals: Hcl; resources: Record<strin
   const locals: Hcl = {};
   const resources: Record<string, Record<string, Hcl[]>> = {};
   for (const name of tfFiles) {
-    const parsed = (await parse(name, readFileSync(join(INFRA, name), 'utf8'))) as { locals?: Hcl[]; resource?: Record<string, Record<string, Hcl[]>> };
+    const parsed = (await parse(name, readFileSync(join(INFRA, name), 'utf8'))) as {
+      locals?: Hcl[];
+      resource?: Record<string, Record<string, Hcl[]>>;
+    };
     for (const block of parsed.locals ?? []) Object.assign(locals, block);
     for (const [type, byName] of Object.entries(parsed.resource ?? {})) Object.assign((resources[type] ??= {}), byName);
   }
@@ -102,7 +127,9 @@ async function terraformLocals(): Promise<{ locals: Hcl; resources: Record<strin
     expect(Object.keys(variables).sort()).toEqual(Object.values(TEMPLATE_VARIABLES).sort());
     // Every function's invoke ARN, built from the name aws_lambda_function.this gives it (infra/api.tf says why).
     expect(variables[TEMPLATE_VARIABLES.invokeArns]).toBe('${local.function_invoke_arns}');
-    expect(String(tf.locals.function_invoke_arns)).toMatch(/for key in local\.function_keys : key => "arn:.*:lambda:path\/2015-03-31\/functions\/arn:.*:function:\$\{local\.name\}-\$\{key\}\/invocations"/);
+    expect(String(tf.locals.function_invoke_arns)).toMatch(
+      /for key in local\.function_keys : key => "arn:.*:lambda:path\/2015-03-31\/functions\/arn:.*:function:\$\{local\.name\}-\$\{key\}\/invocations"/,
+    );
   });
 
   it('read the operations, the authorizer key and the function keys from the generated data', () => {
@@ -121,9 +148,13 @@ async function terraformLocals(): Promise<{ locals: Hcl; resources: Record<strin
 
   it('guard the same operations: what Terraform reads matches the gateway', () => {
     const generated = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as TerraformData;
-    const terraformOperations = Object.entries(generated.operations).map(
-      ([operationId, op]): OperationView => ({ operationId, method: op.method, path: op.path, functionKey: op.function, guarded: op.authorizer }),
-    );
+    const terraformOperations = Object.entries(generated.operations).map(([operationId, op]): OperationView => ({
+      operationId,
+      method: op.method,
+      path: op.path,
+      functionKey: op.function,
+      guarded: op.authorizer,
+    }));
 
     expect(sortViews(terraformOperations)).toEqual(gatewayView().operations);
     expect(Object.keys(generated.functions).sort()).toEqual([...gatewayView().api.functionKeys].sort());

@@ -18,9 +18,15 @@ describe('readDevConfig', () => {
     expect(config.signingKey).toMatchObject({ generated: true, keyId: expect.stringMatching(/^local-[0-9a-f]{8}$/) });
     const { JWT_PUBLIC_KEYS, JWT_SIGNING_KEY_ID, JWT_SIGNING_PRIVATE_KEY } = config.functionEnvironment;
     expect(JWT_SIGNING_KEY_ID).toBe(config.signingKey.keyId);
-    const publicKey = createPublicKey({ key: Buffer.from((JSON.parse(JWT_PUBLIC_KEYS!) as Record<string, string>)[JWT_SIGNING_KEY_ID!]!, 'base64'), format: 'der', type: 'spki' });
+    const publicKey = createPublicKey({
+      key: Buffer.from((JSON.parse(JWT_PUBLIC_KEYS!) as Record<string, string>)[JWT_SIGNING_KEY_ID!]!, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     expect(publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
-    expect(createPublicKey(JWT_SIGNING_PRIVATE_KEY!).export({ format: 'jwk' })).toEqual(publicKey.export({ format: 'jwk' }));
+    expect(createPublicKey(JWT_SIGNING_PRIVATE_KEY!).export({ format: 'jwk' })).toEqual(
+      publicKey.export({ format: 'jwk' }),
+    );
     expect(config.functionEnvironment).toMatchObject({ JWT_AUDIENCE: 'auth-api-local-api', CORS_ALLOW_ORIGIN: '*' });
     // The gateway's URL, known once it listens: make dev sets it then.
     expect(config.functionEnvironment).not.toHaveProperty('JWT_ISSUER');
@@ -29,18 +35,28 @@ describe('readDevConfig', () => {
   it('makes a different key, with a different kid, on every run', () => {
     const [first, second] = [readDevConfig({}), readDevConfig({})];
 
-    expect(first.functionEnvironment.JWT_SIGNING_PRIVATE_KEY).not.toBe(second.functionEnvironment.JWT_SIGNING_PRIVATE_KEY);
+    expect(first.functionEnvironment.JWT_SIGNING_PRIVATE_KEY).not.toBe(
+      second.functionEnvironment.JWT_SIGNING_PRIVATE_KEY,
+    );
     expect(first.signingKey.keyId).not.toBe(second.signingKey.keyId);
   });
 
   it('keeps the key JWT_SIGNING_PRIVATE_KEY gives, so tokens survive a restart', () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
 
     const config = readDevConfig({ JWT_SIGNING_PRIVATE_KEY: pem, JWT_ISSUER: 'https://dev.example.com' });
 
     expect(config.signingKey).toMatchObject({ generated: false, keyId: 'local' });
-    expect(config.functionEnvironment).toMatchObject({ JWT_SIGNING_PRIVATE_KEY: pem, JWT_SIGNING_KEY_ID: 'local', JWT_ISSUER: 'https://dev.example.com' });
-    expect(readDevConfig({ JWT_SIGNING_PRIVATE_KEY: pem }).functionEnvironment.JWT_PUBLIC_KEYS).toBe(config.functionEnvironment.JWT_PUBLIC_KEYS);
+    expect(config.functionEnvironment).toMatchObject({
+      JWT_SIGNING_PRIVATE_KEY: pem,
+      JWT_SIGNING_KEY_ID: 'local',
+      JWT_ISSUER: 'https://dev.example.com',
+    });
+    expect(readDevConfig({ JWT_SIGNING_PRIVATE_KEY: pem }).functionEnvironment.JWT_PUBLIC_KEYS).toBe(
+      config.functionEnvironment.JWT_PUBLIC_KEYS,
+    );
   });
 
   it('takes what the environment sets, and passes the functions’ own settings through', () => {
@@ -68,7 +84,11 @@ describe('readDevConfig', () => {
       maxInstances: 4,
       logFormat: 'json',
     });
-    expect(config.functionEnvironment).toMatchObject({ BCRYPT_COST: '4', LOG_LEVEL: 'DEBUG', CORS_ALLOW_ORIGIN: 'http://localhost:5173' });
+    expect(config.functionEnvironment).toMatchObject({
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'DEBUG',
+      CORS_ALLOW_ORIGIN: 'http://localhost:5173',
+    });
     expect(config.functionEnvironment).not.toHaveProperty('UNRELATED');
   });
 
@@ -82,7 +102,14 @@ describe('readDevConfig', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "pretty" or "json", not "xml"'],
     [{ CORS_ALLOW_ORIGIN: 'http://a.example, http://b.example' }, 'CORS_ALLOW_ORIGIN must be * or one origin'],
     [{ JWT_SIGNING_PRIVATE_KEY: 'not a key' }, 'JWT_SIGNING_PRIVATE_KEY must be a PEM private key'],
-    [{ JWT_SIGNING_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }, 'JWT_SIGNING_PRIVATE_KEY must be a P-256 (prime256v1) key'],
+    [
+      {
+        JWT_SIGNING_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-384' })
+          .privateKey.export({ format: 'pem', type: 'pkcs8' })
+          .toString(),
+      },
+      'JWT_SIGNING_PRIVATE_KEY must be a P-256 (prime256v1) key',
+    ],
     [{ JWT_SIGNING_KEY_ID: '../key' }, 'JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, not "../key"'],
     [{ LAMBDA_MAX_INSTANCES: '0' }, 'LAMBDA_MAX_INSTANCES must be a whole number from 1 to 64'],
   ])('rejects %j, naming the variable', (env, message) => {

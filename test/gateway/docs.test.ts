@@ -13,7 +13,9 @@ describe('make docs', () => {
   afterAll(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
   it('writes the page, the Swagger UI assets it loads and the consumer spec', () => {
-    expect(readdirSync(dir).sort()).toEqual(['docs.js', 'index.html', 'openapi.json', ...Object.keys(DOCS_ASSETS)].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      ['docs.js', 'index.html', 'openapi.json', ...Object.keys(DOCS_ASSETS)].sort(),
+    );
   });
 
   it('loads every asset by a relative path, so the folder can be published anywhere', () => {
@@ -28,7 +30,10 @@ describe('make docs', () => {
   });
 
   it('embeds the spec in the page script, so index.html also works opened from disk', () => {
-    const spec = JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8')) as { info: { title: string }; servers: unknown[] };
+    const spec = JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8')) as {
+      info: { title: string };
+      servers: unknown[];
+    };
     const script = readFileSync(join(dir, 'docs.js'), 'utf8');
 
     expect(script).toContain(`spec: ${JSON.stringify(spec)}`);

@@ -16,8 +16,12 @@ const context: GatewayResponseContext = {
 const responses = (entries: Array<[GatewayResponseType, GatewayResponseConfig]>) => new Map(entries);
 
 describe('renderGatewayResponse', () => {
-  it("gives AWS's status and {\"message\": ...} body when nothing is customized", () => {
-    const rendered = renderGatewayResponse(responses([]), { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, context);
+  it('gives AWS\'s status and {"message": ...} body when nothing is customized', () => {
+    const rendered = renderGatewayResponse(
+      responses([]),
+      { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' },
+      context,
+    );
 
     expect(rendered).toEqual({
       statusCode: 403,
@@ -27,7 +31,11 @@ describe('renderGatewayResponse', () => {
   });
 
   it('renders a null message as JSON null, as AWS does for authorizer configuration errors', () => {
-    const rendered = renderGatewayResponse(responses([]), { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null }, context);
+    const rendered = renderGatewayResponse(
+      responses([]),
+      { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null },
+      context,
+    );
 
     expect(rendered.statusCode).toBe(500);
     expect(rendered.body).toBe('{"message":null}');
@@ -40,8 +48,14 @@ describe('renderGatewayResponse', () => {
           'UNAUTHORIZED',
           {
             statusCode: 401,
-            headers: { 'Content-Type': { kind: 'literal', value: 'application/problem+json' }, 'X-Origin': { kind: 'request', location: 'header', name: 'origin' } },
-            templates: { 'application/json': '{"id":"$context.requestId","m":$context.error.messageString,"raw":"${context.error.message}","t":"$context.error.responseType"}' },
+            headers: {
+              'Content-Type': { kind: 'literal', value: 'application/problem+json' },
+              'X-Origin': { kind: 'request', location: 'header', name: 'origin' },
+            },
+            templates: {
+              'application/json':
+                '{"id":"$context.requestId","m":$context.error.messageString,"raw":"${context.error.message}","t":"$context.error.responseType"}',
+            },
           },
         ],
       ]),
@@ -50,29 +64,61 @@ describe('renderGatewayResponse', () => {
     );
 
     expect(rendered.statusCode).toBe(401);
-    expect(rendered.headers).toMatchObject({ 'Content-Type': 'application/problem+json', 'X-Origin': 'https://app.example.com' });
-    expect(JSON.parse(rendered.body)).toEqual({ id: 'req-1', m: 'Unauthorized', raw: 'Unauthorized', t: 'UNAUTHORIZED' });
+    expect(rendered.headers).toMatchObject({
+      'Content-Type': 'application/problem+json',
+      'X-Origin': 'https://app.example.com',
+    });
+    expect(JSON.parse(rendered.body)).toEqual({
+      id: 'req-1',
+      m: 'Unauthorized',
+      raw: 'Unauthorized',
+      t: 'UNAUTHORIZED',
+    });
   });
 
   it('falls back to DEFAULT_4XX for a 4xx type not customized: its headers and template, the type’s own status', () => {
-    const defaults = responses([['DEFAULT_4XX', { headers: { 'Access-Control-Allow-Origin': { kind: 'literal', value: '*' } }, templates: { 'application/json': '{"error":$context.error.messageString}' } }]]);
+    const defaults = responses([
+      [
+        'DEFAULT_4XX',
+        {
+          headers: { 'Access-Control-Allow-Origin': { kind: 'literal', value: '*' } },
+          templates: { 'application/json': '{"error":$context.error.messageString}' },
+        },
+      ],
+    ]);
 
-    const rendered = renderGatewayResponse(defaults, { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' }, context);
+    const rendered = renderGatewayResponse(
+      defaults,
+      { type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' },
+      context,
+    );
 
-    expect(rendered).toMatchObject({ statusCode: 413, headers: { 'Access-Control-Allow-Origin': '*' }, body: '{"error":"Request Too Long"}' });
+    expect(rendered).toMatchObject({
+      statusCode: 413,
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      body: '{"error":"Request Too Long"}',
+    });
   });
 
   it('lets a DEFAULT_5XX status override every 5xx type not customized, as AWS documents', () => {
     const defaults = responses([['DEFAULT_5XX', { statusCode: 503, headers: {}, templates: {} }]]);
 
-    const lambdaError = renderGatewayResponse(defaults, { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, context);
+    const lambdaError = renderGatewayResponse(
+      defaults,
+      { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' },
+      context,
+    );
 
     expect(lambdaError.statusCode).toBe(503);
     expect(lambdaError.body).toBe('{"message":"Internal server error"}');
   });
 
   it('keeps a 502 for a Lambda error under an uncustomized DEFAULT_5XX', () => {
-    const rendered = renderGatewayResponse(responses([]), { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' }, context);
+    const rendered = renderGatewayResponse(
+      responses([]),
+      { type: 'DEFAULT_5XX', status: 502, message: 'Internal server error' },
+      context,
+    );
 
     expect(rendered.statusCode).toBe(502);
     expect(rendered.headers['x-amzn-ErrorType']).toBe('InternalServerErrorException');
@@ -81,7 +127,13 @@ describe('renderGatewayResponse', () => {
   it('applies the class default headers too, the type’s own winning on a clash', () => {
     const rendered = renderGatewayResponse(
       responses([
-        ['DEFAULT_4XX', { headers: { Vary: { kind: 'literal', value: 'Origin' }, 'X-Who': { kind: 'literal', value: 'default' } }, templates: {} }],
+        [
+          'DEFAULT_4XX',
+          {
+            headers: { Vary: { kind: 'literal', value: 'Origin' }, 'X-Who': { kind: 'literal', value: 'default' } },
+            templates: {},
+          },
+        ],
         ['ACCESS_DENIED', { headers: { 'X-Who': { kind: 'literal', value: 'own' } }, templates: {} }],
       ]),
       { type: 'ACCESS_DENIED', message: 'User is not authorized to access this resource' },
@@ -93,7 +145,12 @@ describe('renderGatewayResponse', () => {
 
   it('leaves out a header whose request value is absent', () => {
     const rendered = renderGatewayResponse(
-      responses([['UNAUTHORIZED', { headers: { 'X-Trace': { kind: 'request', location: 'header', name: 'X-Trace' } }, templates: {} }]]),
+      responses([
+        [
+          'UNAUTHORIZED',
+          { headers: { 'X-Trace': { kind: 'request', location: 'header', name: 'X-Trace' } }, templates: {} },
+        ],
+      ]),
       { type: 'UNAUTHORIZED', message: 'Unauthorized' },
       context,
     );

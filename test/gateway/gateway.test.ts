@@ -12,7 +12,9 @@ import { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEAD_BYTES } f
  */
 function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers = chunked ? { 'Content-Type': 'application/json' } : { 'Content-Type': 'application/json', 'Content-Length': size };
+    const headers = chunked
+      ? { 'Content-Type': 'application/json' }
+      : { 'Content-Type': 'application/json', 'Content-Length': size };
     const req = request(`${url}/echo`, { method: 'POST', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
@@ -22,7 +24,8 @@ function postLargeBody(url: string, size: number, chunked: boolean): Promise<{ s
     req.on('error', reject);
     if (chunked) {
       const chunk = Buffer.alloc(1024 * 1024, 'a');
-      for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+      for (let sent = 0; sent < size; sent += chunk.length)
+        req.write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
       req.end();
     } else {
       req.end(Buffer.alloc(size, 'a'));
@@ -71,7 +74,13 @@ async function fetchFromAnotherProcess(url: string, times: number, plan: FetchPl
       process.stdout.write(JSON.stringify(outcomes));
     })();
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client, url, String(times), JSON.stringify(plan)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '-e',
+    client,
+    url,
+    String(times),
+    JSON.stringify(plan),
+  ]);
   return JSON.parse(stdout) as string[];
 }
 
@@ -130,34 +139,43 @@ describe('the local API Gateway', () => {
     ['a denied token', '/private', { Authorization: 'Bearer deny.x.sig' }, 403],
     ['a failing authorizer', '/private', { Authorization: 'Bearer throws.x.sig' }, 500],
     ['a failing function', '/throws', {}, 502],
-  ])('sends the headers of the definition with its answer to %s: no caching, no sniffing, the Bearer challenge on 401', async (_what, path, headers, status) => {
-    const response = await f.call(path, { headers });
+  ])(
+    'sends the headers of the definition with its answer to %s: no caching, no sniffing, the Bearer challenge on 401',
+    async (_what, path, headers, status) => {
+      const response = await f.call(path, { headers });
 
-    expect(response.status).toBe(status);
-    expect({
-      type: response.headers.get('content-type'),
-      cache: response.headers.get('cache-control'),
-      sniff: response.headers.get('x-content-type-options'),
-      challenge: response.headers.get('www-authenticate'),
-      requestId: response.headers.get('x-amzn-requestid'),
-    }).toEqual({
-      type: 'application/problem+json',
-      cache: 'no-store',
-      sniff: 'nosniff',
-      challenge: status === 401 ? 'Bearer' : null,
-      requestId: ((await response.json()) as { requestId: string }).requestId,
-    });
-  });
+      expect(response.status).toBe(status);
+      expect({
+        type: response.headers.get('content-type'),
+        cache: response.headers.get('cache-control'),
+        sniff: response.headers.get('x-content-type-options'),
+        challenge: response.headers.get('www-authenticate'),
+        requestId: response.headers.get('x-amzn-requestid'),
+      }).toEqual({
+        type: 'application/problem+json',
+        cache: 'no-store',
+        sniff: 'nosniff',
+        challenge: status === 401 ? 'Bearer' : null,
+        requestId: ((await response.json()) as { requestId: string }).requestId,
+      });
+    },
+  );
 
   it('answers a known path with an unknown method the same way, as API Gateway does', async () => {
     const response = await f.call('/echo', { method: 'DELETE' });
 
     expect(response.status).toBe(404);
-    expect(f.lastRecord('/echo').gatewayError).toEqual({ type: 'MISSING_AUTHENTICATION_TOKEN', reason: '/echo has no DELETE method' });
+    expect(f.lastRecord('/echo').gatewayError).toEqual({
+      type: 'MISSING_AUTHENTICATION_TOKEN',
+      reason: '/echo has no DELETE method',
+    });
   });
 
   it('answers the CORS preflight from the mock integration without invoking a function', async () => {
-    const response = await f.call('/echo', { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' } });
+    const response = await f.call('/echo', {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
+    });
 
     expect(response.status).toBe(204);
     const cors: Record<string, string> = {};
@@ -181,7 +199,11 @@ describe('the local API Gateway', () => {
     const response = await postLargeBody(f.gateway.url, MAX_REQUEST_BODY_BYTES + 1, chunked);
 
     expect(response.status).toBe(413);
-    expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:payload-too-large', status: 413, detail: 'Request Too Long' });
+    expect(JSON.parse(response.body)).toMatchObject({
+      type: 'urn:auth-api:problem:payload-too-large',
+      status: 413,
+      detail: 'Request Too Long',
+    });
     expect(f.lastRecord('/echo')).toMatchObject({ status: 413, gatewayError: { type: 'REQUEST_TOO_LARGE' } });
     expect(f.lastRecord('/echo').functionKey).toBeUndefined();
   });
@@ -189,11 +211,16 @@ describe('the local API Gateway', () => {
   it.each([
     ['announced in Content-Length', false],
     ['sent in chunks', true],
-  ])('delivers the 413 to fetch every time for an 11 MB body %s, reading the rest of the body instead of resetting the connection', async (_how, chunked) => {
-    const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 20, { body: { size: 11 * 1024 * 1024, chunked } });
+  ])(
+    'delivers the 413 to fetch every time for an 11 MB body %s, reading the rest of the body instead of resetting the connection',
+    async (_how, chunked) => {
+      const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 20, {
+        body: { size: 11 * 1024 * 1024, chunked },
+      });
 
-    expect(outcomes).toEqual(Array.from({ length: 20 }, () => '413 urn:auth-api:problem:payload-too-large'));
-  });
+      expect(outcomes).toEqual(Array.from({ length: 20 }, () => '413 urn:auth-api:problem:payload-too-large'));
+    },
+  );
 
   it('answers an endless upload with 413 and closes the connection once it has thrown away MAX_DISCARDED_BYTES', async () => {
     const { answer, sent } = await new Promise<{ answer: string; sent: number }>((resolve) => {
@@ -255,11 +282,14 @@ describe('the local API Gateway', () => {
     ['12 KB, which Node parses', 12 * 1024],
     ["20 KB, past Node's own 16 KB limit", 20 * 1024],
     ['4 MB', 4 * 1024 * 1024],
-  ])('delivers the same 431 problem to fetch every time for headers of %s, never a reset connection', async (_what, headerSize) => {
-    const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 10, { headerSize });
+  ])(
+    'delivers the same 431 problem to fetch every time for headers of %s, never a reset connection',
+    async (_what, headerSize) => {
+      const outcomes = await fetchFromAnotherProcess(`${f.gateway.url}/echo`, 10, { headerSize });
 
-    expect(outcomes).toEqual(Array.from({ length: 10 }, () => '431 about:blank'));
-  });
+      expect(outcomes).toEqual(Array.from({ length: 10 }, () => '431 about:blank'));
+    },
+  );
 
   it('answers oversized headers with the headers of every gateway answer', async () => {
     for (const size of [12 * 1024, 20 * 1024]) {
@@ -284,14 +314,20 @@ describe('the local API Gateway', () => {
   });
 
   it.each([
-    ['a path parameter with a broken escape', 'GET /items/%ZZ HTTP/1.1\r\nAuthorization: Bearer allow.raw.sig\r\n', 'HTTP/1.1 200 OK'],
+    [
+      'a path parameter with a broken escape',
+      'GET /items/%ZZ HTTP/1.1\r\nAuthorization: Bearer allow.raw.sig\r\n',
+      'HTTP/1.1 200 OK',
+    ],
     ['an absolute-form target', 'GET http://elsewhere.example/echo?x=%ZZ HTTP/1.1\r\n', 'HTTP/1.1 200 OK'],
     ['a Latin-1 header value', 'GET /echo HTTP/1.1\r\nX-Name: caf\xe9\r\n', 'HTTP/1.1 200 OK'],
     ['a body that is not UTF-8', 'POST /echo HTTP/1.1\r\nContent-Length: 4\r\n\r\n\xff\xfe\x00a', 'HTTP/1.1 200 OK'],
     ['the asterisk target', 'OPTIONS * HTTP/1.1\r\n', 'HTTP/1.1 404 Not Found'],
     ['a request line that is not HTTP', 'HELLO\r\n', 'HTTP/1.1 400 Bad Request'],
   ])('answers %s without failing', async (_what, head, statusLine) => {
-    const text = head.includes('\r\n\r\n') ? head.replace('\r\n\r\n', '\r\nHost: test\r\nConnection: close\r\n\r\n') : `${head}Host: test\r\nConnection: close\r\n\r\n`;
+    const text = head.includes('\r\n\r\n')
+      ? head.replace('\r\n\r\n', '\r\nHost: test\r\nConnection: close\r\n\r\n')
+      : `${head}Host: test\r\nConnection: close\r\n\r\n`;
 
     expect(await rawRequest(f.gateway.port, text)).toBe(statusLine);
     expect((await f.call('/echo')).status).toBe(200);
@@ -319,7 +355,9 @@ describe('the local API Gateway', () => {
     const responses = await Promise.all(assets.map((asset) => f.call(asset)));
 
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/docs.js']));
+    expect(assets).toEqual(
+      expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/docs.js']),
+    );
     expect(assets.every((asset) => asset.startsWith('/docs/'))).toBe(true);
     expect(responses.map((r) => r.status)).toEqual(assets.map(() => 200));
     expect(await (await f.call('/docs/docs.js')).text()).toContain('validatorUrl: null');

@@ -81,7 +81,11 @@ describe('the Lambda proxy integration', () => {
       body: null,
       isBase64Encoded: false,
     });
-    expect(event.headers).toMatchObject({ 'X-Custom': 'one', Authorization: token('allow', 'event'), 'X-Forwarded-For': '127.0.0.1' });
+    expect(event.headers).toMatchObject({
+      'X-Custom': 'one',
+      Authorization: token('allow', 'event'),
+      'X-Forwarded-For': '127.0.0.1',
+    });
     expect(event.multiValueHeaders).toMatchObject({ 'X-Custom': ['one'] });
     expect(event.requestContext).toMatchObject({
       requestId: response.headers.get('x-amzn-requestid'),
@@ -97,26 +101,41 @@ describe('the Lambda proxy integration', () => {
 
   // `__proto__`, `constructor`, `toString` ... as names: API Gateway treats them like any other name.
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
-  const own = (map: Record<string, unknown> | null, name: string): unknown => (map && Object.hasOwn(map, name) ? map[name] : undefined);
+  const own = (map: Record<string, unknown> | null, name: string): unknown =>
+    map && Object.hasOwn(map, name) ? map[name] : undefined;
 
-  it.each(prototypeNames)('passes a query parameter and a header named %s to the function like any other', async (name) => {
-    const query = encodeURIComponent(name);
-    const response = await requestWithHeader(`${f.gateway.url}/echo?${query}=first&${query}=second`, name, 'header-value');
+  it.each(prototypeNames)(
+    'passes a query parameter and a header named %s to the function like any other',
+    async (name) => {
+      const query = encodeURIComponent(name);
+      const response = await requestWithHeader(
+        `${f.gateway.url}/echo?${query}=first&${query}=second`,
+        name,
+        'header-value',
+      );
 
-    expect(response.status).toBe(200);
-    const { event } = JSON.parse(response.body) as Echo;
-    expect(own(event.queryStringParameters, name)).toBe('second');
-    expect(own(event.multiValueQueryStringParameters, name)).toEqual(['first', 'second']);
-    expect(own(event.headers, name)).toBe('header-value');
-    expect(own(event.multiValueHeaders, name)).toEqual(['header-value']);
-  });
+      expect(response.status).toBe(200);
+      const { event } = JSON.parse(response.body) as Echo;
+      expect(own(event.queryStringParameters, name)).toBe('second');
+      expect(own(event.multiValueQueryStringParameters, name)).toEqual(['first', 'second']);
+      expect(own(event.headers, name)).toBe('header-value');
+      expect(own(event.multiValueHeaders, name)).toEqual(['header-value']);
+    },
+  );
 
-  it.each(prototypeNames)('answers the usual problem when a request the gateway refuses has a query parameter and a header named %s', async (name) => {
-    const response = await requestWithHeader(`${f.gateway.url}/private?${encodeURIComponent(name)}=1`, name, 'header-value');
+  it.each(prototypeNames)(
+    'answers the usual problem when a request the gateway refuses has a query parameter and a header named %s',
+    async (name) => {
+      const response = await requestWithHeader(
+        `${f.gateway.url}/private?${encodeURIComponent(name)}=1`,
+        name,
+        'header-value',
+      );
 
-    expect(response.status).toBe(401);
-    expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized', status: 401 });
-  });
+      expect(response.status).toBe(401);
+      expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:auth-api:problem:unauthorized', status: 401 });
+    },
+  );
 
   it('sends null query strings and path parameters when there are none, and the body as a string', async () => {
     const body = JSON.stringify({ name: 'Ada' });
@@ -124,7 +143,13 @@ describe('the Lambda proxy integration', () => {
     const response = await f.call('/echo', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
 
     const { event } = (await response.json()) as Echo;
-    expect(event).toMatchObject({ httpMethod: 'POST', body, queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null });
+    expect(event).toMatchObject({
+      httpMethod: 'POST',
+      body,
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+    });
     expect(event.requestContext.authorizer).toBeNull();
   });
 
@@ -143,7 +168,11 @@ describe('the Lambda proxy integration', () => {
     const response = await f.call('/echo');
 
     const { env } = (await response.json()) as Echo;
-    expect(env).toEqual({ AWS_LAMBDA_FUNCTION_NAME: 'echo', FIXTURE_SETTING: 'set-by-the-gateway', AWS_ACCESS_KEY_ID: null });
+    expect(env).toEqual({
+      AWS_LAMBDA_FUNCTION_NAME: 'echo',
+      FIXTURE_SETTING: 'set-by-the-gateway',
+      AWS_ACCESS_KEY_ID: null,
+    });
   });
 
   it('sends statusCode, headers and multiValueHeaders, the multi-value list winning for a name in both', async () => {
@@ -196,7 +225,7 @@ describe('the Lambda proxy integration', () => {
     expect(f.lastRecord('/responses').gatewayError?.reason).toContain(reason);
   });
 
-  it("answers 502 when the handler throws, showing the client nothing of the error", async () => {
+  it('answers 502 when the handler throws, showing the client nothing of the error', async () => {
     const response = await f.call('/throws');
 
     expect(response.status).toBe(502);
@@ -227,7 +256,10 @@ describe('Lambda instances', () => {
 
   const slow = async (fx: FixtureGateway, ms = 0) => {
     const response = await fx.call(`/slow?ms=${ms}`);
-    return { status: response.status, body: response.status === 200 ? ((await response.json()) as { invocations: number; pid: number }) : undefined };
+    return {
+      status: response.status,
+      body: response.status === 200 ? ((await response.json()) as { invocations: number; pid: number }) : undefined,
+    };
   };
 
   it('starts cold once, then reuses the warm instance and its module state', async () => {
@@ -293,7 +325,10 @@ describe('Lambda instances', () => {
     f = await startFixtureGateway({
       timeoutsMs: { slow: 10_000 },
       patch: (definition) => {
-        const paths = definition.paths as Record<string, Record<string, { 'x-amazon-apigateway-integration': { timeoutInMillis: number } }>>;
+        const paths = definition.paths as Record<
+          string,
+          Record<string, { 'x-amazon-apigateway-integration': { timeoutInMillis: number } }>
+        >;
         paths['/slow']!.get!['x-amazon-apigateway-integration'].timeoutInMillis = 300;
       },
     });
@@ -301,12 +336,20 @@ describe('Lambda instances', () => {
 
     const response = await f.call('/slow?ms=1500');
     // The function's own logs tell when it finished; they arrive after the 504, outside any request.
-    while (!f.strayLines.some((line) => line.text.includes('"ms":1500'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!f.strayLines.some((line) => line.text.includes('"ms":1500')))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const next = await slow(f);
 
     expect(response.status).toBe(504);
-    expect(await response.json()).toMatchObject({ type: 'urn:auth-api:problem:timeout', status: 504, requestId: response.headers.get('x-amzn-requestid') });
-    expect(f.records[1]!.gatewayError).toEqual({ type: 'INTEGRATION_TIMEOUT', reason: 'no response within the integration timeout of 300 ms' });
+    expect(await response.json()).toMatchObject({
+      type: 'urn:auth-api:problem:timeout',
+      status: 504,
+      requestId: response.headers.get('x-amzn-requestid'),
+    });
+    expect(f.records[1]!.gatewayError).toEqual({
+      type: 'INTEGRATION_TIMEOUT',
+      reason: 'no response within the integration timeout of 300 ms',
+    });
     // The same instance finished the slow call before taking the next one.
     expect(next.body).toEqual(expect.objectContaining({ invocations: 3, pid: warm.body?.pid }));
   });
@@ -317,7 +360,9 @@ describe('Lambda instances', () => {
     const response = await f.call('/echo');
 
     expect(response.status).toBe(502);
-    expect(f.lastRecord('/echo').gatewayError?.reason).toMatch(/^Runtime.ImportModuleError: Error: Cannot find module '\/nowhere\/index.js'/);
+    expect(f.lastRecord('/echo').gatewayError?.reason).toMatch(
+      /^Runtime.ImportModuleError: Error: Cannot find module '\/nowhere\/index.js'/,
+    );
   });
 
   it('ends the instance when an error escapes the handler, and the next call starts cold', async () => {

@@ -8,15 +8,27 @@ import type { FixtureGateway } from './support';
 
 describe('functionsAffectedBy', () => {
   let root: string;
-  const options = () => ({ root, distDir: join(root, 'dist'), functionsDir: join(root, 'functions'), functionKeys: ['register', 'login', 'me'] });
+  const options = () => ({
+    root,
+    distDir: join(root, 'dist'),
+    functionsDir: join(root, 'functions'),
+    functionKeys: ['register', 'login', 'me'],
+  });
   const metafile = (key: string, inputs: string[]) => {
     mkdirSync(join(root, 'dist', key), { recursive: true });
-    writeFileSync(join(root, 'dist', key, 'meta.json'), JSON.stringify({ inputs: Object.fromEntries(inputs.map((i) => [i, { bytes: 1 }])), outputs: {} }));
+    writeFileSync(
+      join(root, 'dist', key, 'meta.json'),
+      JSON.stringify({ inputs: Object.fromEntries(inputs.map((i) => [i, { bytes: 1 }])), outputs: {} }),
+    );
   };
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'reload-'));
-    metafile('register', ['functions/register/handler.ts', 'functions/shared/db.ts', 'generated/validators/register-body.js']);
+    metafile('register', [
+      'functions/register/handler.ts',
+      'functions/shared/db.ts',
+      'generated/validators/register-body.js',
+    ]);
     metafile('login', ['functions/login/handler.ts', 'functions/shared/db.ts']);
     metafile('me', ['functions/me/handler.ts', 'functions/shared/jwt.ts']);
   });
@@ -35,7 +47,9 @@ describe('functionsAffectedBy', () => {
   });
 
   it('rebuilds nothing for a file no bundle includes', () => {
-    expect(functionsAffectedBy([join(root, 'functions/shared/unused.ts'), join(root, 'generated/openapi.json')], options())).toEqual([]);
+    expect(
+      functionsAffectedBy([join(root, 'functions/shared/unused.ts'), join(root, 'generated/openapi.json')], options()),
+    ).toEqual([]);
   });
 
   it('rebuilds a function that has no metafile yet', () => {
@@ -79,7 +93,8 @@ module.exports.handler = async () => {
   });
 
   it('replaces a changed function with a fresh instance, leaving the gateway and the other functions running', async () => {
-    const read = async (path: string, init?: RequestInit) => (await (await f.call(path, init)).json()) as { version?: number; invocations: number; pid: number };
+    const read = async (path: string, init?: RequestInit) =>
+      (await (await f.call(path, init)).json()) as { version?: number; invocations: number; pid: number };
     const header = token('allow', 'hot');
     const before = await read('/echo');
     const otherBefore = await read('/private', { headers: { Authorization: header } });

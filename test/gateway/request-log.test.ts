@@ -2,11 +2,21 @@ import { formatJson, formatPretty, formatStrayLine, metricsOf, parseEmfLine, sum
 import type { RequestRecord } from '../../local/gateway';
 import { startFixtureGateway, token } from './support';
 
-const emf = (metrics: Record<string, number | number[]>, dimensions: Record<string, string>, units: Record<string, string> = {}) =>
+const emf = (
+  metrics: Record<string, number | number[]>,
+  dimensions: Record<string, string>,
+  units: Record<string, string> = {},
+) =>
   JSON.stringify({
     _aws: {
       Timestamp: 0,
-      CloudWatchMetrics: [{ Namespace: 'AuthApi', Dimensions: [Object.keys(dimensions)], Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: units[Name] ?? 'Count' })) }],
+      CloudWatchMetrics: [
+        {
+          Namespace: 'AuthApi',
+          Dimensions: [Object.keys(dimensions)],
+          Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: units[Name] ?? 'Count' })),
+        },
+      ],
     },
     ...dimensions,
     ...metrics,
@@ -26,9 +36,33 @@ const record = (overrides: Partial<RequestRecord> = {}): RequestRecord => ({
   initDurationMs: 180,
   authorizer: { functionKey: 'authorizer', invoked: false, cached: true, result: 'allowed' },
   logs: [
-    { functionKey: 'me', stream: 'stdout', text: JSON.stringify({ level: 'INFO', message: 'user read', service: 'auth-api-local', timestamp: 'x', cold_start: true, operation: 'me', outcome: 'found' }) },
-    { functionKey: 'me', stream: 'stdout', text: emf({ ColdStart: 1 }, { service: 'auth-api-local', function_name: 'me' }) },
-    { functionKey: 'me', stream: 'stdout', text: emf({ DbConnections: 1, DbLatency: [2, 3] }, { service: 'auth-api-local', state: 'new' }, { DbLatency: 'Milliseconds' }) },
+    {
+      functionKey: 'me',
+      stream: 'stdout',
+      text: JSON.stringify({
+        level: 'INFO',
+        message: 'user read',
+        service: 'auth-api-local',
+        timestamp: 'x',
+        cold_start: true,
+        operation: 'me',
+        outcome: 'found',
+      }),
+    },
+    {
+      functionKey: 'me',
+      stream: 'stdout',
+      text: emf({ ColdStart: 1 }, { service: 'auth-api-local', function_name: 'me' }),
+    },
+    {
+      functionKey: 'me',
+      stream: 'stdout',
+      text: emf(
+        { DbConnections: 1, DbLatency: [2, 3] },
+        { service: 'auth-api-local', state: 'new' },
+        { DbLatency: 'Milliseconds' },
+      ),
+    },
     { functionKey: 'me', stream: 'stderr', text: 'plain text warning' },
   ],
   ...overrides,
@@ -42,7 +76,20 @@ describe('the pretty request log', () => {
   });
 
   it('says warm, and how the authorizer ran when it was invoked', () => {
-    const [first] = formatPretty(record({ coldStart: false, authorizer: { functionKey: 'authorizer', invoked: true, cached: false, coldStart: true, durationMs: 3.2, result: 'allowed' } }), false).split('\n');
+    const [first] = formatPretty(
+      record({
+        coldStart: false,
+        authorizer: {
+          functionKey: 'authorizer',
+          invoked: true,
+          cached: false,
+          coldStart: true,
+          durationMs: 3.2,
+          result: 'allowed',
+        },
+      }),
+      false,
+    ).split('\n');
 
     expect(first).toBe('GET /me  200  42 ms  me warm  authorizer invoked cold 3.2 ms');
   });
@@ -62,7 +109,13 @@ describe('the pretty request log', () => {
   });
 
   it('says why the gateway answered by itself', () => {
-    const lines = formatPretty(record({ status: 502, gatewayError: { type: 'LAMBDA_ERROR', reason: 'Sandbox.Timedout: Task timed out after 6.00 seconds' } }), false).split('\n');
+    const lines = formatPretty(
+      record({
+        status: 502,
+        gatewayError: { type: 'LAMBDA_ERROR', reason: 'Sandbox.Timedout: Task timed out after 6.00 seconds' },
+      }),
+      false,
+    ).split('\n');
 
     expect(lines[1]).toBe('  ! LAMBDA_ERROR: Sandbox.Timedout: Task timed out after 6.00 seconds');
   });
@@ -73,7 +126,14 @@ describe('the pretty request log', () => {
   });
 
   it('groups the metrics by function when the authorizer ran too', () => {
-    const logs = [...record().logs, { functionKey: 'authorizer', stream: 'stdout' as const, text: emf({ AuthorizerAllowed: 1 }, { service: 'auth-api-local' }) }];
+    const logs = [
+      ...record().logs,
+      {
+        functionKey: 'authorizer',
+        stream: 'stdout' as const,
+        text: emf({ AuthorizerAllowed: 1 }, { service: 'auth-api-local' }),
+      },
+    ];
 
     expect(formatPretty(record({ logs }), false).split('\n').at(-1)).toBe(
       '  metrics [me] ColdStart=1 DbConnections{state=new}=1 DbLatency{state=new}=5ms  [authorizer] AuthorizerAllowed=1',
@@ -81,13 +141,26 @@ describe('the pretty request log', () => {
   });
 
   it('prefixes lines with their function when the authorizer logged too', () => {
-    const logs = [...record().logs, { functionKey: 'authorizer', stream: 'stdout' as const, text: JSON.stringify({ level: 'INFO', message: 'token accepted' }) }];
+    const logs = [
+      ...record().logs,
+      {
+        functionKey: 'authorizer',
+        stream: 'stdout' as const,
+        text: JSON.stringify({ level: 'INFO', message: 'token accepted' }),
+      },
+    ];
 
     expect(formatPretty(record({ logs }), false)).toContain('  [authorizer] INFO  token accepted');
   });
 
   it('prints a line written outside any request with its function', () => {
-    expect(formatStrayLine({ functionKey: 'login', stream: 'stdout', text: '{"level":"WARN","message":"late"}' }, 'pretty', false)).toBe('[login] WARN  late');
+    expect(
+      formatStrayLine(
+        { functionKey: 'login', stream: 'stdout', text: '{"level":"WARN","message":"late"}' },
+        'pretty',
+        false,
+      ),
+    ).toBe('[login] WARN  late');
   });
 });
 
@@ -129,7 +202,9 @@ describe('EMF parsing', () => {
   });
 
   it('summarizes without the dimensions every metric carries', () => {
-    expect(summarizeMetrics(metricsOf(record()))).toBe('ColdStart=1 DbConnections{state=new}=1 DbLatency{state=new}=5ms');
+    expect(summarizeMetrics(metricsOf(record()))).toBe(
+      'ColdStart=1 DbConnections{state=new}=1 DbLatency{state=new}=5ms',
+    );
   });
 });
 

@@ -67,7 +67,10 @@ export interface FixtureGateway {
   lastRecord: (path: string) => RequestRecord;
 }
 
-export async function startFixtureGateway(options: FixtureOptions = {}, overrides: Partial<GatewayOptions> = {}): Promise<FixtureGateway> {
+export async function startFixtureGateway(
+  options: FixtureOptions = {},
+  overrides: Partial<GatewayOptions> = {},
+): Promise<FixtureGateway> {
   const clock = new ManualClock();
   const records: RequestRecord[] = [];
   const strayLines: LoggedLine[] = [];

@@ -5,7 +5,12 @@ import Ajv from 'ajv-draft-04';
 import { GATEWAY_RESPONSE_STATUS, identityValidationExpression, renderTemplate } from '../../local/gateway';
 import { DEFINITION_TEMPLATE_PATH } from '../../scripts/paths';
 import type { GatewayResponseType } from '../../local/gateway';
-import { AUTHORIZER_FUNCTION, BEARER_SCHEME, IDENTITY_VALIDATION_EXPRESSION, TEMPLATE_VARIABLES } from '../../scripts/contract/api-gateway';
+import {
+  AUTHORIZER_FUNCTION,
+  BEARER_SCHEME,
+  IDENTITY_VALIDATION_EXPRESSION,
+  TEMPLATE_VARIABLES,
+} from '../../scripts/contract/api-gateway';
 import type { Operation } from '../../scripts/contract/load';
 import { HTTP_METHODS, listOperations, loadContract } from '../../scripts/contract/load';
 import type { TerraformConfig } from './support/terraform';
@@ -69,7 +74,9 @@ describe('the API body Terraform deploys', () => {
   it('is the generated template that the local gateway renders too', () => {
     expect(tf.locals.api_template).toBe('${path.module}/../generated/api-gateway.json.tftpl');
     expect(join(INFRA_DIR, '..', 'generated', 'api-gateway.json.tftpl')).toBe(DEFINITION_TEMPLATE_PATH);
-    expect(String(tf.locals.api_body).replace(/\s+/g, '')).toBe('${jsonencode(jsondecode(templatefile(local.api_template,local.api_template_variables)))}');
+    expect(String(tf.locals.api_body).replace(/\s+/g, '')).toBe(
+      '${jsonencode(jsondecode(templatefile(local.api_template,local.api_template_variables)))}',
+    );
     const api = tf.resources.aws_api_gateway_rest_api!.this!;
     expect(api.body).toBe('${local.api_body}');
   });
@@ -115,7 +122,9 @@ describe('the API body Terraform deploys', () => {
     delete broken.info;
     (broken.paths as Record<string, unknown>)['/broken'] = { get: { responses: 'none' } };
     expect(validate(broken)).toBe(false);
-    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['', '/paths/~1broken/get/responses']));
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['', '/paths/~1broken/get/responses']),
+    );
   });
 
   it('holds exactly the operations of openapi.yaml, plus one CORS preflight per path', () => {
@@ -125,7 +134,9 @@ describe('the API body Terraform deploys', () => {
         .filter(([method]) => (HTTP_METHODS as readonly string[]).includes(method))
         .map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
-    expect(rendered.sort()).toEqual(operations.map((op) => `${op.method.toUpperCase()} ${op.path} ${op.operationId}`).sort());
+    expect(rendered.sort()).toEqual(
+      operations.map((op) => `${op.method.toUpperCase()} ${op.path} ${op.operationId}`).sort(),
+    );
     const contractPaths = [...new Set(operations.map((op) => op.path))].sort();
     expect(Object.keys(definition.paths).sort()).toEqual(contractPaths);
     for (const path of contractPaths) {
@@ -139,7 +150,11 @@ describe('the API body Terraform deploys', () => {
       const integration = definition.paths[op.path]![op.method]!['x-amazon-apigateway-integration'];
       expect({ op: op.operationId, integration }).toEqual({
         op: op.operationId,
-        integration: expect.objectContaining({ type: 'aws_proxy', httpMethod: 'POST', uri: fakeInvokeArn(op.operationId) }),
+        integration: expect.objectContaining({
+          type: 'aws_proxy',
+          httpMethod: 'POST',
+          uri: fakeInvokeArn(op.operationId),
+        }),
       });
     }
   });
@@ -149,7 +164,10 @@ describe('the API body Terraform deploys', () => {
     for (const op of operations) {
       const security = definition.paths[op.path]![op.method]!.security ?? [];
       const guarded = security.some((requirement) => BEARER_SCHEME in requirement);
-      expect({ op: op.operationId, guarded }).toEqual({ op: op.operationId, guarded: op.securitySchemes.includes(BEARER_SCHEME) });
+      expect({ op: op.operationId, guarded }).toEqual({
+        op: op.operationId,
+        guarded: op.securitySchemes.includes(BEARER_SCHEME),
+      });
     }
     expect(operations.some((op) => op.securitySchemes.includes(BEARER_SCHEME))).toBe(true);
     for (const item of Object.values(definition.paths)) {
@@ -167,30 +185,49 @@ describe('the API body Terraform deploys', () => {
   });
 
   it('lets the Bearer scheme in any case through the identity validation expression, and nothing but a compact JWS', () => {
-    const authorizer = render().components.securitySchemes[BEARER_SCHEME]!['x-amazon-apigateway-authorizer'] as { identityValidationExpression: string };
+    const authorizer = render().components.securitySchemes[BEARER_SCHEME]!['x-amazon-apigateway-authorizer'] as {
+      identityValidationExpression: string;
+    };
     const expression = identityValidationExpression(authorizer.identityValidationExpression);
     const jws = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
     for (const value of [`Bearer ${jws}`, `bearer ${jws}`, `BEARER ${jws}`, `bEaReR ${jws}`, `Bearer  ${jws}`, jws]) {
       expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: true });
     }
-    for (const value of [`Basic ${jws}`, `Bearer\t${jws}`, `Bearer ${jws} extra`, 'Bearer not-a-jws', `Bearer ${jws}.more`, `${jws}\n`]) {
+    for (const value of [
+      `Basic ${jws}`,
+      `Bearer\t${jws}`,
+      `Bearer ${jws} extra`,
+      'Bearer not-a-jws',
+      `Bearer ${jws}.more`,
+      `${jws}\n`,
+    ]) {
       expect({ value, accepted: expression.test(value) }).toEqual({ value, accepted: false });
     }
   });
 
   it('sends no-store and nosniff with every gateway response, and the Bearer challenge with the 401 ones', () => {
-    const responses = render()['x-amazon-apigateway-gateway-responses'] as Record<string, { statusCode?: string; responseParameters: Record<string, string> }>;
+    const responses = render()['x-amazon-apigateway-gateway-responses'] as Record<
+      string,
+      { statusCode?: string; responseParameters: Record<string, string> }
+    >;
 
     for (const [type, response] of Object.entries(responses)) {
       const status = Number(response.statusCode ?? GATEWAY_RESPONSE_STATUS[type as GatewayResponseType]);
       const headers = response.responseParameters;
-      expect({ type, cache: headers['gatewayresponse.header.Cache-Control'], sniff: headers['gatewayresponse.header.X-Content-Type-Options'] }).toEqual({
+      expect({
+        type,
+        cache: headers['gatewayresponse.header.Cache-Control'],
+        sniff: headers['gatewayresponse.header.X-Content-Type-Options'],
+      }).toEqual({
         type,
         cache: "'no-store'",
         sniff: "'nosniff'",
       });
-      expect({ type, challenge: headers['gatewayresponse.header.WWW-Authenticate'] }).toEqual({ type, challenge: status === 401 ? "'Bearer'" : undefined });
+      expect({ type, challenge: headers['gatewayresponse.header.WWW-Authenticate'] }).toEqual({
+        type,
+        challenge: status === 401 ? "'Bearer'" : undefined,
+      });
     }
     expect(Object.values(responses).some((r) => r.statusCode === '401')).toBe(true);
   });
@@ -209,20 +246,34 @@ describe('the API body Terraform deploys', () => {
       const preflight = definition.paths[operations[0]!.path]!.options!['x-amazon-apigateway-integration'] as {
         responses: { default: { responseParameters: Record<string, string> } };
       };
-      expect(preflight.responses.default.responseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(`'${origin}'`);
-      const unauthorized = definition['x-amazon-apigateway-gateway-responses'].UNAUTHORIZED as { responseParameters: Record<string, string> };
+      expect(preflight.responses.default.responseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(
+        `'${origin}'`,
+      );
+      const unauthorized = definition['x-amazon-apigateway-gateway-responses'].UNAUTHORIZED as {
+        responseParameters: Record<string, string>;
+      };
       expect(unauthorized.responseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(`'${origin}'`);
     }
   });
 
   it('rejects CORS origins that would break the quoted header values or allow more than one origin', () => {
     const pattern = validationPattern(tf, 'cors_allow_origin');
-    for (const origin of ["'https://app.example.com'", 'https://app.example.com/', 'http://app.example.com', 'https://a.com,https://b.com', 'https://app.example.com/path']) {
+    for (const origin of [
+      "'https://app.example.com'",
+      'https://app.example.com/',
+      'http://app.example.com',
+      'https://a.com,https://b.com',
+      'https://app.example.com/path',
+    ]) {
       expect({ origin, accepted: pattern.test(origin) }).toEqual({ origin, accepted: false });
     }
   });
 
   it('depends on the functions only through their invoke ARNs', () => {
-    expect(references(tf.locals.api_template_variables).sort()).toEqual(['local.function_invoke_arns', 'var.authorizer_result_ttl_seconds', 'var.cors_allow_origin']);
+    expect(references(tf.locals.api_template_variables).sort()).toEqual([
+      'local.function_invoke_arns',
+      'var.authorizer_result_ttl_seconds',
+      'var.cors_allow_origin',
+    ]);
   });
 });

@@ -26,24 +26,33 @@ describe('the stage settings in infra/env', () => {
     expect(files).toContain(`${stage}.backend.hcl`);
   });
 
-  it.each(stages)('set in %s.tfvars only declared variables, every required one, and the matching stage', async (stage) => {
-    const values = await parseAssignments(join(ENV_DIR, `${stage}.tfvars`));
-    for (const name of Object.keys(values)) expect({ name, declared: name in tf.variables }).toEqual({ name, declared: true });
-    const required = Object.entries(tf.variables)
-      .filter(([, variable]) => !('default' in variable))
-      .map(([name]) => name);
-    expect(required.sort()).toEqual(['mongodb_uri_parameter_name', 'region', 'stage']);
-    for (const name of required) expect({ name, set: name in values }).toEqual({ name, set: true });
-    expect(values.stage).toBe(stage);
-    expect(String(values.mongodb_uri_parameter_name)).toContain(`/${stage}/`);
-  });
+  it.each(stages)(
+    'set in %s.tfvars only declared variables, every required one, and the matching stage',
+    async (stage) => {
+      const values = await parseAssignments(join(ENV_DIR, `${stage}.tfvars`));
+      for (const name of Object.keys(values))
+        expect({ name, declared: name in tf.variables }).toEqual({ name, declared: true });
+      const required = Object.entries(tf.variables)
+        .filter(([, variable]) => !('default' in variable))
+        .map(([name]) => name);
+      expect(required.sort()).toEqual(['mongodb_uri_parameter_name', 'region', 'stage']);
+      for (const name of required) expect({ name, set: name in values }).toEqual({ name, set: true });
+      expect(values.stage).toBe(stage);
+      expect(String(values.mongodb_uri_parameter_name)).toContain(`/${stage}/`);
+    },
+  );
 
-  it.each(stages)('throttle in %s at least the routes the default throttles harder: setting operation_throttling replaces the default', async (stage) => {
-    const values = await parseAssignments(join(ENV_DIR, `${stage}.tfvars`));
-    if (!('operation_throttling' in values)) return;
-    const defaults = Object.keys(tf.variables.operation_throttling!.default as Record<string, unknown>);
-    expect(Object.keys(values.operation_throttling as Record<string, unknown>).sort()).toEqual(expect.arrayContaining(defaults.sort()));
-  });
+  it.each(stages)(
+    'throttle in %s at least the routes the default throttles harder: setting operation_throttling replaces the default',
+    async (stage) => {
+      const values = await parseAssignments(join(ENV_DIR, `${stage}.tfvars`));
+      if (!('operation_throttling' in values)) return;
+      const defaults = Object.keys(tf.variables.operation_throttling!.default as Record<string, unknown>);
+      expect(Object.keys(values.operation_throttling as Record<string, unknown>).sort()).toEqual(
+        expect.arrayContaining(defaults.sort()),
+      );
+    },
+  );
 
   it.each(stages)('keep the %s state in its own encrypted, locked object', async (stage) => {
     const backend = await parseAssignments(join(ENV_DIR, `${stage}.backend.hcl`));
@@ -55,7 +64,9 @@ describe('the stage settings in infra/env', () => {
   });
 
   it('never share a state object between stages', async () => {
-    const keys = await Promise.all(stages.map(async (stage) => (await parseAssignments(join(ENV_DIR, `${stage}.backend.hcl`))).key));
+    const keys = await Promise.all(
+      stages.map(async (stage) => (await parseAssignments(join(ENV_DIR, `${stage}.backend.hcl`))).key),
+    );
     expect(new Set(keys).size).toBe(stages.length);
   });
 });

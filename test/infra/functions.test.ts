@@ -72,16 +72,26 @@ describe('the functions Terraform derives from the contract', () => {
   it('sizes every function within memory limits and under the integration timeout, more memory where bcrypt runs, less where no database is used', () => {
     const profiles = squash(tf.locals.function_profiles);
     expect(profiles).toContain('code.hashes_passwords ? { memory_size = 1024 } : {}');
-    expect(profiles).toContain('!code.uses_database && !code.hashes_passwords ? { memory_size = 256, timeout = 5 } : {}');
+    expect(profiles).toContain(
+      '!code.uses_database && !code.hashes_passwords ? { memory_size = 256, timeout = 5 } : {}',
+    );
     for (const [key, settings] of Object.entries(sizes(tf))) {
-      expect({ key, memory: settings.memory_size >= 128 && settings.memory_size <= 10240 }).toEqual({ key, memory: true });
-      expect({ key, timeout: settings.timeout >= 1 && settings.timeout <= INTEGRATION_LIMIT_SECONDS }).toEqual({ key, timeout: true });
+      expect({ key, memory: settings.memory_size >= 128 && settings.memory_size <= 10240 }).toEqual({
+        key,
+        memory: true,
+      });
+      expect({ key, timeout: settings.timeout >= 1 && settings.timeout <= INTEGRATION_LIMIT_SECONDS }).toEqual({
+        key,
+        timeout: true,
+      });
     }
   });
 
   it('issues 15-minute access tokens by default, as the code does: a refresh token renews them', () => {
     expect(tf.variables.access_token_ttl_seconds!.default).toBe(900);
-    expect((tf.locals.common_environment as Record<string, string>).ACCESS_TOKEN_TTL).toBe('${tostring(var.access_token_ttl_seconds)}');
+    expect((tf.locals.common_environment as Record<string, string>).ACCESS_TOKEN_TTL).toBe(
+      '${tostring(var.access_token_ttl_seconds)}',
+    );
   });
 
   it('runs the build output on nodejs22.x and arm64 with the index.handler entry point', () => {
@@ -98,7 +108,9 @@ describe('the functions Terraform derives from the contract', () => {
   it('uploads the zips scripts/build.ts writes, hashed so a new build redeploys', async () => {
     const build = await import('../../scripts/build');
     expect([...build.listFunctionKeys()].sort()).toEqual([...functionKeys].sort());
-    expect(squash(tf.locals.function_zips)).toBe('${{ for key in local.function_keys : key => "${path.module}/../dist/${key}.zip" }}');
+    expect(squash(tf.locals.function_zips)).toBe(
+      '${{ for key in local.function_keys : key => "${path.module}/../dist/${key}.zip" }}',
+    );
     for (const key of functionKeys) {
       expect(relative(INFRA_DIR, build.zipPathFor(key))).toBe(`../dist/${key}.zip`);
     }
@@ -126,7 +138,10 @@ describe('the functions Terraform derives from the contract', () => {
     const policy = resource(tf, 'aws_iam_role_policy.function');
     expect(policy.role).toBe('${aws_iam_role.function[each.key].id}');
     expect(policy.policy).toBe('${data.aws_iam_policy_document.function[each.key].json}');
-    expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual(['${aws_iam_role_policy.function}', '${aws_iam_role_policy.sign_tokens}']);
+    expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual([
+      '${aws_iam_role_policy.function}',
+      '${aws_iam_role_policy.sign_tokens}',
+    ]);
   });
 });
 
@@ -143,8 +158,12 @@ describe('who may invoke the functions', () => {
   it('scopes each operation to its own method and path, and the authorizer to this API authorizers', () => {
     const permissions = squash(tf.locals.invoke_permissions);
     expect(permissions).toContain('for operation in local.operations : operation.function =>');
-    expect(permissions).toContain('source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path,');
-    expect(permissions).toContain('(local.authorizer_function) = { source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/*" }');
+    expect(permissions).toContain(
+      'source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${operation.method}${replace(operation.path,',
+    );
+    expect(permissions).toContain(
+      '(local.authorizer_function) = { source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/*" }',
+    );
     expect(permissions).not.toMatch(/execution_arn\}\/\*"/);
   });
 

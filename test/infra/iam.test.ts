@@ -14,7 +14,15 @@ const MANAGED_POLICIES_ALLOWED: Record<string, string> = {
 };
 
 /** Every action any role here is granted. A new one is a reviewed change to this list. */
-const ACTIONS_GRANTED = ['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'ssm:GetParameters', 'kms:Decrypt', 'kms:Sign', 'sts:AssumeRole'];
+const ACTIONS_GRANTED = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'kms:Decrypt',
+  'kms:Sign',
+  'sts:AssumeRole',
+];
 
 interface Statement {
   sid?: string;
@@ -38,7 +46,9 @@ function statementsOf(document: Block): Statement[] {
 
 function allStatements(tf: TerraformConfig): Array<[string, Statement]> {
   return Object.entries(tf.data.aws_iam_policy_document ?? {}).flatMap(([name, document]) =>
-    statementsOf(document).map((statement) => [`data.aws_iam_policy_document.${name}`, statement] as [string, Statement]),
+    statementsOf(document).map(
+      (statement) => [`data.aws_iam_policy_document.${name}`, statement] as [string, Statement],
+    ),
   );
 }
 
@@ -87,7 +97,11 @@ describe('IAM', () => {
       for (const resource of list(statement.resources)) {
         if (resource !== '*') continue;
         const actions = list(statement.actions);
-        expect({ document, actions, allowed: actions.every((a) => a in WILDCARD_RESOURCES_ALLOWED) }).toEqual({ document, actions, allowed: true });
+        expect({ document, actions, allowed: actions.every((a) => a in WILDCARD_RESOURCES_ALLOWED) }).toEqual({
+          document,
+          actions,
+          allowed: true,
+        });
       }
     }
   });
@@ -95,7 +109,10 @@ describe('IAM', () => {
   it('attaches no AWS managed policy beyond the allowed ones', () => {
     for (const [address, block] of allResources(tf).filter(([a]) => a.startsWith('aws_iam_role_policy_attachment.'))) {
       const name = /:policy\/(?:service-role\/)?([A-Za-z0-9]+)$/.exec(String(block.policy_arn))?.[1];
-      expect({ address, allowed: name !== undefined && name in MANAGED_POLICIES_ALLOWED }).toEqual({ address, allowed: true });
+      expect({ address, allowed: name !== undefined && name in MANAGED_POLICIES_ALLOWED }).toEqual({
+        address,
+        allowed: true,
+      });
     }
   });
 
@@ -108,7 +125,9 @@ describe('IAM', () => {
   it('lets a function read only the parameters its settings name', () => {
     const statements = statementsOf(dataSource(tf, 'aws_iam_policy_document.function'));
     const ssm = statements.find((s) => list(s.actions).some((a) => a.startsWith('ssm:')))!;
-    expect(String(ssm.resources).replace(/\s+/g, ' ')).toBe('${[for secret in each.value.secrets : local.parameters[secret].arn]}');
+    expect(String(ssm.resources).replace(/\s+/g, ' ')).toBe(
+      '${[for secret in each.value.secrets : local.parameters[secret].arn]}',
+    );
     expect(references(ssm.resources).sort()).toEqual(['each.value', 'local.parameters']);
   });
 
@@ -116,18 +135,29 @@ describe('IAM', () => {
     const document = dataSource(tf, 'aws_iam_policy_document.function');
     const dynamic = (document.dynamic as Record<string, Block[]>).statement!;
     expect(dynamic).toHaveLength(2);
-    expect(dynamic.find((d) => (d.content as Block[] | undefined)?.[0]?.sid === 'DecryptOwnParameters')!.for_each).toBe('${var.parameters_kms_key_arn == null || length(each.value.secrets) == 0 ? [] : [var.parameters_kms_key_arn]}');
+    expect(dynamic.find((d) => (d.content as Block[] | undefined)?.[0]?.sid === 'DecryptOwnParameters')!.for_each).toBe(
+      '${var.parameters_kms_key_arn == null || length(each.value.secrets) == 0 ? [] : [var.parameters_kms_key_arn]}',
+    );
     const kms = statementsOf(document).find((s) => list(s.actions).includes('kms:Decrypt'))!;
     expect(kms.resources).toEqual(['${statement.value}']);
-    expect(kms.condition!.map((c) => c.variable).sort()).toEqual(['kms:EncryptionContext:PARAMETER_ARN', 'kms:ViaService']);
+    expect(kms.condition!.map((c) => c.variable).sort()).toEqual([
+      'kms:EncryptionContext:PARAMETER_ARN',
+      'kms:ViaService',
+    ]);
     const context = kms.condition!.find((c) => c.variable === 'kms:EncryptionContext:PARAMETER_ARN')!;
-    expect(context.values).toBe(statementsOf(document).find((s) => list(s.actions).includes('ssm:GetParameter'))!.resources);
+    expect(context.values).toBe(
+      statementsOf(document).find((s) => list(s.actions).includes('ssm:GetParameter'))!.resources,
+    );
     // No other statement mentions KMS but the token signers' kms:Sign (test/infra/keys.test.ts).
-    expect(allStatements(tf).filter(([, s]) => list(s.actions).some((a) => a.startsWith('kms:') && a !== 'kms:Sign'))).toHaveLength(1);
+    expect(
+      allStatements(tf).filter(([, s]) => list(s.actions).some((a) => a.startsWith('kms:') && a !== 'kms:Sign')),
+    ).toHaveLength(1);
   });
 
   it('lets only Lambda assume the function roles', () => {
     const assume = statementsOf(dataSource(tf, 'aws_iam_policy_document.lambda_assume'));
-    expect(assume).toEqual([{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }]);
+    expect(assume).toEqual([
+      { actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
+    ]);
   });
 });

@@ -24,13 +24,22 @@ beforeAll(async () => {
  * generated/terraform.json (whose facts terraform-data.test.ts checks against the bundles).
  */
 function tokenUse(): Record<string, TokenUse> {
-  const data = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as { functions: Record<string, FunctionFacts> };
-  return Object.fromEntries(Object.entries(data.functions).map(([key, code]) => [key, code.signs_tokens ? 'sign' : code.reads_token_keys ? 'verify' : 'none']));
+  const data = JSON.parse(readFileSync(join(ROOT, 'generated', 'terraform.json'), 'utf8')) as {
+    functions: Record<string, FunctionFacts>;
+  };
+  return Object.fromEntries(
+    Object.entries(data.functions).map(([key, code]) => [
+      key,
+      code.signs_tokens ? 'sign' : code.reads_token_keys ? 'verify' : 'none',
+    ]),
+  );
 }
 
 function statements(document: Block): Block[] {
   const direct = (document.statement ?? []) as Block[];
-  const dynamic = ((document.dynamic as Record<string, Block[]> | undefined)?.statement ?? []).flatMap((block) => (block.content ?? []) as Block[]);
+  const dynamic = ((document.dynamic as Record<string, Block[]> | undefined)?.statement ?? []).flatMap(
+    (block) => (block.content ?? []) as Block[],
+  );
   return [...direct, ...dynamic];
 }
 
@@ -46,7 +55,9 @@ describe('token signing keys', () => {
   });
 
   it('signs with the last generation listed', () => {
-    expect(tf.locals.current_signing_key_generation).toBe('${var.signing_key_generations[length(var.signing_key_generations) - 1]}');
+    expect(tf.locals.current_signing_key_generation).toBe(
+      '${var.signing_key_generations[length(var.signing_key_generations) - 1]}',
+    );
     expect(tf.locals.current_signing_key_arn).toBe('${aws_kms_key.signing[local.current_signing_key_generation].arn}');
   });
 
@@ -64,11 +75,18 @@ describe('token signing keys', () => {
 
   it('lets only the functions that issue tokens call kms:Sign, and only on the current key', () => {
     const uses = tokenUse();
-    expect(Object.entries(uses).filter(([, use]) => use === 'sign').map(([key]) => key).sort()).toEqual(['login', 'refreshToken', 'register']);
+    expect(
+      Object.entries(uses)
+        .filter(([, use]) => use === 'sign')
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual(['login', 'refreshToken', 'register']);
 
     const policy = resource(tf, 'aws_iam_role_policy.sign_tokens');
     expect(policy.for_each).toBe('${local.token_issuers}');
-    expect(String(tf.locals.token_issuers).replace(/\s+/g, ' ')).toBe('${{ for key, function in local.functions : key => function if function.tokens == "sign" }}');
+    expect(String(tf.locals.token_issuers).replace(/\s+/g, ' ')).toBe(
+      '${{ for key, function in local.functions : key => function if function.tokens == "sign" }}',
+    );
     expect(policy.policy).toBe('${data.aws_iam_policy_document.sign_tokens.json}');
     const [statement, ...others] = statements(dataSource(tf, 'aws_iam_policy_document.sign_tokens'));
     expect(others).toEqual([]);
@@ -82,13 +100,15 @@ describe('token signing keys', () => {
   it('gives no KMS permission to the authorizer, or to any function beyond kms:Sign for issuers and kms:Decrypt of its own parameters', () => {
     expect(tokenUse().authorizer).toBe('verify');
     const kmsActions = Object.entries(tf.data.aws_iam_policy_document ?? {}).flatMap(([name, document]) =>
-      statements(document).flatMap((s) => (s.actions as string[]).filter((a) => a.startsWith('kms:')).map((action) => `${name}: ${action}`)),
+      statements(document).flatMap((s) =>
+        (s.actions as string[]).filter((a) => a.startsWith('kms:')).map((action) => `${name}: ${action}`),
+      ),
     );
     expect(kmsActions.sort()).toEqual(['function: kms:Decrypt', 'sign_tokens: kms:Sign']);
     // kms:Decrypt is there only for functions that read a parameter: the authorizer reads none.
-    const decrypt = ((dataSource(tf, 'aws_iam_policy_document.function').dynamic as Record<string, Block[]>).statement ?? []).find(
-      (block) => ((block.content as Block[])[0]!.actions as string[]).includes('kms:Decrypt'),
-    )!;
+    const decrypt = (
+      (dataSource(tf, 'aws_iam_policy_document.function').dynamic as Record<string, Block[]>).statement ?? []
+    ).find((block) => ((block.content as Block[])[0]!.actions as string[]).includes('kms:Decrypt'))!;
     expect(decrypt.for_each).toContain('length(each.value.secrets) == 0 ? []');
   });
 
@@ -109,18 +129,31 @@ describe('token signing keys', () => {
     // The names functions/shared/config.ts reads.
     const config = readFileSync(join(ROOT, 'functions', 'shared', 'config.ts'), 'utf8');
     for (const name of Object.keys(environment.sign)) expect(config).toContain(`'${name}'`);
-    expect(String(nested(resource(tf, 'aws_lambda_function.this'), 'environment').variables)).toContain('local.token_environment[each.value.tokens]');
+    expect(String(nested(resource(tf, 'aws_lambda_function.this'), 'environment').variables)).toContain(
+      'local.token_environment[each.value.tokens]',
+    );
   });
 
   it('has no private key material anywhere: no generated or imported key, no private key variable, nothing read from a private attribute', () => {
     const types = allResources(tf).map(([address]) => address.split('.')[0]!);
-    for (const type of ['tls_private_key', 'aws_kms_external_key', 'aws_kms_replica_external_key', 'random_password', 'aws_ssm_parameter']) expect(types).not.toContain(type);
+    for (const type of [
+      'tls_private_key',
+      'aws_kms_external_key',
+      'aws_kms_replica_external_key',
+      'random_password',
+      'aws_ssm_parameter',
+    ])
+      expect(types).not.toContain(type);
     expect(tf.ephemeral).toEqual({});
     const everything = JSON.stringify([tf.resources, tf.data, tf.locals, tf.outputs, tf.variables]);
     expect(everything).not.toMatch(/private_key|key_material|PRIVATE KEY|JWT_SIGNING_PRIVATE_KEY/);
-    for (const file of readdirSync(join(INFRA_DIR, 'env'))) expect(readFileSync(join(INFRA_DIR, 'env', file), 'utf8')).not.toMatch(/PRIVATE KEY|private_key/);
+    for (const file of readdirSync(join(INFRA_DIR, 'env')))
+      expect(readFileSync(join(INFRA_DIR, 'env', file), 'utf8')).not.toMatch(/PRIVATE KEY|private_key/);
     // Only the public half is read from KMS.
-    expect(references(tf.locals.signing_public_keys)).toEqual(['var.signing_key_generations', 'data.aws_kms_public_key.signing']);
+    expect(references(tf.locals.signing_public_keys)).toEqual([
+      'var.signing_key_generations',
+      'data.aws_kms_public_key.signing',
+    ]);
   });
 
   it('makes the issuer the API base URL: the custom domain when set, else the stage invoke URL', () => {

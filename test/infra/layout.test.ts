@@ -48,7 +48,21 @@ beforeAll(async () => {
 
 describe('the Terraform layout', () => {
   it('keeps the files terraform-aws-modules keep, and the resources in files by concern', () => {
-    for (const file of ['versions.tf', 'variables.tf', 'outputs.tf', 'main.tf', 'backend.tf', 'api.tf', 'functions.tf', 'iam.tf', 'logs.tf', 'secrets.tf', 'dashboard.tf', 'alarms.tf', 'queries.tf']) {
+    for (const file of [
+      'versions.tf',
+      'variables.tf',
+      'outputs.tf',
+      'main.tf',
+      'backend.tf',
+      'api.tf',
+      'functions.tf',
+      'iam.tf',
+      'logs.tf',
+      'secrets.tf',
+      'dashboard.tf',
+      'alarms.tf',
+      'queries.tf',
+    ]) {
       expect(tf.files).toContain(file);
     }
   });
@@ -74,7 +88,12 @@ describe('the Terraform layout', () => {
   it('locks the pinned AWS provider version when a lock file is committed', async () => {
     const lock = join(INFRA_DIR, '.terraform.lock.hcl');
     if (!existsSync(lock)) return;
-    const pinned = (nested(tf.terraform.find((block) => 'required_providers' in block)!, 'required_providers') as Record<string, { version: string }>).aws!.version;
+    const pinned = (
+      nested(
+        tf.terraform.find((block) => 'required_providers' in block)!,
+        'required_providers',
+      ) as Record<string, { version: string }>
+    ).aws!.version;
     const locked = (await parseAssignments(lock)) as { provider: Record<string, Array<{ version: string }>> };
     expect(locked.provider['registry.terraform.io/hashicorp/aws']![0]!.version).toBe(pinned);
   });
@@ -97,7 +116,12 @@ describe('the Terraform layout', () => {
   });
 
   it('declares one resource of a kind as `this` where there is one of a kind', () => {
-    for (const address of ['aws_api_gateway_rest_api', 'aws_api_gateway_deployment', 'aws_api_gateway_stage', 'aws_lambda_function']) {
+    for (const address of [
+      'aws_api_gateway_rest_api',
+      'aws_api_gateway_deployment',
+      'aws_api_gateway_stage',
+      'aws_lambda_function',
+    ]) {
       expect(Object.keys(tf.resources[address] ?? {})).toEqual(['this']);
     }
   });
@@ -117,8 +141,14 @@ describe('the module interface', () => {
     expect(names.length).toBeGreaterThan(10);
     for (const name of names) {
       const variable = tf.variables[name]!;
-      expect({ name, hasType: typeof variable.type === 'string' && variable.type.length > 0 }).toEqual({ name, hasType: true });
-      expect({ name, hasDescription: typeof variable.description === 'string' && variable.description.trim().length > 10 }).toEqual({ name, hasDescription: true });
+      expect({ name, hasType: typeof variable.type === 'string' && variable.type.length > 0 }).toEqual({
+        name,
+        hasType: true,
+      });
+      expect({
+        name,
+        hasDescription: typeof variable.description === 'string' && variable.description.trim().length > 10,
+      }).toEqual({ name, hasDescription: true });
     }
   });
 
@@ -139,7 +169,10 @@ describe('the module interface', () => {
     const names = Object.keys(tf.outputs);
     expect(names).toEqual(expect.arrayContaining(['api_url', 'stage', 'function_names']));
     for (const name of names) {
-      expect({ name, description: typeof tf.outputs[name]!.description === 'string' }).toEqual({ name, description: true });
+      expect({ name, description: typeof tf.outputs[name]!.description === 'string' }).toEqual({
+        name,
+        description: true,
+      });
     }
   });
 
@@ -159,11 +192,21 @@ describe('the module interface', () => {
       .flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`));
     for (const file of tests) {
       const test = await parseAssignments(join(INFRA_DIR, 'tests', file));
-      const targets = (key: string) => ((test[key] ?? []) as Block[]).map((o) => String(o.target).replace(/^\$\{|\}$/g, ''));
-      expect({ file, resources: targets('override_resource').sort() }).toEqual({ file, resources: allResources(tf).map(([address]) => address).sort() });
+      const targets = (key: string) =>
+        ((test[key] ?? []) as Block[]).map((o) => String(o.target).replace(/^\$\{|\}$/g, ''));
+      expect({ file, resources: targets('override_resource').sort() }).toEqual({
+        file,
+        resources: allResources(tf)
+          .map(([address]) => address)
+          .sort(),
+      });
       expect({ file, data: targets('override_data').sort() }).toEqual({ file, data: dataSources.sort() });
       const provider = (test.provider as Record<string, Block[]>).aws![0]!;
-      expect(provider).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true });
+      expect(provider).toMatchObject({
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+      });
     }
   });
 });

@@ -5,7 +5,9 @@ import { ROOT } from '../../scripts/paths';
 
 /** The commands a target would run, from `make -n` (which still expands recursive makes, without running them). */
 function dryRun(...args: string[]): string[] {
-  return execFileSync('make', ['-n', '--no-print-directory', ...args], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
+  return execFileSync('make', ['-n', '--no-print-directory', ...args], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n');
 }
 
 /** Index of the first line matching each pattern; fails naming the pattern that never matched. */
@@ -75,7 +77,11 @@ describe('the deployment make targets', () => {
 
   it('destroy checks, then always asks before deleting', () => {
     const lines = dryRun('destroy', 'STAGE=dev', 'AUTO_APPROVE=1');
-    const order = positions(lines, [/^infra\/scripts\/preflight\.sh destroy "dev"$/, /init .*env\/dev\.backend\.hcl/, /^terraform -chdir=infra destroy .*-var-file=env\/dev\.tfvars/]);
+    const order = positions(lines, [
+      /^infra\/scripts\/preflight\.sh destroy "dev"$/,
+      /init .*env\/dev\.backend\.hcl/,
+      /^terraform -chdir=infra destroy .*-var-file=env\/dev\.tfvars/,
+    ]);
     expect(ascending(order)).toBe(true);
     expect(lines.join('\n')).not.toContain('-auto-approve');
   });
@@ -93,7 +99,10 @@ describe('the deployment make targets', () => {
 describe('make validate without terraform', () => {
   it('says what it skipped and why, and succeeds', () => {
     const bash = execFileSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).trim();
-    const result = spawnSync(bash, [join(ROOT, 'infra', 'scripts', 'validate.sh')], { env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+    const result = spawnSync(bash, [join(ROOT, 'infra', 'scripts', 'validate.sh')], {
+      env: { PATH: '/nonexistent' },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(
       'validate: skipped terraform fmt, validate and test: terraform is not installed (install Terraform >= 1.11 to run them)',

@@ -31,7 +31,9 @@ describe('the dashboard, alarms and queries', () => {
   it('read the metric catalogue, the namespace and the service the functions are configured with', () => {
     const environment = tf.locals.common_environment as Record<string, string>;
     expect(tf.locals.app_metrics).toBe('${local.generated.metrics.catalogue}');
-    expect(tf.locals.service_dimensions).toEqual({ '${(local.generated.metrics.service_dimension)}': '${local.service_name}' });
+    expect(tf.locals.service_dimensions).toEqual({
+      '${(local.generated.metrics.service_dimension)}': '${local.service_name}',
+    });
     expect(tf.locals.metrics_namespace).toBe('${local.common_environment.POWERTOOLS_METRICS_NAMESPACE}');
     expect(tf.locals.service_name).toBe('${local.common_environment.POWERTOOLS_SERVICE_NAME}');
     expect(environment.POWERTOOLS_METRICS_NAMESPACE).toBe('${var.metrics_namespace}');
@@ -41,11 +43,14 @@ describe('the dashboard, alarms and queries', () => {
   });
 
   it('name metrics of ours only through the catalogue, in the namespace and with the service dimension', () => {
-    const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {}) as Array<[string, Block]>;
+    const alarms = Object.entries<Block>(tf.resources.aws_cloudwatch_metric_alarm ?? {});
     const ours = alarms.filter(([, alarm]) => alarm.namespace === '${local.metrics_namespace}');
     expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins', 'refresh_token_reuse']);
     for (const [name, alarm] of ours) {
-      expect({ name, metric: alarm.metric_name }).toEqual({ name, metric: expect.stringMatching(/^\$\{local\.app_metrics\.[A-Za-z]+\.name\}$/) });
+      expect({ name, metric: alarm.metric_name }).toEqual({
+        name,
+        metric: expect.stringMatching(/^\$\{local\.app_metrics\.[A-Za-z]+\.name\}$/),
+      });
       expect({ name, dimensions: alarm.dimensions }).toEqual({ name, dimensions: '${local.service_dimensions}' });
     }
     const queries = [...read('alarms.tf').matchAll(/metric_name\s*=\s*(\S+)/g)].map((match) => match[1]!);
@@ -55,7 +60,10 @@ describe('the dashboard, alarms and queries', () => {
   });
 
   it('gives every function an errors alarm and a throttles alarm', () => {
-    for (const address of ['aws_cloudwatch_metric_alarm.function_errors', 'aws_cloudwatch_metric_alarm.function_throttles']) {
+    for (const address of [
+      'aws_cloudwatch_metric_alarm.function_errors',
+      'aws_cloudwatch_metric_alarm.function_throttles',
+    ]) {
       expect(resource(tf, address).for_each).toBe('${local.functions}');
     }
     expect(resource(tf, 'aws_lambda_function.this').for_each).toBe('${local.functions}');
@@ -63,9 +71,16 @@ describe('the dashboard, alarms and queries', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {});
-    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles', 'refresh_token_reuse']);
+    expect(alarms.map(([name]) => name).sort()).toEqual([
+      'api_5xx_rate',
+      'api_latency_p99',
+      'failed_logins',
+      'function_errors',
+      'function_throttles',
+      'refresh_token_reuse',
+    ]);
     for (const [name, alarm] of alarms) {
-      expect({ name, actions: (alarm as Block).alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
+      expect({ name, actions: alarm.alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
     }
     expect(tf.locals.alarm_actions).toEqual(['${aws_sns_topic.alarms.arn}']);
   });
@@ -90,9 +105,11 @@ describe('the dashboard, alarms and queries', () => {
   it('queries the access log on fields its format writes, and the refresh log on the field its reuse warning writes', () => {
     const format = String(tf.locals.access_log_format);
     const source = read('queries.tf');
-    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(format).toContain(`${field} `);
+    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime'])
+      expect(format).toContain(`${field} `);
     const query = (name: string) => new RegExp(`${name} = \\{[\\s\\S]*?EOT\\n([\\s\\S]*?)EOT`).exec(source)?.[1] ?? '';
-    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime']) expect(query('failed-logins-by-ip')).toContain(field);
+    for (const field of ['ip', 'httpMethod', 'resourcePath', 'status', 'requestTime'])
+      expect(query('failed-logins-by-ip')).toContain(field);
     const refresh = readFileSync(join(INFRA_DIR, '..', 'functions', 'refreshToken', 'refresh.ts'), 'utf8');
     expect(refresh).toMatch(/logger\.warn\([^)]*\{ session_id:/);
     expect(query('refresh-token-reuse')).toContain('ispresent(session_id)');

@@ -15,7 +15,10 @@ beforeEach(() => {
   mkdirSync(join(root, 'infra', 'scripts'), { recursive: true });
   mkdirSync(join(root, 'bin'));
   copyFileSync(join(INFRA_DIR, 'scripts', 'plan-summary.sh'), join(root, 'infra', 'scripts', 'plan-summary.sh'));
-  writeFileSync(join(root, 'bin', 'terraform'), `#!/bin/sh\necho "$*" >> "${join(root, 'calls.log')}"\ncat "${join(root, 'plan.txt')}"\n`);
+  writeFileSync(
+    join(root, 'bin', 'terraform'),
+    `#!/bin/sh\necho "$*" >> "${join(root, 'calls.log')}"\ncat "${join(root, 'plan.txt')}"\n`,
+  );
   chmodSync(join(root, 'bin', 'terraform'), 0o755);
 });
 
@@ -23,14 +26,21 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function summarize(planText: string, options: { args?: string[]; savePlan?: boolean; env?: Record<string, string> } = {}) {
+function summarize(
+  planText: string,
+  options: { args?: string[]; savePlan?: boolean; env?: Record<string, string> } = {},
+) {
   writeFileSync(join(root, 'plan.txt'), planText);
   if (options.savePlan !== false) writeFileSync(join(root, 'infra', 'dev.tfplan'), 'saved plan');
-  const result = spawnSync('bash', [join(root, 'infra', 'scripts', 'plan-summary.sh'), 'dev', 'infra/dev.tfplan', ...(options.args ?? [])], {
-    cwd: root,
-    env: { PATH: `${join(root, 'bin')}${delimiter}${process.env.PATH}`, ...options.env },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'bash',
+    [join(root, 'infra', 'scripts', 'plan-summary.sh'), 'dev', 'infra/dev.tfplan', ...(options.args ?? [])],
+    {
+      cwd: root,
+      env: { PATH: `${join(root, 'bin')}${delimiter}${process.env.PATH}`, ...options.env },
+      encoding: 'utf8',
+    },
+  );
   let calls: string[] = [];
   try {
     calls = readFileSync(join(root, 'calls.log'), 'utf8').trim().split('\n');
@@ -81,7 +91,9 @@ describe('plan-summary.sh', () => {
   });
 
   it('fences the plan with more backticks than it contains, so no value can end the block', () => {
-    const result = summarize('  + description = "run ```make test``` or ````make dev````"\nPlan: 1 to add, 0 to change, 0 to destroy.\n');
+    const result = summarize(
+      '  + description = "run ```make test``` or ````make dev````"\nPlan: 1 to add, 0 to change, 0 to destroy.\n',
+    );
     expect(result.stdout).toContain('\n`````text\n');
     expect(result.stdout).toContain('\n`````\n');
   });
@@ -93,7 +105,9 @@ describe('plan-summary.sh', () => {
     expect(block.length).toBeLessThanOrEqual(200);
     expect(long.startsWith(`${block}\n`)).toBe(true);
     expect(result.stdout).toContain('**Plan: 100 to add, 0 to change, 0 to destroy.**');
-    expect(result.stdout).toContain('The plan is longer than 200 characters and was cut here; the job log has all of it.');
+    expect(result.stdout).toContain(
+      'The plan is longer than 200 characters and was cut here; the job log has all of it.',
+    );
   });
 
   it('names a saved plan that does not exist, without calling terraform', () => {

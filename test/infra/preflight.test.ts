@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INFRA_DIR } from './support/terraform';
@@ -64,10 +73,12 @@ function runPreflight(action: string, stage: string, sandbox: Sandbox = {}): Res
     'dev.tfvars': DEV_TFVARS,
     ...sandbox.files,
   };
-  for (const [name, text] of Object.entries(files)) if (text !== undefined) writeFileSync(join(infra, 'env', name), text);
+  for (const [name, text] of Object.entries(files))
+    if (text !== undefined) writeFileSync(join(infra, 'env', name), text);
 
   for (const tool of SHELL_TOOLS) symlinkSync(which(tool), join(bin, tool));
-  if (sandbox.terraform !== false) script(join(bin, 'terraform'), `echo "${sandbox.terraform ?? 'Terraform v1.11.4'}"\necho "on linux_amd64"`);
+  if (sandbox.terraform !== false)
+    script(join(bin, 'terraform'), `echo "${sandbox.terraform ?? 'Terraform v1.11.4'}"\necho "on linux_amd64"`);
   const awsLog = join(dir, 'aws-calls.log');
   if (sandbox.aws) {
     script(
@@ -128,7 +139,11 @@ describe('the deploy preflight', () => {
   });
 
   it('asks for STAGE when it is not set', () => {
-    expectOneLineFailure(runPreflight('deploy', '', HEALTHY_AWS), 'deploy', /STAGE is not set: run `make deploy STAGE=dev`/);
+    expectOneLineFailure(
+      runPreflight('deploy', '', HEALTHY_AWS),
+      'deploy',
+      /STAGE is not set: run `make deploy STAGE=dev`/,
+    );
   });
 
   it('rejects a STAGE that is not a stage name', () => {
@@ -145,11 +160,19 @@ describe('the deploy preflight', () => {
   });
 
   it('says terraform is missing', () => {
-    expectOneLineFailure(runPreflight('destroy', 'dev', { ...HEALTHY_AWS, terraform: false }), 'destroy', /terraform is not installed: install Terraform >= 1\.11/);
+    expectOneLineFailure(
+      runPreflight('destroy', 'dev', { ...HEALTHY_AWS, terraform: false }),
+      'destroy',
+      /terraform is not installed: install Terraform >= 1\.11/,
+    );
   });
 
   it('says an old terraform is too old', () => {
-    expectOneLineFailure(runPreflight('plan', 'dev', { ...HEALTHY_AWS, terraform: 'Terraform v1.9.8' }), 'plan', /Terraform 1\.9 is too old: this configuration needs >= 1\.11/);
+    expectOneLineFailure(
+      runPreflight('plan', 'dev', { ...HEALTHY_AWS, terraform: 'Terraform v1.9.8' }),
+      'plan',
+      /Terraform 1\.9 is too old: this configuration needs >= 1\.11/,
+    );
   });
 
   it('accepts newer terraform versions, compared as versions rather than text', () => {
@@ -171,23 +194,44 @@ describe('the deploy preflight', () => {
   });
 
   it('says the MongoDB URI parameter does not exist yet', () => {
-    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, env: { ...HEALTHY_AWS.env, FAKE_PARAMETER_TYPE: 'None' } });
-    expectOneLineFailure(result, 'deploy', /SSM parameter \/auth-api\/dev\/mongodb-uri does not exist in eu-west-1: create it as a SecureString/);
+    const result = runPreflight('deploy', 'dev', {
+      ...HEALTHY_AWS,
+      env: { ...HEALTHY_AWS.env, FAKE_PARAMETER_TYPE: 'None' },
+    });
+    expectOneLineFailure(
+      result,
+      'deploy',
+      /SSM parameter \/auth-api\/dev\/mongodb-uri does not exist in eu-west-1: create it as a SecureString/,
+    );
   });
 
   it('refuses a MongoDB URI parameter stored in plain text', () => {
-    const result = runPreflight('plan', 'dev', { ...HEALTHY_AWS, env: { ...HEALTHY_AWS.env, FAKE_PARAMETER_TYPE: 'String' } });
-    expectOneLineFailure(result, 'plan', /SSM parameter \/auth-api\/dev\/mongodb-uri is a String: recreate it as a SecureString/);
+    const result = runPreflight('plan', 'dev', {
+      ...HEALTHY_AWS,
+      env: { ...HEALTHY_AWS.env, FAKE_PARAMETER_TYPE: 'String' },
+    });
+    expectOneLineFailure(
+      result,
+      'plan',
+      /SSM parameter \/auth-api\/dev\/mongodb-uri is a String: recreate it as a SecureString/,
+    );
   });
 
   it('says access logging would fail when the account has no API Gateway logging role', () => {
-    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, env: { ...HEALTHY_AWS.env, FAKE_LOG_ROLE: 'None' } });
+    const result = runPreflight('deploy', 'dev', {
+      ...HEALTHY_AWS,
+      env: { ...HEALTHY_AWS.env, FAKE_LOG_ROLE: 'None' },
+    });
     expectOneLineFailure(result, 'deploy', /set manage_api_gateway_account_logging = true in infra\/env\/dev\.tfvars/);
   });
 
   it('skips the logging role check when the stage creates that role itself', () => {
     const files = { 'dev.tfvars': `${DEV_TFVARS}manage_api_gateway_account_logging = true # this account\n` };
-    const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, files, env: { ...HEALTHY_AWS.env, FAKE_LOG_ROLE: 'None' } });
+    const result = runPreflight('deploy', 'dev', {
+      ...HEALTHY_AWS,
+      files,
+      env: { ...HEALTHY_AWS.env, FAKE_LOG_ROLE: 'None' },
+    });
     expect(result.status).toBe(0);
     expect(result.awsCalls.some((call) => call.startsWith('apigateway'))).toBe(false);
   });
@@ -212,12 +256,20 @@ describe('the deploy preflight', () => {
 
   it('says the saved plan to apply does not exist', () => {
     const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'dev.tfplan', exists: false } });
-    expectOneLineFailure(result, 'deploy', /the saved plan .*\/infra\/dev\.tfplan does not exist: run `make plan STAGE=dev` first/);
+    expectOneLineFailure(
+      result,
+      'deploy',
+      /the saved plan .*\/infra\/dev\.tfplan does not exist: run `make plan STAGE=dev` first/,
+    );
   });
 
   it('refuses to apply the saved plan of another stage', () => {
     const result = runPreflight('deploy', 'dev', { ...HEALTHY_AWS, savedPlan: { name: 'prod.tfplan', exists: true } });
-    expectOneLineFailure(result, 'deploy', /prod\.tfplan is not a plan of STAGE=dev: `make plan STAGE=dev` saves infra\/dev\.tfplan/);
+    expectOneLineFailure(
+      result,
+      'deploy',
+      /prod\.tfplan is not a plan of STAGE=dev: `make plan STAGE=dev` saves infra\/dev\.tfplan/,
+    );
     expect(result.awsCalls).toEqual([]);
   });
 

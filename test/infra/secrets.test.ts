@@ -20,7 +20,8 @@ const PLAIN_CONFIGURATION = [
 const PARAMETER_VARIABLES = { mongodb_uri: 'MONGODB_URI_PARAMETER' };
 
 /** Expressions that would put a secret value (not a name) somewhere Terraform records or a function exposes. */
-const SECRET_VALUE = /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter|private_key|PRIVATE KEY/;
+const SECRET_VALUE =
+  /ephemeral\.|random_password|\.value_wo\b|aws_ssm_parameter\.[a-z_]+(\[[^\]]+\])?\.(value|insecure_value)\b|data\.aws_ssm_parameter|private_key|PRIVATE KEY/;
 
 let tf: TerraformConfig;
 
@@ -43,13 +44,18 @@ describe('secrets', () => {
   });
 
   it('hands functions the names of the SSM parameters, never their values', () => {
-    const parameters = tf.locals.parameters as Record<string, { environment_variable: string; name: string; arn: string }>;
+    const parameters = tf.locals.parameters as Record<
+      string,
+      { environment_variable: string; name: string; arn: string }
+    >;
     expect(Object.keys(parameters).sort()).toEqual(Object.keys(PARAMETER_VARIABLES).sort());
     for (const [key, environmentVariable] of Object.entries(PARAMETER_VARIABLES)) {
       const parameter = parameters[key]!;
       expect(parameter.environment_variable).toBe(environmentVariable);
       expect(SECRET_VALUE.test(parameter.name)).toBe(false);
-      expect(parameter.arn).toMatch(/^arn:\$\{local\.partition\}:ssm:\$\{var\.region\}:\$\{local\.account_id\}:parameter\$\{/);
+      expect(parameter.arn).toMatch(
+        /^arn:\$\{local\.partition\}:ssm:\$\{var\.region\}:\$\{local\.account_id\}:parameter\$\{/,
+      );
     }
     expect(parameters.mongodb_uri!.name).toBe('${var.mongodb_uri_parameter_name}');
   });
@@ -89,12 +95,15 @@ describe('secrets', () => {
     for (const file of readdirSync(dir)) {
       const text = readFileSync(join(dir, file), 'utf8');
       expect({ file, uri: /mongodb(\+srv)?:\/\//.test(text) }).toEqual({ file, uri: false });
-      expect({ file, secret: /^\s*(jwt_secret|password|secret|private_key)\s*=|PRIVATE KEY/m.test(text) }).toEqual({ file, secret: false });
+      expect({ file, secret: /^\s*(jwt_secret|password|secret|private_key)\s*=|PRIVATE KEY/m.test(text) }).toEqual({
+        file,
+        secret: false,
+      });
     }
   });
 
   it('describes secret-holding variables by name only', () => {
-    for (const [name, variable] of Object.entries(tf.variables) as Array<[string, Block]>) {
+    for (const [name, variable] of Object.entries<Block>(tf.variables)) {
       if (!/secret|mongodb/.test(name)) continue;
       expect({ name, parameterName: /_parameter_name$/.test(name) }).toEqual({ name, parameterName: true });
       expect(variable.sensitive).toBeUndefined();

@@ -92,7 +92,9 @@ describe('the API and its stage', () => {
   it('throttles chosen operations harder, repeating the stage-wide settings a method override replaces', () => {
     const override = resource(tf, 'aws_api_gateway_method_settings.operation');
     expect(override.for_each).toBe('${var.operation_throttling}');
-    expect(override.method_path).toBe('${trimprefix(local.operations[each.key].path, "/")}/${local.operations[each.key].method}');
+    expect(override.method_path).toBe(
+      '${trimprefix(local.operations[each.key].path, "/")}/${local.operations[each.key].method}',
+    );
     expect(nested(override, 'settings')).toEqual({
       metrics_enabled: true,
       throttling_rate_limit: '${each.value.rate_limit}',
@@ -104,7 +106,10 @@ describe('the API and its stage', () => {
   });
 
   it('throttles the public POST routes that take credentials harder than the stage by default', () => {
-    const defaults = tf.variables.operation_throttling!.default as Record<string, { rate_limit: number; burst_limit: number }>;
+    const defaults = tf.variables.operation_throttling!.default as Record<
+      string,
+      { rate_limit: number; burst_limit: number }
+    >;
     const byId = new Map(operations.map((op) => [op.operationId, op]));
     expect(Object.keys(defaults).sort()).toEqual(['login', 'logout', 'refreshToken', 'register']);
     for (const [operationId, limits] of Object.entries(defaults)) {

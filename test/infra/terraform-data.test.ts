@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { buildFunction, listFunctionKeys } from '../../scripts/build';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import type { TerraformData } from '../../scripts/contract/terraform-data';
-import { buildTerraformData, CODE_FACTS, factsOf, functionFacts, metricCatalogue } from '../../scripts/contract/terraform-data';
+import {
+  buildTerraformData,
+  CODE_FACTS,
+  factsOf,
+  functionFacts,
+  metricCatalogue,
+} from '../../scripts/contract/terraform-data';
 import { REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
@@ -28,8 +34,18 @@ beforeAll(async () => {
 describe('generated/terraform.json', () => {
   it('lists every operation with its method, path, function and whether the authorizer guards it', () => {
     expect(Object.keys(data.operations).sort()).toEqual(operations.map((op) => op.operationId).sort());
-    expect(data.operations.me).toEqual({ method: 'GET', path: '/me', summary: expect.any(String), function: 'me', authorizer: true });
-    expect(data.operations.revokeSession).toMatchObject({ method: 'DELETE', path: '/me/sessions/{sessionId}', authorizer: true });
+    expect(data.operations.me).toEqual({
+      method: 'GET',
+      path: '/me',
+      summary: expect.any(String),
+      function: 'me',
+      authorizer: true,
+    });
+    expect(data.operations.revokeSession).toMatchObject({
+      method: 'DELETE',
+      path: '/me/sessions/{sessionId}',
+      authorizer: true,
+    });
     expect(data.operations.login).toMatchObject({ method: 'POST', path: '/login', authorizer: false });
     expect(data.authorizer_function).toBe('authorizer');
     expect(Object.keys(data.functions).sort()).toEqual([...functionKeys].sort());
@@ -39,7 +55,11 @@ describe('generated/terraform.json', () => {
     expect(data.metrics.service_dimension).toBe(SERVICE_DIMENSION);
     expect(Object.keys(data.metrics.catalogue)).toEqual(Object.values(MetricName));
     for (const [name, entry] of Object.entries(data.metrics.catalogue)) {
-      expect({ name, entryName: entry.name, dimensions: entry.dimensions }).toEqual({ name, entryName: name, dimensions: METRIC_DIMENSIONS[name as MetricName] });
+      expect({ name, entryName: entry.name, dimensions: entry.dimensions }).toEqual({
+        name,
+        entryName: name,
+        dimensions: METRIC_DIMENSIONS[name as MetricName],
+      });
     }
   });
 
@@ -54,7 +74,9 @@ describe('generated/terraform.json', () => {
   it('gives alarms each function with each outcome of a 5xx answer, the ones HandlerError is counted with', () => {
     const series = data.metrics.catalogue[MetricName.HandlerError]!.series!;
     const outcomes = [...new Set(series.map((s) => s.outcome))].sort();
-    expect(outcomes).toEqual([OUTCOME.configError, OUTCOME.dependencyUnavailable, OUTCOME.error, OUTCOME.integrationError].sort());
+    expect(outcomes).toEqual(
+      [OUTCOME.configError, OUTCOME.dependencyUnavailable, OUTCOME.error, OUTCOME.integrationError].sort(),
+    );
     expect([...new Set(series.map((s) => s.operation))].sort()).toEqual([...functionKeys].sort());
     expect(series).toHaveLength(functionKeys.length * outcomes.length);
   });
@@ -67,7 +89,12 @@ describe('generated/terraform.json', () => {
   });
 
   it('says which functions sign tokens, read the token keys, use the database and hash passwords, from the modules they bundle', () => {
-    const facts = (signs: boolean, keys: boolean, database: boolean, passwords: boolean) => ({ signs_tokens: signs, reads_token_keys: keys, uses_database: database, hashes_passwords: passwords });
+    const facts = (signs: boolean, keys: boolean, database: boolean, passwords: boolean) => ({
+      signs_tokens: signs,
+      reads_token_keys: keys,
+      uses_database: database,
+      hashes_passwords: passwords,
+    });
     expect(data.functions.authorizer).toEqual(facts(false, true, false, false));
     expect(data.functions.getJwks).toEqual(facts(false, true, false, false));
     expect(data.functions.getOpenIdConfiguration).toEqual(facts(false, true, false, false));
@@ -78,7 +105,12 @@ describe('generated/terraform.json', () => {
     for (const key of ['me', 'listUsers', 'logout', 'listSessions', 'revokeSession', 'revokeAllSessions']) {
       expect({ key, facts: data.functions[key] }).toEqual({ key, facts: facts(false, false, true, false) });
     }
-    expect(Object.entries(data.functions).filter(([, code]) => code.signs_tokens).map(([key]) => key).sort()).toEqual(['login', 'refreshToken', 'register']);
+    expect(
+      Object.entries(data.functions)
+        .filter(([, code]) => code.signs_tokens)
+        .map(([key]) => key)
+        .sort(),
+    ).toEqual(['login', 'refreshToken', 'register']);
   });
 
   it('reads the facts off the same modules `make build` bundles', async () => {
@@ -99,7 +131,8 @@ describe('generated/terraform.json', () => {
       .filter((file) => file.endsWith('.ts'))
       .map((file) => `functions/${file.split('\\').join('/')}`)
       .filter((file) => file !== 'functions/shared/config.ts');
-    const callers = (getter: string) => sources.filter((file) => new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8'))).sort();
+    const callers = (getter: string) =>
+      sources.filter((file) => new RegExp(`\\b${getter}\\(`).test(readFileSync(join(ROOT, file), 'utf8'))).sort();
     expect(callers('signingConfig')).toEqual([...CODE_FACTS.signs_tokens]);
     expect(callers('tokenConfig')).toEqual([...CODE_FACTS.reads_token_keys].sort());
     expect(callers('databaseConfig')).toEqual([...CODE_FACTS.uses_database]);
@@ -110,12 +143,14 @@ describe('generated/terraform.json', () => {
 describe('infra/', () => {
   const tfFiles = readdirSync(INFRA_DIR).filter((file) => file.endsWith('.tf'));
   /** A .tf file without block labels (`resource "type" "name"`), which are Terraform's names, not data. */
-  const body = (file: string) => readFileSync(join(INFRA_DIR, file), 'utf8').replace(/^\s*[a-z_]+(\s+"[^"]*")+\s*\{/gm, '');
+  const body = (file: string) =>
+    readFileSync(join(INFRA_DIR, file), 'utf8').replace(/^\s*[a-z_]+(\s+"[^"]*")+\s*\{/gm, '');
 
   it('reads the generated data instead of the contract', () => {
     const main = readFileSync(join(INFRA_DIR, 'main.tf'), 'utf8');
     expect(main).toContain('jsondecode(file("${path.module}/../generated/terraform.json"))');
-    for (const file of tfFiles) expect({ file, yaml: body(file).includes('yamldecode') }).toEqual({ file, yaml: false });
+    for (const file of tfFiles)
+      expect({ file, yaml: body(file).includes('yamldecode') }).toEqual({ file, yaml: false });
   });
 
   it('writes no operation, path, function, metric, dimension, reason or alarmed outcome as a string', () => {
@@ -124,7 +159,11 @@ describe('infra/', () => {
       ...Object.keys(data.operations),
       ...Object.values(data.operations).map((op) => op.path),
       ...Object.keys(data.functions),
-      ...catalogue.flatMap((entry) => [entry.name, ...entry.dimensions, ...(entry.series ?? []).flatMap((series) => Object.values(series))]),
+      ...catalogue.flatMap((entry) => [
+        entry.name,
+        ...entry.dimensions,
+        ...(entry.series ?? []).flatMap((series) => Object.values(series)),
+      ]),
       SERVICE_DIMENSION,
       ...Object.values(TOKEN_REJECTION),
       ...Object.values(REFRESH_REJECTION),
@@ -138,9 +177,16 @@ describe('infra/', () => {
 
   it('keys nothing by an operation or metric name, except the operations an operator chooses to throttle harder', () => {
     const names = new Set([...Object.keys(data.functions), ...Object.keys(data.metrics.catalogue)]);
-    const keys = tfFiles.flatMap((file) => [...body(file).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => `${file}: ${match[1]}`));
+    const keys = tfFiles.flatMap((file) =>
+      [...body(file).matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((match) => `${file}: ${match[1]}`),
+    );
     const keyedByName = keys.filter((entry) => names.has(entry.split(': ')[1]!));
     // The default of var.operation_throttling: a setting (which routes, how tight), checked against the operations.
-    expect(keyedByName.sort()).toEqual(['variables.tf: login', 'variables.tf: logout', 'variables.tf: refreshToken', 'variables.tf: register']);
+    expect(keyedByName.sort()).toEqual([
+      'variables.tf: login',
+      'variables.tf: logout',
+      'variables.tf: refreshToken',
+      'variables.tf: register',
+    ]);
   });
 });

@@ -27,7 +27,9 @@ function terraformReadiness(): string | undefined {
       env: { ...process.env, TF_DATA_DIR: join(dir, '.terraform') },
       encoding: 'utf8',
     });
-    return init.status === 0 ? undefined : 'terraform cannot install the AWS provider here (no registry access and no mirror in TF_CLI_CONFIG_FILE)';
+    return init.status === 0
+      ? undefined
+      : 'terraform cannot install the AWS provider here (no registry access and no mirror in TF_CLI_CONFIG_FILE)';
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,37 +43,46 @@ function listing(dir: string): string[] {
 const skipReason = terraformReadiness();
 const describeWithTerraform = skipReason === undefined ? describe : describe.skip;
 
-describeWithTerraform(`make validate with Terraform${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
-  let root: string;
+describeWithTerraform(
+  `make validate with Terraform${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    let root: string;
 
-  beforeAll(async () => {
-    // A copy of the tree the configuration reads, so the checks see bundles no other suite is rebuilding.
-    root = mkdtempSync(join(tmpdir(), 'validate-'));
-    cpSync(INFRA_DIR, join(root, 'infra'), { recursive: true, filter: (source) => !LOCAL_STATE.has(basename(source)) });
-    for (const file of READ_OUTSIDE_INFRA) {
-      mkdirSync(join(root, file, '..'), { recursive: true });
-      copyFileSync(join(ROOT, file), join(root, file));
-    }
-    mkdirSync(join(root, 'dist'));
-    const release = await lockBundles();
-    try {
-      for (const key of listFunctionKeys()) {
-        await buildFunction(key);
-        copyFileSync(zipPathFor(key), join(root, 'dist', `${key}.zip`));
+    beforeAll(async () => {
+      // A copy of the tree the configuration reads, so the checks see bundles no other suite is rebuilding.
+      root = mkdtempSync(join(tmpdir(), 'validate-'));
+      cpSync(INFRA_DIR, join(root, 'infra'), {
+        recursive: true,
+        filter: (source) => !LOCAL_STATE.has(basename(source)),
+      });
+      for (const file of READ_OUTSIDE_INFRA) {
+        mkdirSync(join(root, file, '..'), { recursive: true });
+        copyFileSync(join(ROOT, file), join(root, file));
       }
-    } finally {
-      release();
-    }
-  });
+      mkdirSync(join(root, 'dist'));
+      const release = await lockBundles();
+      try {
+        for (const key of listFunctionKeys()) {
+          await buildFunction(key);
+          copyFileSync(zipPathFor(key), join(root, 'dist', `${key}.zip`));
+        }
+      } finally {
+        release();
+      }
+    });
 
-  afterAll(() => {
-    rmSync(root, { recursive: true, force: true });
-  });
+    afterAll(() => {
+      rmSync(root, { recursive: true, force: true });
+    });
 
-  it('passes, and leaves infra/ as it found it: no lock file, no .terraform directory', () => {
-    const before = listing(join(root, 'infra'));
-    const result = spawnSync('bash', [join(root, 'infra', 'scripts', 'validate.sh')], { encoding: 'utf8' });
-    expect({ status: result.status, output: result.status === 0 ? '' : `${result.stdout}\n${result.stderr}` }).toEqual({ status: 0, output: '' });
-    expect(listing(join(root, 'infra'))).toEqual(before);
-  }, 600_000);
-});
+    it('passes, and leaves infra/ as it found it: no lock file, no .terraform directory', () => {
+      const before = listing(join(root, 'infra'));
+      const result = spawnSync('bash', [join(root, 'infra', 'scripts', 'validate.sh')], { encoding: 'utf8' });
+      expect({
+        status: result.status,
+        output: result.status === 0 ? '' : `${result.stdout}\n${result.stderr}`,
+      }).toEqual({ status: 0, output: '' });
+      expect(listing(join(root, 'infra'))).toEqual(before);
+    }, 600_000);
+  },
+);

@@ -64,7 +64,10 @@ describe('the GitHub workflows', () => {
     const dir = mkdtempSync(join(tmpdir(), 'workflows-'));
     try {
       const broken = join(dir, 'broken.yml');
-      writeFileSync(broken, 'on: push\njobs:\n  a:\n    permissions:\n      id-token: writ\n    steps:\n      - run: echo ${{ secret.X }}\n');
+      writeFileSync(
+        broken,
+        'on: push\njobs:\n  a:\n    permissions:\n      id-token: writ\n    steps:\n      - run: echo ${{ secret.X }}\n',
+      );
       const errors = validate([broken])[broken]!;
       expect(errors.join('\n')).toMatch(/runs-on/);
       expect(errors.join('\n')).toMatch(/writ/);
@@ -113,7 +116,11 @@ describe('the GitHub workflows', () => {
   it('never leave the GitHub token in the checked-out repository', () => {
     for (const file of files) {
       for (const [id, job] of Object.entries(load(file).jobs)) {
-        expect({ file, id, with: uses(job, 'actions/checkout')?.with }).toEqual({ file, id, with: { 'persist-credentials': false } });
+        expect({ file, id, with: uses(job, 'actions/checkout')?.with }).toEqual({
+          file,
+          id,
+          with: { 'persist-credentials': false },
+        });
       }
     }
   });
@@ -126,14 +133,19 @@ describe('the GitHub workflows', () => {
       .filter((line) => line.startsWith('make '));
     // What each command would run, recursive makes included (make -n runs nothing).
     const runningJest = makeCommands.filter((command) =>
-      execFileSync('make', ['-n', '--no-print-directory', ...command.split(' ').slice(1)], { cwd: ROOT, encoding: 'utf8' }).includes('npx jest'),
+      execFileSync('make', ['-n', '--no-print-directory', ...command.split(' ').slice(1)], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).includes('npx jest'),
     );
     expect(runningJest).toEqual(['make test']);
   });
 
   it('install a Terraform version that versions.tf accepts, and Node matching the Lambda runtime', async () => {
     const tf = await loadTerraform();
-    const floor = /^>=\s*(\d+)\.(\d+)/.exec(String(tf.terraform.find((b) => 'required_version' in b)!.required_version))!;
+    const floor = /^>=\s*(\d+)\.(\d+)/.exec(
+      String(tf.terraform.find((b) => 'required_version' in b)!.required_version),
+    )!;
     for (const file of files) {
       const workflow = load(file);
       const version = workflow.env?.TERRAFORM_VERSION;
@@ -142,10 +154,15 @@ describe('the GitHub workflows', () => {
       expect(major * 1000 + minor).toBeGreaterThanOrEqual(Number(floor[1]) * 1000 + Number(floor[2]));
       for (const job of Object.values(workflow.jobs)) {
         const terraform = uses(job, 'hashicorp/setup-terraform');
-        if (terraform) expect(terraform.with).toEqual({ terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false });
+        if (terraform)
+          expect(terraform.with).toEqual({
+            terraform_version: '${{ env.TERRAFORM_VERSION }}',
+            terraform_wrapper: false,
+          });
         // Applying a saved plan needs no Node; everything that builds or tests does.
         const node = uses(job, 'actions/setup-node');
-        if (node || runs(job).some((run) => /\bmake (test|plan|validate|build)\b/.test(run))) expect(node?.with?.['node-version']).toBe(22);
+        if (node || runs(job).some((run) => /\bmake (test|plan|validate|build)\b/.test(run)))
+          expect(node?.with?.['node-version']).toBe(22);
       }
     }
   });
@@ -180,8 +197,14 @@ describe('ci.yml', () => {
     const show = plan.steps.find((s) => s.run?.includes('plan-summary.sh'))!;
     expect(show.run).toContain('infra/scripts/plan-summary.sh dev infra/dev.tfplan > "$RUNNER_TEMP/plan.md"');
     expect(show.run).toContain('cat "$RUNNER_TEMP/plan.md" >> "$GITHUB_STEP_SUMMARY"');
-    expect(show.run).toContain('gh pr comment "$PULL_REQUEST" --edit-last --create-if-none --body-file "$RUNNER_TEMP/plan.md"');
-    expect(show.env).toEqual({ GH_TOKEN: '${{ github.token }}', GH_REPO: '${{ github.repository }}', PULL_REQUEST: '${{ github.event.pull_request.number }}' });
+    expect(show.run).toContain(
+      'gh pr comment "$PULL_REQUEST" --edit-last --create-if-none --body-file "$RUNNER_TEMP/plan.md"',
+    );
+    expect(show.env).toEqual({
+      GH_TOKEN: '${{ github.token }}',
+      GH_REPO: '${{ github.repository }}',
+      PULL_REQUEST: '${{ github.event.pull_request.number }}',
+    });
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
   });
 });
@@ -193,7 +216,8 @@ describe('deploy.yml', () => {
   it('runs on pushes to main and by hand, and deploys only from the default branch', () => {
     expect(deploy.on.push).toEqual({ branches: ['main'] });
     expect(Object.keys(deploy.on).sort()).toEqual(['push', 'workflow_dispatch']);
-    for (const [id, job] of Object.entries(deploy.jobs)) expect({ id, if: job.if }).toEqual({ id, if: DEFAULT_BRANCH_ONLY });
+    for (const [id, job] of Object.entries(deploy.jobs))
+      expect({ id, if: job.if }).toEqual({ id, if: DEFAULT_BRANCH_ONLY });
   });
 
   it('serializes deployments per stage, never cancelling one, so a prod approval never holds up dev', () => {
@@ -219,7 +243,9 @@ describe('deploy.yml', () => {
 
   it('deploys dev by saving a plan, showing it in the job summary and applying exactly that file', () => {
     const dev = deploy.jobs.dev!;
-    expect(uses(dev, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+    expect(uses(dev, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+    });
     const commands = runs(dev);
     const order = [
       commands.indexOf('make plan STAGE=dev'),
@@ -231,12 +257,21 @@ describe('deploy.yml', () => {
 
   it('plans prod with a read-only role, shows the plan, and hands the apply the plan with the zips and lock it was made with', () => {
     const plan = deploy.jobs['prod-plan']!;
-    expect(uses(plan, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}' });
+    expect(uses(plan, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}',
+    });
     expect(plan.env).toEqual({ TF_CLI_ARGS_plan: '-lock=false' });
-    expect(runs(plan)).toEqual(['make plan STAGE=prod', 'infra/scripts/plan-summary.sh prod infra/prod.tfplan >> "$GITHUB_STEP_SUMMARY"']);
+    expect(runs(plan)).toEqual([
+      'make plan STAGE=prod',
+      'infra/scripts/plan-summary.sh prod infra/prod.tfplan >> "$GITHUB_STEP_SUMMARY"',
+    ]);
     const upload = uses(plan, 'actions/upload-artifact')!.with!;
     expect(upload.name).toBe('prod-plan');
-    expect(String(upload.path).trim().split('\n').sort()).toEqual(['dist/*.zip', 'infra/.terraform.lock.hcl', 'infra/prod.tfplan']);
+    expect(String(upload.path).trim().split('\n').sort()).toEqual([
+      'dist/*.zip',
+      'infra/.terraform.lock.hcl',
+      'infra/prod.tfplan',
+    ]);
     expect(upload['include-hidden-files']).toBe(true);
     expect(upload['if-no-files-found']).toBe('error');
   });
@@ -244,18 +279,25 @@ describe('deploy.yml', () => {
   it('applies in prod exactly the plan the reviewer saw: no new plan, no rebuild', () => {
     const prod = deploy.jobs.prod!;
     expect(uses(prod, 'actions/download-artifact')!.with).toEqual({ name: 'prod-plan' });
-    expect(uses(prod, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+    expect(uses(prod, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+    });
     const commands = runs(prod).join('\n');
     expect(commands).toContain('make deploy STAGE=prod PLAN=infra/prod.tfplan');
     expect(commands).not.toMatch(/make (plan|build|test)\b/);
     expect(uses(prod, 'actions/setup-node')).toBeUndefined();
   });
 
-  it.each(['dev', 'prod'])('deploys %s with a role assumed through OIDC before anything needs AWS, and a smoke test', (stage) => {
-    const job = deploy.jobs[stage]!;
-    expect(uses(job, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({ 'aws-region': '${{ vars.AWS_REGION }}' });
-    expect(runs(job).join('\n')).toMatch(/curl --fail-with-body .*\$\{API_URL\}\/users/);
-    const order = job.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.split(' ')[0]);
-    expect(order.indexOf('aws-actions/configure-aws-credentials')).toBeLessThan(order.indexOf('make'));
-  });
+  it.each(['dev', 'prod'])(
+    'deploys %s with a role assumed through OIDC before anything needs AWS, and a smoke test',
+    (stage) => {
+      const job = deploy.jobs[stage]!;
+      expect(uses(job, 'aws-actions/configure-aws-credentials')!.with).toMatchObject({
+        'aws-region': '${{ vars.AWS_REGION }}',
+      });
+      expect(runs(job).join('\n')).toMatch(/curl --fail-with-body .*\$\{API_URL\}\/users/);
+      const order = job.steps.map((s) => s.uses?.split('@')[0] ?? s.run?.split(' ')[0]);
+      expect(order.indexOf('aws-actions/configure-aws-credentials')).toBeLessThan(order.indexOf('make'));
+    },
+  );
 });

@@ -55,7 +55,12 @@ describe('collations', () => {
 
     const options = { collation: caseInsensitive };
     const names = async (filter: Document, withCollation = true): Promise<string[]> =>
-      (await people.find(filter, withCollation ? options : {}).sort({ name: 1 }).toArray()).map((doc) => doc.name as string);
+      (
+        await people
+          .find(filter, withCollation ? options : {})
+          .sort({ name: 1 })
+          .toArray()
+      ).map((doc) => doc.name as string);
 
     expect(await names({ name: 'ADA' })).toEqual(['ada']);
     expect(await names({ name: 'ADA' }, false)).toEqual([]);
@@ -70,7 +75,12 @@ describe('collations', () => {
     await words.insertMany(['b', 'A', 'a', 'B', '10', '9'].map((word) => ({ word })));
 
     const sorted = async (collation?: CollationOptions): Promise<string[]> =>
-      (await words.find({}, collation ? { collation } : {}).sort({ word: 1 }).toArray()).map((doc) => doc.word as string);
+      (
+        await words
+          .find({}, collation ? { collation } : {})
+          .sort({ word: 1 })
+          .toArray()
+      ).map((doc) => doc.word as string);
 
     expect(await sorted()).toEqual(['10', '9', 'A', 'B', 'a', 'b']);
     expect(await sorted({ locale: 'en_US' })).toEqual(['10', '9', 'a', 'A', 'b', 'B']);
@@ -100,7 +110,9 @@ describe('collations', () => {
     await accounts.createIndex({ email: 1 }, { collation: caseInsensitive });
     await accounts.insertOne({ email: 'ada@example.com' });
 
-    const withCollation = stagesOf(await accounts.find({ email: 'ADA@example.com' }, { collation: caseInsensitive }).explain('queryPlanner'));
+    const withCollation = stagesOf(
+      await accounts.find({ email: 'ADA@example.com' }, { collation: caseInsensitive }).explain('queryPlanner'),
+    );
     const withoutCollation = stagesOf(await accounts.find({ email: 'ada@example.com' }).explain('queryPlanner'));
 
     expect(withCollation).toContainEqual(expect.objectContaining({ stage: 'IXSCAN', indexName: 'email_1' }));
@@ -110,9 +122,12 @@ describe('collations', () => {
   it('refuses an unknown locale and an out-of-range strength with mongod codes', async () => {
     const collection = test.db.collection('people');
 
-    const locale: unknown = await collection.find({}, { collation: { locale: 'xx' } }).toArray().catch((e: unknown) => e);
+    const locale: unknown = await collection
+      .find({}, { collation: { locale: 'xx' } })
+      .toArray()
+      .catch((e: unknown) => e);
     const strength: unknown = await collection
-      .find({}, { collation: { locale: 'en', strength: 6 } as never })
+      .find({}, { collation: { locale: 'en', strength: 6 } })
       .toArray()
       .catch((e: unknown) => e);
 
@@ -123,9 +138,14 @@ describe('collations', () => {
 
 describe('collations through mongoose', () => {
   it('makes a schema-level case-insensitive collation reject an email differing only in case', async () => {
-    const connection = await mongoose.createConnection(mongoUri(), { dbName: uniqueDatabaseName('collation_mongoose') }).asPromise();
+    const connection = await mongoose
+      .createConnection(mongoUri(), { dbName: uniqueDatabaseName('collation_mongoose') })
+      .asPromise();
     try {
-      const schema = new mongoose.Schema({ email: { type: String, unique: true } }, { collation: caseInsensitive, autoCreate: true });
+      const schema = new mongoose.Schema(
+        { email: { type: String, unique: true } },
+        { collation: caseInsensitive, autoCreate: true },
+      );
       const Account = connection.model('Account', schema);
       await Account.init();
       await Account.create({ email: 'q@x.io' });

@@ -16,14 +16,18 @@ describe('creating collections', () => {
   it('succeeds again for a collection that exists with the same options, as MongoDB 7 does', async () => {
     await test.db.createCollection('created_twice', { collation: { locale: 'en', strength: 2 } });
 
-    await expect(test.db.createCollection('created_twice', { collation: { locale: 'en', strength: 2 } })).resolves.toBeDefined();
+    await expect(
+      test.db.createCollection('created_twice', { collation: { locale: 'en', strength: 2 } }),
+    ).resolves.toBeDefined();
     expect(await test.db.listCollections({ name: 'created_twice' }).toArray()).toHaveLength(1);
   });
 
   it('refuses a collection that exists with different options with NamespaceExists', async () => {
     await test.db.createCollection('created_differently');
 
-    const error: unknown = await test.db.createCollection('created_differently', { capped: true, size: 4096 }).catch((e: unknown) => e);
+    const error: unknown = await test.db
+      .createCollection('created_differently', { capped: true, size: 4096 })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error).toMatchObject({ code: 48, codeName: 'NamespaceExists' });
@@ -33,14 +37,22 @@ describe('creating collections', () => {
   });
 
   it('refuses a capped collection without a size', async () => {
-    const error: unknown = await test.db.createCollection('capped_without_size', { capped: true }).catch((e: unknown) => e);
+    const error: unknown = await test.db
+      .createCollection('capped_without_size', { capped: true })
+      .catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: 72, codeName: 'InvalidOptions', errmsg: "the 'size' field is required when 'capped' is true" });
+    expect(error).toMatchObject({
+      code: 72,
+      codeName: 'InvalidOptions',
+      errmsg: "the 'size' field is required when 'capped' is true",
+    });
     expect(await test.db.listCollections({ name: 'capped_without_size' }).toArray()).toEqual([]);
   });
 
   it('refuses a size without capped', async () => {
-    const error: unknown = await test.db.createCollection('size_without_capped', { size: 4096 }).catch((e: unknown) => e);
+    const error: unknown = await test.db
+      .createCollection('size_without_capped', { size: 4096 })
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       code: 72,

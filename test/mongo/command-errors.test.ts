@@ -38,7 +38,7 @@ describe('malformed commands', () => {
   it('reports an unknown update operator as a write error', async () => {
     const error: unknown = await test.db
       .collection('items')
-      .updateOne({ a: 1 }, { $noSuchModifier: { a: 2 } } as Document)
+      .updateOne({ a: 1 }, { $noSuchModifier: { a: 2 } })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(MongoServerError);

@@ -11,7 +11,9 @@ function stagesOf(plan: unknown): Document[] {
 }
 
 const usesIndex = (plan: unknown, indexName: string): boolean =>
-  stagesOf(plan).some((stage) => ['IXSCAN', 'COUNT_SCAN'].includes(stage.stage as string) && stage.indexName === indexName);
+  stagesOf(plan).some(
+    (stage) => ['IXSCAN', 'COUNT_SCAN'].includes(stage.stage as string) && stage.indexName === indexName,
+  );
 
 const scansCollection = (plan: unknown): boolean => stagesOf(plan).some((stage) => stage.stage === 'COLLSCAN');
 
@@ -22,7 +24,9 @@ describe('commands drivers and tools send', () => {
     test = await openTestDatabase('commands');
     const users = test.db.collection('users');
     await users.createIndex({ email: 1 }, { unique: true });
-    await users.insertMany(Array.from({ length: 20 }, (_, i) => ({ email: `user${i}@example.com`, team: i % 2 === 0 ? 'red' : 'blue' })));
+    await users.insertMany(
+      Array.from({ length: 20 }, (_, i) => ({ email: `user${i}@example.com`, team: i % 2 === 0 ? 'red' : 'blue' })),
+    );
   });
 
   afterAll(async () => {
@@ -32,7 +36,11 @@ describe('commands drivers and tools send', () => {
   it('answers serverStatus with version, process, uptime, connections and memory', async () => {
     const status = await test.db.admin().command({ serverStatus: 1 });
 
-    expect(status).toMatchObject({ ok: 1, process: expect.stringMatching(/^mongod/) as unknown, version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown });
+    expect(status).toMatchObject({
+      ok: 1,
+      process: expect.stringMatching(/^mongod/) as unknown,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown,
+    });
     expect(status.uptime).toBeGreaterThanOrEqual(0);
     expect(status.connections.current).toBeGreaterThanOrEqual(1);
     expect(status.connections.totalCreated).toBeGreaterThanOrEqual(status.connections.current);
@@ -53,7 +61,10 @@ describe('commands drivers and tools send', () => {
   });
 
   it('explains count and aggregate with the plan they run', async () => {
-    const count = await test.db.command({ explain: { count: 'users', query: { email: 'user4@example.com' } }, verbosity: 'queryPlanner' });
+    const count = await test.db.command({
+      explain: { count: 'users', query: { email: 'user4@example.com' } },
+      verbosity: 'queryPlanner',
+    });
     const aggregate = await test.db
       .collection('users')
       .aggregate([{ $match: { email: 'user4@example.com' } }, { $project: { team: 1 } }])
@@ -66,8 +77,13 @@ describe('commands drivers and tools send', () => {
   it('refuses a hint that names no index, in reads and writes', async () => {
     const users = test.db.collection('users');
 
-    const find: unknown = await users.find({}, { hint: 'no_such_index' }).toArray().catch((e: unknown) => e);
-    const update: unknown = await users.updateOne({}, { $set: { seen: true } }, { hint: { no_such_field: 1 } }).catch((e: unknown) => e);
+    const find: unknown = await users
+      .find({}, { hint: 'no_such_index' })
+      .toArray()
+      .catch((e: unknown) => e);
+    const update: unknown = await users
+      .updateOne({}, { $set: { seen: true } }, { hint: { no_such_field: 1 } })
+      .catch((e: unknown) => e);
 
     expect(find).toMatchObject({ code: 2 });
     expect((find as { errmsg: string }).errmsg).toContain('hint provided does not correspond to an existing index');
@@ -77,7 +93,11 @@ describe('commands drivers and tools send', () => {
 
   it('runs a database-level aggregate starting with $documents', async () => {
     const results = await test.db
-      .aggregate([{ $documents: [{ n: 1 }, { n: 2 }, { n: 3 }] }, { $match: { n: { $gte: 2 } } }, { $project: { _id: 0, double: { $multiply: ['$n', 2] } } }])
+      .aggregate([
+        { $documents: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+        { $match: { n: { $gte: 2 } } },
+        { $project: { _id: 0, double: { $multiply: ['$n', 2] } } },
+      ])
       .toArray();
 
     expect(results).toEqual([{ double: 4 }, { double: 6 }]);
@@ -112,7 +132,9 @@ describe('commands drivers and tools send', () => {
   });
 
   it('refuses collMod of an index that does not exist with IndexNotFound', async () => {
-    const error: unknown = await test.db.command({ collMod: 'users', index: { name: 'no_such_index', hidden: true } }).catch((e: unknown) => e);
+    const error: unknown = await test.db
+      .command({ collMod: 'users', index: { name: 'no_such_index', hidden: true } })
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 27, codeName: 'IndexNotFound' });
   });
@@ -132,12 +154,23 @@ describe('commands drivers and tools send', () => {
   });
 
   it('refuses setParameter outside admin, for unknown parameters and for invalid values', async () => {
-    const notAdmin: unknown = await test.db.command({ setParameter: 1, ttlMonitorSleepSecs: 1 }).catch((e: unknown) => e);
-    const unknown: unknown = await test.db.admin().command({ setParameter: 1, noSuchParameter: 1 }).catch((e: unknown) => e);
-    const invalid: unknown = await test.db.admin().command({ setParameter: 1, ttlMonitorSleepSecs: 0 }).catch((e: unknown) => e);
+    const notAdmin: unknown = await test.db
+      .command({ setParameter: 1, ttlMonitorSleepSecs: 1 })
+      .catch((e: unknown) => e);
+    const unknown: unknown = await test.db
+      .admin()
+      .command({ setParameter: 1, noSuchParameter: 1 })
+      .catch((e: unknown) => e);
+    const invalid: unknown = await test.db
+      .admin()
+      .command({ setParameter: 1, ttlMonitorSleepSecs: 0 })
+      .catch((e: unknown) => e);
 
     expect(notAdmin).toMatchObject({ code: 13, errmsg: 'setParameter may only be run against the admin database.' });
-    expect(unknown).toMatchObject({ code: 72, errmsg: 'attempted to set unrecognized parameter [noSuchParameter], use help:true to see options ' });
+    expect(unknown).toMatchObject({
+      code: 72,
+      errmsg: 'attempted to set unrecognized parameter [noSuchParameter], use help:true to see options ',
+    });
     expect(invalid).toMatchObject({ code: 2 });
   });
 });

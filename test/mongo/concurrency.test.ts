@@ -13,7 +13,10 @@ describe('concurrent creates through mongoose', () => {
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUri(), { dbName: uniqueDatabaseName('concurrency') }).asPromise();
-    Users = connection.model<User>('User', new mongoose.Schema<User>({ email: { type: String, required: true, unique: true }, name: String }));
+    Users = connection.model<User>(
+      'User',
+      new mongoose.Schema<User>({ email: { type: String, required: true, unique: true }, name: String }),
+    );
     // The unique index must exist before the race, exactly as against a real MongoDB.
     await Users.init();
   });
@@ -24,7 +27,9 @@ describe('concurrent creates through mongoose', () => {
   });
 
   it('lets exactly one of 50 concurrent creates of the same email succeed and rejects the rest with code 11000', async () => {
-    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => Users.create({ email: 'race@example.com', name: `racer ${i}` })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => Users.create({ email: 'race@example.com', name: `racer ${i}` })),
+    );
 
     const rejected = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
@@ -37,7 +42,9 @@ describe('concurrent creates through mongoose', () => {
   });
 
   it('accepts 50 concurrent creates of distinct emails', async () => {
-    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => Users.create({ email: `user${i}@example.com`, name: `user ${i}` })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => Users.create({ email: `user${i}@example.com`, name: `user ${i}` })),
+    );
 
     expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
     expect(await Users.countDocuments({ email: /^user\d+@example\.com$/ })).toBe(50);

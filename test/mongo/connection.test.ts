@@ -46,7 +46,9 @@ describe('connecting', () => {
   });
 
   it('lets mongoose connect, write and read', async () => {
-    const connection = await mongoose.createConnection(mongoUri(), { dbName: uniqueDatabaseName('connection_mongoose') }).asPromise();
+    const connection = await mongoose
+      .createConnection(mongoUri(), { dbName: uniqueDatabaseName('connection_mongoose') })
+      .asPromise();
     try {
       const Note = connection.model('Note', new mongoose.Schema({ text: String }));
       const created = await Note.create({ text: 'hello' });
@@ -65,7 +67,11 @@ describe('connecting', () => {
     await test.db.collection('shared_name').insertOne({ owner: 'first' });
     await other.collection('shared_name').insertOne({ owner: 'second' });
 
-    const owners = await other.collection('shared_name').find().map((doc) => doc.owner).toArray();
+    const owners = await other
+      .collection('shared_name')
+      .find()
+      .map((doc) => doc.owner)
+      .toArray();
 
     expect(owners).toEqual(['second']);
     await other.dropDatabase();

@@ -68,7 +68,11 @@ describe('indexes', () => {
   });
 
   it('reports listIndexes on a missing collection as NamespaceNotFound', async () => {
-    const error: unknown = await test.db.collection('never_created').listIndexes().toArray().catch((e: unknown) => e);
+    const error: unknown = await test.db
+      .collection('never_created')
+      .listIndexes()
+      .toArray()
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
   });

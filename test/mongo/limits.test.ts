@@ -36,7 +36,9 @@ describe('write batch size', () => {
     const error = await refusal(db.command({ insert: 'oversized', documents }));
 
     expect(error).toMatchObject({ code: 16, codeName: 'InvalidLength' });
-    expect(error.message).toBe(`Write batch sizes must be between 1 and ${maxWriteBatchSize}. Got ${maxWriteBatchSize + 1} operations.`);
+    expect(error.message).toBe(
+      `Write batch sizes must be between 1 and ${maxWriteBatchSize}. Got ${maxWriteBatchSize + 1} operations.`,
+    );
     await expect(db.collection('oversized').countDocuments()).resolves.toBe(0);
   });
 
@@ -95,7 +97,10 @@ describe('maxTimeMS', () => {
   });
 
   it('answers MaxTimeMSExpired when an aggregation runs past maxTimeMS', async () => {
-    const pipeline = [{ $project: { size: { $size: { $range: [0, 10_000] } } } }, { $group: { _id: null, total: { $sum: '$size' } } }];
+    const pipeline = [
+      { $project: { size: { $size: { $range: [0, 10_000] } } } },
+      { $group: { _id: null, total: { $sum: '$size' } } },
+    ];
 
     const error = await refusal(items.aggregate(pipeline, { maxTimeMS: 1 }).toArray());
 
@@ -109,7 +114,12 @@ describe('maxTimeMS', () => {
   });
 
   it('runs to the end within a budget it does not use up', async () => {
-    await expect(items.find({ n: { $lt: 3 } }).maxTimeMS(60_000).toArray()).resolves.toHaveLength(3);
+    await expect(
+      items
+        .find({ n: { $lt: 3 } })
+        .maxTimeMS(60_000)
+        .toArray(),
+    ).resolves.toHaveLength(3);
   });
 
   it.each([

@@ -37,8 +37,15 @@ describe('malformed input', () => {
     ['a negative declared length', () => header(-1, OP_MSG)],
     ['a declared length shorter than a header', () => header(8, OP_MSG)],
     ['an unknown opcode', () => Buffer.concat([header(20, 9999), Buffer.alloc(4)])],
-    ['an OP_MSG with an unknown section kind', () => Buffer.concat([header(26, OP_MSG), Buffer.alloc(4), Buffer.from([7, 0, 0, 0, 0, 0])])],
-    ['an OP_MSG whose body is not valid BSON', () => Buffer.concat([header(30, OP_MSG), Buffer.alloc(4), Buffer.from([0, 10, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0])])],
+    [
+      'an OP_MSG with an unknown section kind',
+      () => Buffer.concat([header(26, OP_MSG), Buffer.alloc(4), Buffer.from([7, 0, 0, 0, 0, 0])]),
+    ],
+    [
+      'an OP_MSG whose body is not valid BSON',
+      () =>
+        Buffer.concat([header(30, OP_MSG), Buffer.alloc(4), Buffer.from([0, 10, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0])]),
+    ],
     ['an OP_MSG with a wrong checksum', () => opMsg({ ping: 1, $db: 'admin' }, { checksum: 'wrong' })],
     ['an OP_MSG with an unknown required flag', () => opMsg({ ping: 1, $db: 'admin' }, { flags: 1 << 5 })],
   ];
@@ -84,7 +91,12 @@ describe('malformed input', () => {
   it('sends no reply to a moreToCome write but applies it', async () => {
     const socket = await openSocket();
 
-    socket.write(opMsg({ insert: 'probes', $db: databaseName }, { flags: MsgFlags.moreToCome, sequences: { documents: [{ label: 'fire and forget' }] } }));
+    socket.write(
+      opMsg(
+        { insert: 'probes', $db: databaseName },
+        { flags: MsgFlags.moreToCome, sequences: { documents: [{ label: 'fire and forget' }] } },
+      ),
+    );
     socket.write(opMsg({ count: 'probes', query: { label: 'fire and forget' }, $db: databaseName }, { requestId: 42 }));
 
     // The first reply on the socket answers the second message: the first got none.
@@ -112,7 +124,8 @@ describe('malformed input', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const randomBytes = (count: number): Buffer => Buffer.from(Array.from({ length: count }, () => Math.floor(random() * 256)));
+    const randomBytes = (count: number): Buffer =>
+      Buffer.from(Array.from({ length: count }, () => Math.floor(random() * 256)));
     for (let i = 0; i < 50; i++) {
       // No flags, a body section and a consistent document length, so the noise reaches the BSON parser.
       const document = Buffer.concat([Buffer.alloc(4), randomBytes(Math.floor(random() * 60)), Buffer.from([0])]);

@@ -35,7 +35,9 @@ export function opMsg(body: Document, options: OpMsgOptions = {}): Buffer {
   const flags = (options.flags ?? 0) | (options.checksum ? MsgFlags.checksumPresent : 0);
   const sections: Buffer[] = [Buffer.from([0]), Buffer.from(serialize(body))];
   for (const [identifier, documents] of Object.entries(options.sequences ?? {})) {
-    const bson = Buffer.isBuffer(documents) ? documents : Buffer.concat(documents.map((doc) => Buffer.from(serialize(doc))));
+    const bson = Buffer.isBuffer(documents)
+      ? documents
+      : Buffer.concat(documents.map((doc) => Buffer.from(serialize(doc))));
     const payload = Buffer.concat([Buffer.from(`${identifier}\0`), bson]);
     const size = Buffer.alloc(4);
     size.writeInt32LE(payload.length + 4);
@@ -89,7 +91,10 @@ export function readReply(socket: Socket): Promise<Reply> {
       if (received.length < 4 || received.length < received.readInt32LE(0)) return;
       socket.off('data', onData);
       // Header (16) + flags (4) + section kind (1), then the body document.
-      resolve({ responseTo: received.readInt32LE(8), body: deserialize(received.subarray(21, received.readInt32LE(0))) });
+      resolve({
+        responseTo: received.readInt32LE(8),
+        body: deserialize(received.subarray(21, received.readInt32LE(0))),
+      });
     };
     socket.on('data', onData);
     socket.once('close', () => reject(new Error('socket closed before a reply arrived')));

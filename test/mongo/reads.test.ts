@@ -46,25 +46,44 @@ describe('reads', () => {
   });
 
   it('returns documents in reverse insertion order for a $natural: -1 sort', async () => {
-    const names = await db.collection('people').find({}, { sort: { $natural: -1 }, limit: 3, projection: { _id: 0, name: 1 } }).toArray();
+    const names = await db
+      .collection('people')
+      .find({}, { sort: { $natural: -1 }, limit: 3, projection: { _id: 0, name: 1 } })
+      .toArray();
 
-    expect(names).toEqual(people.slice(-3).reverse().map(({ name }) => ({ name })));
+    expect(names).toEqual(
+      people
+        .slice(-3)
+        .reverse()
+        .map(({ name }) => ({ name })),
+    );
   });
 
   it('returns _id first when a projection includes it', async () => {
-    const [found] = await db.collection('people').find({}, { projection: { name: 1, _id: 1 } }).limit(1).toArray();
+    const [found] = await db
+      .collection('people')
+      .find({}, { projection: { name: 1, _id: 1 } })
+      .limit(1)
+      .toArray();
 
     expect(Object.keys(found ?? {})).toEqual(['_id', 'name']);
   });
 
   it('returns projected fields in stored order whatever the projection order', async () => {
-    const [found] = await db.collection('people').find({}, { projection: { joined: 1, name: 1 } }).limit(1).toArray();
+    const [found] = await db
+      .collection('people')
+      .find({}, { projection: { joined: 1, name: 1 } })
+      .limit(1)
+      .toArray();
 
     expect(Object.keys(found ?? {})).toEqual(['_id', 'name', 'joined']);
   });
 
   it('keeps ObjectIds and Dates as BSON types through an aggregation', async () => {
-    const [found] = await db.collection('people').aggregate([{ $match: { name: 'person01' } }, { $addFields: { seen: true } }]).toArray();
+    const [found] = await db
+      .collection('people')
+      .aggregate([{ $match: { name: 'person01' } }, { $addFields: { seen: true } }])
+      .toArray();
 
     expect(found?._id).toBeInstanceOf(ObjectId);
     expect(found?.joined).toEqual(people[1]?.joined);
@@ -74,7 +93,9 @@ describe('reads', () => {
   it('matches ObjectIds and Dates by value', async () => {
     const first = await db.collection('people').findOne({ name: 'person00' });
     const byId = await db.collection('people').findOne({ _id: new ObjectId(first?._id.toHexString()) });
-    const joinedEarly = await db.collection('people').countDocuments({ joined: { $lt: new Date(Date.UTC(2024, 0, 11)) } });
+    const joinedEarly = await db
+      .collection('people')
+      .countDocuments({ joined: { $lt: new Date(Date.UTC(2024, 0, 11)) } });
 
     expect(byId?.name).toBe('person00');
     expect(joinedEarly).toBe(10);
@@ -83,7 +104,11 @@ describe('reads', () => {
   it('streams a large result through getMore in batches', async () => {
     const before = commandsNamed('getMore').length;
 
-    const names = await db.collection('people').find({}, { batchSize: 10 }).map((doc) => doc.name as string).toArray();
+    const names = await db
+      .collection('people')
+      .find({}, { batchSize: 10 })
+      .map((doc) => doc.name as string)
+      .toArray();
 
     expect(names).toEqual(people.map((p) => p.name));
     expect(commandsNamed('getMore').length - before).toBe(9);
@@ -105,7 +130,9 @@ describe('reads', () => {
   });
 
   it('counts documents with countDocuments and estimatedDocumentCount', async () => {
-    await expect(db.collection('people').countDocuments({ team: 'blue' })).resolves.toBe(people.filter((p) => p.team === 'blue').length);
+    await expect(db.collection('people').countDocuments({ team: 'blue' })).resolves.toBe(
+      people.filter((p) => p.team === 'blue').length,
+    );
     await expect(db.collection('people').countDocuments({}, { skip: 90, limit: 10 })).resolves.toBe(5);
     await expect(db.collection('people').estimatedDocumentCount()).resolves.toBe(95);
   });
@@ -128,7 +155,10 @@ describe('reads', () => {
         { $project: { _id: 0, team: '$_id', people: 1 } },
       ])
       .toArray();
-    const [counted] = await db.collection('people').aggregate([{ $match: { team: 'green' } }, { $count: 'total' }]).toArray();
+    const [counted] = await db
+      .collection('people')
+      .aggregate([{ $match: { team: 'green' } }, { $count: 'total' }])
+      .toArray();
 
     const under40 = (team: string): number => people.filter((p) => p.team === team && p.age < 40).length;
     expect(perTeam).toEqual([

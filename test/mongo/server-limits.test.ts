@@ -43,14 +43,17 @@ describe('incomplete messages', () => {
   it('closes the connection whose incomplete message takes the server over maxBufferedBytes, and keeps the others', async () => {
     const mongo = await startMongo({ maxBufferedBytes: 1_000_000, log: () => undefined });
     try {
-      const insert = (name: string): Buffer => opMsg({ insert: 'items', documents: [{ name, padding: 'x'.repeat(700_000) }], $db: 'limits' });
+      const insert = (name: string): Buffer =>
+        opMsg({ insert: 'items', documents: [{ name, padding: 'x'.repeat(700_000) }], $db: 'limits' });
       const [first, second] = [insert('first'), insert('second')];
       const sockets = await Promise.all([openSocket(mongo.uri), openSocket(mongo.uri)]);
-      const closed = sockets.map((socket) => closedWithin(socket, CLOSE_TIMEOUT_MS).then((wasClosed) => (wasClosed ? socket : undefined)));
+      const closed = sockets.map((socket) =>
+        closedWithin(socket, CLOSE_TIMEOUT_MS).then((wasClosed) => (wasClosed ? socket : undefined)),
+      );
 
       // 600 kB each: either fits alone, both together do not.
-      sockets[0]!.write(first.subarray(0, 600_000));
-      sockets[1]!.write(second.subarray(0, 600_000));
+      sockets[0].write(first.subarray(0, 600_000));
+      sockets[1].write(second.subarray(0, 600_000));
       const refused = await Promise.race(closed);
       const kept = sockets.find((socket) => socket !== refused) as Socket;
       const rest = kept === sockets[0] ? first : second;
@@ -110,14 +113,29 @@ describe('regular expressions', () => {
     const { insertedId } = await updates.insertOne({ pulled: [long, 'aaa'], filtered: [long, 'aa'] });
 
     await updates.updateOne({ _id: insertedId }, { $pull: { pulled: new RegExp(catastrophic) } });
-    await updates.updateOne({ _id: insertedId }, { $set: { 'filtered.$[e]': 'matched' } }, { arrayFilters: [{ e: { $regex: catastrophic } }] });
+    await updates.updateOne(
+      { _id: insertedId },
+      { $set: { 'filtered.$[e]': 'matched' } },
+      { arrayFilters: [{ e: { $regex: catastrophic } }] },
+    );
 
-    await expect(updates.findOne({ _id: insertedId }, { projection: { _id: 0 } })).resolves.toEqual({ pulled: [long], filtered: [long, 'matched'] });
+    await expect(updates.findOne({ _id: insertedId }, { projection: { _id: 0 } })).resolves.toEqual({
+      pulled: [long],
+      filtered: [long, 'matched'],
+    });
   });
 
   it('evaluates a catastrophic pattern in $regexFind and $regexFindAll in linear time', async () => {
     const [result] = await texts
-      .aggregate([{ $project: { _id: 0, first: { $regexFind: { input: '$s', regex: catastrophic } }, all: { $regexFindAll: { input: '$s', regex: catastrophic } } } }])
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            first: { $regexFind: { input: '$s', regex: catastrophic } },
+            all: { $regexFindAll: { input: '$s', regex: catastrophic } },
+          },
+        },
+      ])
       .toArray();
 
     expect(result).toEqual({ first: null, all: [] });
@@ -126,7 +144,16 @@ describe('regular expressions', () => {
   it('evaluates a catastrophic pattern in $graphLookup restrictSearchWithMatch in linear time', async () => {
     const [result] = await texts
       .aggregate([
-        { $graphLookup: { from: 'texts', startWith: '$s', connectFromField: 's', connectToField: 's', as: 'found', restrictSearchWithMatch: { s: new RegExp(catastrophic) } } },
+        {
+          $graphLookup: {
+            from: 'texts',
+            startWith: '$s',
+            connectFromField: 's',
+            connectToField: 's',
+            as: 'found',
+            restrictSearchWithMatch: { s: new RegExp(catastrophic) },
+          },
+        },
         { $project: { _id: 0, found: 1 } },
       ])
       .toArray();
@@ -135,7 +162,9 @@ describe('regular expressions', () => {
   });
 
   it('evaluates a catastrophic pattern in $regexMatch in linear time', async () => {
-    const [result] = await texts.aggregate([{ $project: { _id: 0, m: { $regexMatch: { input: '$s', regex: catastrophic } } } }]).toArray();
+    const [result] = await texts
+      .aggregate([{ $project: { _id: 0, m: { $regexMatch: { input: '$s', regex: catastrophic } } } }])
+      .toArray();
 
     expect(result).toEqual({ m: false });
   });
@@ -147,6 +176,10 @@ describe('regular expressions', () => {
     const error: unknown = await texts.findOne({ s: { $regex: pattern } }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(MongoServerError);
-    expect(error).toMatchObject({ code: 2, codeName: 'BadValue', message: expect.stringContaining('not supported by the embedded server') });
+    expect(error).toMatchObject({
+      code: 2,
+      codeName: 'BadValue',
+      message: expect.stringContaining('not supported by the embedded server'),
+    });
   });
 });

@@ -44,7 +44,12 @@ async function occupy(mongo: RunningMongo, database: string): Promise<{ finished
   const socket = await openSocket(mongo.uri);
   const nextReply = replyReader(socket);
   const everyDocumentBuildsABigArray = { $expr: { $gt: [{ $size: { $range: [0, 150_000] } }, 0] } };
-  socket.write(Buffer.concat([opMsg({ ping: 1, $db: database }), opMsg({ find: 'items', filter: everyDocumentBuildsABigArray, $db: database })]));
+  socket.write(
+    Buffer.concat([
+      opMsg({ ping: 1, $db: database }),
+      opMsg({ find: 'items', filter: everyDocumentBuildsABigArray, $db: database }),
+    ]),
+  );
   await nextReply();
   let finished = false;
   // The reply comes only if the server finishes before the test stops it.
@@ -62,11 +67,22 @@ describe('the embedded server in its own process', () => {
   beforeAll(async () => {
     mongo = await startMongo({ log: () => undefined });
     const client = await MongoClient.connect(mongo.uri);
-    await client.db('busy').collection('items').insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
+    await client
+      .db('busy')
+      .collection('items')
+      .insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
     await client.close();
-    f = await startFixtureGateway({}, {
-      resolveFunction: (key) => ({ key, entry: join(FIXTURES, 'ping-database.js'), timeoutMs: 1000, environment: { MONGODB_URI: mongo.uri } }),
-    });
+    f = await startFixtureGateway(
+      {},
+      {
+        resolveFunction: (key) => ({
+          key,
+          entry: join(FIXTURES, 'ping-database.js'),
+          timeoutMs: 1000,
+          environment: { MONGODB_URI: mongo.uri },
+        }),
+      },
+    );
   });
 
   afterAll(async () => {
@@ -92,7 +108,10 @@ describe('the embedded server in its own process', () => {
   it('stops at once, even in the middle of a command', async () => {
     const other = await startMongo({ log: () => undefined });
     const client = await MongoClient.connect(other.uri);
-    await client.db('busy').collection('items').insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
+    await client
+      .db('busy')
+      .collection('items')
+      .insertMany(Array.from({ length: 10_000 }, (_, n) => ({ n })));
     await client.close();
     await occupy(other, 'busy');
 
@@ -120,7 +139,10 @@ describe('the embedded server in its own process', () => {
   });
 
   it('ends with the process that started it, even when that process is killed', async () => {
-    const parent = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'server-parent.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'server-parent.ts')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const [line] = (await once(parent.stdout.setEncoding('utf8'), 'data')) as [string];
     const { pid } = JSON.parse(line) as { pid: number };
     expect(alive(pid)).toBe(true);

@@ -68,7 +68,9 @@ describe('startMongo', () => {
 
       // Idle for the timeout plus one sweep (which runs every timeoutMs), with margin.
       await new Promise((resolve) => setTimeout(resolve, timeoutMs * 4));
-      const error: unknown = await db.command({ getMore: cursor.id, collection: 'items', batchSize: 1 }).catch((e: unknown) => e);
+      const error: unknown = await db
+        .command({ getMore: cursor.id, collection: 'items', batchSize: 1 })
+        .catch((e: unknown) => e);
 
       expect(live.cursor.nextBatch).toHaveLength(1);
       expect(error).toBeInstanceOf(MongoServerError);
@@ -79,8 +81,11 @@ describe('startMongo', () => {
     }
   });
 
-  it('keeps each server\'s data to itself', async () => {
-    const [first, second] = await Promise.all([startMongo({ log: () => undefined }), startMongo({ log: () => undefined })]);
+  it("keeps each server's data to itself", async () => {
+    const [first, second] = await Promise.all([
+      startMongo({ log: () => undefined }),
+      startMongo({ log: () => undefined }),
+    ]);
     const [a, b] = await Promise.all([MongoClient.connect(first.uri), MongoClient.connect(second.uri)]);
     try {
       await a.db('shared').collection('items').insertOne({ from: 'first' });

@@ -27,6 +27,9 @@ describeWithFastTtl('TTL indexes', () => {
     const expired = await eventually(async () => (await sessions.countDocuments({ token: 'expired' })) === 0, 5000);
 
     expect(expired).toBe(true);
-    expect(await sessions.find({}, { projection: { _id: 0, token: 1 } }).toArray()).toEqual([{ token: 'alive' }, { token: 'no date' }]);
+    expect(await sessions.find({}, { projection: { _id: 0, token: 1 } }).toArray()).toEqual([
+      { token: 'alive' },
+      { token: 'no date' },
+    ]);
   });
 });

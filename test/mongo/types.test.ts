@@ -27,7 +27,9 @@ describe('numbers and binary data keep their BSON types', () => {
   });
 
   const idsOfType = async (type: unknown): Promise<string[]> =>
-    (await values.find({ v: { $type: type } } as Document, { sort: { _id: 1 } }).toArray()).map((doc) => String(doc._id));
+    (await values.find({ v: { $type: type } } as Document, { sort: { _id: 1 } }).toArray()).map((doc) =>
+      String(doc._id),
+    );
 
   it('tells int, long, double, objectId and binData apart with $type, by alias and by number', async () => {
     expect(await idsOfType('int')).toEqual(['int']);
@@ -80,7 +82,13 @@ describe('numbers and binary data keep their BSON types', () => {
 
     const sorted = await binaries.find({}, { sort: { v: 1 } }).toArray();
 
-    expect(sorted.map((doc) => doc._id)).toEqual(['short subtype 0, byte 1', 'short subtype 0, byte 2', 'short subtype 5', 'middle', 'long']);
+    expect(sorted.map((doc) => doc._id)).toEqual([
+      'short subtype 0, byte 1',
+      'short subtype 0, byte 2',
+      'short subtype 5',
+      'middle',
+      'long',
+    ]);
   });
 
   it('changes a binary whose subtype alone changes, and matches binaries by subtype too', async () => {
@@ -99,9 +107,14 @@ describe('numbers and binary data keep their BSON types', () => {
 
 describe('number types through mongoose', () => {
   it('stores BigInt paths as int64 and Double paths as doubles, whatever their value', async () => {
-    const connection = await mongoose.createConnection(mongoUri(), { dbName: uniqueDatabaseName('types_mongoose') }).asPromise();
+    const connection = await mongoose
+      .createConnection(mongoUri(), { dbName: uniqueDatabaseName('types_mongoose') })
+      .asPromise();
     try {
-      const Counter = connection.model('Counter', new mongoose.Schema({ hits: BigInt, ratio: mongoose.Schema.Types.Double }));
+      const Counter = connection.model(
+        'Counter',
+        new mongoose.Schema({ hits: BigInt, ratio: mongoose.Schema.Types.Double }),
+      );
       await Counter.create({ hits: 7n, ratio: 2 });
 
       const typed = await Counter.countDocuments({ hits: { $type: 'long' }, ratio: { $type: 'double' } });

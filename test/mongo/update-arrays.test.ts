@@ -8,7 +8,9 @@ describe('array updates through mongoose', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(mongoUri(), { dbName: uniqueDatabaseName('update_arrays_mongoose') }).asPromise();
+    connection = await mongoose
+      .createConnection(mongoUri(), { dbName: uniqueDatabaseName('update_arrays_mongoose') })
+      .asPromise();
   });
 
   afterAll(async () => {
@@ -17,8 +19,16 @@ describe('array updates through mongoose', () => {
   });
 
   it('pulls a subdocument without _id, which mongoose sends as $pull with $or', async () => {
-    const Order = connection.model('Order', new mongoose.Schema({ items: [new mongoose.Schema({ sku: String, qty: Number }, { _id: false })] }));
-    const order = await Order.create({ items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }] });
+    const Order = connection.model(
+      'Order',
+      new mongoose.Schema({ items: [new mongoose.Schema({ sku: String, qty: Number }, { _id: false })] }),
+    );
+    const order = await Order.create({
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 2 },
+      ],
+    });
 
     order.items.pull(order.items[0]);
     await order.save();
@@ -27,7 +37,10 @@ describe('array updates through mongoose', () => {
   });
 
   it('updates a child with timestamps through $, $[] and $[<id>], which mongoose sends as two paths into one array', async () => {
-    const Parent = connection.model('Parent', new mongoose.Schema({ children: [new mongoose.Schema({ name: String }, { timestamps: true })] }));
+    const Parent = connection.model(
+      'Parent',
+      new mongoose.Schema({ children: [new mongoose.Schema({ name: String }, { timestamps: true })] }),
+    );
     const parent = await Parent.create({ children: [{ name: 'a' }, { name: 'b' }] });
     const [first, second] = parent.children;
     const created = first?.get('updatedAt') as Date;
@@ -35,12 +48,17 @@ describe('array updates through mongoose', () => {
     await Parent.updateOne({ 'children._id': second?._id }, { $set: { 'children.$.name': 'by position' } });
     const afterPositional = await Parent.findById(parent._id).lean();
     await Parent.updateOne({ _id: parent._id }, { $set: { 'children.$[].name': 'all' } });
-    await Parent.updateOne({ _id: parent._id }, { $set: { 'children.$[child].name': 'filtered' } }, { arrayFilters: [{ 'child._id': first?._id }] });
+    await Parent.updateOne(
+      { _id: parent._id },
+      { $set: { 'children.$[child].name': 'filtered' } },
+      { arrayFilters: [{ 'child._id': first?._id }] },
+    );
     const children = (await Parent.findById(parent._id).lean())?.children ?? [];
 
     expect(afterPositional?.children.map((child) => child.name)).toEqual(['a', 'by position']);
     expect(children.map((child) => child.name)).toEqual(['filtered', 'all']);
-    for (const child of children) expect((child as unknown as { updatedAt: Date }).updatedAt.getTime()).toBeGreaterThanOrEqual(created.getTime());
+    for (const child of children)
+      expect((child as unknown as { updatedAt: Date }).updatedAt.getTime()).toBeGreaterThanOrEqual(created.getTime());
   });
 });
 
@@ -65,17 +83,33 @@ describe('array updates through the driver', () => {
   it('pulls documents matching a condition with $or and operators', async () => {
     const collection = await holding({ _id: 1, items: [{ k: 1, v: 'a' }, { k: 2, v: 'b' }, { k: 3, v: 'c' }, 4] });
 
-    await collection.updateOne({ _id: 1 } as Document, { $pull: { items: { $or: [{ k: 1 }, { v: { $in: ['c'] } }] } } } as Document);
+    await collection.updateOne(
+      { _id: 1 } as Document,
+      { $pull: { items: { $or: [{ k: 1 }, { v: { $in: ['c'] } }] } } } as Document,
+    );
 
     expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, items: [{ k: 2, v: 'b' }, 4] });
   });
 
   it('pulls values by operator, by regex and by equality', async () => {
-    const collection = await holding({ _id: 1, numbers: [1, 5, 10, 15], words: ['apple', 'banana', 'avocado'], pairs: [[1, 2], [3]] });
+    const collection = await holding({
+      _id: 1,
+      numbers: [1, 5, 10, 15],
+      words: ['apple', 'banana', 'avocado'],
+      pairs: [[1, 2], [3]],
+    });
 
-    await collection.updateOne({ _id: 1 } as Document, { $pull: { numbers: { $gte: 10 }, words: /^a/, pairs: [1, 2] } } as Document);
+    await collection.updateOne(
+      { _id: 1 } as Document,
+      { $pull: { numbers: { $gte: 10 }, words: /^a/, pairs: [1, 2] } } as Document,
+    );
 
-    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, numbers: [1, 5], words: ['banana'], pairs: [[3]] });
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({
+      _id: 1,
+      numbers: [1, 5],
+      words: ['banana'],
+      pairs: [[3]],
+    });
   });
 
   it('applies $[] and $[<id>] to the same element when their paths differ', async () => {
@@ -100,7 +134,11 @@ describe('array updates through the driver', () => {
     const collection = await holding({ _id: 1, grades: [{ score: 50 }, { score: 90 }] });
 
     const error: unknown = await collection
-      .updateOne({ _id: 1 } as Document, { $set: { 'grades.$[].score': 0, 'grades.$[high].score': 100 } }, { arrayFilters: [{ 'high.score': 90 }] })
+      .updateOne(
+        { _id: 1 } as Document,
+        { $set: { 'grades.$[].score': 0, 'grades.$[high].score': 100 } },
+        { arrayFilters: [{ 'high.score': 90 }] },
+      )
       .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 40, errmsg: "Update created a conflict at 'grades.1.score'" });
@@ -119,16 +157,28 @@ describe('array updates through the driver', () => {
   it('renames a nested field into a path it creates, and does nothing for a missing source', async () => {
     const collection = await holding({ _id: 1, profile: { nick: 'ada', city: 'London' } });
 
-    await collection.updateOne({ _id: 1 } as Document, { $rename: { 'profile.nick': 'names.short', missing: 'elsewhere' } });
+    await collection.updateOne({ _id: 1 } as Document, {
+      $rename: { 'profile.nick': 'names.short', missing: 'elsewhere' },
+    });
 
-    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, profile: { city: 'London' }, names: { short: 'ada' } });
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({
+      _id: 1,
+      profile: { city: 'London' },
+      names: { short: 'ada' },
+    });
   });
 
   it('pushes with $each, $position, $sort and $slice', async () => {
     const collection = await holding({ _id: 1, scores: [{ s: 5 }, { s: 1 }] });
 
-    await collection.updateOne({ _id: 1 } as Document, { $push: { scores: { $each: [{ s: 3 }, { s: 9 }], $sort: { s: -1 }, $slice: 3 } } } as Document);
+    await collection.updateOne(
+      { _id: 1 } as Document,
+      { $push: { scores: { $each: [{ s: 3 }, { s: 9 }], $sort: { s: -1 }, $slice: 3 } } } as Document,
+    );
 
-    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, scores: [{ s: 9 }, { s: 5 }, { s: 3 }] });
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({
+      _id: 1,
+      scores: [{ s: 9 }, { s: 5 }, { s: 3 }],
+    });
   });
 });

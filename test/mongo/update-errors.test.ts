@@ -43,7 +43,11 @@ describe('updates mongod refuses', () => {
     [
       '$inc on a string',
       { $inc: { s: 1 } },
-      { code: 14, errmsg: "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string" },
+      {
+        code: 14,
+        errmsg:
+          "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string",
+      },
     ],
     [
       '$inc by a string',
@@ -53,7 +57,11 @@ describe('updates mongod refuses', () => {
     [
       '$mul on a string',
       { $mul: { s: 2 } },
-      { code: 14, errmsg: "Cannot apply $mul to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string" },
+      {
+        code: 14,
+        errmsg:
+          "Cannot apply $mul to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string",
+      },
     ],
     [
       '$set of a field inside an array of scalars',
@@ -71,11 +79,19 @@ describe('updates mongod refuses', () => {
       { code: 2, errmsg: "Cannot apply $addToSet to non-array field. Field named 's' has non-array type string" },
     ],
     ['$pull from a number', { $pull: { n: 1 } }, { code: 2, errmsg: 'Cannot apply $pull to a non-array value' }],
-    ['$pop from a string', { $pop: { s: 1 } }, { code: 14, errmsg: "Path 's' contains an element of non-array type 'string'" }],
+    [
+      '$pop from a string',
+      { $pop: { s: 1 } },
+      { code: 14, errmsg: "Path 's' contains an element of non-array type 'string'" },
+    ],
     [
       '$inc past the largest int64',
       { $inc: { big: 1 } },
-      { code: 2, errmsg: 'Failed to apply $inc operations to current value ((NumberLong)9223372036854775807) for document {_id: 1}' },
+      {
+        code: 2,
+        errmsg:
+          'Failed to apply $inc operations to current value ((NumberLong)9223372036854775807) for document {_id: 1}',
+      },
     ],
     [
       'two operators on a path and its parent',
@@ -90,7 +106,11 @@ describe('updates mongod refuses', () => {
     [
       '$rename of an array element',
       { $rename: { 'docs.0': 'moved' } },
-      { code: 2, errmsg: "The source field cannot be an array element, 'docs.0' in doc with _id: 1 has an array field called 'docs'" },
+      {
+        code: 2,
+        errmsg:
+          "The source field cannot be an array element, 'docs.0' in doc with _id: 1 has an array field called 'docs'",
+      },
     ],
     [
       'the positional operator when the query matched no array',
@@ -128,7 +148,8 @@ describe('updates mongod refuses', () => {
     expect(unknown).toMatchObject({ code: 2, errmsg: "The 'to' field for $rename must be a string: n: 5" });
     expect(notADocument).toMatchObject({
       code: 9,
-      errmsg: 'Modifiers operate on fields but we found type int instead. For example: {$mod: {<field>: ...}} not {$set: 5}',
+      errmsg:
+        'Modifiers operate on fields but we found type int instead. For example: {$mod: {<field>: ...}} not {$set: 5}',
     });
   });
 
@@ -166,7 +187,11 @@ describe('numeric results of arithmetic updates', () => {
 
     await collection.updateOne({ _id: 1 } as Document, { $inc: { int: 1, long: 1, ratio: 1 } });
     const stored = await collection.findOne({ _id: 1 } as Document, { promoteLongs: false });
-    const typed = await collection.countDocuments({ int: { $type: 'long' }, long: { $type: 'long' }, ratio: { $type: 'double' } });
+    const typed = await collection.countDocuments({
+      int: { $type: 'long' },
+      long: { $type: 'long' },
+      ratio: { $type: 'double' },
+    });
 
     expect(stored?.int).toEqual(Long.fromNumber(2147483648));
     expect(stored?.long).toEqual(Long.fromNumber(2));

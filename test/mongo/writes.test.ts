@@ -7,7 +7,8 @@ describe('writes', () => {
   let test: TestDatabase;
   let nextCollection = 0;
   /** A fresh collection per test keeps the tests independent. */
-  const freshCollection = <T extends Document = Document>(): Collection<T> => test.db.collection<T>(`writes_${nextCollection++}`);
+  const freshCollection = <T extends Document = Document>(): Collection<T> =>
+    test.db.collection<T>(`writes_${nextCollection++}`);
 
   beforeAll(async () => {
     test = await openTestDatabase('writes');
@@ -46,7 +47,12 @@ describe('writes', () => {
 
       expect(error).toBeInstanceOf(MongoBulkWriteError);
       expect(error).toMatchObject({ code: 11000 });
-      expect(await collection.find().map((doc) => doc._id).toArray()).toEqual([1, 2]);
+      expect(
+        await collection
+          .find()
+          .map((doc) => doc._id)
+          .toArray(),
+      ).toEqual([1, 2]);
     });
 
     it('carries on after a duplicate in an unordered insertMany', async () => {
@@ -58,7 +64,12 @@ describe('writes', () => {
 
       expect(error).toBeInstanceOf(MongoBulkWriteError);
       expect(error.writeErrors).toHaveLength(2);
-      expect(await collection.find().map((doc) => doc._id).toArray()).toEqual([1, 2, 3]);
+      expect(
+        await collection
+          .find()
+          .map((doc) => doc._id)
+          .toArray(),
+      ).toEqual([1, 2, 3]);
     });
 
     it('describes a duplicate key with the E11000 message, keyPattern and keyValue', async () => {
@@ -89,26 +100,49 @@ describe('writes', () => {
         roles?: string[];
       }
       const collection = freshCollection<Account>();
-      await collection.insertMany([{ _id: 1, name: 'a', logins: 1, temp: true, tags: ['x'], roles: ['user'] }, { _id: 2 }]);
+      await collection.insertMany([
+        { _id: 1, name: 'a', logins: 1, temp: true, tags: ['x'], roles: ['user'] },
+        { _id: 2 },
+      ]);
 
       const result = await collection.updateOne(
         { _id: 1 },
-        { $set: { name: 'b' }, $inc: { logins: 2 }, $unset: { temp: '' }, $push: { tags: 'y' }, $addToSet: { roles: 'user' } },
+        {
+          $set: { name: 'b' },
+          $inc: { logins: 2 },
+          $unset: { temp: '' },
+          $push: { tags: 'y' },
+          $addToSet: { roles: 'user' },
+        },
       );
 
       expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
-      expect(await collection.findOne({ _id: 1 })).toEqual({ _id: 1, name: 'b', logins: 3, tags: ['x', 'y'], roles: ['user'] });
+      expect(await collection.findOne({ _id: 1 })).toEqual({
+        _id: 1,
+        name: 'b',
+        logins: 3,
+        tags: ['x', 'y'],
+        roles: ['user'],
+      });
       expect(await collection.findOne({ _id: 2 })).toEqual({ _id: 2 });
     });
 
     it('updates every match with updateMany', async () => {
       const collection = freshCollection();
-      await collection.insertMany([{ group: 'a', n: 1 }, { group: 'a', n: 2 }, { group: 'b', n: 3 }]);
+      await collection.insertMany([
+        { group: 'a', n: 1 },
+        { group: 'a', n: 2 },
+        { group: 'b', n: 3 },
+      ]);
 
       const result = await collection.updateMany({ group: 'a' }, { $inc: { n: 10 } });
 
       expect(result).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-      expect(await collection.find({}, { sort: { n: 1 }, projection: { _id: 0, n: 1 } }).toArray()).toEqual([{ n: 3 }, { n: 11 }, { n: 12 }]);
+      expect(await collection.find({}, { sort: { n: 1 }, projection: { _id: 0, n: 1 } }).toArray()).toEqual([
+        { n: 3 },
+        { n: 11 },
+        { n: 12 },
+      ]);
     });
 
     it('counts a $set to the current value as matched but not modified', async () => {
@@ -143,9 +177,17 @@ describe('writes', () => {
       const collection = freshCollection();
       await collection.insertOne({ email: 'old@example.com', createdBy: 'insert' });
 
-      await collection.updateOne({ email: 'old@example.com' }, { $set: { seen: true }, $setOnInsert: { createdBy: 'upsert' } }, { upsert: true });
+      await collection.updateOne(
+        { email: 'old@example.com' },
+        { $set: { seen: true }, $setOnInsert: { createdBy: 'upsert' } },
+        { upsert: true },
+      );
 
-      expect(await collection.findOne({}, { projection: { _id: 0 } })).toEqual({ email: 'old@example.com', createdBy: 'insert', seen: true });
+      expect(await collection.findOne({}, { projection: { _id: 0 } })).toEqual({
+        email: 'old@example.com',
+        createdBy: 'insert',
+        seen: true,
+      });
     });
 
     it('replaces a whole document with replaceOne and keeps its _id', async () => {
@@ -161,7 +203,9 @@ describe('writes', () => {
       const collection = freshCollection();
       await collection.insertOne({ _id: 1 } as Document);
 
-      const error: unknown = await collection.updateOne({ _id: 1 } as Document, { $set: { _id: 2 } }).catch((e: unknown) => e);
+      const error: unknown = await collection
+        .updateOne({ _id: 1 } as Document, { $set: { _id: 2 } })
+        .catch((e: unknown) => e);
 
       expect(error).toMatchObject({ code: 66 });
       expect(await collection.findOne()).toEqual({ _id: 1 });
@@ -174,7 +218,10 @@ describe('writes', () => {
       await collection.updateOne({ _id: 1 } as Document, { $set: { _id: 1, n: 1 } });
       await collection.updateOne({ key: 'k' }, { $setOnInsert: { _id: 'chosen' } }, { upsert: true });
 
-      expect(await collection.find().toArray()).toEqual([{ _id: 1, n: 1 }, { _id: 'chosen', key: 'k' }]);
+      expect(await collection.find().toArray()).toEqual([
+        { _id: 1, n: 1 },
+        { _id: 'chosen', key: 'k' },
+      ]);
     });
 
     it('reports an update that would duplicate a unique key as a write error with code 11000', async () => {
@@ -197,7 +244,11 @@ describe('writes', () => {
       const collection = freshCollection();
       await collection.insertOne({ name: 'counter', n: 1 });
 
-      const before = await collection.findOneAndUpdate({ name: 'counter' }, { $inc: { n: 1 } }, { returnDocument: 'before' });
+      const before = await collection.findOneAndUpdate(
+        { name: 'counter' },
+        { $inc: { n: 1 } },
+        { returnDocument: 'before' },
+      );
       const after = await collection.findOneAndUpdate(
         { name: 'counter' },
         { $inc: { n: 1 } },
@@ -212,7 +263,11 @@ describe('writes', () => {
       const collection = freshCollection();
       await collection.insertMany([{ rank: 2 }, { rank: 1 }, { rank: 3 }]);
 
-      const updated = await collection.findOneAndUpdate({}, { $set: { picked: true } }, { sort: { rank: -1 }, returnDocument: 'after' });
+      const updated = await collection.findOneAndUpdate(
+        {},
+        { $set: { picked: true } },
+        { sort: { rank: -1 }, returnDocument: 'after' },
+      );
 
       expect(updated).toMatchObject({ rank: 3, picked: true });
     });

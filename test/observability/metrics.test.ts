@@ -22,9 +22,11 @@ let instance: Instance;
 
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
 
-const register = (body: unknown) => instance.register(proxyEvent({ path: '/register', body }), lambdaContext('auth-api-register'));
+const register = (body: unknown) =>
+  instance.register(proxyEvent({ path: '/register', body }), lambdaContext('auth-api-register'));
 const login = (body: unknown) => instance.login(proxyEvent({ path: '/login', body }), lambdaContext('auth-api-login'));
-const authorize = (token: string) => instance.authorizer(tokenAuthorizerEvent(token), lambdaContext('auth-api-authorizer'));
+const authorize = (token: string) =>
+  instance.authorizer(tokenAuthorizerEvent(token), lambdaContext('auth-api-authorizer'));
 
 function published(): Array<Pick<MetricValue, 'name' | 'dimensions' | 'value'>> {
   return emittedMetrics(output).map(({ name, dimensions, value }) => ({ name, dimensions, value }));
@@ -45,7 +47,9 @@ afterEach(() => {
   for (const metric of emittedMetrics(output)) {
     expect(metric).toMatchObject({ namespace: NAMESPACE, unit: 'Count' });
     expect(Object.values(MetricName)).toContain(metric.name);
-    expect(Object.keys(metric.dimensions).sort()).toEqual([SERVICE_DIMENSION, ...METRIC_DIMENSIONS[metric.name as MetricName]].sort());
+    expect(Object.keys(metric.dimensions).sort()).toEqual(
+      [SERVICE_DIMENSION, ...METRIC_DIMENSIONS[metric.name as MetricName]].sort(),
+    );
     expect(metric.dimensions[SERVICE_DIMENSION]).toBe(SERVICE);
   }
 });
@@ -98,7 +102,7 @@ describe('metrics of each auth outcome', () => {
     ]);
   });
 
-  it('counts each invocation\'s connection under the function that made it', async () => {
+  it("counts each invocation's connection under the function that made it", async () => {
     await register({ ...ada, email: 'alan@example.com' });
     await login({ email: ada.email, password: ada.password });
 
@@ -134,9 +138,18 @@ describe('metrics of each auth outcome', () => {
   it.each([
     ['missing', ''],
     ['malformed', 'Bearer two parts'],
-    ['expired', `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: -60 })}`],
-    ['bad_signature', `Bearer ${signWith({ ...UNKNOWN_KEY, kid: CURRENT_KEY.kid }, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })}`],
-    ['wrong_audience', `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: 'someone-else' })}`],
+    [
+      'expired',
+      `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: -60 })}`,
+    ],
+    [
+      'bad_signature',
+      `Bearer ${signWith({ ...UNKNOWN_KEY, kid: CURRENT_KEY.kid }, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })}`,
+    ],
+    [
+      'wrong_audience',
+      `Bearer ${signWith(CURRENT_KEY, {}, { subject: '0123456789abcdef01234567', issuer: TEST_ISSUER, audience: 'someone-else' })}`,
+    ],
   ])('counts a token the authorizer rejects as %s, by reason', async (reason, authorization) => {
     await expect(authorize(authorization)).rejects.toThrow('Unauthorized');
     expect(published()).toEqual([{ name: 'AuthorizerRejected', dimensions: { service: SERVICE, reason }, value: 1 }]);
@@ -145,7 +158,15 @@ describe('metrics of each auth outcome', () => {
   it('counts a handler error by operation and outcome', async () => {
     const notToken = { type: 'REQUEST', methodArn: 'x' } as unknown as Parameters<typeof instance.authorizer>[0];
 
-    await expect(instance.authorizer(notToken, lambdaContext('auth-api-authorizer'))).rejects.toThrow(/Authorizer failed/);
-    expect(published()).toEqual([{ name: 'HandlerError', dimensions: { service: SERVICE, operation: 'authorizer', outcome: 'integration_error' }, value: 1 }]);
+    await expect(instance.authorizer(notToken, lambdaContext('auth-api-authorizer'))).rejects.toThrow(
+      /Authorizer failed/,
+    );
+    expect(published()).toEqual([
+      {
+        name: 'HandlerError',
+        dimensions: { service: SERVICE, operation: 'authorizer', outcome: 'integration_error' },
+        value: 1,
+      },
+    ]);
   });
 });

@@ -80,7 +80,10 @@ interface Observed {
 function violations(operationId: string, response: Observed, options: ContractOptions): string[] {
   const responses = operation(operationId).responses as Record<string, Json>;
   const declared = responses[String(response.status)];
-  if (declared === undefined) return [`status ${response.status} is not declared for ${operationId} (declared: ${Object.keys(responses).join(', ')})`];
+  if (declared === undefined)
+    return [
+      `status ${response.status} is not declared for ${operationId} (declared: ${Object.keys(responses).join(', ')})`,
+    ];
   const spec = deref(declared);
   const found: string[] = [];
   const { headers, body } = response;
@@ -89,7 +92,8 @@ function violations(operationId: string, response: Observed, options: ContractOp
   if (content === undefined || Object.keys(content).length === 0) {
     // A response declared without content (204) has neither a body nor a Content-Type.
     if (body !== '') found.push(`a body is sent, none declared: ${body}`);
-    if (headers.has('content-type') && !response.defaultContentType) found.push(`Content-Type ${headers.get('content-type')} is sent, no content declared`);
+    if (headers.has('content-type') && !response.defaultContentType)
+      found.push(`Content-Type ${headers.get('content-type')} is sent, no content declared`);
   } else {
     const contentType = headers.get('content-type');
     const sent = contentType === undefined ? undefined : content[contentType];
@@ -103,7 +107,8 @@ function violations(operationId: string, response: Observed, options: ContractOp
       return [...found, 'body is not JSON'];
     }
     const validate = ajv.getSchema(refOf(media.schema)) ?? ajv.compile({ $ref: refOf(media.schema) });
-    if (!validate(parsed)) found.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`));
+    if (!validate(parsed))
+      found.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`));
   }
 
   for (const [name, header] of Object.entries((spec.headers ?? {}) as Record<string, Json>)) {
@@ -116,7 +121,8 @@ function violations(operationId: string, response: Observed, options: ContractOp
     const schema = deref(header).schema as Json;
     const typed = schema.type === 'integer' ? Number(value) : value;
     const validateHeader = ajv.compile(schema);
-    if (!validateHeader(typed)) found.push(`header ${name}: ${JSON.stringify(value)} ${validateHeader.errors?.[0]?.message ?? 'is invalid'}`);
+    if (!validateHeader(typed))
+      found.push(`header ${name}: ${JSON.stringify(value)} ${validateHeader.errors?.[0]?.message ?? 'is invalid'}`);
   }
   return found;
 }
@@ -129,7 +135,9 @@ function fail(operationId: string, status: number, found: string[], body: string
 function fromProxyResult(response: APIGatewayProxyResult): Observed {
   return {
     status: response.statusCode,
-    headers: new Map(Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
+    headers: new Map(
+      Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    ),
     body: response.body ?? '',
     addedLater: ADDED_BY_API_GATEWAY,
     defaultContentType: false,
@@ -137,12 +145,20 @@ function fromProxyResult(response: APIGatewayProxyResult): Observed {
 }
 
 /** Every violation of a function's proxy result, empty when it follows the contract. */
-export function contractViolations(operationId: string, response: APIGatewayProxyResult, options: ContractOptions = {}): string[] {
+export function contractViolations(
+  operationId: string,
+  response: APIGatewayProxyResult,
+  options: ContractOptions = {},
+): string[] {
   return violations(operationId, fromProxyResult(response), options);
 }
 
 /** Fails the test when a function's proxy result breaks the contract. */
-export function expectContract(operationId: string, response: APIGatewayProxyResult, options: ContractOptions = {}): void {
+export function expectContract(
+  operationId: string,
+  response: APIGatewayProxyResult,
+  options: ContractOptions = {},
+): void {
   const found = contractViolations(operationId, response, options);
   if (found.length > 0) fail(operationId, response.statusCode, found, response.body);
 }
@@ -152,12 +168,20 @@ export function expectContract(operationId: string, response: APIGatewayProxyRes
  * and fails the test when it breaks the contract; returns the parsed body (undefined when there is
  * none) for further assertions.
  */
-export async function expectHttpContract(operationId: string, response: Response, options: ContractOptions = {}): Promise<unknown> {
+export async function expectHttpContract(
+  operationId: string,
+  response: Response,
+  options: ContractOptions = {},
+): Promise<unknown> {
   const body = await response.text();
   const headers = new Map<string, string>();
   // fetch's Headers give lower-cased names.
   response.headers.forEach((value, name) => headers.set(name, value));
-  const found = violations(operationId, { status: response.status, headers, body, addedLater: new Set(), defaultContentType: true }, options);
+  const found = violations(
+    operationId,
+    { status: response.status, headers, body, addedLater: new Set(), defaultContentType: true },
+    options,
+  );
   if (found.length > 0) fail(operationId, response.status, found, body);
   return body === '' ? undefined : JSON.parse(body);
 }
@@ -180,5 +204,7 @@ export function publishedSpec(): Json {
 /** Whether a value matches the schema at a JSON Pointer of the spec (`#/components/schemas/User`); the errors when not. */
 export function schemaErrorsAt(pointer: string, value: unknown): string[] {
   const validate = ajv.getSchema(`${SPEC_ID}${pointer}`) ?? ajv.compile({ $ref: `${SPEC_ID}${pointer}` });
-  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  return validate(value)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }

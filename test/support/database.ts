@@ -9,7 +9,8 @@ const SERVER_URI = process.env.MONGODB_URI;
 
 export function serverUri(): string {
   const uri = SERVER_URI;
-  if (uri === undefined || uri === '') throw new Error('MONGODB_URI is not set: run the tests through jest, whose global setup starts the database');
+  if (uri === undefined || uri === '')
+    throw new Error('MONGODB_URI is not set: run the tests through jest, whose global setup starts the database');
   return uri;
 }
 

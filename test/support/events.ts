@@ -46,7 +46,9 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     (Array.isArray(value) ? value : [value]).map((one): [string, string] => [name, one]),
   );
   const pathParameters = request.pathParameters ?? {};
-  const path = request.path.replace(/\{([^}]+)\}/g, (segment, name: string) => encodeURIComponent(pathParameters[name] ?? segment));
+  const path = request.path.replace(/\{([^}]+)\}/g, (segment, name: string) =>
+    encodeURIComponent(pathParameters[name] ?? segment),
+  );
   const event = buildProxyEvent(
     { method, path, headers: Object.entries(headers), query, body, sourceIp: '203.0.113.7' },
     {
@@ -67,7 +69,11 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
 
 /** What the authorizer passes on for an access token the functions issued (its sub, sid and exp), without verifying it. */
 export function authorizedBy(accessToken: string): Record<string, string> {
-  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string; sid: string; exp: number };
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    sub: string;
+    sid: string;
+    exp: number;
+  };
   return authorizedAs(claims.sub, claims.sid, claims.exp);
 }
 

@@ -27,11 +27,17 @@ const LEAKS: Array<[string, RegExp]> = [
 
 export function expectNoLeak(response: APIGatewayProxyResult): void {
   for (const [what, pattern] of LEAKS) {
-    if (pattern.test(response.body)) throw new Error(`response ${response.statusCode} contains ${what}: ${response.body}`);
+    if (pattern.test(response.body))
+      throw new Error(`response ${response.statusCode} contains ${what}: ${response.body}`);
   }
 }
 
-export async function invokeHttp(operationId: string, handler: HttpHandler, event: APIGatewayProxyEvent, options?: ContractOptions): Promise<HttpCall> {
+export async function invokeHttp(
+  operationId: string,
+  handler: HttpHandler,
+  event: APIGatewayProxyEvent,
+  options?: ContractOptions,
+): Promise<HttpCall> {
   const context = lambdaContext(`auth-api-${operationId}`);
   const response = await handler(event, context);
   expectContract(operationId, response, options);

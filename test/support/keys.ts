@@ -19,7 +19,13 @@ export interface TestKey {
 function testKey(kid: string, privatePem: string): TestKey {
   const privateKey = createPrivateKey(privatePem);
   const publicKey = createPublicKey(privateKey);
-  return { kid, privatePem, spki: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), privateKey, publicKey };
+  return {
+    kid,
+    privatePem,
+    spki: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    privateKey,
+    publicKey,
+  };
 }
 
 /** The current generation in the baseline configuration: it signs. */
@@ -62,7 +68,11 @@ export function publicKeysVariable(...keys: TestKey[]): string {
 
 /** The variables that make a function sign with `key` and verify with `live` (the signer first among them). */
 export function signingVariables(key: TestKey, live: TestKey[] = [key]): Record<string, string> {
-  return { JWT_PUBLIC_KEYS: publicKeysVariable(...live), JWT_SIGNING_KEY_ID: key.kid, JWT_SIGNING_PRIVATE_KEY: key.privatePem };
+  return {
+    JWT_PUBLIC_KEYS: publicKeysVariable(...live),
+    JWT_SIGNING_KEY_ID: key.kid,
+    JWT_SIGNING_PRIVATE_KEY: key.privatePem,
+  };
 }
 
 /** An ES256 token signed outside the functions, with `kid` naming `key` unless the options say otherwise. */
@@ -76,7 +86,11 @@ export function verifyWith(key: TestKey, token: string, options: jwt.VerifyOptio
 }
 
 /** A correctly signed ES256 token with any header and payload, even ones jsonwebtoken would refuse to sign. */
-export function signRaw(key: TestKey, payload: unknown, header: Record<string, unknown> = { alg: 'ES256', typ: 'JWT', kid: key.kid }): string {
+export function signRaw(
+  key: TestKey,
+  payload: unknown,
+  header: Record<string, unknown> = { alg: 'ES256', typ: 'JWT', kid: key.kid },
+): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;

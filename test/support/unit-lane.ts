@@ -20,7 +20,8 @@ interface Guard {
 }
 
 const GUARD = Symbol.for('auth-api.unit-lane-guard');
-const MOVE_IT = 'unit tests need no database, child process, network or build: list this file under integration in jest.config.js';
+const MOVE_IT =
+  'unit tests need no database, child process, network or build: list this file under integration in jest.config.js';
 
 type Patchable = Record<string | symbol, unknown>;
 
@@ -40,7 +41,9 @@ function refuseWhileActive(target: Patchable, name: string, guard: Guard, what: 
   // { stdout, stderr }; that version starts the process by itself, so it is guarded too.
   for (const key of Object.getOwnPropertySymbols(original)) {
     const value = (original as unknown as Patchable)[key];
-    Object.defineProperty(guarded, key, { value: typeof value === 'function' ? refusing(value as Callable, guard, what) : value });
+    Object.defineProperty(guarded, key, {
+      value: typeof value === 'function' ? refusing(value as Callable, guard, what) : value,
+    });
   }
   target[name] = guarded;
 }

@@ -45,7 +45,9 @@ function importsOf(file: string): string[] {
   return [...new Set(targets)];
 }
 
-const graph = new Map(SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => [repoPath(file), importsOf(file)]));
+const graph = new Map(
+  SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => [repoPath(file), importsOf(file)]),
+);
 
 /** Each circle once, as the files along it, found by depth-first search. */
 function circles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
@@ -76,7 +78,11 @@ describe('module boundaries', () => {
 
   it.each(ENCLOSED)('lets files outside %s import only its index.ts', (folder) => {
     const reachingIn = [...graph].flatMap(([file, imports]) =>
-      file.startsWith(`${folder}/`) ? [] : imports.filter((target) => target.startsWith(`${folder}/`) && target !== `${folder}/index.ts`).map((target) => `${file} → ${target}`),
+      file.startsWith(`${folder}/`)
+        ? []
+        : imports
+            .filter((target) => target.startsWith(`${folder}/`) && target !== `${folder}/index.ts`)
+            .map((target) => `${file} → ${target}`),
     );
 
     expect(reachingIn).toEqual([]);

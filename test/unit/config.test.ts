@@ -49,7 +49,15 @@ const MONGODB_URI = 'mongodb://127.0.0.1:27017/auth';
 beforeEach(() => {
   getParameter.mockReset();
   providerLoaded.mockReset();
-  setEnv({ ...TEST_ENV, MONGODB_URI, JWT_SIGNING_KMS_KEY: undefined, MONGODB_URI_PARAMETER: undefined, BCRYPT_COST: undefined, ACCESS_TOKEN_TTL: undefined, CORS_ALLOW_ORIGIN: undefined });
+  setEnv({
+    ...TEST_ENV,
+    MONGODB_URI,
+    JWT_SIGNING_KMS_KEY: undefined,
+    MONGODB_URI_PARAMETER: undefined,
+    BCRYPT_COST: undefined,
+    ACCESS_TOKEN_TTL: undefined,
+    CORS_ALLOW_ORIGIN: undefined,
+  });
 });
 
 describe('tokenConfig', () => {
@@ -61,7 +69,11 @@ describe('tokenConfig', () => {
     expect([...config.publicKeys.keys()]).toEqual(['test-1', 'test-2']);
   });
 
-  it.each(['https://api.example.com', 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod', 'http://127.0.0.1:3000'])('accepts the base URL %s as the issuer', async (issuer) => {
+  it.each([
+    'https://api.example.com',
+    'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+    'http://127.0.0.1:3000',
+  ])('accepts the base URL %s as the issuer', async (issuer) => {
     setEnv({ JWT_ISSUER: issuer });
 
     expect((await freshConfig()).tokenConfig().issuer).toBe(issuer);
@@ -70,15 +82,39 @@ describe('tokenConfig', () => {
   it.each([
     [{ JWT_ISSUER: undefined }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
     [{ JWT_ISSUER: '' }, 'JWT_ISSUER', 'JWT_ISSUER is required'],
-    [{ JWT_ISSUER: 'auth-api-prod' }, 'JWT_ISSUER', 'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "auth-api-prod"'],
-    [{ JWT_ISSUER: 'https://api.example.com/' }, 'JWT_ISSUER', 'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "https://api.example.com/"'],
+    [
+      { JWT_ISSUER: 'auth-api-prod' },
+      'JWT_ISSUER',
+      'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "auth-api-prod"',
+    ],
+    [
+      { JWT_ISSUER: 'https://api.example.com/' },
+      'JWT_ISSUER',
+      'JWT_ISSUER must be the API\'s public base URL, such as https://api.example.com (no trailing slash), got "https://api.example.com/"',
+    ],
     [{ JWT_AUDIENCE: undefined }, 'JWT_AUDIENCE', 'JWT_AUDIENCE is required'],
     [{ JWT_PUBLIC_KEYS: undefined }, 'JWT_PUBLIC_KEYS', 'JWT_PUBLIC_KEYS is required'],
     [{ JWT_PUBLIC_KEYS: '{"a":"AAAA"}' }, 'JWT_PUBLIC_KEYS', 'JWT_PUBLIC_KEYS key a is not a DER SubjectPublicKeyInfo'],
-    [{ ACCESS_TOKEN_TTL: '59' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "59"'],
-    [{ ACCESS_TOKEN_TTL: '86401' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "86401"'],
-    [{ ACCESS_TOKEN_TTL: '3600.5' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "3600.5"'],
-    [{ ACCESS_TOKEN_TTL: ' 3600' }, 'ACCESS_TOKEN_TTL', 'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got " 3600"'],
+    [
+      { ACCESS_TOKEN_TTL: '59' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "59"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: '86401' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "86401"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: '3600.5' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got "3600.5"',
+    ],
+    [
+      { ACCESS_TOKEN_TTL: ' 3600' },
+      'ACCESS_TOKEN_TTL',
+      'ACCESS_TOKEN_TTL must be a whole number from 60 to 86400, got " 3600"',
+    ],
   ])('fails for %j naming %s', async (env, variable, message) => {
     setEnv(env);
 
@@ -113,23 +149,53 @@ describe('signingConfig', () => {
   });
 
   it('signs in KMS with JWT_SIGNING_KMS_KEY, holding no private key', async () => {
-    setEnv({ JWT_SIGNING_PRIVATE_KEY: undefined, JWT_SIGNING_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    setEnv({
+      JWT_SIGNING_PRIVATE_KEY: undefined,
+      JWT_SIGNING_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
 
     const config = (await freshConfig()).signingConfig();
 
-    expect(config).toMatchObject({ keyId: CURRENT_KEY.kid, kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    expect(config).toMatchObject({
+      keyId: CURRENT_KEY.kid,
+      kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
     expect(config.privateKey).toBeUndefined();
     expect(spkiOf(config.publicKey)).toBe(CURRENT_KEY.spki);
   });
 
   it.each([
     [{ JWT_SIGNING_KEY_ID: undefined }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID is required'],
-    [{ JWT_SIGNING_KEY_ID: '../test-2' }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, got "../test-2"'],
-    [{ JWT_SIGNING_KEY_ID: 'test-1' }, 'JWT_SIGNING_KEY_ID', 'JWT_SIGNING_KEY_ID "test-1" is not a key id of JWT_PUBLIC_KEYS'],
-    [{ JWT_SIGNING_PRIVATE_KEY: undefined }, 'JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)'],
-    [{ JWT_SIGNING_KMS_KEY: 'alias/tokens' }, 'JWT_SIGNING_KMS_KEY', 'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one'],
-    [{ JWT_SIGNING_PRIVATE_KEY: 'not a key' }, 'JWT_SIGNING_PRIVATE_KEY', 'JWT_SIGNING_PRIVATE_KEY is not a PEM private key'],
-    [{ JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem }, 'JWT_SIGNING_PRIVATE_KEY', 'JWT_SIGNING_PRIVATE_KEY is not the private key of test-2 in JWT_PUBLIC_KEYS'],
+    [
+      { JWT_SIGNING_KEY_ID: '../test-2' },
+      'JWT_SIGNING_KEY_ID',
+      'JWT_SIGNING_KEY_ID must be 1-64 letters, digits, - or _, got "../test-2"',
+    ],
+    [
+      { JWT_SIGNING_KEY_ID: 'test-1' },
+      'JWT_SIGNING_KEY_ID',
+      'JWT_SIGNING_KEY_ID "test-1" is not a key id of JWT_PUBLIC_KEYS',
+    ],
+    [
+      { JWT_SIGNING_PRIVATE_KEY: undefined },
+      'JWT_SIGNING_KMS_KEY',
+      'JWT_SIGNING_KMS_KEY is required (or, outside AWS, JWT_SIGNING_PRIVATE_KEY)',
+    ],
+    [
+      { JWT_SIGNING_KMS_KEY: 'alias/tokens' },
+      'JWT_SIGNING_KMS_KEY',
+      'JWT_SIGNING_KMS_KEY and JWT_SIGNING_PRIVATE_KEY are both set; set only one',
+    ],
+    [
+      { JWT_SIGNING_PRIVATE_KEY: 'not a key' },
+      'JWT_SIGNING_PRIVATE_KEY',
+      'JWT_SIGNING_PRIVATE_KEY is not a PEM private key',
+    ],
+    [
+      { JWT_SIGNING_PRIVATE_KEY: UNKNOWN_KEY.privatePem },
+      'JWT_SIGNING_PRIVATE_KEY',
+      'JWT_SIGNING_PRIVATE_KEY is not the private key of test-2 in JWT_PUBLIC_KEYS',
+    ],
   ])('fails for %j naming %s', async (env, variable, message) => {
     setEnv(env);
 
@@ -167,7 +233,11 @@ describe('secrets from SSM Parameter Store', () => {
   });
 
   it('retries on the next call after a transient failure, answering 503 meanwhile', async () => {
-    getParameter.mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }) }));
+    getParameter.mockRejectedValueOnce(
+      Object.assign(new Error('Rate exceeded'), {
+        cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+      }),
+    );
     getParameter.mockResolvedValueOnce(URI);
     const config = await freshConfig();
 
@@ -177,12 +247,18 @@ describe('secrets from SSM Parameter Store', () => {
   });
 
   it('names the parameter variable when the parameter does not exist', async () => {
-    getParameter.mockRejectedValue(Object.assign(new Error('GetParameterError'), { cause: Object.assign(new Error('not found'), { name: 'ParameterNotFound' }) }));
+    getParameter.mockRejectedValue(
+      Object.assign(new Error('GetParameterError'), {
+        cause: Object.assign(new Error('not found'), { name: 'ParameterNotFound' }),
+      }),
+    );
 
     const error = await configError((await freshConfig()).databaseConfig);
 
     expect(error.variable).toBe('MONGODB_URI_PARAMETER');
-    expect(error.message).toBe('MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri cannot be read (ParameterNotFound)');
+    expect(error.message).toBe(
+      'MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri cannot be read (ParameterNotFound)',
+    );
   });
 
   it('names the parameter when its value is empty or invalid, without quoting it', async () => {
@@ -193,7 +269,10 @@ describe('secrets from SSM Parameter Store', () => {
     const empty = await configError(config.databaseConfig);
     const invalid = await configError(config.databaseConfig);
 
-    expect([empty.variable, empty.message]).toEqual(['MONGODB_URI_PARAMETER', 'MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri is empty']);
+    expect([empty.variable, empty.message]).toEqual([
+      'MONGODB_URI_PARAMETER',
+      'MONGODB_URI_PARAMETER: SSM parameter /auth-api/test/mongodb-uri is empty',
+    ]);
     expect([invalid.variable, invalid.message]).toEqual([
       'MONGODB_URI_PARAMETER',
       'MONGODB_URI (from SSM parameter /auth-api/test/mongodb-uri) must be a mongodb:// or mongodb+srv:// connection string',
@@ -220,13 +299,21 @@ describe('secrets from SSM Parameter Store', () => {
 
 describe('sessionConfig', () => {
   it('defaults to 30 days absolute, 7 days idle and no reuse interval, as Auth0 does', async () => {
-    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 30 * 86_400, idleTtlSeconds: 7 * 86_400, reuseIntervalSeconds: 0 });
+    expect((await freshConfig()).sessionConfig()).toEqual({
+      refreshTtlSeconds: 30 * 86_400,
+      idleTtlSeconds: 7 * 86_400,
+      reuseIntervalSeconds: 0,
+    });
   });
 
   it('reads REFRESH_TOKEN_TTL, SESSION_IDLE_TTL and REFRESH_REUSE_INTERVAL', async () => {
     setEnv({ REFRESH_TOKEN_TTL: '86400', SESSION_IDLE_TTL: '3600', REFRESH_REUSE_INTERVAL: '10' });
 
-    expect((await freshConfig()).sessionConfig()).toEqual({ refreshTtlSeconds: 86_400, idleTtlSeconds: 3600, reuseIntervalSeconds: 10 });
+    expect((await freshConfig()).sessionConfig()).toEqual({
+      refreshTtlSeconds: 86_400,
+      idleTtlSeconds: 3600,
+      reuseIntervalSeconds: 10,
+    });
   });
 
   it.each([
@@ -245,13 +332,28 @@ describe('databaseConfig', () => {
   it('defaults the server selection timeout to 2 seconds', async () => {
     setEnv({ MONGODB_SERVER_SELECTION_TIMEOUT_MS: undefined });
 
-    await expect((await freshConfig()).databaseConfig()).resolves.toEqual({ uri: MONGODB_URI, serverSelectionTimeoutMs: 2000 });
+    await expect((await freshConfig()).databaseConfig()).resolves.toEqual({
+      uri: MONGODB_URI,
+      serverSelectionTimeoutMs: 2000,
+    });
   });
 
   it.each([
-    [{ MONGODB_URI: undefined }, 'MONGODB_URI', 'MONGODB_URI is required (or MONGODB_URI_PARAMETER, the name of an SSM SecureString parameter holding it)'],
-    [{ MONGODB_URI: 'https://user:secret@db.example.com' }, 'MONGODB_URI', 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string'],
-    [{ MONGODB_SERVER_SELECTION_TIMEOUT_MS: 'soon' }, 'MONGODB_SERVER_SELECTION_TIMEOUT_MS', 'MONGODB_SERVER_SELECTION_TIMEOUT_MS must be a whole number from 50 to 30000, got "soon"'],
+    [
+      { MONGODB_URI: undefined },
+      'MONGODB_URI',
+      'MONGODB_URI is required (or MONGODB_URI_PARAMETER, the name of an SSM SecureString parameter holding it)',
+    ],
+    [
+      { MONGODB_URI: 'https://user:secret@db.example.com' },
+      'MONGODB_URI',
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
+    ],
+    [
+      { MONGODB_SERVER_SELECTION_TIMEOUT_MS: 'soon' },
+      'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+      'MONGODB_SERVER_SELECTION_TIMEOUT_MS must be a whole number from 50 to 30000, got "soon"',
+    ],
   ])('fails for %j naming %s', async (env, variable, message) => {
     setEnv(env);
 
@@ -297,7 +399,12 @@ describe('httpConfig', () => {
     expect((await freshConfig()).httpConfig()).toEqual({ corsAllowOrigin: origin });
   });
 
-  it.each(['https://app.example.com/', 'app.example.com', 'https://a.example.com,https://b.example.com', "https://x.example.com'"])('fails for CORS_ALLOW_ORIGIN=%s naming it', async (origin) => {
+  it.each([
+    'https://app.example.com/',
+    'app.example.com',
+    'https://a.example.com,https://b.example.com',
+    "https://x.example.com'",
+  ])('fails for CORS_ALLOW_ORIGIN=%s naming it', async (origin) => {
     setEnv({ CORS_ALLOW_ORIGIN: origin });
 
     const error = await configError((await freshConfig()).httpConfig);
@@ -310,13 +417,21 @@ describe('observabilityConfig', () => {
   it('defaults to service auth-api, namespace AuthApi and level INFO', async () => {
     setEnv({ POWERTOOLS_SERVICE_NAME: undefined, POWERTOOLS_METRICS_NAMESPACE: undefined, LOG_LEVEL: undefined });
 
-    expect((await freshConfig()).observabilityConfig()).toEqual({ serviceName: 'auth-api', metricsNamespace: 'AuthApi', logLevel: 'INFO' });
+    expect((await freshConfig()).observabilityConfig()).toEqual({
+      serviceName: 'auth-api',
+      metricsNamespace: 'AuthApi',
+      logLevel: 'INFO',
+    });
   });
 
   it('reads the level in any case', async () => {
     setEnv({ POWERTOOLS_SERVICE_NAME: 'auth-api-prod', POWERTOOLS_METRICS_NAMESPACE: 'Auth', LOG_LEVEL: 'debug' });
 
-    expect((await freshConfig()).observabilityConfig()).toEqual({ serviceName: 'auth-api-prod', metricsNamespace: 'Auth', logLevel: 'DEBUG' });
+    expect((await freshConfig()).observabilityConfig()).toEqual({
+      serviceName: 'auth-api-prod',
+      metricsNamespace: 'Auth',
+      logLevel: 'DEBUG',
+    });
   });
 
   it('reports an invalid level instead of throwing, so the logger still starts', async () => {

@@ -31,8 +31,14 @@ describe('cursor', () => {
     ['with characters outside base64url', 'AQ+/'],
     ['too short', encodeCursor(key).slice(0, 20)],
     ['too long', `${encodeCursor(key)}AAAA`],
-    ['of another version', Buffer.concat([Buffer.from([2]), Buffer.from(encodeCursor(key), 'base64url').subarray(1)]).toString('base64url')],
-    ['with a date out of range', Buffer.concat([Buffer.from([1]), Buffer.from('7fffffffffffffff', 'hex'), Buffer.alloc(12)]).toString('base64url')],
+    [
+      'of another version',
+      Buffer.concat([Buffer.from([2]), Buffer.from(encodeCursor(key), 'base64url').subarray(1)]).toString('base64url'),
+    ],
+    [
+      'with a date out of range',
+      Buffer.concat([Buffer.from([1]), Buffer.from('7fffffffffffffff', 'hex'), Buffer.alloc(12)]).toString('base64url'),
+    ],
   ])('refuses a cursor %s', (_what, cursor) => {
     expect(refused(cursor)).toBe(true);
   });

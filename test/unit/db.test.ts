@@ -5,12 +5,23 @@ import { DatabaseUnavailable } from '../../functions/shared/errors';
 
 describe('database errors', () => {
   it.each([
-    ['a server selection timeout', new MongoServerSelectionError('Server selection timed out after 2000 ms', { error: null } as unknown as TopologyDescription)],
+    [
+      'a server selection timeout',
+      new MongoServerSelectionError('Server selection timed out after 2000 ms', {
+        error: null,
+      } as unknown as TopologyDescription),
+    ],
     ['a network error', new MongoNetworkError('connection reset')],
     ['a force-closed connection', new Error('Connection was force closed')],
-    ['a socket the server ended mid-write (EPIPE), unwrapped', Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' })],
+    [
+      'a socket the server ended mid-write (EPIPE), unwrapped',
+      Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
+    ],
     ['a reset connection, unwrapped', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
-    ['an error caused by a network failure', new Error('operation failed', { cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) })],
+    [
+      'an error caused by a network failure',
+      new Error('operation failed', { cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) }),
+    ],
   ])('treats %s as unavailable, answered 503', (_what, error) => {
     expect(isUnavailable(error)).toBe(true);
     expect(databaseError(error)).toBeInstanceOf(DatabaseUnavailable);

@@ -10,7 +10,11 @@ import { captureOutput, metricNames } from '../support/output';
 const output = captureOutput();
 restoreEnvAfterEach();
 
-const echo = httpHandler('listUsers', async (_event, requestId) => ({ status: 200, body: { requestId }, outcome: OUTCOME.usersListed }));
+const echo = httpHandler('listUsers', async (_event, requestId) => ({
+  status: 200,
+  body: { requestId },
+  outcome: OUTCOME.usersListed,
+}));
 
 describe('httpHandler', () => {
   beforeEach(() => setEnv({ CORS_ALLOW_ORIGIN: undefined }));
@@ -48,7 +52,9 @@ describe('httpHandler', () => {
   });
 
   it('answers a problem as application/problem+json', async () => {
-    const failing = httpHandler('listUsers', () => Promise.reject(new ValidationFailed([{ path: 'limit', message: 'must be integer' }])));
+    const failing = httpHandler('listUsers', () =>
+      Promise.reject(new ValidationFailed([{ path: 'limit', message: 'must be integer' }])),
+    );
 
     const response = await failing(proxyEvent({ path: '/users' }), lambdaContext());
 
@@ -75,7 +81,10 @@ describe('httpHandler', () => {
 
     it('hands the parsed request to the logic, and counts no rejection when the logic refuses afterwards', async () => {
       const logic = jest.fn((_request: { email: string }) => Promise.reject(new InvalidCredentials()));
-      const handler = httpHandler('login', logic, { parse: () => ({ email: 'ada@example.com' }), rejectedMetric: MetricName.LoginRejected });
+      const handler = httpHandler('login', logic, {
+        parse: () => ({ email: 'ada@example.com' }),
+        rejectedMetric: MetricName.LoginRejected,
+      });
 
       const response = await handler(proxyEvent({ path: '/login', requestId: 'abc-123' }), lambdaContext());
 

@@ -1,6 +1,14 @@
 import '../support/lambda-environment';
 import { DatabaseUnavailable, EmailTaken, ValidationFailed } from '../../functions/shared/errors';
-import { countMetric, currentFunctionName, instrument, logger, MetricName, summarizeError, UNKNOWN_FUNCTION_NAME } from '../../functions/shared/observability';
+import {
+  countMetric,
+  currentFunctionName,
+  instrument,
+  logger,
+  MetricName,
+  summarizeError,
+  UNKNOWN_FUNCTION_NAME,
+} from '../../functions/shared/observability';
 import type * as Observability from '../../functions/shared/observability';
 import type { Handled } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
@@ -24,7 +32,10 @@ const probe = instrument<ProbeEvent, string>({
   },
 });
 
-const ok = async (): Promise<Handled<string>> => ({ result: 'done', summary: { status: 200, outcome: OUTCOME.usersListed } });
+const ok = async (): Promise<Handled<string>> => ({
+  result: 'done',
+  summary: { status: 200, outcome: OUTCOME.usersListed },
+});
 
 describe('instrument', () => {
   it('stops Lambda from waiting for the connection sockets to close', async () => {
@@ -59,25 +70,41 @@ describe('instrument', () => {
   it('uses the Lambda request id when the event carries none', async () => {
     const context = lambdaContext();
 
-    await expect(probe({ act: () => Promise.reject(new Error('boom')) }, context)).resolves.toBe(`recovered ${context.awsRequestId}`);
+    await expect(probe({ act: () => Promise.reject(new Error('boom')) }, context)).resolves.toBe(
+      `recovered ${context.awsRequestId}`,
+    );
 
     expect(requestLines(output)[0]).toMatchObject({ correlation_id: context.awsRequestId });
   });
 
   it('logs an unexpected error with its stack, counts it, and answers what recover returns', async () => {
-    const result = await probe({ requestId: 'r1', act: () => Promise.reject(new TypeError('undefined is not a function')) }, lambdaContext());
+    const result = await probe(
+      { requestId: 'r1', act: () => Promise.reject(new TypeError('undefined is not a function')) },
+      lambdaContext(),
+    );
 
     expect(result).toBe('recovered r1');
     const failure = output.logs().find((line) => line.message === 'request failed');
-    expect(failure).toMatchObject({ level: 'ERROR', correlation_id: 'r1', error: { name: 'TypeError', message: 'undefined is not a function', stack: expect.stringContaining('TypeError') } });
+    expect(failure).toMatchObject({
+      level: 'ERROR',
+      correlation_id: 'r1',
+      error: { name: 'TypeError', message: 'undefined is not a function', stack: expect.stringContaining('TypeError') },
+    });
     expect(requestLines(output)[0]).toMatchObject({ status: 500, outcome: 'error' });
-    expect(output.metrics()).toContainEqual({ name: 'HandlerError', dimensions: { service: 'auth-api', operation: 'probe', outcome: 'error' }, value: 1 });
+    expect(output.metrics()).toContainEqual({
+      name: 'HandlerError',
+      dimensions: { service: 'auth-api', operation: 'probe', outcome: 'error' },
+      value: 1,
+    });
   });
 
   it('logs a thrown non-error too', async () => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what is under test is a rejection that is not an Error
     await probe({ act: () => Promise.reject('a string') }, lambdaContext());
 
-    expect(output.logs().find((line) => line.message === 'request failed')).toMatchObject({ error: { message: 'a string' } });
+    expect(output.logs().find((line) => line.message === 'request failed')).toMatchObject({
+      error: { message: 'a string' },
+    });
   });
 
   it('publishes the metrics of a failed invocation, even when recover throws', async () => {
@@ -106,9 +133,16 @@ describe('instrument', () => {
   });
 
   it('logs an unreachable dependency as a warning', async () => {
-    await probe({ act: () => Promise.reject(new DatabaseUnavailable(new Error('connect ECONNREFUSED'))) }, lambdaContext());
+    await probe(
+      { act: () => Promise.reject(new DatabaseUnavailable(new Error('connect ECONNREFUSED'))) },
+      lambdaContext(),
+    );
 
-    expect(output.logs().find((line) => line.message === 'dependency unavailable')).toMatchObject({ level: 'WARN', dependency: 'database', error: { message: 'connect ECONNREFUSED' } });
+    expect(output.logs().find((line) => line.message === 'dependency unavailable')).toMatchObject({
+      level: 'WARN',
+      dependency: 'database',
+      error: { message: 'connect ECONNREFUSED' },
+    });
   });
 
   it('forgets the keys of one invocation before the next', async () => {

@@ -33,7 +33,10 @@ describe('onceAsync', () => {
   });
 
   it('forgets a rejection so that the next call loads again', async () => {
-    const load = jest.fn<Promise<string>, []>().mockRejectedValueOnce(new Error('throttled')).mockResolvedValue('value');
+    const load = jest
+      .fn<Promise<string>, []>()
+      .mockRejectedValueOnce(new Error('throttled'))
+      .mockResolvedValue('value');
     const get = onceAsync(load);
 
     await expect(get()).rejects.toThrow('throttled');

@@ -1,5 +1,11 @@
 import bcrypt from 'bcryptjs';
-import { createPasswordHasher, loginPasswordProblem, newPasswordProblem, passwordBytes, unmatchableHash } from '../../functions/shared/passwords';
+import {
+  createPasswordHasher,
+  loginPasswordProblem,
+  newPasswordProblem,
+  passwordBytes,
+  unmatchableHash,
+} from '../../functions/shared/passwords';
 import { restoreEnvAfterEach, setEnv } from '../support/env';
 
 restoreEnvAfterEach();

@@ -21,23 +21,53 @@ describe('toProblem', () => {
     [new EmailTaken(), 409, 'email-taken', 'Email already registered', 'A user with this email is already registered'],
     [new InvalidCredentials(), 401, 'invalid-credentials', 'Invalid credentials', 'The email or password is incorrect'],
     [new UserNotFound(), 404, 'user-not-found', 'User not found', 'The user this token was issued to no longer exists'],
-    [new UnsupportedMediaType(), 415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as JSON with Content-Type application/json'],
-    [new PayloadTooLarge(65_536), 413, 'payload-too-large', 'Request body too large', 'The request body must be at most 65536 bytes'],
-    [new MalformedJson('The request body is not valid JSON'), 400, 'malformed-json', 'Malformed request body', 'The request body is not valid JSON'],
+    [
+      new UnsupportedMediaType(),
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the body as JSON with Content-Type application/json',
+    ],
+    [
+      new PayloadTooLarge(65_536),
+      413,
+      'payload-too-large',
+      'Request body too large',
+      'The request body must be at most 65536 bytes',
+    ],
+    [
+      new MalformedJson('The request body is not valid JSON'),
+      400,
+      'malformed-json',
+      'Malformed request body',
+      'The request body is not valid JSON',
+    ],
   ])('shows a client error as it is: %p', (error, status, kind, title, detail) => {
-    expect(toProblem(error, REQUEST_ID)).toEqual({ status, problem: { type: `urn:auth-api:problem:${kind}`, title, status, detail }, headers: {} });
+    expect(toProblem(error, REQUEST_ID)).toEqual({
+      status,
+      problem: { type: `urn:auth-api:problem:${kind}`, title, status, detail },
+      headers: {},
+    });
   });
 
   it('answers a refused token with 401 and a WWW-Authenticate challenge (RFC 6750 §3)', () => {
     expect(toProblem(new TokenRejected('expired'), REQUEST_ID)).toEqual({
       status: 401,
-      problem: { type: 'urn:auth-api:problem:unauthorized', title: 'Unauthorized', status: 401, detail: 'A valid access token is required' },
+      problem: {
+        type: 'urn:auth-api:problem:unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'A valid access token is required',
+      },
       headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
     });
   });
 
   it('lists the failing fields of a validation error', () => {
-    const answer = toProblem(new ValidationFailed([{ path: '/email', message: 'must match format "email"' }]), REQUEST_ID);
+    const answer = toProblem(
+      new ValidationFailed([{ path: '/email', message: 'must match format "email"' }]),
+      REQUEST_ID,
+    );
 
     expect(answer.problem).toEqual({
       type: 'urn:auth-api:problem:validation',
@@ -83,7 +113,13 @@ describe('toProblem', () => {
 
     expect(answer).toEqual({
       status: 500,
-      problem: { type: 'urn:auth-api:problem:internal', title: 'Internal error', status: 500, detail: `Internal error (request id: ${REQUEST_ID})`, requestId: REQUEST_ID },
+      problem: {
+        type: 'urn:auth-api:problem:internal',
+        title: 'Internal error',
+        status: 500,
+        detail: `Internal error (request id: ${REQUEST_ID})`,
+        requestId: REQUEST_ID,
+      },
       headers: {},
     });
   });

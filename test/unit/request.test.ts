@@ -14,11 +14,25 @@ describe('header', () => {
 });
 
 describe('isJsonMediaType', () => {
-  it.each(['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON;CHARSET=UTF-8', ' application/json ', 'application/json; charset="utf-8"'])('accepts %j', (value) => {
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'APPLICATION/JSON;CHARSET=UTF-8',
+    ' application/json ',
+    'application/json; charset="utf-8"',
+  ])('accepts %j', (value) => {
     expect(isJsonMediaType(value)).toBe(true);
   });
 
-  it.each([undefined, '', 'text/json', 'application/json-patch+json', 'application/json; charset=utf-16', 'application/json; boundary=x', 'application/jsonx'])('refuses %j', (value) => {
+  it.each([
+    undefined,
+    '',
+    'text/json',
+    'application/json-patch+json',
+    'application/json; charset=utf-16',
+    'application/json; boundary=x',
+    'application/jsonx',
+  ])('refuses %j', (value) => {
     expect(isJsonMediaType(value)).toBe(false);
   });
 });
@@ -29,7 +43,9 @@ describe('readJsonBody', () => {
   });
 
   it('decodes a base64 body first', () => {
-    expect(readJsonBody(body(Buffer.from('{"a":"é"}').toString('base64'), 'application/json', true))).toEqual({ a: 'é' });
+    expect(readJsonBody(body(Buffer.from('{"a":"é"}').toString('base64'), 'application/json', true))).toEqual({
+      a: 'é',
+    });
   });
 
   it('refuses another media type before looking at the body', () => {
@@ -48,7 +64,9 @@ describe('readJsonBody', () => {
   });
 
   it('refuses a base64 body too large once decoded', () => {
-    expect(() => readJsonBody(body(Buffer.alloc(MAX_BODY_BYTES + 1, 0x20).toString('base64'), 'application/json', true))).toThrow(PayloadTooLarge);
+    expect(() =>
+      readJsonBody(body(Buffer.alloc(MAX_BODY_BYTES + 1, 0x20).toString('base64'), 'application/json', true)),
+    ).toThrow(PayloadTooLarge);
     expect(() => readJsonBody(body('A'.repeat(MAX_BODY_BYTES * 2), 'application/json', true))).toThrow(PayloadTooLarge);
   });
 
@@ -64,7 +82,9 @@ describe('readJsonBody', () => {
 
 describe('readQuery', () => {
   it('returns one value per parameter', () => {
-    expect(readQuery({ queryStringParameters: { limit: '5' }, multiValueQueryStringParameters: { limit: ['5'] } })).toEqual({ limit: '5' });
+    expect(
+      readQuery({ queryStringParameters: { limit: '5' }, multiValueQueryStringParameters: { limit: ['5'] } }),
+    ).toEqual({ limit: '5' });
   });
 
   it('returns an empty object without a query string', () => {
@@ -72,11 +92,16 @@ describe('readQuery', () => {
   });
 
   it('refuses a parameter given twice', () => {
-    expect(() => readQuery({ queryStringParameters: { limit: '50' }, multiValueQueryStringParameters: { limit: ['5', '50'] } })).toThrow(ValidationFailed);
+    expect(() =>
+      readQuery({ queryStringParameters: { limit: '50' }, multiValueQueryStringParameters: { limit: ['5', '50'] } }),
+    ).toThrow(ValidationFailed);
   });
 
   it('keeps __proto__ as an ordinary parameter for the validator to refuse', () => {
-    const query = readQuery({ queryStringParameters: JSON.parse('{"__proto__":"x"}') as Record<string, string>, multiValueQueryStringParameters: null });
+    const query = readQuery({
+      queryStringParameters: JSON.parse('{"__proto__":"x"}') as Record<string, string>,
+      multiValueQueryStringParameters: null,
+    });
 
     expect(Object.keys(query)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(query)).toBe(Object.prototype);

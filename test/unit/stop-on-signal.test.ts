@@ -63,7 +63,7 @@ describe('stopOnSignal', () => {
     expect(exits).toEqual([0]);
   });
 
-  it('listens to each event once, so a second Ctrl-C gets Node\'s default and ends the process at once', () => {
+  it("listens to each event once, so a second Ctrl-C gets Node's default and ends the process at once", () => {
     stopOnSignal(() => new Promise<void>(() => undefined), ['SIGINT']);
     const before = process.listenerCount('SIGINT');
 

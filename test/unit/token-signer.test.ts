@@ -27,8 +27,11 @@ const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-
  */
 function fakeKms(key = CURRENT_KEY): jest.MockedFunction<KmsSign> {
   return jest.fn((request: KmsSignRequest) => {
-    if (!Buffer.from(request.Message).equals(createHash('sha256').update(INPUT).digest())) return Promise.reject(new Error('unexpected digest'));
-    return Promise.resolve({ Signature: new Uint8Array(sign('sha256', Buffer.from(INPUT), { key: key.privateKey, dsaEncoding: 'der' })) });
+    if (!Buffer.from(request.Message).equals(createHash('sha256').update(INPUT).digest()))
+      return Promise.reject(new Error('unexpected digest'));
+    return Promise.resolve({
+      Signature: new Uint8Array(sign('sha256', Buffer.from(INPUT), { key: key.privateKey, dsaEncoding: 'der' })),
+    });
   });
 }
 
@@ -54,14 +57,20 @@ describe('the local signer', () => {
 });
 
 describe('the KMS signer', () => {
-  const signer = (kmsSign: KmsSign) => createKmsSigner({ keyId: CURRENT_KEY.kid, kmsKeyId: KMS_KEY, publicKey: CURRENT_KEY.publicKey, kmsSign });
+  const signer = (kmsSign: KmsSign) =>
+    createKmsSigner({ keyId: CURRENT_KEY.kid, kmsKeyId: KMS_KEY, publicKey: CURRENT_KEY.publicKey, kmsSign });
 
   it('asks KMS to sign the SHA-256 digest with ECDSA_SHA_256 and turns its DER answer into a JOSE signature', async () => {
     const kms = fakeKms();
 
     const signature = await signer(kms).sign(INPUT);
 
-    expect(kms).toHaveBeenCalledWith({ KeyId: KMS_KEY, Message: createHash('sha256').update(INPUT).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' });
+    expect(kms).toHaveBeenCalledWith({
+      KeyId: KMS_KEY,
+      Message: createHash('sha256').update(INPUT).digest(),
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
     expect(signature).toHaveLength(64);
     expect(verifies(signature)).toBe(true);
   });
@@ -72,20 +81,30 @@ describe('the KMS signer', () => {
       .catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error).toMatchObject({ variable: 'JWT_SIGNING_KMS_KEY', message: `JWT_SIGNING_KMS_KEY: ${KMS_KEY} does not sign for key id test-2 of JWT_PUBLIC_KEYS` });
+    expect(error).toMatchObject({
+      variable: 'JWT_SIGNING_KMS_KEY',
+      message: `JWT_SIGNING_KMS_KEY: ${KMS_KEY} does not sign for key id test-2 of JWT_PUBLIC_KEYS`,
+    });
   });
 
-  it.each(['AccessDeniedException', 'NotFoundException', 'DisabledException', 'KMSInvalidStateException', 'InvalidKeyUsageException'])(
-    'reports %s as a configuration error naming JWT_SIGNING_KMS_KEY (500)',
-    async (name) => {
-      const error = await signer(() => Promise.reject(Object.assign(new Error('refused'), { name })))
-        .sign(INPUT)
-        .catch((thrown: unknown) => thrown);
+  it.each([
+    'AccessDeniedException',
+    'NotFoundException',
+    'DisabledException',
+    'KMSInvalidStateException',
+    'InvalidKeyUsageException',
+  ])('reports %s as a configuration error naming JWT_SIGNING_KMS_KEY (500)', async (name) => {
+    const error = await signer(() => Promise.reject(Object.assign(new Error('refused'), { name })))
+      .sign(INPUT)
+      .catch((thrown: unknown) => thrown);
 
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error).toMatchObject({ variable: 'JWT_SIGNING_KMS_KEY', status: 500, message: `JWT_SIGNING_KMS_KEY: KMS refused to sign with ${KMS_KEY} (${name})` });
-    },
-  );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
+      variable: 'JWT_SIGNING_KMS_KEY',
+      status: 500,
+      message: `JWT_SIGNING_KMS_KEY: KMS refused to sign with ${KMS_KEY} (${name})`,
+    });
+  });
 
   it.each([
     ['throttling', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
@@ -101,19 +120,32 @@ describe('the KMS signer', () => {
   });
 
   it('reports an answer without a signature as KMS being unavailable', async () => {
-    await expect(signer(() => Promise.resolve({})).sign(INPUT)).rejects.toMatchObject({ dependency: 'kms', status: 503 });
+    await expect(signer(() => Promise.resolve({})).sign(INPUT)).rejects.toMatchObject({
+      dependency: 'kms',
+      status: 503,
+    });
   });
 });
 
 describe('loadKmsSign', () => {
   it('sends a SignCommand through one KMSClient with bounded timeouts and retries', async () => {
     const kmsSign = await loadKmsSign();
-    await kmsSign({ KeyId: KMS_KEY, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' });
+    await kmsSign({
+      KeyId: KMS_KEY,
+      Message: new Uint8Array(32),
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
 
     expect(sent).toEqual([
       {
         config: { maxAttempts: 2, requestHandler: { requestTimeout: 3000, connectionTimeout: 1000 } },
-        input: { KeyId: KMS_KEY, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' },
+        input: {
+          KeyId: KMS_KEY,
+          Message: new Uint8Array(32),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        },
       },
     ]);
   });

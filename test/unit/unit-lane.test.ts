@@ -6,11 +6,15 @@ import { promisify } from 'node:util';
 
 describe('the unit lane', () => {
   it('fails a test that starts a child process, naming where the test belongs', () => {
-    expect(() => spawnSync(process.execPath, ['--version'])).toThrow('child_process.spawnSync() in the unit lane: unit tests need no database, child process, network or build: list this file under integration in jest.config.js');
+    expect(() => spawnSync(process.execPath, ['--version'])).toThrow(
+      'child_process.spawnSync() in the unit lane: unit tests need no database, child process, network or build: list this file under integration in jest.config.js',
+    );
   });
 
   it('fails a test that starts one through util.promisify', () => {
-    expect(() => promisify(execFile)(process.execPath, ['--version'])).toThrow('child_process.execFile() in the unit lane');
+    expect(() => promisify(execFile)(process.execPath, ['--version'])).toThrow(
+      'child_process.execFile() in the unit lane',
+    );
   });
 
   it('fails a test that opens a network connection', () => {
@@ -23,7 +27,9 @@ describe('the unit lane', () => {
 });
 
 describe('the test lanes', () => {
-  const config = jest.requireActual<{ projects: Array<{ displayName: string; testMatch: string[]; globalSetup?: string }> }>('../../jest.config.js');
+  const config = jest.requireActual<{
+    projects: Array<{ displayName: string; testMatch: string[]; globalSetup?: string }>;
+  }>('../../jest.config.js');
   const lane = (name: string) => config.projects.find((project) => project.displayName === name)!;
 
   it('start the embedded MongoDB only for the lanes that use it, never for the unit lane', () => {

@@ -20,7 +20,9 @@ function failures(run: () => unknown) {
 
 describe('toFieldErrors', () => {
   it('names a missing property by its own path', () => {
-    expect(toFieldErrors([ajvError({ keyword: 'required', params: { missingProperty: 'email' } })], 'body')).toEqual([{ path: '/email', message: 'is required' }]);
+    expect(toFieldErrors([ajvError({ keyword: 'required', params: { missingProperty: 'email' } })], 'body')).toEqual([
+      { path: '/email', message: 'is required' },
+    ]);
   });
 
   it('names an unknown property and escapes it as a JSON Pointer', () => {
@@ -30,27 +32,45 @@ describe('toFieldErrors', () => {
   });
 
   it('names the whole body as /', () => {
-    expect(toFieldErrors([ajvError({ message: 'must be object' })], 'body')).toEqual([{ path: '/', message: 'must be object' }]);
+    expect(toFieldErrors([ajvError({ message: 'must be object' })], 'body')).toEqual([
+      { path: '/', message: 'must be object' },
+    ]);
   });
 
   it('keeps the first error of each field', () => {
-    const errors = [ajvError({ instancePath: '/name', message: 'first' }), ajvError({ instancePath: '/name', message: 'second' })];
+    const errors = [
+      ajvError({ instancePath: '/name', message: 'first' }),
+      ajvError({ instancePath: '/name', message: 'second' }),
+    ];
 
     expect(toFieldErrors(errors, 'body')).toEqual([{ path: '/name', message: 'first' }]);
   });
 
   it('cuts paths and messages to the contract limits', () => {
-    const [field] = toFieldErrors([ajvError({ keyword: 'additionalProperties', params: { additionalProperty: 'k'.repeat(300) }, message: 'm'.repeat(600) })], 'body');
+    const [field] = toFieldErrors(
+      [
+        ajvError({
+          keyword: 'additionalProperties',
+          params: { additionalProperty: 'k'.repeat(300) },
+          message: 'm'.repeat(600),
+        }),
+      ],
+      'body',
+    );
 
     expect(field?.path.length).toBe(200);
   });
 
   it('names query parameters without a leading slash', () => {
-    expect(toFieldErrors([ajvError({ instancePath: '/limit', message: 'must be integer' })], 'query')).toEqual([{ path: 'limit', message: 'must be integer' }]);
+    expect(toFieldErrors([ajvError({ instancePath: '/limit', message: 'must be integer' })], 'query')).toEqual([
+      { path: 'limit', message: 'must be integer' },
+    ]);
   });
 
   it('quotes a query parameter whose name cannot be a path, one entry each', () => {
-    const errors = ['$where', '1st'].map((name) => ajvError({ keyword: 'additionalProperties', params: { additionalProperty: name } }));
+    const errors = ['$where', '1st'].map((name) =>
+      ajvError({ keyword: 'additionalProperties', params: { additionalProperty: name } }),
+    );
 
     expect(toFieldErrors(errors, 'query')).toEqual([
       { path: 'query', message: 'parameter "$where" is not allowed' },
@@ -59,11 +79,15 @@ describe('toFieldErrors', () => {
   });
 
   it('names the whole query string as query', () => {
-    expect(toFieldErrors([ajvError({ message: 'must be object' })], 'query')).toEqual([{ path: 'query', message: 'must be object' }]);
+    expect(toFieldErrors([ajvError({ message: 'must be object' })], 'query')).toEqual([
+      { path: 'query', message: 'must be object' },
+    ]);
   });
 
   it('cuts a long parameter name in its message', () => {
-    expect(queryFieldError('$'.repeat(80), 'is not allowed').message).toBe(`parameter "${'$'.repeat(49)}…" is not allowed`);
+    expect(queryFieldError('$'.repeat(80), 'is not allowed').message).toBe(
+      `parameter "${'$'.repeat(49)}…" is not allowed`,
+    );
   });
 });
 
@@ -75,7 +99,11 @@ describe('validated', () => {
   });
 
   it('lists every failing field of the generated validator', () => {
-    expect(failures(() => validated(validateRegisterBody, { name: '', email: 'nope', password: 'x', role: 'admin' }, 'body'))).toEqual([
+    expect(
+      failures(() =>
+        validated(validateRegisterBody, { name: '', email: 'nope', password: 'x', role: 'admin' }, 'body'),
+      ),
+    ).toEqual([
       { path: '/role', message: 'is not allowed' },
       { path: '/name', message: 'must NOT have fewer than 1 characters' },
       { path: '/email', message: 'must be an email address' },

@@ -28,8 +28,7 @@ export interface FunctionLogLine {
 }
 
 export type InvocationOutcome =
-  | { kind: 'success'; payload: unknown }
-  | { kind: 'error'; errorType: string; errorMessage: string };
+  { kind: 'success'; payload: unknown } | { kind: 'error'; errorType: string; errorMessage: string };
 
 export interface Invocation {
   /** Lambda's request id (`context.awsRequestId`), not the API Gateway one. */
@@ -113,7 +112,9 @@ export class Instance {
   readonly id = nextInstanceId++;
   private readonly child: ChildProcess;
   private readonly lines = new LineBuffer();
-  private readonly ready: Promise<{ ok: true; initDurationMs: number } | { ok: false; errorType: string; errorMessage: string }>;
+  private readonly ready: Promise<
+    { ok: true; initDurationMs: number } | { ok: false; errorType: string; errorMessage: string }
+  >;
   private pending: Pending | undefined;
   private initLogs: FunctionLogLine[] = [];
   private currentLogs: FunctionLogLine[] = [];
@@ -149,7 +150,11 @@ export class Instance {
 
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => {
-        resolve({ ok: false, errorType: 'Runtime.InitTimeout', errorMessage: `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds` });
+        resolve({
+          ok: false,
+          errorType: 'Runtime.InitTimeout',
+          errorMessage: `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds`,
+        });
         this.kill();
       }, INIT_TIMEOUT_MS);
       const settle = (value: Awaited<typeof this.ready>) => {
@@ -159,15 +164,22 @@ export class Instance {
       };
       this.child.on('message', (message: Message) => {
         if (message.type === 'ready') settle({ ok: true, initDurationMs: message.initDurationMs });
-        else if (message.type === 'initError') settle({ ok: false, errorType: message.errorType, errorMessage: message.errorMessage });
+        else if (message.type === 'initError')
+          settle({ ok: false, errorType: message.errorType, errorMessage: message.errorMessage });
         else this.onMessage(message);
       });
       const ended = (how: string) => {
         this.exited = true;
-        settle({ ok: false, errorType: 'Runtime.ExitError', errorMessage: `Runtime exited ${how} during init, ${Math.round(performance.now() - spawned)} ms after start` });
+        settle({
+          ok: false,
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited ${how} during init, ${Math.round(performance.now() - spawned)} ms after start`,
+        });
         this.settle({ kind: 'error', errorType: 'Runtime.ExitError', errorMessage: `Runtime exited ${how}` });
       };
-      this.child.once('exit', (code, signal) => ended(signal ? `with signal: ${signal}` : `with error: exit status ${code}`));
+      this.child.once('exit', (code, signal) =>
+        ended(signal ? `with signal: ${signal}` : `with error: exit status ${code}`),
+      );
       this.child.on('error', (error) => {
         // A dead IPC channel ends in 'exit' as well; only a process that never started needs handling here.
         if (this.child.pid === undefined && !this.exited) ended(`before starting: ${error.message}`);
@@ -257,8 +269,15 @@ export class Instance {
       const timeoutSeconds = (this.config.timeoutMs / 1000).toFixed(2);
       const timer = setTimeout(() => {
         // Lambda stops the environment at the timeout; the next invocation starts a new one.
-        this.currentLogs.push({ stream: 'stderr', text: `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds} seconds` });
-        this.settle({ kind: 'error', errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${timeoutSeconds} seconds` });
+        this.currentLogs.push({
+          stream: 'stderr',
+          text: `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds} seconds`,
+        });
+        this.settle({
+          kind: 'error',
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `Task timed out after ${timeoutSeconds} seconds`,
+        });
         this.kill();
       }, this.config.timeoutMs);
       this.pending = { requestId, started, resolve, timer, coldStart };
@@ -273,11 +292,18 @@ export class Instance {
           memoryLimitInMB: this.config.memoryMb ?? 1024,
         },
         (error) => {
-          if (error) this.settle({ kind: 'error', errorType: 'Runtime.ExitError', errorMessage: 'The runtime could not be reached' });
+          if (error)
+            this.settle({
+              kind: 'error',
+              errorType: 'Runtime.ExitError',
+              errorMessage: 'The runtime could not be reached',
+            });
         },
       );
     });
-    return coldStart ? { ...invocation, initDurationMs: init.initDurationMs, logs: [...initLogs, ...invocation.logs] } : invocation;
+    return coldStart
+      ? { ...invocation, initDurationMs: init.initDurationMs, logs: [...initLogs, ...invocation.logs] }
+      : invocation;
   }
 
   kill(): void {

@@ -21,7 +21,10 @@ export class FunctionPool {
   get(key: string): LambdaFunction {
     let fn = this.functions.get(key);
     if (!fn) {
-      fn = new LambdaFunction(this.options.resolve(key), { maxInstances: this.options.maxInstances, onStrayLog: (k, line) => this.strayLog(k, line) });
+      fn = new LambdaFunction(this.options.resolve(key), {
+        maxInstances: this.options.maxInstances,
+        onStrayLog: (k, line) => this.strayLog(k, line),
+      });
       this.functions.set(key, fn);
     }
     return fn;

@@ -25,7 +25,8 @@ function send(message) {
 // with the invocation's result and lands under the right request.
 for (const name of ['stdout', 'stderr']) {
   process[name].write = function write(chunk, encoding, callback) {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
     send({ type: 'log', stream: name, text });
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') setImmediate(done);
@@ -36,9 +37,16 @@ for (const name of ['stdout', 'stderr']) {
 function describe(error) {
   if (error instanceof Error) {
     return {
-      errorType: error.name && error.name !== 'Error' ? error.name : (error.constructor && error.constructor.name) || 'Error',
+      errorType:
+        error.name && error.name !== 'Error' ? error.name : (error.constructor && error.constructor.name) || 'Error',
       errorMessage: error.message,
-      stackTrace: typeof error.stack === 'string' ? error.stack.split('\n').slice(1).map((l) => l.trim()) : [],
+      stackTrace:
+        typeof error.stack === 'string'
+          ? error.stack
+              .split('\n')
+              .slice(1)
+              .map((l) => l.trim())
+          : [],
     };
   }
   return { errorType: typeof error, errorMessage: String(error), stackTrace: [] };
@@ -84,7 +92,9 @@ function succeed(requestId, result) {
     return;
   }
   if (Buffer.byteLength(payload) > MAX_RESPONSE_BYTES) {
-    const error = new Error(`Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`);
+    const error = new Error(
+      `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+    );
     error.name = 'Function.ResponseSizeTooLarge';
     fail(requestId, error, false);
     return;
@@ -142,7 +152,10 @@ function crash(error, errorType) {
   const exit = () => process.exit(129);
   // Exit only once the failure has reached the gateway: a message still queued would be lost.
   if (process.connected) {
-    process.send({ type: 'error', requestId, errorType: details.errorType, errorMessage: details.errorMessage, fatal: true }, exit);
+    process.send(
+      { type: 'error', requestId, errorType: details.errorType, errorMessage: details.errorMessage, fatal: true },
+      exit,
+    );
   } else {
     setImmediate(exit);
   }

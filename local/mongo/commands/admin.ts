@@ -51,16 +51,27 @@ const PARAMETERS: Record<string, Parameter> = {
     get: ({ ttl }) => ttl.sleepSeconds,
     set: ({ ttl }, value) => {
       if (!isNumeric(value) || !Number.isInteger(toNumber(value))) {
-        throw new MongoCommandError('BadValue', `Invalid value for parameter ttlMonitorSleepSecs: ${renderValue(value)} is not a valid integer`);
+        throw new MongoCommandError(
+          'BadValue',
+          `Invalid value for parameter ttlMonitorSleepSecs: ${renderValue(value)} is not a valid integer`,
+        );
       }
-      if (toNumber(value) <= 0) throw new MongoCommandError('BadValue', `Invalid value for parameter ttlMonitorSleepSecs: ${toNumber(value)} is not greater than 0`);
+      if (toNumber(value) <= 0)
+        throw new MongoCommandError(
+          'BadValue',
+          `Invalid value for parameter ttlMonitorSleepSecs: ${toNumber(value)} is not greater than 0`,
+        );
       ttl.sleepSeconds = toNumber(value);
     },
   },
   ttlMonitorEnabled: {
     get: ({ ttl }) => ttl.enabled,
     set: ({ ttl }, value) => {
-      if (typeof value !== 'boolean') throw new MongoCommandError('BadValue', `Invalid value for parameter ttlMonitorEnabled: ${renderValue(value)} is not a boolean`);
+      if (typeof value !== 'boolean')
+        throw new MongoCommandError(
+          'BadValue',
+          `Invalid value for parameter ttlMonitorEnabled: ${renderValue(value)} is not a boolean`,
+        );
       ttl.enabled = value;
     },
   },
@@ -69,20 +80,29 @@ const PARAMETERS: Record<string, Parameter> = {
 
 /** Fields every command may carry, which are not parameters. */
 function isGenericField(field: string): boolean {
-  return field.startsWith('$') || ['lsid', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'writeConcern'].includes(field);
+  return (
+    field.startsWith('$') ||
+    ['lsid', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'writeConcern'].includes(field)
+  );
 }
 
 function requireAdmin(command: string, { database }: CommandContext): void {
-  if (database !== 'admin') throw new MongoCommandError('Unauthorized', `${command} may only be run against the admin database.`);
+  if (database !== 'admin')
+    throw new MongoCommandError('Unauthorized', `${command} may only be run against the admin database.`);
 }
 
 export const setParameter: CommandHandler = (command, context) => {
   requireAdmin('setParameter', context);
   const requested = Object.entries(command).filter(([field]) => field !== 'setParameter' && !isGenericField(field));
-  if (requested.length === 0) throw new MongoCommandError('InvalidOptions', 'no option found to set, use help:true to see options ');
+  if (requested.length === 0)
+    throw new MongoCommandError('InvalidOptions', 'no option found to set, use help:true to see options ');
   for (const [name] of requested) {
     const parameter = PARAMETERS[name];
-    if (!parameter) throw new MongoCommandError('InvalidOptions', `attempted to set unrecognized parameter [${name}], use help:true to see options `);
+    if (!parameter)
+      throw new MongoCommandError(
+        'InvalidOptions',
+        `attempted to set unrecognized parameter [${name}], use help:true to see options `,
+      );
     if (!parameter.set) throw new MongoCommandError('IllegalOperation', `not allowed to change [${name}] at runtime`);
   }
   const reply: Document = {};
@@ -97,7 +117,9 @@ export const setParameter: CommandHandler = (command, context) => {
 export const getParameter: CommandHandler = (command, context) => {
   requireAdmin('getParameter', context);
   const all = command['getParameter'] === '*';
-  const names = all ? Object.keys(PARAMETERS) : Object.keys(command).filter((field) => field !== 'getParameter' && !isGenericField(field));
+  const names = all
+    ? Object.keys(PARAMETERS)
+    : Object.keys(command).filter((field) => field !== 'getParameter' && !isGenericField(field));
   const reply: Document = {};
   for (const name of names) {
     const parameter = PARAMETERS[name];

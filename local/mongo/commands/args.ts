@@ -11,7 +11,10 @@ function commandName(command: Document): string {
 
 function wrongType(command: Document, field: string, expected: string): MongoCommandError {
   const type = bsonTypeOf(command[field]);
-  return new MongoCommandError('TypeMismatch', `BSON field '${commandName(command)}.${field}' is the wrong type '${type}', expected type '${expected}'`);
+  return new MongoCommandError(
+    'TypeMismatch',
+    `BSON field '${commandName(command)}.${field}' is the wrong type '${type}', expected type '${expected}'`,
+  );
 }
 
 /** The collection a command names in its first field, e.g. `{ find: 'users' }`. */
@@ -62,7 +65,11 @@ export function optionalDocuments(command: Document, field: string): Document[] 
 
 export function requiredDocuments(command: Document, field: string): Document[] {
   const value = optionalDocuments(command, field);
-  if (!value) throw new MongoCommandError('FailedToParse', `BSON field '${commandName(command)}.${field}' is missing but a required field`);
+  if (!value)
+    throw new MongoCommandError(
+      'FailedToParse',
+      `BSON field '${commandName(command)}.${field}' is missing but a required field`,
+    );
   return value;
 }
 

@@ -48,17 +48,25 @@ const COMMANDS = new Map<string, CommandHandler>([
 export type ConnectionContext = Omit<CommandContext, 'database'>;
 
 /** Runs one command. Never throws: every failure is an `{ ok: 0, code, codeName, errmsg }` reply. */
-export function runCommand(command: Document, context: ConnectionContext, onUnexpected: (error: unknown) => void): Document {
+export function runCommand(
+  command: Document,
+  context: ConnectionContext,
+  onUnexpected: (error: unknown) => void,
+): Document {
   try {
     // A standalone refuses transactions and retryable writes before looking at the command, so nothing is half-applied.
     if ('txnNumber' in command) {
-      throw new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+      throw new MongoCommandError(
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     const name = Object.keys(command)[0] ?? '';
     const handler = COMMANDS.get(name);
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
     const database = command['$db'];
-    if (typeof database !== 'string') throw new MongoCommandError('Location40571', 'OP_MSG requests require a $db argument');
+    if (typeof database !== 'string')
+      throw new MongoCommandError('Location40571', 'OP_MSG requests require a $db argument');
     return { ...withinTimeLimit(command, () => handler(command, { ...context, database })), ok: 1 };
   } catch (error) {
     if (!(error instanceof MongoCommandError)) onUnexpected(error);

@@ -28,7 +28,11 @@ export const listIndexes: CommandHandler = (command, context) => {
   const collection = existingCollection(command, context);
   const batchSize = optionalInteger(optionalDocument(command, 'cursor') ?? {}, 'batchSize');
   const specs = collection.listIndexes().map((index) => index.listedSpec);
-  return cursorReply(collection.namespace, context.cursors.firstBatch(collection.namespace, specs, { batchSize }), 'firstBatch');
+  return cursorReply(
+    collection.namespace,
+    context.cursors.firstBatch(collection.namespace, specs, { batchSize }),
+    'firstBatch',
+  );
 };
 
 /** `index` may be `'*'` (all but `_id_`), a name, a list of names, or a key pattern. */
@@ -45,7 +49,11 @@ export const dropIndexes: CommandHandler = (command, context) => {
 };
 
 function indexNamesToDrop(collection: Collection, target: unknown): string[] {
-  if (target === '*') return collection.listIndexes().map((index) => index.name).filter((name) => name !== ID_INDEX_NAME);
+  if (target === '*')
+    return collection
+      .listIndexes()
+      .map((index) => index.name)
+      .filter((name) => name !== ID_INDEX_NAME);
   if (typeof target === 'string') return [target];
   if (Array.isArray(target) && target.every((name) => typeof name === 'string')) return target;
   if (isDocument(target)) {
@@ -53,7 +61,10 @@ function indexNamesToDrop(collection: Collection, target: unknown): string[] {
     if (!match) throw new MongoCommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(target)}`);
     return [match.name];
   }
-  throw new MongoCommandError('TypeMismatch', "BSON field 'dropIndexes.index' must be a string, an array of strings or an object");
+  throw new MongoCommandError(
+    'TypeMismatch',
+    "BSON field 'dropIndexes.index' must be a string, an array of strings or an object",
+  );
 }
 
 function existingCollection(command: Document, { storage, database }: CommandContext): Collection {

@@ -13,14 +13,27 @@ import type { CommandHandler } from './context';
 import { cursorReply } from './replies';
 
 /** Generic command fields that are not collection options. */
-const GENERIC_FIELDS = new Set(['create', 'lsid', 'writeConcern', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', '$readPreference', '$clusterTime']);
+const GENERIC_FIELDS = new Set([
+  'create',
+  'lsid',
+  'writeConcern',
+  'comment',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+  '$readPreference',
+  '$clusterTime',
+]);
 
 /** Collection options this server keeps and honours; storage-engine tuning has no effect on results here. */
 const SUPPORTED_OPTIONS = new Set(['capped', 'size', 'max', 'collation', 'storageEngine', 'indexOptionDefaults']);
 
 /** A server without a feature does not know its option, and says so as mongod does for any unknown field. */
 function unknownField(command: string, field: string): MongoCommandError {
-  return new MongoCommandError('Location40415', `BSON field '${command}.${field}' is an unknown field. (The embedded MongoDB server does not support it.)`);
+  return new MongoCommandError(
+    'Location40415',
+    `BSON field '${command}.${field}' is an unknown field. (The embedded MongoDB server does not support it.)`,
+  );
 }
 
 function collectionOptions(command: Document): Document {
@@ -33,13 +46,25 @@ function collectionOptions(command: Document): Document {
   for (const field of ['size', 'max']) {
     const value = options[field];
     if (value === undefined) continue;
-    if (!isNumeric(value)) throw new MongoCommandError('TypeMismatch', `BSON field 'create.${field}' is the wrong type '${bsonTypeOf(value)}', expected type 'long'`);
-    if (field === 'size' && toNumber(value) < 1) throw new MongoCommandError('Location51024', `BSON field 'size' value must be >= 1, actual value '${toNumber(value)}'`);
+    if (!isNumeric(value))
+      throw new MongoCommandError(
+        'TypeMismatch',
+        `BSON field 'create.${field}' is the wrong type '${bsonTypeOf(value)}', expected type 'long'`,
+      );
+    if (field === 'size' && toNumber(value) < 1)
+      throw new MongoCommandError(
+        'Location51024',
+        `BSON field 'size' value must be >= 1, actual value '${toNumber(value)}'`,
+      );
   }
   const capped = options['capped'] === true || (isNumeric(options['capped']) && toNumber(options['capped']) !== 0);
-  if (capped && options['size'] === undefined) throw new MongoCommandError('InvalidOptions', "the 'size' field is required when 'capped' is true");
+  if (capped && options['size'] === undefined)
+    throw new MongoCommandError('InvalidOptions', "the 'size' field is required when 'capped' is true");
   if (!capped && (options['size'] !== undefined || options['max'] !== undefined)) {
-    throw new MongoCommandError('InvalidOptions', "the 'capped' field needs to be true when either the 'size' or 'max' fields are present");
+    throw new MongoCommandError(
+      'InvalidOptions',
+      "the 'capped' field needs to be true when either the 'size' or 'max' fields are present",
+    );
   }
   if (capped) options['capped'] = true;
   else delete options['capped'];
@@ -47,7 +72,12 @@ function collectionOptions(command: Document): Document {
 }
 
 function sameOptions(existing: Collection, requested: Document): boolean {
-  const normalize = (options: Document): string => JSON.stringify(Object.keys(options).sort().map((key) => [key, equalityKey(options[key])]));
+  const normalize = (options: Document): string =>
+    JSON.stringify(
+      Object.keys(options)
+        .sort()
+        .map((key) => [key, equalityKey(options[key])]),
+    );
   // The stored collation is the full specification; compare what the requested one resolves to.
   const { collation: requestedCollation, ...probe } = requested;
   if (existing.defaultCollation?.id !== parseCollation(requestedCollation)?.id) return false;
@@ -62,8 +92,14 @@ export const create: CommandHandler = (command, { storage, database }) => {
   const existing = storage.collection(database, name);
   if (existing) {
     if (sameOptions(existing, options)) return {};
-    const shown = [`uuid: UUID("${existing.uuid.toHexString(true)}")`, ...Object.entries(existing.options).map(([key, value]) => `${key}: ${renderValue(value)}`)];
-    throw new MongoCommandError('NamespaceExists', `namespace ${database}.${name} already exists, but with different options: { ${shown.join(', ')} }`);
+    const shown = [
+      `uuid: UUID("${existing.uuid.toHexString(true)}")`,
+      ...Object.entries(existing.options).map(([key, value]) => `${key}: ${renderValue(value)}`),
+    ];
+    throw new MongoCommandError(
+      'NamespaceExists',
+      `namespace ${database}.${name} already exists, but with different options: { ${shown.join(', ')} }`,
+    );
   }
   storage.createCollection(database, name, options);
   return {};
@@ -92,9 +128,13 @@ export const collMod: CommandHandler = (command, { storage, database }) => {
   if (!collection) throw new MongoCommandError('NamespaceNotFound', `ns does not exist: ${database}.${name}`);
   const change = optionalDocument(command, 'index');
   if (!change) return {};
-  const index = collection.listIndexes().find((candidate) =>
-    typeof change['name'] === 'string' ? candidate.name === change['name'] : isDocument(change['keyPattern']) && valuesEqual(candidate.keyPattern, change['keyPattern']),
-  );
+  const index = collection
+    .listIndexes()
+    .find((candidate) =>
+      typeof change['name'] === 'string'
+        ? candidate.name === change['name']
+        : isDocument(change['keyPattern']) && valuesEqual(candidate.keyPattern, change['keyPattern']),
+    );
   if (!index) {
     const described = typeof change['name'] === 'string' ? change['name'] : renderValue(change['keyPattern']);
     throw new MongoCommandError('IndexNotFound', `cannot find index ${described} for ns ${database}.${name}`);
@@ -103,13 +143,18 @@ export const collMod: CommandHandler = (command, { storage, database }) => {
   for (const [option, value] of Object.entries(change)) {
     if (option === 'name' || option === 'keyPattern') continue;
     if (option === 'hidden') {
-      if (typeof value !== 'boolean') throw new MongoCommandError('TypeMismatch', `BSON field 'collMod.index.hidden' is the wrong type '${typeof value}', expected type 'bool'`);
+      if (typeof value !== 'boolean')
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `BSON field 'collMod.index.hidden' is the wrong type '${typeof value}', expected type 'bool'`,
+        );
       if (index.name === ID_INDEX_NAME) throw new MongoCommandError('BadValue', "can't hide _id index");
       reply['hidden_old'] = index.hidden;
       reply['hidden_new'] = value;
       index.hidden = value;
     } else if (option === 'expireAfterSeconds') {
-      if (index.expireAfterSeconds === undefined) throw new MongoCommandError('InvalidOptions', 'no expireAfterSeconds field to update');
+      if (index.expireAfterSeconds === undefined)
+        throw new MongoCommandError('InvalidOptions', 'no expireAfterSeconds field to update');
       if (!isNumeric(value)) throw new MongoCommandError('InvalidOptions', 'expireAfterSeconds must be a number');
       reply['expireAfterSeconds_old'] = index.expireAfterSeconds;
       reply['expireAfterSeconds_new'] = value;
@@ -143,7 +188,8 @@ export const listCollections: CommandHandler = (command, { storage, cursors, dat
 
 export const listDatabases: CommandHandler = (command, { storage }) => {
   const nameOnly = optionalBoolean(command, 'nameOnly') ?? false;
-  const databases = storage.databaseNames().map((name) => (nameOnly ? { name } : { name, sizeOnDisk: 0, empty: false }));
+  const databases = storage
+    .databaseNames()
+    .map((name) => (nameOnly ? { name } : { name, sizeOnDisk: 0, empty: false }));
   return nameOnly ? { databases } : { databases, totalSize: 0 };
 };
-

@@ -11,7 +11,14 @@ import type { MatchedRecord } from '../query';
 import { parseUpdate, updatedDocument, upsertDocument } from '../update';
 import type { ParsedUpdate } from '../update';
 import { MAX_WRITE_BATCH_SIZE } from '../wire';
-import { collectionName, optionalBoolean, optionalDocument, optionalDocuments, optionalInteger, requiredDocuments } from './args';
+import {
+  collectionName,
+  optionalBoolean,
+  optionalDocument,
+  optionalDocuments,
+  optionalInteger,
+  requiredDocuments,
+} from './args';
 import type { CommandHandler } from './context';
 import { writeReply } from './replies';
 
@@ -49,7 +56,10 @@ function checkBatchSize(statements: number): void {
 }
 
 export function batchSizeError(statements: number): MongoCommandError {
-  return new MongoCommandError('InvalidLength', `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${statements} operations.`);
+  return new MongoCommandError(
+    'InvalidLength',
+    `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}. Got ${statements} operations.`,
+  );
 }
 
 export const insert: CommandHandler = (command, { storage, database }) => {
@@ -59,7 +69,10 @@ export const insert: CommandHandler = (command, { storage, database }) => {
   const writeErrors = runStatements(command, documents, (doc) => {
     const size = bsonSize(doc);
     if (size > MAX_DOCUMENT_BYTES) {
-      throw new MongoCommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_BYTES}`);
+      throw new MongoCommandError(
+        'BSONObjectTooLarge',
+        `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_BYTES}`,
+      );
     }
     if (Array.isArray(doc['_id'])) throw new MongoCommandError('BadValue', "can't use an array for _id");
     collection.insert(withId(doc));
@@ -70,7 +83,11 @@ export const insert: CommandHandler = (command, { storage, database }) => {
 
 /** `let` variables only matter to `$expr`, whose variables mingo would not see: refused rather than ignored. */
 function refuseLet(command: Document): void {
-  if (command['let'] !== undefined) throw new MongoCommandError('BadValue', `${Object.keys(command)[0]} option 'let' is not supported by the embedded MongoDB server`);
+  if (command['let'] !== undefined)
+    throw new MongoCommandError(
+      'BadValue',
+      `${Object.keys(command)[0]} option 'let' is not supported by the embedded MongoDB server`,
+    );
 }
 
 export const update: CommandHandler = (command, { storage, database }) => {
@@ -86,7 +103,10 @@ export const update: CommandHandler = (command, { storage, database }) => {
     const upsert = optionalBoolean(statement, 'upsert') ?? false;
     const existing = storage.collection(database, name);
     const collation = effectiveCollation(statement['collation'], existing);
-    const parsed = parseUpdate(statement['u'], { arrayFilters: optionalDocuments(statement, 'arrayFilters'), collator: collation });
+    const parsed = parseUpdate(statement['u'], {
+      arrayFilters: optionalDocuments(statement, 'arrayFilters'),
+      collator: collation,
+    });
     if (multi && parsed.kind === 'replacement') {
       throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
@@ -94,7 +114,11 @@ export const update: CommandHandler = (command, { storage, database }) => {
     checkHint(existing, statement['hint']);
     const collection = upsert ? storage.ensureCollection(database, name) : existing;
     if (!collection) return;
-    const { matches } = runQuery(collection, filter, { limit: multi ? 0 : 1, sort: optionalDocument(statement, 'sort'), collation });
+    const { matches } = runQuery(collection, filter, {
+      limit: multi ? 0 : 1,
+      sort: optionalDocument(statement, 'sort'),
+      collation,
+    });
     if (matches.length === 0 && upsert) {
       const doc = upsertDocument(filter, parsed);
       collection.insert(doc);
@@ -117,7 +141,8 @@ export const deleteCommand: CommandHandler = (command, { storage, database }) =>
   let n = 0;
   const writeErrors = runStatements(command, statements, (statement) => {
     const limit = optionalInteger(statement, 'limit') ?? 0;
-    if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1.');
+    if (limit !== 0 && limit !== 1)
+      throw new MongoCommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1.');
     const filter = optionalDocument(statement, 'q') ?? {};
     const collation = effectiveCollation(statement['collation'], collection);
     prepareFilter(filter, collation);
@@ -140,19 +165,27 @@ export const findAndModify: CommandHandler = (command, { storage, database }) =>
   const upsert = optionalBoolean(command, 'upsert') ?? false;
   const returnNew = optionalBoolean(command, 'new') ?? false;
   const hasUpdate = command['update'] !== undefined;
-  if (remove && (hasUpdate || upsert)) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-  if (!remove && !hasUpdate) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (remove && (hasUpdate || upsert))
+    throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+  if (!remove && !hasUpdate)
+    throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
 
   const existing = storage.collection(database, name);
   const collation = effectiveCollation(command['collation'], existing);
-  const parsed = remove ? undefined : parseUpdate(command['update'], { arrayFilters: optionalDocuments(command, 'arrayFilters'), collator: collation });
+  const parsed = remove
+    ? undefined
+    : parseUpdate(command['update'], { arrayFilters: optionalDocuments(command, 'arrayFilters'), collator: collation });
   const projector = compileProjection(optionalDocument(command, 'fields'), filter, { collator: collation });
   prepareFilter(filter, collation);
   checkHint(existing, command['hint']);
   const noMatch: Document = { lastErrorObject: remove ? { n: 0 } : { n: 0, updatedExisting: false }, value: null };
   const collection = upsert ? storage.ensureCollection(database, name) : existing;
   if (!collection) return noMatch;
-  const [match] = runQuery(collection, filter, { sort: optionalDocument(command, 'sort'), limit: 1, collation }).matches;
+  const [match] = runQuery(collection, filter, {
+    sort: optionalDocument(command, 'sort'),
+    limit: 1,
+    collation,
+  }).matches;
   const shown = (doc: Document): Document => (projector ? projector(doc) : doc);
 
   if (!parsed) {
@@ -168,7 +201,10 @@ export const findAndModify: CommandHandler = (command, { storage, database }) =>
     if (upsert) {
       const doc = upsertDocument(filter, parsed);
       collection.insert(doc);
-      return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] }, value: returnNew ? shown(doc) : null };
+      return {
+        lastErrorObject: { n: 1, updatedExisting: false, upserted: doc['_id'] },
+        value: returnNew ? shown(doc) : null,
+      };
     }
     return noMatch;
   });
@@ -180,14 +216,22 @@ function executorErrors<T>(commandName: string, run: () => T): T {
     return run();
   } catch (error) {
     if (error instanceof MongoCommandError && error.codeName !== 'DuplicateKey') {
-      throw new MongoCommandError(error.codeName, `Plan executor error during ${commandName} :: caused by :: ${error.message}`, error.details);
+      throw new MongoCommandError(
+        error.codeName,
+        `Plan executor error during ${commandName} :: caused by :: ${error.message}`,
+        error.details,
+      );
     }
     throw error;
   }
 }
 
 /** Applies an update to one matched record and stores the result if it differs. */
-function applyUpdate(collection: Collection, match: MatchedRecord, parsed: ParsedUpdate): { doc: Document; modified: boolean } {
+function applyUpdate(
+  collection: Collection,
+  match: MatchedRecord,
+  parsed: ParsedUpdate,
+): { doc: Document; modified: boolean } {
   const updated = updatedDocument(match.doc, parsed, { matchedField: match.matchedField, inserting: false });
   // MongoDB counts a document as modified only when its bytes change (`$set` to the same value is not).
   if (Buffer.from(serialize(updated)).equals(serialize(match.doc))) return { doc: match.doc, modified: false };

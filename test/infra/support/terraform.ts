@@ -115,7 +115,8 @@ export function allResources(config: TerraformConfig): Array<[string, Block]> {
 /** The object references in an expression string (`local.x`, `var.y`, `aws_lambda_function.this`, ...). */
 export function references(expression: unknown): string[] {
   const text = typeof expression === 'string' ? expression : JSON.stringify(expression);
-  const found = text.match(/\b(?:local|var|each|data\.[a-z0-9_]+|ephemeral\.[a-z0-9_]+|aws_[a-z0-9_]+)\.[A-Za-z0-9_]+/g) ?? [];
+  const found =
+    text.match(/\b(?:local|var|each|data\.[a-z0-9_]+|ephemeral\.[a-z0-9_]+|aws_[a-z0-9_]+)\.[A-Za-z0-9_]+/g) ?? [];
   return [...new Set(found)];
 }
 

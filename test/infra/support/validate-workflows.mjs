@@ -7,7 +7,10 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '
 
 const results = {};
 for (const path of process.argv.slice(2)) {
-  const parsed = parseWorkflow({ name: basename(path), content: readFileSync(path, 'utf8') }, new NoOperationTraceWriter());
+  const parsed = parseWorkflow(
+    { name: basename(path), content: readFileSync(path, 'utf8') },
+    new NoOperationTraceWriter(),
+  );
   const errors = parsed.context.errors.getErrors().map((e) => e.message);
   if (errors.length === 0 && parsed.value) {
     const template = await convertWorkflowTemplate(parsed.context, parsed.value);
