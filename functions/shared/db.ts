@@ -64,11 +64,18 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (UNAVAILABLE_ERRORS.has(error.name) || error.message === 'Connection was force closed') return true;
-  const code = (error as NodeJS.ErrnoException).code;
+  // By shape, not instanceof: Node's own socket errors can come from another realm (as under a test runner's sandbox).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message, code, cause } = error as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    cause?: unknown;
+  };
+  if ((typeof name === 'string' && UNAVAILABLE_ERRORS.has(name)) || message === 'Connection was force closed')
+    return true;
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
-  return error.cause !== undefined && error.cause !== error && isUnavailable(error.cause);
+  return cause !== undefined && cause !== error && isUnavailable(cause);
 }
 
 /** Errors of a database call: an unreachable server becomes DatabaseUnavailable, anything else stays a bug. */
