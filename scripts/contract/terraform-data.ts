@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { HttpError } from '../../functions/shared/errors';
-import { ConfigError, DependencyUnavailable, IntegrationError, REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
+import { ConfigError, DependencyUnavailable, IntegrationError, PASSWORD_REJECTION, REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
@@ -69,6 +69,8 @@ function dimensionValues(functionKeys: readonly string[]): {
     SessionRevoked: { reason: reasons(REVOKE_REASON) },
     // Counted by the wrapper for a 5xx answer (an unknown error is OUTCOME.error), per function.
     HandlerError: { operation: functionKeys, outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])] },
+    PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
+    PwnedCheckUnavailable: {},
   };
 }
 

@@ -78,12 +78,12 @@ describe('database outage', () => {
   });
 
   it('answers 503 when the database goes away under a live connection', async () => {
-    await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Before', email: 'before@example.com', password: 'before-the-outage' } }));
+    await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Before', email: 'before@example.com', password: 'amber-lake-whistle' } }));
     await server?.stop();
     server = undefined;
 
     const listed = await listUsers();
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'During', email: 'during@example.com', password: 'during-the-outage' } }));
+    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'During', email: 'during@example.com', password: 'velvet-pine-compass' } }));
 
     expect(listed.response.statusCode).toBe(503);
     expect(registered.response.statusCode).toBe(503);
@@ -93,7 +93,7 @@ describe('database outage', () => {
   it('works again on the next invocation once the database is back on the same port', async () => {
     server = await start();
 
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'After', email: 'after@example.com', password: 'after-the-outage' } }));
+    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'After', email: 'after@example.com', password: 'granite-moth-violin' } }));
     const listed = await listUsers();
 
     expect(registered.response.statusCode).toBe(201);

@@ -67,7 +67,7 @@ describe('me', () => {
   });
 
   it('ignores any user id the client sends itself', async () => {
-    const other = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Mallory', email: 'mallory@example.com', password: 'mallory-password' } }));
+    const other = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Mallory', email: 'mallory@example.com', password: 'crimson-owl-parade' } }));
     const malloryId = (other.body.user as { id: string }).id;
 
     const { body } = await me({
@@ -102,7 +102,7 @@ describe('me', () => {
   });
 
   it('answers 401 once the session is revoked, though the access token is unexpired', async () => {
-    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Revoked', email: 'revoked@example.com', password: 'revoked-password' } }));
+    const registered = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Revoked', email: 'revoked@example.com', password: 'silver-fern-harbor' } }));
     const authorizer = authorizedBy(registered.body.token as string);
     await database.sessions().updateOne({ _id: new ObjectId(authorizer.sid) }, { $set: { revokedAt: new Date() } });
 

@@ -19,7 +19,7 @@ beforeAll(() => setEnv({ REFRESH_REUSE_INTERVAL: '10' }));
 let counter = 0;
 async function newRefreshToken(): Promise<string> {
   counter += 1;
-  const { body } = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'retry-password' } }));
+  const { body } = await invokeHttp('register', registerHandler, proxyEvent({ path: '/register', body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'lunar-basil-anchor' } }));
   return body.refreshToken as string;
 }
 

@@ -21,7 +21,7 @@ const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct
 describe('register', () => {
   // First in the file: it is the instance's first invocation.
   it('opens the database connection on the first invocation and reports the cold start', async () => {
-    await registration({ name: 'First', email: 'first@example.com', password: 'first-password' });
+    await registration({ name: 'First', email: 'first@example.com', password: 'opening-night-ticket' });
 
     expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded', 'SessionCreated']);
     expect(requestLines(output)[0]).toMatchObject({ cold_start: true, db_connection: 'new' });
@@ -41,7 +41,7 @@ describe('register', () => {
   });
 
   it('starts a session that stores only the hash of its refresh token, with where the client came from', async () => {
-    const { body } = await registration({ name: 'Session', email: 'session@example.com', password: 'session-password' });
+    const { body } = await registration({ name: 'Session', email: 'session@example.com', password: 'tidal-copper-kettle' });
 
     const claims = jwt.decode(body.token as string) as jwt.JwtPayload;
     const session = await database.sessions().findOne({ _id: new ObjectId(claims.sid as string) });
