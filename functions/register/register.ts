@@ -13,6 +13,7 @@ import { enforcePasswordPolicy } from '../shared/password-policy';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
+import { beginRegistration } from '../shared/throttle';
 import { tokenService } from '../shared/tokens';
 import { sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
@@ -32,6 +33,8 @@ export function parseRegistration(event: APIGatewayProxyEvent): Registration {
 export async function register(registration: Registration, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   await Promise.all([tokenService(), sessionConfig()]);
+  // Counted before the password policy, so refused passwords count against the address too.
+  await beginRegistration(event);
   await enforcePasswordPolicy('/password', registration.password, registration);
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;

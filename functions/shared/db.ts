@@ -11,6 +11,8 @@ import { countMetric, currentFunctionName, currentInvocation, logger, MetricName
 import { onceAsync } from './once';
 import { SESSION_MODEL_NAME, sessionSchema, USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema } from './session-model';
 import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
+import { THROTTLE_MODEL_NAME, throttleSchema } from './throttle-model';
+import type { ThrottleModel, ThrottleRecord } from './throttle-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
 import type { UserModel, UserRecord } from './user-model';
 
@@ -28,6 +30,7 @@ export interface Database {
   users: UserModel;
   sessions: SessionModel;
   usedRefreshTokens: UsedRefreshTokenModel;
+  throttles: ThrottleModel;
 }
 
 /** One invocation at a time per instance; a second socket covers a monitor check during a query. */
@@ -101,9 +104,10 @@ async function open(): Promise<Database> {
     const users = connection.model<UserRecord>(USER_MODEL_NAME, userSchema);
     const sessions = connection.model<SessionRecord>(SESSION_MODEL_NAME, sessionSchema);
     const usedRefreshTokens = connection.model<UsedRefreshTokenRecord>(USED_REFRESH_TOKEN_MODEL_NAME, usedRefreshTokenSchema);
+    const throttles = connection.model<ThrottleRecord>(THROTTLE_MODEL_NAME, throttleSchema);
     // Once per cold start, awaited: the unique indexes are what make concurrent registrations and refreshes safe.
-    await Promise.all([users.createIndexes(), sessions.createIndexes(), usedRefreshTokens.createIndexes()]);
-    return { connection, users, sessions, usedRefreshTokens };
+    await Promise.all([users.createIndexes(), sessions.createIndexes(), usedRefreshTokens.createIndexes(), throttles.createIndexes()]);
+    return { connection, users, sessions, usedRefreshTokens, throttles };
   } catch (error) {
     forget(connection);
     await connection.close(true).catch(() => undefined);

@@ -16,6 +16,7 @@ import { ConfigError, DependencyUnavailable, IntegrationError, PASSWORD_REJECTIO
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
+import { THROTTLE_SCOPE, THROTTLED_OPERATION } from '../../functions/shared/throttle-model';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from './api-gateway';
 import type { OpenApiDocument, Operation } from './load';
 import { FUNCTIONS_DIR, ROOT } from '../paths';
@@ -71,6 +72,7 @@ function dimensionValues(functionKeys: readonly string[]): {
     HandlerError: { operation: functionKeys, outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])] },
     PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
     PwnedCheckUnavailable: {},
+    AttemptThrottled: { operation: reasons(THROTTLED_OPERATION), scope: reasons(THROTTLE_SCOPE) },
   };
 }
 
