@@ -63,7 +63,7 @@ describe('the dashboard, alarms and queries', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = Object.entries(tf.resources.aws_cloudwatch_metric_alarm ?? {});
-    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles', 'refresh_token_reuse']);
+    expect(alarms.map(([name]) => name).sort()).toEqual(['api_5xx_rate', 'api_latency_p99', 'failed_logins', 'function_errors', 'function_throttles', 'refresh_token_reuse', 'throttled_attempts']);
     for (const [name, alarm] of alarms) {
       expect({ name, actions: (alarm as Block).alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
     }
