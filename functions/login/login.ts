@@ -32,7 +32,8 @@ export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
 export async function login(request: LoginRequest, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   await Promise.all([tokenService(), sessionConfig()]);
-  // Before the password is checked: while the account or the address is throttled, even the right password gets 429.
+  // Before the password is checked, and counted as a failure until it succeeds: while the account
+  // or the address is throttled, even the right password gets 429.
   const attempt = await beginLogin(request.email, event);
   const passwords = passwordHasher();
   const credentials = await findCredentials(request.email);
@@ -40,7 +41,6 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
     credentials === undefined ? await passwords.verifyUnknownUser(request.password) : await passwords.verify(request.password, credentials.passwordHash);
   if (credentials === undefined || !valid) {
     countMetric(MetricName.LoginFailed);
-    await attempt.failed();
     throw new InvalidCredentials();
   }
   await attempt.succeeded();
