@@ -362,7 +362,12 @@ export interface components {
          * Format: password
          * @description At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no
          *     further, so a longer password is refused with a 400 rather than silently
-         *     cut. 72 ASCII characters fit; with accents or emoji, fewer do.
+         *     cut. 72 ASCII characters fit; with accents or emoji, fewer do. Passwords
+         *     are put in Unicode NFKC before they are hashed or compared, and the byte
+         *     limits apply to that form. There are no rules about character classes, but a
+         *     password is refused (400, naming the field) when it is one of the most common
+         *     or breached passwords, or contains the user's name or the part of their
+         *     email address before the @.
          */
         NewPassword: string;
         /** @description Discovery metadata (OpenID Connect Discovery 1.0, section 3), limited to what verifying a token needs. */
@@ -379,7 +384,8 @@ export interface components {
         /**
          * Format: password
          * @description The user's password. At most 72 **bytes** of UTF-8 (no password can be
-         *     longer), so a longer one is refused with a 400.
+         *     longer), so a longer one is refused with a 400. Compared in Unicode NFKC,
+         *     so a password typed in composed or decomposed form is the same password.
          */
         Password: string;
         /** @description An RFC 9457 problem. */

@@ -11,6 +11,9 @@
  *   terraform.json             what infra/ reads about the code: operations, what each function
  *                              does, the metric catalogue (scripts/contract/terraform-data.ts)
  *
+ * and, from a dependency rather than the contract:
+ *   common-passwords.ts        the common and breached passwords new passwords are refused against
+ *
  * `--check` writes nothing and fails when a committed file differs from what would be generated.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { listOperations, loadContract } from './contract/load';
 import { consumerSpec } from './contract/consumer-spec';
 import { cursorExampleMismatches } from './contract/examples';
 import { buildTerraformData } from './contract/terraform-data';
+import { buildCommonPasswords } from './common-passwords';
 import { buildPatternMessages, buildSchemaValidators, buildValidators } from './contract/validators';
 import { CONTRACT_PATH, GENERATED_DIR } from './paths';
 
@@ -52,6 +56,7 @@ async function render(): Promise<Map<string, string>> {
     ...(await buildTerraformData(doc, operations)),
   };
   files.set('terraform.json', `${JSON.stringify(terraform, null, 2)}\n`);
+  files.set('common-passwords.ts', buildCommonPasswords().module);
   return files;
 }
 

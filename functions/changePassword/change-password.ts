@@ -4,17 +4,18 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import validateChangePasswordBody from '../../generated/validators/changePassword-body';
-import { ValidationFailed } from '../shared/errors';
+import { SessionEnded, ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
+import { enforcePasswordPolicy } from '../shared/password-policy';
 import { loginPasswordProblem, newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { confirmPassword } from '../shared/reauthenticate';
 import { readJsonBody } from '../shared/request';
 import { requireLiveSession } from '../shared/session-guard';
 import { REVOKE_REASON } from '../shared/session-model';
 import { revokeSessionsOf } from '../shared/sessions';
-import { updatePasswordHash } from '../shared/users';
+import { findUser, updatePasswordHash } from '../shared/users';
 import { validated } from '../shared/validation';
 import { currentTime } from '../shared/clock';
 
@@ -28,6 +29,9 @@ export async function changePassword(event: APIGatewayProxyEvent): Promise<Reply
   if (problems.length > 0) throw new ValidationFailed(problems);
 
   await confirmPassword(caller, currentPassword);
+  const user = await findUser(caller.userId);
+  if (user === undefined) throw new SessionEnded();
+  await enforcePasswordPolicy('/newPassword', newPassword, user);
   await updatePasswordHash(caller.userId, await passwordHasher().hash(newPassword));
   await revokeSessionsOf(caller.userId, REVOKE_REASON.passwordChange, currentTime(), caller.sessionId);
   countMetric(MetricName.SessionRevoked, { reason: REVOKE_REASON.passwordChange });

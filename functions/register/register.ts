@@ -9,6 +9,7 @@ import { EmailTaken, ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
+import { enforcePasswordPolicy } from '../shared/password-policy';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
@@ -32,6 +33,7 @@ export async function register(registration: Registration, event: APIGatewayProx
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
   await tokenIssuer();
+  await enforcePasswordPolicy('/password', registration.password, registration);
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;
   try {

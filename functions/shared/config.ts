@@ -204,3 +204,25 @@ export function observabilityConfig(): ObservabilityConfig {
     return { serviceName, metricsNamespace, logLevel: 'INFO', logLevelError: error };
   }
 }
+
+/** `on` or `off`, as the password and throttle switches are written. */
+const ON_OFF = /^(on|off)$/;
+
+export interface PasswordPolicyConfig {
+  /** Whether new passwords are also looked up in Have I Been Pwned's range API. */
+  pwnedCheck: boolean;
+  /** The range API's base URL; `/range/<5 hex>` is appended. */
+  pwnedUrl: string;
+  /** How long a lookup may take before the password is accepted without it. */
+  pwnedTimeoutMs: number;
+}
+
+export const passwordPolicyConfig = once(
+  (): PasswordPolicyConfig => ({
+    pwnedCheck: matchingVariable('PWNED_PASSWORDS_CHECK', ON_OFF, 'off', 'on or off') === 'on',
+    pwnedUrl: matchingVariable('PWNED_PASSWORDS_URL', /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, 'https://api.pwnedpasswords.com', 'an http(s) URL without query'),
+    // Short: a registration should not wait on a third party; past it the check is skipped and counted.
+    pwnedTimeoutMs: integerVariable('PWNED_PASSWORDS_TIMEOUT_MS', { fallback: 1000, min: 100, max: 5000 }),
+  }),
+);
+

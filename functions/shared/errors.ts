@@ -194,6 +194,18 @@ export class WrongPassword extends HttpError {
   }
 }
 
+/** Why a new password was refused: the `reason` dimension of PasswordRejected. */
+export const PASSWORD_REJECTION = {
+  /** On the bundled list of common passwords. */
+  common: 'common',
+  /** Contains the user's name or email. */
+  personal: 'personal',
+  /** Found by the breached-password service. */
+  breached: 'breached',
+} as const;
+
+export type PasswordRejection = (typeof PASSWORD_REJECTION)[keyof typeof PASSWORD_REJECTION];
+
 /** Why a refresh token was refused: the `reason` dimension of RefreshRefused, never told to the client. */
 export const REFRESH_REJECTION = {
   malformed: 'malformed',

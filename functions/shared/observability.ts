@@ -57,6 +57,10 @@ export const MetricName = {
   SessionRevoked: 'SessionRevoked',
   /** A 5xx answer or a failed authorizer. Dimensions `operation` and `outcome`. */
   HandlerError: 'HandlerError',
+  /** A new password refused by the password policy. Dimension `reason`: one of PASSWORD_REJECTION. */
+  PasswordRejected: 'PasswordRejected',
+  /** The breached-password service did not answer in time or answered badly: the password was accepted without it. */
+  PwnedCheckUnavailable: 'PwnedCheckUnavailable',
 } as const;
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
@@ -87,6 +91,8 @@ export const METRIC_DIMENSIONS = {
   Logout: [],
   SessionRevoked: ['reason'],
   HandlerError: ['operation', 'outcome'],
+  PasswordRejected: ['reason'],
+  PwnedCheckUnavailable: [],
 } as const satisfies Record<MetricName, readonly string[]>;
 
 /** The dimension every metric carries: Powertools' service name. */

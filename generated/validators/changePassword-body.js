@@ -4,8 +4,8 @@ module.exports = validate10;
 module.exports.default = validate10;
 const schema11 = {"$ref":"contract#/$defs/ChangePasswordRequest"};
 const schema13 = {"type":"object","additionalProperties":false,"required":["currentPassword","newPassword"],"properties":{"currentPassword":{"$ref":"contract#/$defs/Password"},"newPassword":{"$ref":"contract#/$defs/NewPassword"}}};
-const schema14 = {"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The user's password. At most 72 **bytes** of UTF-8 (no password can be\nlonger), so a longer one is refused with a 400.\n"};
-const schema15 = {"type":"string","format":"password","minLength":8,"maxLength":72,"description":"At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no\nfurther, so a longer password is refused with a 400 rather than silently\ncut. 72 ASCII characters fit; with accents or emoji, fewer do.\n"};
+const schema14 = {"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The user's password. At most 72 **bytes** of UTF-8 (no password can be\nlonger), so a longer one is refused with a 400. Compared in Unicode NFKC,\nso a password typed in composed or decomposed form is the same password.\n"};
+const schema15 = {"type":"string","format":"password","minLength":8,"maxLength":72,"description":"At least 8 characters, and at most 72 **bytes** of UTF-8: bcrypt reads no\nfurther, so a longer password is refused with a 400 rather than silently\ncut. 72 ASCII characters fit; with accents or emoji, fewer do. Passwords\nare put in Unicode NFKC before they are hashed or compared, and the byte\nlimits apply to that form. There are no rules about character classes, but a\npassword is refused (400, naming the field) when it is one of the most common\nor breached passwords, or contains the user's name or the part of their\nemail address before the @.\n"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

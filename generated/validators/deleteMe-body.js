@@ -4,7 +4,7 @@ module.exports = validate10;
 module.exports.default = validate10;
 const schema11 = {"$ref":"contract#/$defs/DeleteAccountRequest"};
 const schema13 = {"type":"object","additionalProperties":false,"required":["password"],"properties":{"password":{"$ref":"contract#/$defs/Password"}}};
-const schema14 = {"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The user's password. At most 72 **bytes** of UTF-8 (no password can be\nlonger), so a longer one is refused with a 400.\n"};
+const schema14 = {"type":"string","format":"password","minLength":1,"maxLength":72,"description":"The user's password. At most 72 **bytes** of UTF-8 (no password can be\nlonger), so a longer one is refused with a 400. Compared in Unicode NFKC,\nso a password typed in composed or decomposed form is the same password.\n"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

@@ -16,6 +16,7 @@ import {
   ConfigError,
   DependencyUnavailable,
   IntegrationError,
+  PASSWORD_REJECTION,
   REFRESH_REJECTION,
   TOKEN_REJECTION,
 } from '../../functions/shared/errors';
@@ -97,6 +98,8 @@ function dimensionValues(functionKeys: readonly string[]): {
       operation: functionKeys,
       outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])],
     },
+    PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
+    PwnedCheckUnavailable: {},
   };
 }
 

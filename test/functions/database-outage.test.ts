@@ -100,7 +100,7 @@ describe('database outage', () => {
       registerHandler,
       proxyEvent({
         path: '/register',
-        body: { name: 'Before', email: 'before@example.com', password: 'before-the-outage' },
+        body: { name: 'Before', email: 'before@example.com', password: 'amber-lake-whistle' },
       }),
     );
     await server?.stop();
@@ -112,7 +112,7 @@ describe('database outage', () => {
       registerHandler,
       proxyEvent({
         path: '/register',
-        body: { name: 'During', email: 'during@example.com', password: 'during-the-outage' },
+        body: { name: 'During', email: 'during@example.com', password: 'velvet-pine-compass' },
       }),
     );
 
@@ -129,7 +129,7 @@ describe('database outage', () => {
       registerHandler,
       proxyEvent({
         path: '/register',
-        body: { name: 'After', email: 'after@example.com', password: 'after-the-outage' },
+        body: { name: 'After', email: 'after@example.com', password: 'granite-moth-violin' },
       }),
     );
     const listed = await listUsers();

@@ -80,7 +80,7 @@ describe('me', () => {
       registerHandler,
       proxyEvent({
         path: '/register',
-        body: { name: 'Mallory', email: 'mallory@example.com', password: 'mallory-password' },
+        body: { name: 'Mallory', email: 'mallory@example.com', password: 'crimson-owl-parade' },
       }),
     );
     const malloryId = (other.body.user as { id: string }).id;
@@ -126,7 +126,7 @@ describe('me', () => {
       registerHandler,
       proxyEvent({
         path: '/register',
-        body: { name: 'Revoked', email: 'revoked@example.com', password: 'revoked-password' },
+        body: { name: 'Revoked', email: 'revoked@example.com', password: 'silver-fern-harbor' },
       }),
     );
     const authorizer = authorizedBy(registered.body.token as string);

@@ -24,7 +24,7 @@ async function newRefreshToken(): Promise<string> {
     registerHandler,
     proxyEvent({
       path: '/register',
-      body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'retry-password' },
+      body: { name: 'Retry', email: `retry${counter}@example.com`, password: 'lunar-basil-anchor' },
     }),
   );
   return body.refreshToken as string;

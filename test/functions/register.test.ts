@@ -26,7 +26,7 @@ const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct
 describe('register', () => {
   // First in the file: it is the instance's first invocation.
   it('opens the database connection on the first invocation and reports the cold start', async () => {
-    await registration({ name: 'First', email: 'first@example.com', password: 'first-password' });
+    await registration({ name: 'First', email: 'first@example.com', password: 'opening-night-ticket' });
 
     expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded', 'SessionCreated']);
     expect(requestLines(output)[0]).toMatchObject({ cold_start: true, db_connection: 'new' });
@@ -54,7 +54,7 @@ describe('register', () => {
     const { body } = await registration({
       name: 'Session',
       email: 'session@example.com',
-      password: 'session-password',
+      password: 'tidal-copper-kettle',
     });
 
     const claims = jwt.decode(body.token as string) as jwt.JwtPayload;

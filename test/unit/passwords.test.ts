@@ -1,5 +1,6 @@
 import bcrypt from 'bcryptjs';
 import {
+  comparableForms,
   createPasswordHasher,
   loginPasswordProblem,
   newPasswordProblem,
@@ -85,5 +86,54 @@ describe('createPasswordHasher', () => {
     });
 
     expect(hashed).toMatch(/^\$2b\$10\$/);
+  });
+});
+
+describe('Unicode normalization (NFKC)', () => {
+  const hasher = createPasswordHasher({ cost: 4 });
+  const composed = 'café-crème-brûlée'.normalize('NFC');
+  const decomposed = composed.normalize('NFD');
+
+  it('hashes a password typed composed or decomposed as one password', async () => {
+    expect(decomposed).not.toBe(composed);
+
+    await expect(hasher.verify(decomposed, await hasher.hash(composed))).resolves.toBe(true);
+    await expect(hasher.verify(composed, await hasher.hash(decomposed))).resolves.toBe(true);
+  });
+
+  it('folds compatibility forms: full-width letters and ligatures are the plain ones', async () => {
+    await expect(hasher.verify('ｐａｓｓ-ﬁsh-word', await hasher.hash('pass-fish-word'))).resolves.toBe(true);
+  });
+
+  it('still accepts a password whose hash was made before normalization, from the form it was typed in', async () => {
+    const legacy = await bcrypt.hash(decomposed, 4);
+
+    await expect(hasher.verify(decomposed, legacy)).resolves.toBe(true);
+    await expect(hasher.verify('cafe-creme-brulee', legacy)).resolves.toBe(false);
+  });
+
+  it('spends as many comparisons on an unknown user as a known user with that password would', async () => {
+    const compare = jest.spyOn(bcrypt, 'compare');
+    try {
+      await hasher.verifyUnknownUser(decomposed);
+      expect(compare).toHaveBeenCalledTimes(2);
+      compare.mockClear();
+      await hasher.verifyUnknownUser('plain-ascii-password');
+      expect(compare).toHaveBeenCalledTimes(1);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('counts the 72-byte limit on the normalized form', () => {
+    // U+FDFA is 3 bytes, and 33 once normalized.
+    const expanding = '\uFDFA'.repeat(3);
+    expect(passwordBytes(expanding)).toBe(9);
+
+    expect(newPasswordProblem(expanding)).toBe('must be at most 72 bytes of UTF-8 (bcrypt ignores the rest)');
+    expect(newPasswordProblem('ﬃ'.repeat(3))).toBeUndefined();
+    // At login the form it was typed in may still be an older hash's password.
+    expect(loginPasswordProblem(expanding)).toBeUndefined();
+    expect(comparableForms(expanding)).toEqual([expanding]);
   });
 });
