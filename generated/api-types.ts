@@ -426,6 +426,8 @@ export interface components {
          *     - `session-not-found`: no such session of the user
          *     - `not-found`: no such route
          *     - `throttled`: too many requests
+         *     - `too-many-attempts`: too many failed logins for this account, or too many
+         *       attempts from this address; retry after `Retry-After` seconds
          *     - `internal`: a failure on our side (quote `requestId`)
          *     - `unavailable`: a dependency is down; retry after `Retry-After`
          *     - `bad-gateway`: the function failed or answered badly (quote `requestId`)
@@ -433,7 +435,7 @@ export interface components {
          * @example urn:auth-api:problem:validation
          * @enum {string}
          */
-        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:invalid-refresh-token" | "urn:auth-api:problem:session-not-found" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
+        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:invalid-refresh-token" | "urn:auth-api:problem:session-not-found" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:too-many-attempts" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
         PublicUser: {
             createdAt: components["schemas"]["Timestamp"];
             id: components["schemas"]["UserId"];
@@ -771,7 +773,13 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests; slow down and retry after the given time. */
+        /**
+         * @description Too many requests; slow down and retry after the given time. API Gateway's
+         *     throttle answers `throttled`. Login, registration and token refresh also answer
+         *     `too-many-attempts`: after repeated failed logins for one account (whether or
+         *     not it exists), or too many failed logins, registrations or refreshes from one
+         *     address; even correct credentials are refused until `Retry-After` has passed.
+         */
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -780,14 +788,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "urn:auth-api:problem:throttled",
-                 *       "title": "Too many requests",
-                 *       "status": 429,
-                 *       "detail": "Too many requests; try again later"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };

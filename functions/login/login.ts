@@ -13,6 +13,7 @@ import { OUTCOME } from '../shared/outcomes';
 import { loginPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
+import { beginLogin } from '../shared/throttle';
 import { tokenIssuer } from '../shared/token-issuer';
 import { sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
@@ -32,6 +33,8 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
   await tokenIssuer();
+  // Before the password is checked: while the account or the address is throttled, even the right password gets 429.
+  const attempt = await beginLogin(request.email, event);
   const passwords = passwordHasher();
   const credentials = await findCredentials(request.email);
   const valid =
@@ -40,8 +43,10 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
       : await passwords.verify(request.password, credentials.passwordHash);
   if (credentials === undefined || !valid) {
     countMetric(MetricName.LoginFailed);
+    await attempt.failed();
     throw new InvalidCredentials();
   }
+  await attempt.succeeded();
   countMetric(MetricName.LoginSucceeded);
   const body: AuthToken = await signIn(credentials.id, event);
   return { status: 200, body, outcome: OUTCOME.loggedIn };

@@ -14,6 +14,7 @@ import { readJsonBody } from '../shared/request';
 import { REVOKE_REASON } from '../shared/session-model';
 import { rotateRefreshToken } from '../shared/sessions';
 import { tokensFor } from '../shared/sign-in';
+import { beginRefresh } from '../shared/throttle';
 import { tokenIssuer } from '../shared/token-issuer';
 import { validated } from '../shared/validation';
 import { currentTime } from '../shared/clock';
@@ -22,9 +23,11 @@ export async function refresh(event: APIGatewayProxyEvent): Promise<Reply> {
   const { refreshToken } = validated(validateRefreshBody, readJsonBody(event), 'body');
   const config = sessionConfig();
   await tokenIssuer();
+  const attempt = await beginRefresh(event);
   const now = currentTime();
   const rotation = await rotateRefreshToken(refreshToken, now, config);
   if (!rotation.ok) {
+    await attempt.failed();
     countMetric(MetricName.RefreshRefused, { reason: rotation.reason });
     if (rotation.reason === REFRESH_REJECTION.reuse) {
       countMetric(MetricName.RefreshTokenReuse);

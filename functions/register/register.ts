@@ -13,6 +13,7 @@ import { enforcePasswordPolicy } from '../shared/password-policy';
 import { newPasswordProblem, passwordHasher } from '../shared/passwords';
 import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
+import { beginRegistration } from '../shared/throttle';
 import { tokenIssuer } from '../shared/token-issuer';
 import { sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
@@ -33,6 +34,8 @@ export async function register(registration: Registration, event: APIGatewayProx
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
   await tokenIssuer();
+  // Counted before the password policy, so refused passwords count against the address too.
+  await beginRegistration(event);
   await enforcePasswordPolicy('/password', registration.password, registration);
   const passwordHash = await passwordHasher().hash(registration.password);
   let user;

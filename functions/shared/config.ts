@@ -217,12 +217,78 @@ export interface PasswordPolicyConfig {
   pwnedTimeoutMs: number;
 }
 
-export const passwordPolicyConfig = once(
-  (): PasswordPolicyConfig => ({
-    pwnedCheck: matchingVariable('PWNED_PASSWORDS_CHECK', ON_OFF, 'off', 'on or off') === 'on',
-    pwnedUrl: matchingVariable('PWNED_PASSWORDS_URL', /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, 'https://api.pwnedpasswords.com', 'an http(s) URL without query'),
-    // Short: a registration should not wait on a third party; past it the check is skipped and counted.
-    pwnedTimeoutMs: integerVariable('PWNED_PASSWORDS_TIMEOUT_MS', { fallback: 1000, min: 100, max: 5000 }),
-  }),
-);
+export const passwordPolicyConfig = once((): PasswordPolicyConfig => ({
+  pwnedCheck: matchingVariable('PWNED_PASSWORDS_CHECK', ON_OFF, 'off', 'on or off') === 'on',
+  pwnedUrl: matchingVariable(
+    'PWNED_PASSWORDS_URL',
+    /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/,
+    'https://api.pwnedpasswords.com',
+    'an http(s) URL without query',
+  ),
+  // Short: a registration should not wait on a third party; past it the check is skipped and counted.
+  pwnedTimeoutMs: integerVariable('PWNED_PASSWORDS_TIMEOUT_MS', { fallback: 1000, min: 100, max: 5000 }),
+}));
 
+/** A limit on attempts from one client address within a fixed window. */
+export interface AddressLimit {
+  /** Attempts allowed per window; the next one is refused until the window ends. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface ThrottleConfig {
+  /** Consecutive failed logins of one account before it is refused for a while. */
+  maxFailures: number;
+  /** The first refusal's length; each further failure doubles it. */
+  backoffSeconds: number;
+  /** The longest refusal. */
+  maxBackoffSeconds: number;
+  /** Per client address: failed logins, registrations (every attempt) and failed refreshes. */
+  address: { login: AddressLimit; register: AddressLimit; refreshToken: AddressLimit };
+}
+
+/** Retry-After is at most an hour in the contract, so no refusal lasts longer. */
+const MAX_REFUSAL_SECONDS = 3600;
+
+function addressLimit(limitVariable: string, windowVariable: string, fallback: AddressLimit): AddressLimit {
+  return {
+    limit: integerVariable(limitVariable, { fallback: fallback.limit, min: 1, max: 1_000_000 }),
+    windowSeconds: integerVariable(windowVariable, {
+      fallback: fallback.windowSeconds,
+      min: 60,
+      max: MAX_REFUSAL_SECONDS,
+    }),
+  };
+}
+
+export const throttleConfig = once((): ThrottleConfig => {
+  const maxFailures = integerVariable('LOGIN_MAX_FAILURES', { fallback: 5, min: 1, max: 100 });
+  const backoffSeconds = integerVariable('LOGIN_BACKOFF_SECONDS', { fallback: 30, min: 1, max: MAX_REFUSAL_SECONDS });
+  const maxBackoffSeconds = integerVariable('LOGIN_MAX_BACKOFF_SECONDS', {
+    fallback: 900,
+    min: 1,
+    max: MAX_REFUSAL_SECONDS,
+  });
+  if (maxBackoffSeconds < backoffSeconds) {
+    throw new ConfigError(
+      'LOGIN_MAX_BACKOFF_SECONDS',
+      `LOGIN_MAX_BACKOFF_SECONDS must be at least LOGIN_BACKOFF_SECONDS (${backoffSeconds}), got ${maxBackoffSeconds}`,
+    );
+  }
+  return {
+    maxFailures,
+    backoffSeconds,
+    maxBackoffSeconds,
+    address: {
+      login: addressLimit('ADDRESS_LOGIN_FAILURES', 'ADDRESS_LOGIN_WINDOW_SECONDS', { limit: 50, windowSeconds: 900 }),
+      register: addressLimit('ADDRESS_REGISTRATIONS', 'ADDRESS_REGISTRATION_WINDOW_SECONDS', {
+        limit: 20,
+        windowSeconds: 3600,
+      }),
+      refreshToken: addressLimit('ADDRESS_REFRESH_FAILURES', 'ADDRESS_REFRESH_WINDOW_SECONDS', {
+        limit: 50,
+        windowSeconds: 900,
+      }),
+    },
+  };
+});

@@ -16,6 +16,8 @@ import {
   usedRefreshTokenSchema,
 } from './session-model';
 import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
+import { THROTTLE_MODEL_NAME, throttleSchema } from './throttle-model';
+import type { ThrottleModel, ThrottleRecord } from './throttle-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
 import type { UserModel, UserRecord } from './user-model';
 
@@ -33,6 +35,7 @@ export interface Database {
   users: UserModel;
   sessions: SessionModel;
   usedRefreshTokens: UsedRefreshTokenModel;
+  throttles: ThrottleModel;
 }
 
 /** One invocation at a time per instance; a second socket covers a monitor check during a query. */
@@ -126,9 +129,15 @@ async function open(): Promise<Database> {
       USED_REFRESH_TOKEN_MODEL_NAME,
       usedRefreshTokenSchema,
     );
+    const throttles = connection.model<ThrottleRecord>(THROTTLE_MODEL_NAME, throttleSchema);
     // Once per cold start, awaited: the unique indexes are what make concurrent registrations and refreshes safe.
-    await Promise.all([users.createIndexes(), sessions.createIndexes(), usedRefreshTokens.createIndexes()]);
-    return { connection, users, sessions, usedRefreshTokens };
+    await Promise.all([
+      users.createIndexes(),
+      sessions.createIndexes(),
+      usedRefreshTokens.createIndexes(),
+      throttles.createIndexes(),
+    ]);
+    return { connection, users, sessions, usedRefreshTokens, throttles };
   } catch (error) {
     forget(connection);
     await connection.close(true).catch(() => undefined);

@@ -20,6 +20,7 @@ export const PROBLEM_KIND = {
   emailTaken: 'email-taken',
   invalidRefreshToken: 'invalid-refresh-token',
   sessionNotFound: 'session-not-found',
+  tooManyAttempts: 'too-many-attempts',
   internal: 'internal',
   unavailable: 'unavailable',
 } as const;
@@ -314,6 +315,30 @@ export class SessionEnded extends HttpError {
       outcome: OUTCOME.tokenRejected,
       reason: 'session_ended',
       headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
+}
+
+/**
+ * Too many failed logins for an account, or too many attempts from one address: the same answer
+ * whichever it is, and for a registered email and an unknown one alike, with the seconds to wait.
+ */
+export class TooManyAttempts extends HttpError {
+  override readonly name = 'TooManyAttempts';
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    scope: string,
+  ) {
+    super({
+      status: 429,
+      kind: PROBLEM_KIND.tooManyAttempts,
+      title: 'Too many attempts',
+      detail: `Too many attempts; try again in ${retryAfterSeconds} seconds`,
+      message: `too many attempts (${scope}); retry after ${retryAfterSeconds} s`,
+      outcome: OUTCOME.throttled,
+      reason: scope,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }
 }

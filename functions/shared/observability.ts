@@ -61,6 +61,8 @@ export const MetricName = {
   PasswordRejected: 'PasswordRejected',
   /** The breached-password service did not answer in time or answered badly: the password was accepted without it. */
   PwnedCheckUnavailable: 'PwnedCheckUnavailable',
+  /** An attempt refused with 429 by the throttle. Dimensions `operation` and `scope` (one of THROTTLE_SCOPE). Alarmed. */
+  AttemptThrottled: 'AttemptThrottled',
 } as const;
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
@@ -93,6 +95,7 @@ export const METRIC_DIMENSIONS = {
   HandlerError: ['operation', 'outcome'],
   PasswordRejected: ['reason'],
   PwnedCheckUnavailable: [],
+  AttemptThrottled: ['operation', 'scope'],
 } as const satisfies Record<MetricName, readonly string[]>;
 
 /** The dimension every metric carries: Powertools' service name. */

@@ -26,6 +26,8 @@ export const OUTCOME = {
   emailTaken: 'email_taken',
   invalidCredentials: 'invalid_credentials',
   userNotFound: 'user_not_found',
+  /** Refused by the per-account or per-address throttle (429). */
+  throttled: 'throttled',
   tokenRejected: 'token_rejected',
   dependencyUnavailable: 'dependency_unavailable',
   configError: 'config_error',

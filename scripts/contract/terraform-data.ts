@@ -23,6 +23,7 @@ import {
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
+import { THROTTLE_SCOPE, THROTTLED_OPERATION } from '../../functions/shared/throttle-model';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from './api-gateway';
 import type { OpenApiDocument, Operation } from './load';
 import { FUNCTIONS_DIR, ROOT } from '../paths';
@@ -100,6 +101,7 @@ function dimensionValues(functionKeys: readonly string[]): {
     },
     PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
     PwnedCheckUnavailable: {},
+    AttemptThrottled: { operation: reasons(THROTTLED_OPERATION), scope: reasons(THROTTLE_SCOPE) },
   };
 }
 

@@ -18,6 +18,11 @@ export const TEST_ENV = {
   CORS_ALLOW_ORIGIN: TEST_ORIGIN,
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: '500',
   LOG_LEVEL: 'INFO',
+  // Every test event comes from one address: limits a file would reach by its own registrations
+  // and failures are lifted; the throttle tests set the limits they exercise.
+  ADDRESS_LOGIN_FAILURES: '1000000',
+  ADDRESS_REGISTRATIONS: '1000000',
+  ADDRESS_REFRESH_FAILURES: '1000000',
 } as const;
 
 /** Variables the functions read; cleared first so a developer's shell cannot change a test. */
@@ -38,6 +43,15 @@ const FUNCTION_VARIABLES = [
   'BCRYPT_COST',
   'CORS_ALLOW_ORIGIN',
   'LOG_LEVEL',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_BACKOFF_SECONDS',
+  'LOGIN_MAX_BACKOFF_SECONDS',
+  'ADDRESS_LOGIN_FAILURES',
+  'ADDRESS_LOGIN_WINDOW_SECONDS',
+  'ADDRESS_REGISTRATIONS',
+  'ADDRESS_REGISTRATION_WINDOW_SECONDS',
+  'ADDRESS_REFRESH_FAILURES',
+  'ADDRESS_REFRESH_WINDOW_SECONDS',
   'PWNED_PASSWORDS_CHECK',
   'PWNED_PASSWORDS_URL',
   'PWNED_PASSWORDS_TIMEOUT_MS',

@@ -29,6 +29,8 @@ export interface ProxyRequest {
   /** Values of the `{name}` segments of `path`, which is then the resource path. */
   pathParameters?: Record<string, string>;
   requestId?: string;
+  /** `requestContext.identity.sourceIp`, the client's address; 203.0.113.7 unless given. */
+  sourceIp?: string;
 }
 
 /** Built by the local gateway's own event builder, so tests and `make dev` send the same shape. */
@@ -50,7 +52,7 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     encodeURIComponent(pathParameters[name] ?? segment),
   );
   const event = buildProxyEvent(
-    { method, path, headers: Object.entries(headers), query, body, sourceIp: '203.0.113.7' },
+    { method, path, headers: Object.entries(headers), query, body, sourceIp: request.sourceIp ?? '203.0.113.7' },
     {
       requestId: request.requestId ?? randomUUID(),
       apiId: TEST_API_ID,

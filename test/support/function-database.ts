@@ -14,6 +14,7 @@ export interface FunctionDatabase {
   users(): Collection;
   sessions(): Collection;
   usedRefreshTokens(): Collection;
+  throttles(): Collection;
 }
 
 /** Call at the top of a file, before its own `beforeAll`, which may then invoke functions. */
@@ -42,5 +43,6 @@ export function useFunctionDatabase(suite: string): FunctionDatabase {
     users: () => collection('users'),
     sessions: () => collection('sessions'),
     usedRefreshTokens: () => collection('used_refresh_tokens'),
+    throttles: () => collection('throttles'),
   };
 }
