@@ -133,6 +133,23 @@ locals {
         stat    = "Sum"
         metrics = [for series in local.app_series.SessionRevoked : concat(series.metric, [{ label = series.label }])]
       },
+      {
+        # 429 too-many-attempts from the functions' throttle, per account or per address. Alarmed.
+        title   = "Attempts refused by the throttle, by operation and scope"
+        stat    = "Sum"
+        metrics = [for series in local.app_series.AttemptThrottled : concat(series.metric, [{ label = series.label }])]
+        annotations = {
+          horizontal = [{ label = "alarm", value = var.alarm_throttled_attempts_threshold }]
+        }
+      },
+      {
+        title = "New passwords refused by reason"
+        stat  = "Sum"
+        metrics = concat(
+          [for series in local.app_series.PasswordRejected : concat(series.metric, [{ label = series.label }])],
+          [concat(local.app_metric.PwnedCheckUnavailable, [{ label = "breach check unavailable (accepted)" }])],
+        )
+      },
     ],
   )
 

@@ -383,3 +383,32 @@ variable "alarm_refresh_token_reuse_threshold" {
     error_message = "alarm_refresh_token_reuse_threshold must be a whole number >= 1."
   }
 }
+
+variable "alarm_throttled_attempts_threshold" {
+  description = "Alarm when the functions refuse this many logins, registrations or refreshes with 429 too-many-attempts in 5 minutes (AttemptThrottled): guessing or a registration flood in progress."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.alarm_throttled_attempts_threshold >= 1 && floor(var.alarm_throttled_attempts_threshold) == var.alarm_throttled_attempts_threshold
+    error_message = "alarm_throttled_attempts_threshold must be a whole number >= 1."
+  }
+}
+
+variable "waf_enabled" {
+  description = "Put an AWS WAF web ACL in front of the stage (waf.tf): a rate-based rule per client IP on the public POST routes and AWS's IP reputation list. Costs a monthly fee per web ACL and rule plus a fee per million requests."
+  type        = bool
+  default     = false
+}
+
+variable "waf_rate_limit" {
+  description = "With waf_enabled: requests one IP may send to the public POST routes (register, login, token refresh, logout) in any 5 minutes before WAF answers 429 for that IP."
+  type        = number
+  default     = 300
+
+  validation {
+    # WAF's own bounds for a rate-based rule.
+    condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
+    error_message = "waf_rate_limit must be a whole number from 10 to 2000000000."
+  }
+}

@@ -32,3 +32,7 @@ function_settings = {
 
 # Production runs in its own account, so its stack owns that account's API Gateway logging role.
 manage_api_gateway_account_logging = true
+
+# AWS WAF in front of the stage: a per-IP rate limit on the public POST routes and AWS's IP
+# reputation list (a monthly fee plus a fee per million requests; see infra/README.md).
+waf_enabled = true

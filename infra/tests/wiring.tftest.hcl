@@ -144,6 +144,19 @@ override_resource {
 }
 
 override_resource {
+  target = aws_cloudwatch_metric_alarm.throttled_attempts
+}
+
+override_resource {
+  target = aws_wafv2_web_acl.this
+  values = { arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/auth-api-test/abc" }
+}
+
+override_resource {
+  target = aws_wafv2_web_acl_association.this
+}
+
+override_resource {
   target = aws_cloudwatch_query_definition.this
 }
 
@@ -434,7 +447,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
 
   assert {
     condition = alltrue([
-      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked"] : anytrue([
+      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked", "PasswordRejected"] : anytrue([
         for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
         sort([for metric in widget.properties.metrics : metric[length(metric) - 1].label if try(metric[1], "") == name]) == sort([for series in local.generated.metrics.catalogue[name].series : series.reason])
       ])
@@ -443,8 +456,8 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 17
-    error_message = "Expected 2 API widgets, 5 per-function widgets and 10 application widgets."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 19
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 12 application widgets."
   }
 
   assert {
@@ -496,7 +509,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
     condition = alltrue([
       for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.function_throttles), [
         aws_cloudwatch_metric_alarm.api_5xx_rate, aws_cloudwatch_metric_alarm.api_latency_p99, aws_cloudwatch_metric_alarm.failed_logins,
-        aws_cloudwatch_metric_alarm.refresh_token_reuse,
+        aws_cloudwatch_metric_alarm.refresh_token_reuse, aws_cloudwatch_metric_alarm.throttled_attempts,
       ]) : alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])
     ])
     error_message = "Every alarm must notify the alarm topic."
@@ -577,8 +590,10 @@ run "rejects_values_that_would_deploy_something_broken" {
     alarm_failed_logins_threshold = 0.5
     public_base_url               = "https://auth.example.com/"
     signing_key_generations       = ["1", "1"]
+    waf_rate_limit                = 5
 
     alarm_refresh_token_reuse_threshold = 0
+    alarm_throttled_attempts_threshold  = 0
   }
 
   expect_failures = [
@@ -596,5 +611,39 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.public_base_url,
     var.signing_key_generations,
     var.alarm_refresh_token_reuse_threshold,
+    var.waf_rate_limit,
+    var.alarm_throttled_attempts_threshold,
   ]
+}
+
+run "waf_is_off_unless_enabled" {
+  command = plan
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0
+    error_message = "Without waf_enabled there is no web ACL."
+  }
+}
+
+run "waf_guards_the_stage_when_enabled" {
+  command = apply
+
+  variables {
+    waf_enabled = true
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl_association.this[0].resource_arn == aws_api_gateway_stage.this.arn && aws_wafv2_web_acl_association.this[0].web_acl_arn == aws_wafv2_web_acl.this[0].arn
+    error_message = "The web ACL must be associated with the stage."
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl.this[0].scope == "REGIONAL" && length(aws_wafv2_web_acl.this[0].rule) == 2
+    error_message = "The web ACL must be regional, with the rate rule and the IP reputation rule."
+  }
+
+  assert {
+    condition     = local.waf_public_post_paths == ["/login", "/logout", "/register", "/token/refresh"]
+    error_message = "The rate rule must cover exactly the public POST routes of the contract."
+  }
 }

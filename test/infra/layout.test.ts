@@ -32,6 +32,8 @@ const VALIDATED_VARIABLES = [
   'alarm_throttles_threshold',
   'alarm_failed_logins_threshold',
   'alarm_refresh_token_reuse_threshold',
+  'alarm_throttled_attempts_threshold',
+  'waf_rate_limit',
 ];
 
 function versionFloor(constraint: string): number[] {

@@ -78,6 +78,7 @@ describe('the dashboard, alarms and queries', () => {
       'function_errors',
       'function_throttles',
       'refresh_token_reuse',
+      'throttled_attempts',
     ]);
     for (const [name, alarm] of alarms) {
       expect({ name, actions: alarm.alarm_actions }).toEqual({ name, actions: '${local.alarm_actions}' });
