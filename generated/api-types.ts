@@ -775,8 +775,9 @@ export interface components {
         };
         /**
          * @description Too many requests; slow down and retry after the given time. API Gateway's
-         *     throttle answers `throttled`. Login, registration and token refresh also answer
-         *     `too-many-attempts`: after repeated failed logins for one account (whether or
+         *     throttle answers `throttled`. Login, registration, token refresh and the
+         *     password check of `PUT /me/password` and `DELETE /me` also answer
+         *     `too-many-attempts`: after repeated wrong passwords for one account (whether or
          *     not it exists), or too many failed logins, registrations or refreshes from one
          *     address; even correct credentials are refused until `Retry-After` has passed.
          */

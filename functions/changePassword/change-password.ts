@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import validateChangePasswordBody from '../../generated/validators/changePassword-body';
-import { SessionEnded, ValidationFailed } from '../shared/errors';
+import { ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
@@ -15,7 +15,8 @@ import { readJsonBody } from '../shared/request';
 import { requireLiveSession } from '../shared/session-guard';
 import { REVOKE_REASON } from '../shared/session-model';
 import { revokeSessionsOf } from '../shared/sessions';
-import { findUser, updatePasswordHash } from '../shared/users';
+import { THROTTLED_OPERATION } from '../shared/throttle-model';
+import { updatePasswordHash } from '../shared/users';
 import { validated } from '../shared/validation';
 import { currentTime } from '../shared/clock';
 
@@ -28,10 +29,8 @@ export async function changePassword(event: APIGatewayProxyEvent): Promise<Reply
   ].filter((problem): problem is { path: string; message: string } => problem.message !== undefined);
   if (problems.length > 0) throw new ValidationFailed(problems);
 
-  await confirmPassword(caller, currentPassword);
-  const user = await findUser(caller.userId);
-  if (user === undefined) throw new SessionEnded();
-  await enforcePasswordPolicy('/newPassword', newPassword, user);
+  const owner = await confirmPassword(caller, currentPassword, event, THROTTLED_OPERATION.changePassword);
+  await enforcePasswordPolicy('/newPassword', newPassword, owner);
   await updatePasswordHash(caller.userId, await passwordHasher().hash(newPassword));
   await revokeSessionsOf(caller.userId, REVOKE_REASON.passwordChange, currentTime(), caller.sessionId);
   countMetric(MetricName.SessionRevoked, { reason: REVOKE_REASON.passwordChange });

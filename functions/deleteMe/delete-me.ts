@@ -14,6 +14,7 @@ import { readJsonBody } from '../shared/request';
 import { requireLiveSession } from '../shared/session-guard';
 import { REVOKE_REASON } from '../shared/session-model';
 import { deleteSessionsOf } from '../shared/sessions';
+import { THROTTLED_OPERATION } from '../shared/throttle-model';
 import { deleteUser } from '../shared/users';
 import { validated } from '../shared/validation';
 
@@ -23,7 +24,7 @@ export async function deleteMe(event: APIGatewayProxyEvent): Promise<Reply> {
   const problem = loginPasswordProblem(password);
   if (problem !== undefined) throw new ValidationFailed([{ path: '/password', message: problem }]);
 
-  await confirmPassword(caller, password);
+  await confirmPassword(caller, password, event, THROTTLED_OPERATION.deleteMe);
   // Sessions first: a failure between the two leaves a user who can log in again, never live sessions without a user.
   await deleteSessionsOf(caller.userId);
   await deleteUser(caller.userId);

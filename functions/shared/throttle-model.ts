@@ -20,6 +20,9 @@ export const THROTTLED_OPERATION = {
   login: 'login',
   register: 'register',
   refreshToken: 'refreshToken',
+  /** Its current password is checked as a login's is. */
+  changePassword: 'changePassword',
+  deleteMe: 'deleteMe',
 } as const;
 
 export type ThrottledOperation = (typeof THROTTLED_OPERATION)[keyof typeof THROTTLED_OPERATION];

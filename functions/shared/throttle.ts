@@ -184,11 +184,16 @@ export interface Attempt {
 }
 
 /**
- * Before a login's password check: refuses (429) while the account is locked or the address is
- * over its limit of failed logins. The attempt answers for the outcome: a failure is counted
- * against both, a success resets the account.
+ * Before a password is checked (a login, or confirming a sensitive change): refuses (429) while
+ * the account is locked or the address is over its limit of failed logins. The attempt answers
+ * for the outcome: a failure is counted against both, a success resets the account. Every
+ * operation shares the account's and the address's counters: guesses add up wherever they are made.
  */
-export async function beginLogin(email: string, event: Pick<APIGatewayProxyEvent, 'requestContext'>): Promise<Attempt> {
+export async function beginPasswordCheck(
+  email: string,
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  operation: ThrottledOperation,
+): Promise<Attempt> {
   const config = throttleConfig();
   const now = currentTime();
   const model = await throttles();
@@ -197,9 +202,9 @@ export async function beginLogin(email: string, event: Pick<APIGatewayProxyEvent
   const records = await read(model, [account, address.key]);
   const lock = records.get(account);
   if (lock?.lockedUntil != null && lock.lockedUntil > now && lock.expiresAt > now)
-    refuse(THROTTLED_OPERATION.login, THROTTLE_SCOPE.account, lock.lockedUntil, now);
+    refuse(operation, THROTTLE_SCOPE.account, lock.lockedUntil, now);
   if ((records.get(address.key)?.failures ?? 0) >= config.address.login.limit)
-    refuse(THROTTLED_OPERATION.login, THROTTLE_SCOPE.address, address.endsAt, now);
+    refuse(operation, THROTTLE_SCOPE.address, address.endsAt, now);
   return {
     async failed() {
       await Promise.all([
@@ -209,6 +214,11 @@ export async function beginLogin(email: string, event: Pick<APIGatewayProxyEvent
     },
     succeeded: () => forget(model, account),
   };
+}
+
+/** Before a login's password check: see beginPasswordCheck. */
+export function beginLogin(email: string, event: Pick<APIGatewayProxyEvent, 'requestContext'>): Promise<Attempt> {
+  return beginPasswordCheck(email, event, THROTTLED_OPERATION.login);
 }
 
 /** Before a registration: counts it against the address, and refuses (429) past the limit. */

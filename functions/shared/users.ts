@@ -107,13 +107,21 @@ export async function listUsers(limit: number, after: PageKey | undefined): Prom
   }
 }
 
-/** The user's password hash, for re-checking the password before a sensitive change. */
-export async function findPasswordHash(id: string): Promise<string | undefined> {
+/** What re-checking the password before a sensitive change needs: the hash, and whose it is (for the throttle and the password policy). */
+export interface PasswordCheck {
+  name: string;
+  email: string;
+  passwordHash: string;
+}
+
+export async function findPasswordCheck(id: string): Promise<PasswordCheck | undefined> {
   if (!isUserId(id)) return undefined;
   const { users } = await database();
   try {
-    const found = await users.findById(id, { passwordHash: 1 }).lean<Pick<UserRecord, 'passwordHash'>>();
-    return found?.passwordHash;
+    const found = await users
+      .findById(id, { name: 1, email: 1, passwordHash: 1 })
+      .lean<Pick<UserRecord, 'name' | 'email' | 'passwordHash'>>();
+    return found === null ? undefined : { name: found.name, email: found.email, passwordHash: found.passwordHash };
   } catch (error) {
     throw databaseError(error);
   }

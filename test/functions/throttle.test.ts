@@ -6,13 +6,15 @@
  */
 import '../support/lambda-environment';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { handler as changePasswordHandler } from '../../functions/changePassword/handler';
+import { handler as deleteMeHandler } from '../../functions/deleteMe/handler';
 import { handler as loginHandler } from '../../functions/login/handler';
 import { handler as refreshHandler } from '../../functions/refreshToken/handler';
 import { handler as registerHandler } from '../../functions/register/handler';
 import { accountKey } from '../../functions/shared/throttle';
 import { useTestClock } from '../support/clock';
 import { setEnv } from '../support/env';
-import { proxyEvent } from '../support/events';
+import { authorizedBy, proxyEvent } from '../support/events';
 import { useFunctionDatabase } from '../support/function-database';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput } from '../support/output';
@@ -34,7 +36,7 @@ function newAddress(): string {
 }
 
 let users = 0;
-async function registerUser(): Promise<{ email: string; password: string; refreshToken: string }> {
+async function registerUser(): Promise<{ email: string; password: string; refreshToken: string; token: string }> {
   users += 1;
   const user = { name: `User ${users}`, email: `user${users}@example.com`, password: 'correct-horse-battery-staple' };
   const { response, body } = await invokeHttp(
@@ -43,7 +45,12 @@ async function registerUser(): Promise<{ email: string; password: string; refres
     proxyEvent({ path: '/register', body: user, sourceIp: newAddress() }),
   );
   expect(response.statusCode).toBe(201);
-  return { email: user.email, password: user.password, refreshToken: body.refreshToken as string };
+  return {
+    email: user.email,
+    password: user.password,
+    refreshToken: body.refreshToken as string,
+    token: body.token as string,
+  };
 }
 
 const login = (email: string, password: string, sourceIp: string) =>
@@ -168,6 +175,57 @@ describe('per account', () => {
     expect(output.metrics().filter((metric) => metric.name === 'AttemptThrottled')).toEqual([
       expect.objectContaining({ dimensions: expect.objectContaining({ operation: 'login', scope: 'account' }) }),
     ]);
+  });
+});
+
+describe('the password confirmation of a sensitive change', () => {
+  const changePassword = (token: string, currentPassword: string, sourceIp: string) =>
+    invokeHttp(
+      'changePassword',
+      changePasswordHandler,
+      proxyEvent({
+        method: 'PUT',
+        path: '/me/password',
+        body: { currentPassword, newPassword: 'a-new-and-longer-passphrase' },
+        authorizer: authorizedBy(token),
+        sourceIp,
+      }),
+    );
+  const deleteMe = (token: string, password: string, sourceIp: string) =>
+    invokeHttp(
+      'deleteMe',
+      deleteMeHandler,
+      proxyEvent({ method: 'DELETE', path: '/me', body: { password }, authorizer: authorizedBy(token), sourceIp }),
+    );
+
+  it('counts wrong current passwords against the account: a stolen access token cannot guess at leisure, and login is locked too', async () => {
+    const ada = await registerUser();
+    const sourceIp = newAddress();
+
+    const statuses = [];
+    for (let attempt = 0; attempt < 6; attempt += 1)
+      statuses.push((await changePassword(ada.token, `wrong-guess-${attempt}`, sourceIp)).response.statusCode);
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await changePassword(ada.token, ada.password, sourceIp)).response.statusCode).toBe(429);
+    expect((await deleteMe(ada.token, ada.password, sourceIp)).response.statusCode).toBe(429);
+    expect((await login(ada.email, ada.password, newAddress())).response.statusCode).toBe(429);
+    expect(
+      output
+        .metrics()
+        .filter((metric) => metric.name === 'AttemptThrottled')
+        .map((metric) => metric.dimensions.operation),
+    ).toEqual(['changePassword', 'changePassword', 'deleteMe', 'login']);
+
+    clock.advance(30);
+    expect((await deleteMe(ada.token, ada.password, sourceIp)).response.statusCode).toBe(204);
+  });
+
+  it('shares the lock failed logins set', async () => {
+    const ada = await registerUser();
+    for (let attempt = 0; attempt < 5; attempt += 1) await login(ada.email, 'wrong-guess', newAddress());
+
+    expect((await changePassword(ada.token, ada.password, newAddress())).response.statusCode).toBe(429);
   });
 });
 
