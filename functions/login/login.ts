@@ -33,7 +33,8 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
   await tokenIssuer();
-  // Before the password is checked: while the account or the address is throttled, even the right password gets 429.
+  // Before the password is checked, and counted as a failure until it succeeds: while the account
+  // or the address is throttled, even the right password gets 429.
   const attempt = await beginLogin(request.email, event);
   const passwords = passwordHasher();
   const credentials = await findCredentials(request.email);
@@ -43,7 +44,6 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
       : await passwords.verify(request.password, credentials.passwordHash);
   if (credentials === undefined || !valid) {
     countMetric(MetricName.LoginFailed);
-    await attempt.failed();
     throw new InvalidCredentials();
   }
   await attempt.succeeded();

@@ -27,7 +27,6 @@ export async function refresh(event: APIGatewayProxyEvent): Promise<Reply> {
   const now = currentTime();
   const rotation = await rotateRefreshToken(refreshToken, now, config);
   if (!rotation.ok) {
-    await attempt.failed();
     countMetric(MetricName.RefreshRefused, { reason: rotation.reason });
     if (rotation.reason === REFRESH_REJECTION.reuse) {
       countMetric(MetricName.RefreshTokenReuse);
@@ -38,6 +37,7 @@ export async function refresh(event: APIGatewayProxyEvent): Promise<Reply> {
     }
     throw new InvalidRefreshToken(rotation.reason);
   }
+  await attempt.succeeded();
   countMetric(MetricName.RefreshSucceeded);
   return { status: 200, body: await tokensFor(rotation.session, now), outcome: OUTCOME.refreshed };
 }

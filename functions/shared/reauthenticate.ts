@@ -24,10 +24,7 @@ export async function confirmPassword(
   // The session check passed, so the user was there a moment ago: treat a vanished user as an ended session.
   if (user === undefined) throw new SessionEnded();
   const attempt = await beginPasswordCheck(user.email, event, operation);
-  if (!(await passwordHasher().verify(password, user.passwordHash))) {
-    await attempt.failed();
-    throw new WrongPassword();
-  }
+  if (!(await passwordHasher().verify(password, user.passwordHash))) throw new WrongPassword();
   await attempt.succeeded();
   return { name: user.name, email: user.email };
 }

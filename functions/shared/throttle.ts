@@ -101,29 +101,20 @@ async function throttles(): Promise<ThrottleModel> {
   return (await database()).throttles;
 }
 
-async function read(model: ThrottleModel, keys: string[]): Promise<Map<string, ThrottleRecord>> {
-  try {
-    const found = await model.find({ _id: trusted({ $in: keys }) }).lean<ThrottleRecord[]>();
-    return new Map(found.map((record) => [record._id, record]));
-  } catch (error) {
-    throw databaseError(error);
-  }
-}
-
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
 }
 
 /**
- * Adds one to a counter, creating it when missing, and answers the new count. Of two first
+ * Adds `by` to a counter, creating it when missing, and answers the new count. Of two first
  * increments racing, one insert fails on the _id index: it is retried and then finds the document.
  */
-async function increment(model: ThrottleModel, key: string, expiresAt: Date): Promise<number> {
+async function increment(model: ThrottleModel, key: string, expiresAt: Date, by = 1): Promise<number> {
   const once = () =>
     model
       .findOneAndUpdate(
         { _id: key },
-        { $inc: { failures: 1 }, $max: { expiresAt } },
+        { $inc: { failures: by }, $max: { expiresAt } },
         { upsert: true, returnDocument: 'after', projection: { failures: 1 } },
       )
       .lean<Pick<ThrottleRecord, 'failures'>>();
@@ -135,38 +126,104 @@ async function increment(model: ThrottleModel, key: string, expiresAt: Date): Pr
       if (!isDuplicateKey(error)) throw error;
       record = await once();
     }
-    return record?.failures ?? 1;
+    return record?.failures ?? by;
   } catch (error) {
     throw databaseError(error);
   }
 }
 
-/** Counts a failed login of an account, and locks it once the failures reach the limit. */
-async function countAccountFailure(
+/** The back-off after `failures` consecutive failures: none below the limit, then doubling up to the longest. */
+export function backoffSeconds(
+  failures: number,
+  config: Pick<ThrottleConfig, 'maxFailures' | 'backoffSeconds' | 'maxBackoffSeconds'>,
+): number {
+  const beyond = failures - config.maxFailures;
+  if (beyond < 0) return 0;
+  return Math.min(config.backoffSeconds * 2 ** Math.min(beyond, 30), config.maxBackoffSeconds);
+}
+
+const seconds = (from: Date, count: number) => new Date(from.getTime() + count * 1000);
+
+/**
+ * Lets one password check for an account go ahead, counting it as a failure before it is made
+ * (a success then resets the account), or refuses it. Counting first is what bounds concurrent
+ * guesses: below the limit the `$lt` filter admits exactly as many as remain, and once the limit
+ * is reached a compare-and-set on the count admits one attempt per back-off, however many arrive
+ * together. The attempt that reaches the limit, or is admitted after a back-off, sets the next one.
+ */
+async function admitToAccount(
   model: ThrottleModel,
   key: string,
   now: Date,
   config: ThrottleConfig,
+  operation: ThrottledOperation,
 ): Promise<void> {
+  const expiresAt = seconds(now, FAILURE_MEMORY_SECONDS);
   try {
     // A counter past its expiry that MongoDB's TTL monitor (once a minute) has not removed yet starts over.
     await model.updateOne(
       { _id: key, expiresAt: trusted({ $lte: now }) },
       { $set: { failures: 0, lockedUntil: null } },
     );
+    await model
+      .updateOne({ _id: key }, { $setOnInsert: { failures: 0, lockedUntil: null, expiresAt } }, { upsert: true })
+      .catch((error: unknown) => {
+        // Another attempt created it first: what was wanted.
+        if (!isDuplicateKey(error)) throw error;
+      });
+    const below = await model
+      .findOneAndUpdate(
+        { _id: key, failures: trusted({ $lt: config.maxFailures }) },
+        { $inc: { failures: 1 }, $max: { expiresAt } },
+        { returnDocument: 'after' },
+      )
+      .lean<ThrottleRecord>();
+    if (below !== null) {
+      if (below.failures === config.maxFailures)
+        await model.updateOne(
+          { _id: key },
+          { $max: { lockedUntil: seconds(now, backoffSeconds(below.failures, config)) } },
+        );
+      return;
+    }
+    const current = await model.findById(key).lean<ThrottleRecord>();
+    if (current === null) return await admitToAccount(model, key, now, config, operation);
+    if (current.lockedUntil !== null && current.lockedUntil > now)
+      refuse(operation, THROTTLE_SCOPE.account, current.lockedUntil, now);
+    const failures = current.failures + 1;
+    const taken = await model
+      .findOneAndUpdate(
+        { _id: key, failures: current.failures },
+        { $set: { failures, lockedUntil: seconds(now, backoffSeconds(failures, config)) }, $max: { expiresAt } },
+        { returnDocument: 'after' },
+      )
+      .lean<ThrottleRecord>();
+    if (taken !== null) return;
+    // Another attempt took this turn: it has set the lock this one waits for.
+    const winner = await model.findById(key).lean<ThrottleRecord>();
+    refuse(operation, THROTTLE_SCOPE.account, winner?.lockedUntil ?? seconds(now, config.backoffSeconds), now);
   } catch (error) {
     throw databaseError(error);
   }
-  const failures = await increment(model, key, new Date(now.getTime() + FAILURE_MEMORY_SECONDS * 1000));
-  const beyond = failures - config.maxFailures;
-  if (beyond < 0) return;
-  const seconds = Math.min(config.backoffSeconds * 2 ** Math.min(beyond, 30), config.maxBackoffSeconds);
-  try {
-    // $max: of concurrent failures, the one that counted last sets the longest lock, whatever order they write in.
-    await model.updateOne({ _id: key }, { $max: { lockedUntil: new Date(now.getTime() + seconds * 1000) } });
-  } catch (error) {
-    throw databaseError(error);
-  }
+}
+
+/**
+ * Takes one of an address's attempts in the window, counted before the outcome is known so that
+ * concurrent attempts cannot all slip under the limit; past it, refuses. The answer gives the
+ * attempt back, for an outcome that is not a failure.
+ */
+async function takeFromAddress(
+  model: ThrottleModel,
+  window: Window,
+  limit: AddressLimit,
+  operation: ThrottledOperation,
+  now: Date,
+): Promise<() => Promise<void>> {
+  if ((await increment(model, window.key, window.endsAt)) > limit.limit)
+    refuse(operation, THROTTLE_SCOPE.address, window.endsAt, now);
+  return async () => {
+    await increment(model, window.key, window.endsAt, -1);
+  };
 }
 
 async function forget(model: ThrottleModel, key: string): Promise<void> {
@@ -177,17 +234,17 @@ async function forget(model: ThrottleModel, key: string): Promise<void> {
   }
 }
 
-/** What an operation reports once it knows whether the attempt succeeded. */
+/** An admitted attempt, counted as a failure until it reports that it succeeded. */
 export interface Attempt {
-  failed(): Promise<void>;
   succeeded(): Promise<void>;
 }
 
 /**
  * Before a password is checked (a login, or confirming a sensitive change): refuses (429) while
- * the account is locked or the address is over its limit of failed logins. The attempt answers
- * for the outcome: a failure is counted against both, a success resets the account. Every
- * operation shares the account's and the address's counters: guesses add up wherever they are made.
+ * the address is over its limit of failed logins or the account is locked, and otherwise counts
+ * the attempt as a failure against both until it succeeds (which gives the address its attempt
+ * back and resets the account). Every operation shares the account's and the address's counters:
+ * guesses add up wherever they are made.
  */
 export async function beginPasswordCheck(
   email: string,
@@ -198,21 +255,24 @@ export async function beginPasswordCheck(
   const now = currentTime();
   const model = await throttles();
   const account = accountKey(email);
-  const address = addressWindow(THROTTLED_OPERATION.login, event, now, config.address.login);
-  const records = await read(model, [account, address.key]);
-  const lock = records.get(account);
-  if (lock?.lockedUntil != null && lock.lockedUntil > now && lock.expiresAt > now)
-    refuse(operation, THROTTLE_SCOPE.account, lock.lockedUntil, now);
-  if ((records.get(address.key)?.failures ?? 0) >= config.address.login.limit)
-    refuse(operation, THROTTLE_SCOPE.address, address.endsAt, now);
+  const giveBack = await takeFromAddress(
+    model,
+    addressWindow(THROTTLED_OPERATION.login, event, now, config.address.login),
+    config.address.login,
+    operation,
+    now,
+  );
+  try {
+    await admitToAccount(model, account, now, config, operation);
+  } catch (error) {
+    // Refused for the account: no password was checked, so no failure from this address.
+    await giveBack();
+    throw error;
+  }
   return {
-    async failed() {
-      await Promise.all([
-        countAccountFailure(model, account, currentTime(), config),
-        increment(model, address.key, address.endsAt),
-      ]);
+    async succeeded() {
+      await Promise.all([giveBack(), forget(model, account)]);
     },
-    succeeded: () => forget(model, account),
   };
 }
 
@@ -225,26 +285,26 @@ export function beginLogin(email: string, event: Pick<APIGatewayProxyEvent, 'req
 export async function beginRegistration(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Promise<void> {
   const limit = throttleConfig().address.register;
   const now = currentTime();
-  const address = addressWindow(THROTTLED_OPERATION.register, event, now, limit);
-  // Counted first, atomically: of concurrent registrations from one address, exactly `limit` pass.
-  if ((await increment(await throttles(), address.key, address.endsAt)) > limit.limit) {
-    refuse(THROTTLED_OPERATION.register, THROTTLE_SCOPE.address, address.endsAt, now);
-  }
+  // Every attempt counts, so nothing is given back.
+  await takeFromAddress(
+    await throttles(),
+    addressWindow(THROTTLED_OPERATION.register, event, now, limit),
+    limit,
+    THROTTLED_OPERATION.register,
+    now,
+  );
 }
 
-/** Before a refresh: refuses (429) when the address is over its limit of failed refreshes; the attempt counts a failure. */
+/** Before a refresh: refuses (429) when the address is over its limit of failed refreshes, and otherwise counts a failure until the refresh succeeds. */
 export async function beginRefresh(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Promise<Attempt> {
   const limit = throttleConfig().address.refreshToken;
   const now = currentTime();
-  const model = await throttles();
-  const address = addressWindow(THROTTLED_OPERATION.refreshToken, event, now, limit);
-  const records = await read(model, [address.key]);
-  if ((records.get(address.key)?.failures ?? 0) >= limit.limit)
-    refuse(THROTTLED_OPERATION.refreshToken, THROTTLE_SCOPE.address, address.endsAt, now);
-  return {
-    async failed() {
-      await increment(model, address.key, address.endsAt);
-    },
-    succeeded: () => Promise.resolve(),
-  };
+  const giveBack = await takeFromAddress(
+    await throttles(),
+    addressWindow(THROTTLED_OPERATION.refreshToken, event, now, limit),
+    limit,
+    THROTTLED_OPERATION.refreshToken,
+    now,
+  );
+  return { succeeded: giveBack };
 }

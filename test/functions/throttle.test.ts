@@ -148,17 +148,42 @@ describe('per account', () => {
     expect((await login(ada.email, 'wrong-guess', sourceIp)).response.statusCode).toBe(401);
   });
 
-  it('counts every one of 50 concurrent failures, under a hash of the email', async () => {
+  it('lets exactly 5 of 50 concurrent wrong passwords be checked and refuses the rest: every attempt is counted, none lost', async () => {
     const ada = await registerUser();
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, attempt) => login(ada.email, `wrong-guess-${attempt}`, newAddress())),
     );
 
-    expect(answers.map(({ response }) => response.statusCode)).toEqual(Array<number>(50).fill(401));
-    const counter = await database.throttles().findOne({ _id: accountKey(ada.email) as never });
-    expect(counter).toMatchObject({ failures: 50 });
+    const statuses = answers.map(({ response }) => response.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(45);
+    expect(await database.throttles().findOne({ _id: accountKey(ada.email) as never })).toMatchObject({ failures: 5 });
+  });
+
+  it('admits one guess per back-off, however many arrive together when it ends', async () => {
+    const ada = await registerUser();
+    for (let attempt = 0; attempt < 5; attempt += 1) await login(ada.email, 'wrong-guess', newAddress());
+    clock.advance(30);
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, attempt) => login(ada.email, `wrong-guess-${attempt}`, newAddress())),
+    );
+
+    expect(answers.map(({ response }) => response.statusCode).sort()).toEqual([401, ...Array<number>(19).fill(429)]);
+    expect(
+      new Set(
+        answers.filter(({ response }) => response.statusCode === 429).map(({ headers }) => headers['Retry-After']),
+      ),
+    ).toEqual(new Set(['60']));
+  });
+
+  it('keeps its counters under a hash of the email, never the email', async () => {
+    const ada = await registerUser();
+    await login(ada.email, 'wrong-guess', newAddress());
+
     expect(accountKey(ada.email)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await database.throttles().findOne({ _id: accountKey(ada.email) as never })).toMatchObject({ failures: 1 });
     const stored = JSON.stringify(await database.throttles().find().toArray());
     expect(stored).not.toContain(ada.email);
     expect(stored).not.toContain('user');
@@ -249,6 +274,28 @@ describe('per client address', () => {
 
     clock.advance(wait);
     expect((await login(ada.email, ada.password, attacker)).response.statusCode).toBe(200);
+  });
+
+  it('counts every one of 50 concurrent failed logins from one address, and lets no more through', async () => {
+    const attacker = newAddress();
+
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, attempt) => login(`crowd${attempt}@example.com`, 'wrong-guess', attacker)),
+    );
+
+    const statuses = answers.map(({ response }) => response.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(50);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+    expect((await login('someone-else@example.com', 'wrong-guess', attacker)).response.statusCode).toBe(429);
+  });
+
+  it('does not count successful logins against the address', async () => {
+    const ada = await registerUser();
+    const office = newAddress();
+    for (let attempt = 0; attempt < 60; attempt += 1)
+      expect((await login(ada.email, ada.password, office)).response.statusCode).toBe(200);
+
+    expect((await login('typo@example.com', 'wrong-guess', office)).response.statusCode).toBe(401);
   });
 
   it('accepts 20 registrations from an address in an hour, then refuses them there and not elsewhere', async () => {
