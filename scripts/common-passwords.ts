@@ -40,7 +40,7 @@ export interface CommonPasswordList {
 export function hashPrefixes(passwords: readonly string[]): Buffer {
   const keys = new Set(passwords.map(comparableForm).filter((key) => passwordBytes(key) >= PASSWORD_BYTES.min));
   const prefixes = [...keys].map((key) => createHash('sha256').update(key, 'utf8').digest().subarray(0, HASH_BYTES));
-  prefixes.sort(Buffer.compare);
+  prefixes.sort((a, b) => Buffer.compare(a, b));
   return Buffer.concat(prefixes);
 }
 

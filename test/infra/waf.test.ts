@@ -42,7 +42,11 @@ describe('the WAF web ACL', () => {
   it('blocks an IP over waf_rate_limit requests to the public POST routes in 5 minutes with a 429 problem and Retry-After', () => {
     const rate = rule('rate-limit-public-posts');
     const statement = nested(nested(rate, 'statement'), 'rate_based_statement');
-    expect(statement).toMatchObject({ limit: '${var.waf_rate_limit}', aggregate_key_type: 'IP', evaluation_window_sec: 300 });
+    expect(statement).toMatchObject({
+      limit: '${var.waf_rate_limit}',
+      aggregate_key_type: 'IP',
+      evaluation_window_sec: 300,
+    });
     const text = readFileSync(join(INFRA_DIR, 'waf.tf'), 'utf8');
     expect(text).toMatch(/search_string\s+=\s+"POST"/);
     expect(text).toMatch(/for_each = local\.waf_public_post_paths/);
@@ -54,12 +58,20 @@ describe('the WAF web ACL', () => {
   });
 
   it('answers the block with the contract’s throttled problem', () => {
-    expect(tf.locals.waf_throttled_problem).toEqual({ type: 'urn:auth-api:problem:throttled', title: 'Too many requests', status: 429, detail: 'Too many requests; try again later' });
+    expect(tf.locals.waf_throttled_problem).toEqual({
+      type: 'urn:auth-api:problem:throttled',
+      title: 'Too many requests',
+      status: 429,
+      detail: 'Too many requests; try again later',
+    });
   });
 
   it('runs AWS’s managed IP reputation list after the rate rule', () => {
     const reputation = rule('aws-ip-reputation-list');
-    expect(nested(nested(reputation, 'statement'), 'managed_rule_group_statement')).toEqual({ vendor_name: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' });
+    expect(nested(nested(reputation, 'statement'), 'managed_rule_group_statement')).toEqual({
+      vendor_name: 'AWS',
+      name: 'AWSManagedRulesAmazonIpReputationList',
+    });
     expect(nested(reputation, 'override_action')).toHaveProperty('none');
     expect(rules().map((candidate) => [candidate.name, candidate.priority])).toEqual([
       ['rate-limit-public-posts', 0],
@@ -68,7 +80,11 @@ describe('the WAF web ACL', () => {
   });
 
   it('publishes metrics and sampled requests for every rule and the ACL', () => {
-    for (const block of [acl(), ...rules()]) expect(nested(block, 'visibility_config')).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
+    for (const block of [acl(), ...rules()])
+      expect(nested(block, 'visibility_config')).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+      });
   });
 
   it('validates the rate limit against WAF’s bounds', () => {
