@@ -63,6 +63,7 @@ override_resource {
 
 override_resource {
   target = aws_api_gateway_stage.this
+  values = { arn = "arn:aws:apigateway:eu-west-1::/restapis/abc123/stages/test" }
 }
 
 override_resource {
@@ -619,6 +620,11 @@ run "rejects_values_that_would_deploy_something_broken" {
 run "waf_is_off_unless_enabled" {
   command = plan
 
+  # Set here: a stage's settings (env/prod.tfvars) may turn it on.
+  variables {
+    waf_enabled = false
+  }
+
   assert {
     condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0
     error_message = "Without waf_enabled there is no web ACL."
@@ -643,7 +649,7 @@ run "waf_guards_the_stage_when_enabled" {
   }
 
   assert {
-    condition     = local.waf_public_post_paths == ["/login", "/logout", "/register", "/token/refresh"]
+    condition     = local.waf_public_post_paths == tolist(["/login", "/logout", "/register", "/token/refresh"])
     error_message = "The rate rule must cover exactly the public POST routes of the contract."
   }
 }
