@@ -1,9 +1,16 @@
 # Token signing keys. Each generation in var.signing_key_generations is an asymmetric KMS key
 # (ECC_NIST_P256, SIGN_VERIFY): its private half never leaves KMS, so it is in no plan, state,
-# parameter or environment. The last generation signs new tokens; every listed one still
-# verifies. Verifiers get the public keys in their configuration (JWT_PUBLIC_KEYS), so a cold
-# start makes no call and holds no secret; only the functions that issue tokens may call
-# kms:Sign, and only with the current key. Rotation runbook: README.md, "Tokens and sessions".
+# parameter or environment. Every listed generation is published: verifiers get its public key in
+# their configuration (JWT_PUBLIC_KEYS), so a cold start makes no call and holds no secret, and
+# the JWKS lists it. var.signing_key_current names the one that signs: only the functions that
+# issue tokens may call kms:Sign, and only with that key.
+#
+# Publishing and signing are separate applies because Terraform updates all functions at once:
+# when a key is published and signs in the same apply, an issuer already updated can sign with it
+# while an authorizer still runs without its public key, and that token gets a 401. So a generation
+# is published (appended) first, signs from a later apply, and is removed only after another one
+# signs (the variable's validation refuses removing the signing one). Rotation runbook: README.md,
+# "Tokens and sessions".
 
 resource "aws_kms_key" "signing" {
   for_each = toset(var.signing_key_generations)
@@ -31,14 +38,17 @@ data "aws_kms_public_key" "signing" {
 }
 
 locals {
-  current_signing_key_generation = var.signing_key_generations[length(var.signing_key_generations) - 1]
+  # Validated to be one of var.signing_key_generations; null only when one is listed. (Not
+  # coalesce(): it evaluates one() even when the variable is set.)
+  current_signing_key_generation = var.signing_key_current != null ? var.signing_key_current : one(var.signing_key_generations)
   current_signing_key_arn        = aws_kms_key.signing[local.current_signing_key_generation].arn
 
   # The generation's name is the `kid` of the tokens its key signs.
   signing_public_keys = { for generation in var.signing_key_generations : generation => data.aws_kms_public_key.signing[generation].public_key }
 
   # What a function's `tokens` profile (local.functions) adds to its environment: public keys to
-  # verify with (and publish), and for issuers the current key's id and KMS ARN, never a key.
+  # verify with (and publish), and for issuers the signing key's id and KMS ARN, never a key. Only
+  # the issuers' part depends on var.signing_key_current, so switching it restarts only them.
   token_environment = {
     none   = {}
     verify = { JWT_PUBLIC_KEYS = jsonencode(local.signing_public_keys) }
@@ -71,10 +81,19 @@ data "aws_iam_policy_document" "sign_tokens" {
   }
 }
 
+# Switching the signing key must not leave an issuer unable to sign: the functions depend on this
+# policy (functions.tf), and a policy named after its generation is replaced, not edited, when the
+# signing key changes, so with create_before_destroy the grant on the new key exists before the
+# issuers switch to it, and the grant on the old key is deleted only after they have switched.
+# Edited in place, the grant would move to the new key while the issuers still sign with the old.
 resource "aws_iam_role_policy" "sign_tokens" {
   for_each = local.token_issuers
 
-  name   = "sign-tokens"
+  name   = "sign-tokens-${local.current_signing_key_generation}"
   role   = aws_iam_role.function[each.key].id
   policy = data.aws_iam_policy_document.sign_tokens.json
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -39,8 +39,13 @@ output "jwks_url" {
 }
 
 output "signing_keys" {
-  description = "KMS key ARN per token signing key generation (kid); the last of var.signing_key_generations signs."
+  description = "KMS key ARN per published token signing key generation (kid): every one verifies, signing_key_current signs."
   value       = { for generation, key in aws_kms_key.signing : generation => key.arn }
+}
+
+output "signing_key_current" {
+  description = "The generation (kid) that signs new tokens: what signing_key_current resolves to."
+  value       = local.current_signing_key_generation
 }
 
 output "mongodb_uri_parameter_name" {

@@ -197,19 +197,41 @@ variable "public_base_url" {
 }
 
 variable "signing_key_generations" {
-  description = "The token signing key generations, oldest first: one KMS key (ECC_NIST_P256) each, named by the kid of the tokens it signs. The last signs new tokens; every listed one verifies. Rotate by appending a name and applying, then, once the longest token lifetime plus the authorizer cache TTL has passed, removing the old name and applying (README.md: the rotation runbook)."
+  description = "The published token signing key generations, oldest first: one KMS key (ECC_NIST_P256) each, named by the kid of the tokens it signs. Every listed one verifies (JWT_PUBLIC_KEYS, the JWKS); signing_key_current names the one that signs. A generation is appended (published) in one apply, signs from a later one, and is removed only once another signs and its last tokens have expired (README.md: the rotation runbook)."
   type        = list(string)
   default     = ["1"]
 
   validation {
     condition     = length(var.signing_key_generations) >= 1 && length(var.signing_key_generations) <= 5 && length(distinct(var.signing_key_generations)) == length(var.signing_key_generations)
-    error_message = "signing_key_generations must list 1 to 5 distinct generations; the last one signs."
+    error_message = "signing_key_generations must list 1 to 5 distinct generations."
   }
 
   validation {
     # The name is the tokens' kid and part of a KMS alias.
     condition     = alltrue([for generation in var.signing_key_generations : can(regex("^[A-Za-z0-9_-]{1,32}$", generation))])
     error_message = "signing_key_generations names must be 1-32 letters, digits, - or _, such as 2026-01."
+  }
+}
+
+# Which generation signs is a variable of its own, not "the last listed", so that publishing a key
+# and signing with it are separate applies: Terraform updates the functions in parallel, and an
+# issuer that started signing with a key in the same apply that publishes it could hand out tokens
+# that an authorizer not yet updated refuses.
+variable "signing_key_current" {
+  description = "The generation of signing_key_generations that signs new tokens (their kid): the only key kms:Sign is granted on and the JWT_SIGNING_KEY_ID of the issuing functions. Null means the only listed generation; required once more than one is listed. Switch it only to a generation published by an earlier apply (README.md: the rotation runbook)."
+  type        = string
+  default     = null
+
+  # Conditionals rather than ||: Terraform evaluates both sides of ||, and contains() refuses null.
+  # Each error_message is evaluated even when its condition holds, so it must not fail on null either.
+  validation {
+    condition     = var.signing_key_current == null ? length(var.signing_key_generations) == 1 : true
+    error_message = "signing_key_current must name the generation that signs when signing_key_generations lists more than one: while a new generation is only being published, keep the one that signs today; switch to the new one in a later apply (README.md: the rotation runbook)."
+  }
+
+  validation {
+    condition     = var.signing_key_current == null ? true : contains(var.signing_key_generations, var.signing_key_current)
+    error_message = "signing_key_current must be one of signing_key_generations, which (${join(", ", var.signing_key_generations)}) does not list \"${var.signing_key_current != null ? var.signing_key_current : ""}\": the generation that signs cannot be removed. Switch signing_key_current to another published generation, apply, wait the longest token lifetime plus the authorizer cache TTL, and only then remove it (README.md: the rotation runbook)."
   }
 }
 

@@ -7,6 +7,12 @@ stage  = "prod"
 # Created once by hand (see infra/README.md): the connection string never enters Terraform state.
 mongodb_uri_parameter_name = "/auth-api/prod/mongodb-uri"
 
+# Token signing keys: every listed generation verifies and is in the JWKS, signing_key_current
+# signs. A rotation edits these two lines in three separate applies (README.md, "Rotating the
+# signing key"): append a generation; switch signing_key_current to it; remove the old one.
+signing_key_generations = ["1"]
+signing_key_current     = "1"
+
 log_level          = "INFO"
 log_retention_days = 90
 

@@ -301,19 +301,49 @@ run "functions_get_parameter_names_and_least_privilege" {
   }
 }
 
-run "public_keys_reach_the_verifiers_and_only_the_issuers_sign_with_the_current_key" {
+# Key rotation, one run per apply of the runbook (README.md): publish a generation, switch the
+# signing one to it, remove the old one. Each generation's key gets its own ARN here, so a test
+# can tell which one the issuers sign with and which one kms:Sign is granted on.
+run "one_generation_signs_without_being_named" {
+  command = plan
+
+  # Set here, so the stage files' own values (make validate runs with each) do not decide the case.
+  variables {
+    signing_key_generations = ["1"]
+    signing_key_current     = null
+  }
+
+  assert {
+    condition     = output.signing_key_current == "1" && alltrue([for key in ["register", "login", "refreshToken"] : aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "1"])
+    error_message = "With one generation, signing_key_current may be left null: that generation signs."
+  }
+}
+
+run "a_new_generation_is_published_to_every_verifier_before_anything_signs_with_it" {
   command = apply
 
   variables {
     signing_key_generations = ["2026-01", "2026-07"]
+    signing_key_current     = "2026-01"
+  }
+
+  override_resource {
+    target = aws_kms_key.signing["2026-01"]
+    values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000202601", key_id = "00000000-0000-4000-8000-000000202601" }
+  }
+
+  override_resource {
+    target = aws_kms_key.signing["2026-07"]
+    values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000202607", key_id = "00000000-0000-4000-8000-000000202607" }
   }
 
   assert {
     condition = (
       aws_kms_key.signing["2026-07"].customer_master_key_spec == "ECC_NIST_P256" && aws_kms_key.signing["2026-07"].key_usage == "SIGN_VERIFY" &&
-      sort(keys(aws_kms_key.signing)) == tolist(["2026-01", "2026-07"])
+      sort(keys(aws_kms_key.signing)) == tolist(["2026-01", "2026-07"]) &&
+      aws_kms_key.signing["2026-01"].arn != aws_kms_key.signing["2026-07"].arn
     )
-    error_message = "Each generation is an ECC_NIST_P256 SIGN_VERIFY KMS key."
+    error_message = "Each generation is its own ECC_NIST_P256 SIGN_VERIFY KMS key."
   }
 
   assert {
@@ -322,16 +352,30 @@ run "public_keys_reach_the_verifiers_and_only_the_issuers_sign_with_the_current_
       sort(keys(jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS))) == tolist(["2026-01", "2026-07"]) &&
       jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS)["2026-07"] == data.aws_kms_public_key.signing["2026-07"].public_key
     ])
-    error_message = "Every function that verifies or publishes tokens gets the public key of every live generation."
+    error_message = "A published generation's public key reaches every function that verifies tokens or publishes the JWKS, issuers included."
   }
 
   assert {
     condition = alltrue([
       for key in ["register", "login", "refreshToken"] :
-      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "2026-07" &&
-      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KMS_KEY == aws_kms_key.signing["2026-07"].arn
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "2026-01" &&
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KMS_KEY == aws_kms_key.signing["2026-01"].arn
     ])
-    error_message = "The issuers sign with the last generation, by its KMS key."
+    error_message = "While a new generation is only published, the issuers go on signing with signing_key_current, by its KMS key."
+  }
+
+  assert {
+    condition = (
+      jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Resource == aws_kms_key.signing["2026-01"].arn &&
+      !strcontains(data.aws_iam_policy_document.sign_tokens.json, aws_kms_key.signing["2026-07"].arn) &&
+      alltrue([for key, policy in aws_iam_role_policy.sign_tokens : policy.name == "sign-tokens-2026-01"])
+    )
+    error_message = "kms:Sign is granted on the signing generation only, not on the one just published, in a policy named after it."
+  }
+
+  assert {
+    condition     = output.signing_key_current == "2026-01" && output.signing_keys == { "2026-01" = aws_kms_key.signing["2026-01"].arn, "2026-07" = aws_kms_key.signing["2026-07"].arn }
+    error_message = "The outputs name the signing generation and every published key."
   }
 
   assert {
@@ -342,25 +386,127 @@ run "public_keys_reach_the_verifiers_and_only_the_issuers_sign_with_the_current_
   assert {
     condition = (
       jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Action == "kms:Sign" &&
-      jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Resource == aws_kms_key.signing["2026-07"].arn &&
       length(jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement) == 1
     )
-    error_message = "Signing is kms:Sign on the current key only."
+    error_message = "Signing is kms:Sign, one statement."
   }
 
   assert {
     condition = alltrue([
       for key in ["authorizer", "getJwks", "getOpenIdConfiguration"] :
-      !contains(keys(aws_lambda_function.this[key].environment[0].variables), "JWT_SIGNING_KMS_KEY") &&
+      [for name in keys(aws_lambda_function.this[key].environment[0].variables) : name if startswith(name, "JWT_") && !contains(["JWT_ISSUER", "JWT_AUDIENCE"], name)] == ["JWT_PUBLIC_KEYS"] &&
       !strcontains(data.aws_iam_policy_document.function[key].json, "kms:")
     ])
-    error_message = "The verifiers get no KMS key and no KMS permission."
+    error_message = "The verifiers get the public keys only: no signing key id, no KMS key, no KMS permission."
   }
 
   assert {
     condition     = aws_lambda_function.this["getOpenIdConfiguration"].environment[0].variables.JWT_ISSUER == "https://abc123.execute-api.eu-west-1.amazonaws.com/test" && output.jwks_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/test/.well-known/jwks.json"
     error_message = "The issuer is the stage's invoke URL, and the JWKS is under it."
   }
+}
+
+run "switching_the_signing_generation_changes_only_the_issuers" {
+  command = apply
+
+  variables {
+    signing_key_generations = ["2026-01", "2026-07"]
+    signing_key_current     = "2026-07"
+  }
+
+  override_resource {
+    target = aws_kms_key.signing["2026-01"]
+    values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000202601", key_id = "00000000-0000-4000-8000-000000202601" }
+  }
+
+  override_resource {
+    target = aws_kms_key.signing["2026-07"]
+    values = { arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000202607", key_id = "00000000-0000-4000-8000-000000202607" }
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["register", "login", "refreshToken"] :
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "2026-07" &&
+      aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KMS_KEY == aws_kms_key.signing["2026-07"].arn
+    ])
+    error_message = "After the switch the issuers sign with the new generation, by its KMS key."
+  }
+
+  assert {
+    condition = (
+      jsondecode(data.aws_iam_policy_document.sign_tokens.json).Statement[0].Resource == aws_kms_key.signing["2026-07"].arn &&
+      !strcontains(data.aws_iam_policy_document.sign_tokens.json, aws_kms_key.signing["2026-01"].arn) &&
+      alltrue([for key, policy in aws_iam_role_policy.sign_tokens : policy.name == "sign-tokens-2026-07"])
+    )
+    error_message = "kms:Sign moves to the new generation only, in a policy of a new name (so the old grant is replaced after the issuers switch, not edited before)."
+  }
+
+  # The previous run pinned the same values: what the verifiers hold does not depend on which generation signs.
+  assert {
+    condition = alltrue([
+      for key in ["authorizer", "getJwks", "getOpenIdConfiguration", "register", "login", "refreshToken"] :
+      aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS == jsonencode({ for generation in ["2026-01", "2026-07"] : generation => data.aws_kms_public_key.signing[generation].public_key })
+    ])
+    error_message = "Switching the signing generation leaves every function's public keys as they were: both generations still verify."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["authorizer", "getJwks", "getOpenIdConfiguration"] :
+      [for name in keys(aws_lambda_function.this[key].environment[0].variables) : name if startswith(name, "JWT_") && !contains(["JWT_ISSUER", "JWT_AUDIENCE"], name)] == ["JWT_PUBLIC_KEYS"]
+    ])
+    error_message = "The verifiers get no signing configuration, so switching the signing generation does not touch them."
+  }
+
+  assert {
+    condition     = output.signing_key_current == "2026-07"
+    error_message = "signing_key_current names the new generation."
+  }
+}
+
+run "removing_the_old_generation_unpublishes_it" {
+  command = apply
+
+  variables {
+    signing_key_generations = ["2026-07"]
+    signing_key_current     = "2026-07"
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["authorizer", "getJwks", "getOpenIdConfiguration", "register", "login", "refreshToken"] :
+      sort(keys(jsondecode(aws_lambda_function.this[key].environment[0].variables.JWT_PUBLIC_KEYS))) == tolist(["2026-07"])
+    ]) && sort(keys(aws_kms_key.signing)) == tolist(["2026-07"])
+    error_message = "A removed generation's public key leaves every function, and its KMS key goes."
+  }
+
+  assert {
+    condition     = alltrue([for key in ["register", "login", "refreshToken"] : aws_lambda_function.this[key].environment[0].variables.JWT_SIGNING_KEY_ID == "2026-07"])
+    error_message = "The issuers keep signing with the remaining generation."
+  }
+}
+
+run "refuses_to_remove_the_generation_that_signs" {
+  command = plan
+
+  variables {
+    signing_key_generations = ["2026-07"]
+    signing_key_current     = "2026-01"
+  }
+
+  expect_failures = [var.signing_key_current]
+}
+
+run "refuses_two_generations_without_naming_the_one_that_signs" {
+  command = plan
+
+  variables {
+    signing_key_generations = ["2026-01", "2026-07"]
+    signing_key_current     = null
+  }
+
+  expect_failures = [var.signing_key_current]
 }
 
 run "a_custom_domain_is_the_issuer" {

@@ -3,11 +3,11 @@ import type * as AuthorizerModule from '../../functions/authorizer/handler';
 import type { HttpHandler } from '../../functions/shared/http-handler';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import { useFunctionDatabase } from '../support/function-database';
-import { configureFunctions, restoreEnvAfterEach, setEnv, TEST_ISSUER } from '../support/env';
+import { configureFunctions, restoreEnvAfterEach, TEST_ISSUER } from '../support/env';
 import { lambdaContext, proxyEvent, tokenAuthorizerEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import type { TestKey } from '../support/keys';
-import { CURRENT_KEY, PREVIOUS_KEY, signingVariables } from '../support/keys';
+import { CURRENT_KEY, PREVIOUS_KEY, publicKeysVariable, signingVariables, signWith } from '../support/keys';
 import { captureOutput } from '../support/output';
 
 const database = useFunctionDatabase('signing_keys');
@@ -17,39 +17,83 @@ restoreEnvAfterEach();
 const pathOf = (operationId: string) =>
   listOperations(loadContract()).find((op) => op.operationId === operationId)!.path;
 
-interface Instance {
+/** The key settings of a deployment, as Terraform has them: the published generations, and the one that signs. */
+interface KeySettings {
+  published: TestKey[];
+  signing: TestKey;
+}
+
+/** What issues tokens: register, login and refreshToken get the public keys and the signing key. */
+interface Issuers {
   register: HttpHandler;
   login: HttpHandler;
-  getJwks: HttpHandler;
-  getOpenIdConfiguration: HttpHandler;
-  authorizer: typeof AuthorizerModule.handler;
   closeDatabase: () => Promise<void>;
 }
 
-/** The functions as new Lambda instances load them after a deployment with these key generations (the last signs). */
-async function deployedWith(...generations: TestKey[]): Promise<Instance> {
-  configureFunctions(database.uri, signingVariables(generations.at(-1)!, generations));
-  let instance: Instance | undefined;
-  await jest.isolateModulesAsync(async () => {
-    instance = {
-      register: (await import('../../functions/register/handler')).handler,
-      login: (await import('../../functions/login/handler')).handler,
-      getJwks: (await import('../../functions/getJwks/handler')).handler,
-      getOpenIdConfiguration: (await import('../../functions/getOpenIdConfiguration/handler')).handler,
-      authorizer: (await import('../../functions/authorizer/handler')).handler,
-      closeDatabase: (await import('../../functions/shared/db')).closeDatabase,
-    };
-  });
-  return instance!;
+/** What verifies or publishes tokens: the public keys only. */
+interface Verifiers {
+  authorizer: typeof AuthorizerModule.handler;
+  getJwks: HttpHandler;
+  getOpenIdConfiguration: HttpHandler;
 }
 
-let instance: Instance | undefined;
+type Deployment = Issuers & Verifiers;
+
+const openDatabases: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  await instance?.closeDatabase();
-  instance = undefined;
+  for (const close of openDatabases.splice(0)) await close();
 });
 
-async function keyIds(functions: Instance): Promise<string[]> {
+/**
+ * Modules loaded afresh with these variables, as a new Lambda instance loads them. Unless told
+ * otherwise, the instance has read its configuration already (a Lambda instance reads it on its
+ * first invocation and keeps it), so it keeps working with it whatever a later deployment sets.
+ */
+async function instanceWith<T>(
+  variables: Record<string, string | undefined>,
+  load: () => Promise<T>,
+  { started = true } = {},
+): Promise<T> {
+  configureFunctions(database.uri, variables);
+  let loaded: T | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = await load();
+    if (started) {
+      const config = await import('../../functions/shared/config');
+      config.tokenConfig();
+      if (variables.JWT_SIGNING_KEY_ID !== undefined) config.signingConfig();
+    }
+  });
+  return loaded!;
+}
+
+/**
+ * The functions as new Lambda instances load them after a deployment with these key settings,
+ * configured as infra/keys.tf configures them: the issuers sign with `signing` and hold the public
+ * key of every published generation, the verifiers hold the public keys and nothing else.
+ */
+async function deployedWith(keys: KeySettings): Promise<Deployment> {
+  const issuers = await instanceWith(signingVariables(keys.signing, keys.published), async () => ({
+    register: (await import('../../functions/register/handler')).handler,
+    login: (await import('../../functions/login/handler')).handler,
+    closeDatabase: (await import('../../functions/shared/db')).closeDatabase,
+  }));
+  openDatabases.push(issuers.closeDatabase);
+  const verifiers = await instanceWith(verifierVariables(keys.published), async () => ({
+    authorizer: (await import('../../functions/authorizer/handler')).handler,
+    getJwks: (await import('../../functions/getJwks/handler')).handler,
+    getOpenIdConfiguration: (await import('../../functions/getOpenIdConfiguration/handler')).handler,
+  }));
+  return { ...issuers, ...verifiers };
+}
+
+const verifierVariables = (published: TestKey[]) => ({
+  JWT_PUBLIC_KEYS: publicKeysVariable(...published),
+  JWT_SIGNING_KEY_ID: undefined,
+  JWT_SIGNING_PRIVATE_KEY: undefined,
+});
+
+async function keyIds(functions: Verifiers): Promise<string[]> {
   const { body } = await invokeHttp(
     'getJwks',
     functions.getJwks,
@@ -58,7 +102,7 @@ async function keyIds(functions: Instance): Promise<string[]> {
   return (body.keys as Array<{ kid: string }>).map((key) => key.kid);
 }
 
-const allows = (functions: Instance, token: string) =>
+const allows = (functions: Verifiers, token: string) =>
   functions.authorizer(tokenAuthorizerEvent(`Bearer ${token}`), lambdaContext('auth-api-authorizer')).then(
     () => true,
     (error: Error) => (error.message === 'Unauthorized' ? false : Promise.reject(error)),
@@ -66,7 +110,7 @@ const allows = (functions: Instance, token: string) =>
 
 describe('GET /.well-known/jwks.json', () => {
   it('publishes the public key of every live generation as a JWKS that anyone may cache for 5 minutes', async () => {
-    instance = await deployedWith(PREVIOUS_KEY, CURRENT_KEY);
+    const instance = await deployedWith({ published: [PREVIOUS_KEY, CURRENT_KEY], signing: CURRENT_KEY });
 
     const { response, body, headers } = await invokeHttp(
       'getJwks',
@@ -86,12 +130,15 @@ describe('GET /.well-known/jwks.json', () => {
   });
 
   it('answers a configuration error with a problem that no one caches', async () => {
-    instance = await deployedWith(CURRENT_KEY);
-    setEnv({ JWT_PUBLIC_KEYS: '{}' });
+    const getJwks = await instanceWith(
+      { ...verifierVariables([CURRENT_KEY]), JWT_PUBLIC_KEYS: '{}' },
+      async () => (await import('../../functions/getJwks/handler')).handler,
+      { started: false },
+    );
 
     const { response, headers } = await invokeHttp(
       'getJwks',
-      instance.getJwks,
+      getJwks,
       proxyEvent({ method: 'GET', path: pathOf('getJwks') }),
     );
 
@@ -102,7 +149,7 @@ describe('GET /.well-known/jwks.json', () => {
 
 describe('GET /.well-known/openid-configuration', () => {
   it('names the issuer, the JWKS under it and ES256, and may be cached for an hour', async () => {
-    instance = await deployedWith(CURRENT_KEY);
+    const instance = await deployedWith({ published: [CURRENT_KEY], signing: CURRENT_KEY });
 
     const { response, body, headers } = await invokeHttp(
       'getOpenIdConfiguration',
@@ -124,37 +171,58 @@ describe('GET /.well-known/openid-configuration', () => {
 });
 
 describe('key rotation', () => {
-  it('keeps tokens of the previous generation working until it is removed, then refuses them, and publishes exactly the live keys', async () => {
-    const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
-    const tokenOf = (call: { body: Record<string, unknown> }) => call.body.token as string;
-    const kidOf = (token: string) =>
-      (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
-
-    // Before: one generation.
-    instance = await deployedWith(PREVIOUS_KEY);
-    const old = tokenOf(await invokeHttp('register', instance.register, proxyEvent({ path: '/register', body: ada })));
-    expect(kidOf(old)).toBe('test-1');
-    await instance.closeDatabase();
-
-    // Step 1: add a generation and apply. New tokens use it; old ones still verify.
-    instance = await deployedWith(PREVIOUS_KEY, CURRENT_KEY);
-    const fresh = tokenOf(
+  const ada = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct-horse-battery-staple' };
+  const signIn = async (issuers: Issuers) =>
+    (
       await invokeHttp(
         'login',
-        instance.login,
+        issuers.login,
         proxyEvent({ path: '/login', body: { email: ada.email, password: ada.password } }),
-      ),
-    );
-    expect(kidOf(fresh)).toBe('test-2');
-    expect(await allows(instance, old)).toBe(true);
-    expect(await allows(instance, fresh)).toBe(true);
-    expect(await keyIds(instance)).toEqual(['test-1', 'test-2']);
-    await instance.closeDatabase();
+      )
+    ).body.token as string;
+  const part = (token: string, index: number) =>
+    JSON.parse(Buffer.from(token.split('.')[index]!, 'base64url').toString()) as Record<string, unknown>;
+  const kidOf = (token: string) => part(token, 0).kid;
+  const claimsOf = (token: string) => part(token, 1);
 
-    // Step 2: once every old token has expired, remove the old generation and apply. Its tokens are refused.
-    instance = await deployedWith(CURRENT_KEY);
-    expect(await allows(instance, old)).toBe(false);
-    expect(await allows(instance, fresh)).toBe(true);
-    expect(await keyIds(instance)).toEqual(['test-2']);
+  // Each step is one apply of the runbook (README.md). While an apply is in progress, functions of
+  // the step before and of the new step run side by side in any mix: Terraform updates them in
+  // parallel, and each keeps its configuration until its own update is done.
+  it('publishes a new key before anything signs with it and retires the old one only after nothing does, so no valid token is refused', async () => {
+    const before = await deployedWith({ published: [PREVIOUS_KEY], signing: PREVIOUS_KEY });
+    const old = (await invokeHttp('register', before.register, proxyEvent({ path: '/register', body: ada }))).body
+      .token as string;
+    expect(kidOf(old)).toBe('test-1');
+
+    // Step 1, publish: the new key is in every verifier and the JWKS; tokens are still signed by the old key.
+    const published = await deployedWith({ published: [PREVIOUS_KEY, CURRENT_KEY], signing: PREVIOUS_KEY });
+    const stillOld = await signIn(published);
+    expect(kidOf(stillOld)).toBe('test-1');
+    for (const verifiers of [before, published]) {
+      expect(await allows(verifiers, old)).toBe(true);
+      expect(await allows(verifiers, stillOld)).toBe(true);
+    }
+    // A token of the new key already verifies here, though nothing issues one yet: the same claims, signed by it.
+    expect(await allows(published, signWith(CURRENT_KEY, claimsOf(stillOld)))).toBe(true);
+    expect(await keyIds(published)).toEqual(['test-1', 'test-2']);
+
+    // Step 2, switch: new tokens carry the new kid and verify even at verifiers still on step 1,
+    // which this step does not change; old tokens still verify.
+    const switched = await deployedWith({ published: [PREVIOUS_KEY, CURRENT_KEY], signing: CURRENT_KEY });
+    const fresh = await signIn(switched);
+    expect(kidOf(fresh)).toBe('test-2');
+    for (const verifiers of [published, switched]) {
+      expect(await allows(verifiers, fresh)).toBe(true);
+      expect(await allows(verifiers, old)).toBe(true);
+    }
+    expect(await keyIds(switched)).toEqual(['test-1', 'test-2']);
+
+    // Step 3, retire (once every old token has expired): the old key's tokens are refused; the new one's still verify.
+    const retired = await deployedWith({ published: [CURRENT_KEY], signing: CURRENT_KEY });
+    expect(kidOf(await signIn(retired))).toBe('test-2');
+    expect(await allows(retired, old)).toBe(false);
+    expect(await allows(retired, stillOld)).toBe(false);
+    for (const verifiers of [switched, retired]) expect(await allows(verifiers, fresh)).toBe(true);
+    expect(await keyIds(retired)).toEqual(['test-2']);
   });
 });

@@ -54,11 +54,28 @@ describe('token signing keys', () => {
     expect(tf.variables.signing_key_generations).toMatchObject({ type: '${list(string)}', default: ['1'] });
   });
 
-  it('signs with the last generation listed', () => {
+  it('signs with the generation signing_key_current names, which must be a published one', () => {
     expect(tf.locals.current_signing_key_generation).toBe(
-      '${var.signing_key_generations[length(var.signing_key_generations) - 1]}',
+      '${var.signing_key_current != null ? var.signing_key_current : one(var.signing_key_generations)}',
     );
     expect(tf.locals.current_signing_key_arn).toBe('${aws_kms_key.signing[local.current_signing_key_generation].arn}');
+    const current = tf.variables.signing_key_current!;
+    expect(current).toMatchObject({ type: '${string}', default: null });
+    const conditions = (current.validation as Block[]).map((rule) => String(rule.condition));
+    expect(conditions).toEqual([
+      '${var.signing_key_current == null ? length(var.signing_key_generations) == 1 : true}',
+      '${var.signing_key_current == null ? true : contains(var.signing_key_generations, var.signing_key_current)}',
+    ]);
+  });
+
+  it('grants kms:Sign on a new signing key before the issuers switch to it, and revokes the old grant only after', () => {
+    // A policy named after its generation is replaced when the signing key changes; with
+    // create_before_destroy the new grant is created, then the functions (which depend on it)
+    // are updated, then the old grant is deleted.
+    const policy = resource(tf, 'aws_iam_role_policy.sign_tokens');
+    expect(policy.name).toBe('sign-tokens-${local.current_signing_key_generation}');
+    expect(nested(policy, 'lifecycle')).toMatchObject({ create_before_destroy: true });
+    expect(resource(tf, 'aws_lambda_function.this').depends_on).toContain('${aws_iam_role_policy.sign_tokens}');
   });
 
   it('derives what a function does with tokens from its code: it signs when it bundles the token issuer, verifies when it reads the public keys', () => {

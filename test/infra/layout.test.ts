@@ -20,6 +20,7 @@ const VALIDATED_VARIABLES = [
   'function_settings',
   'public_base_url',
   'signing_key_generations',
+  'signing_key_current',
   'jwt_audience',
   'access_token_ttl_seconds',
   'bcrypt_cost',
