@@ -70,12 +70,47 @@ export async function buildUnbundled(key: string): Promise<string> {
   return outfile;
 }
 
-interface Target {
+/** One thing a cold-start measurement starts afresh in every round. */
+export interface ColdTarget {
   name: string;
   run: () => Promise<ColdRun>;
 }
 
-function variant(runs: ColdRun[], bareMedian: number): ColdVariant {
+/** A bare `node -e 0`, run beside the targets so its median can be subtracted from theirs. */
+export const BARE_TARGET: ColdTarget = {
+  name: 'bare',
+  run: async () => ({ wallMs: await bareNodeRun(), requireMs: 0 }),
+};
+
+/**
+ * Runs every target once untimed, then `rounds` rounds of all of them in rotated order; the runs
+ * of each target, by name, in round order (so that the i-th runs of two targets pair up).
+ */
+export async function runColdRounds(
+  targets: readonly ColdTarget[],
+  rounds: number,
+  onRound: (round: number) => void,
+): Promise<Map<string, ColdRun[]>> {
+  // One untimed pass first: the OS file cache and the database warm up for every variant alike.
+  for (const target of targets) await target.run();
+
+  const runs = new Map<string, ColdRun[]>(targets.map((target) => [target.name, []]));
+  for (const [round, order] of rotatedOrder(targets, rounds).entries()) {
+    for (const target of order) runs.get(target.name)?.push(await target.run());
+    onRound(round + 1);
+  }
+  return runs;
+}
+
+/**
+ * Each run's start to answer minus the bare node's median. A net cold start can come out at or
+ * below zero only for a function that does nothing; it is clamped so that ratios stay defined.
+ */
+export function netColdMs(runs: readonly ColdRun[], bareMedian: number): number[] {
+  return runs.map((run) => Math.max(run.wallMs - bareMedian, 0.01));
+}
+
+export function coldVariant(runs: ColdRun[], bareMedian: number): ColdVariant {
   return {
     coldMs: summarize(
       minus(
@@ -100,7 +135,7 @@ export async function measureColdStarts(
 
   const runId = Date.now().toString(36);
   let invocation = 0;
-  const targets: Target[] = [];
+  const targets: ColdTarget[] = [];
   for (const key of keys) {
     const env = functionEnvironment(config, key);
     for (const [name, entry] of [
@@ -134,29 +169,20 @@ export async function measureColdStarts(
     name: 'original:api',
     run: () => coldRun({ entry: join(ORIGINAL_DIR, 'auth', 'AuthHandler.js'), exportName: 'login', env: originalEnv }),
   });
-  targets.push({ name: 'bare', run: async () => ({ wallMs: await bareNodeRun(), requireMs: 0 }) });
+  targets.push(BARE_TARGET);
 
-  // One untimed pass first: the OS file cache and the database warm up for every variant alike.
-  for (const target of targets) await target.run();
-
-  const runs = new Map<string, ColdRun[]>(targets.map((target) => [target.name, []]));
-  for (const [round, order] of rotatedOrder(targets, rounds).entries()) {
-    for (const target of order) runs.get(target.name)?.push(await target.run());
-    log(`  cold start round ${round + 1}/${rounds}`);
-  }
+  const runs = await runColdRounds(targets, rounds, (round) => log(`  cold start round ${round}/${rounds}`));
 
   const bare = summarize((runs.get('bare') ?? []).map((run) => run.wallMs));
   const rowsOf = (name: string): ColdRun[] => runs.get(name) ?? [];
   const functions = keys.map((key): ColdStartRow => {
     const bundled = rowsOf(`${key}:bundled`);
     const plain = rowsOf(`${key}:unbundled`);
-    // A net cold start can come out at or below zero only for a function that does nothing; clamp so ratios stay defined.
-    const net = (list: ColdRun[]): number[] => list.map((run) => Math.max(run.wallMs - bare.median, 0.01));
     return {
       key,
-      bundled: variant(bundled, bare.median),
-      unbundled: variant(plain, bare.median),
-      ratio: pairedRatio(net(bundled), net(plain)),
+      bundled: coldVariant(bundled, bare.median),
+      unbundled: coldVariant(plain, bare.median),
+      ratio: pairedRatio(netColdMs(bundled, bare.median), netColdMs(plain, bare.median)),
       requireRatio: pairedRatio(
         bundled.map((run) => run.requireMs),
         plain.map((run) => run.requireMs),
@@ -168,7 +194,7 @@ export async function measureColdStarts(
     bareNodeMs: bare,
     functions,
     original: {
-      authorizer: variant(rowsOf('original:authorizer'), bare.median),
+      authorizer: coldVariant(rowsOf('original:authorizer'), bare.median),
       apiRequireMs: summarize(rowsOf('original:api').map((run) => run.requireMs)),
     },
   };

@@ -15,11 +15,14 @@ export interface ColdRun {
   requireMs: number;
   /** The first invocation, inside the child; absent when the run only loads the module. */
   invokeMs?: number;
+  /** CPU time (user + system) the child used from its start to its answer; absent for a bare node. */
+  cpuMs?: number;
 }
 
 interface ColdReport {
   requireMs?: number;
   invokeMs?: number;
+  cpuMs?: number;
   failure?: string;
   crashed?: string;
 }
@@ -72,6 +75,7 @@ export async function coldRun(options: ColdRunOptions): Promise<ColdRun> {
     wallMs,
     requireMs: parsed.requireMs,
     ...(parsed.invokeMs === undefined ? {} : { invokeMs: parsed.invokeMs }),
+    ...(parsed.cpuMs === undefined ? {} : { cpuMs: parsed.cpuMs }),
   };
 }
 

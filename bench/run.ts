@@ -3,8 +3,8 @@
  * measurement in turn, prints the tables and writes bench/results.json and bench/RESULTS.md.
  *
  * Settings (environment):
- *   BENCH_ONLY   comma-separated sections to run (default all): bundles, cold-start, authorizer,
- *                signing, auth-latency, warm-overhead, sessions, load, data-growth
+ *   BENCH_ONLY   comma-separated sections to run (default all): bundles, cold-start, password-list,
+ *                authorizer, signing, auth-latency, warm-overhead, sessions, load, data-growth
  *   BENCH_QUICK  1: fewer rounds and a smaller large data set, to try the harness (figures are rough)
  *   BCRYPT_COST  the bcrypt cost the functions run with (default 10, as deployed)
  */
@@ -21,6 +21,7 @@ import { measureDataGrowth } from './data-growth';
 import { startBenchDatabase } from './database';
 import { BENCH_DIR, newBenchConfig, readBcryptCost } from './environment';
 import { measureLoad } from './load';
+import { measurePasswordList } from './password-list';
 import type { BenchResults, Machine } from './report';
 import { checkTargets, renderMarkdownReport, renderReport } from './report';
 import { createFixture, NOT_COLD_MEASURED } from './scenario';
@@ -32,6 +33,7 @@ import { measureWarmOverhead } from './warm-overhead';
 export const SECTIONS = [
   'bundles',
   'cold-start',
+  'password-list',
   'authorizer',
   'signing',
   'auth-latency',
@@ -61,7 +63,10 @@ export function parseQuick(value: string | undefined): boolean {
   throw new Error(`BENCH_QUICK must be 1 or 0, got '${value}'`);
 }
 
-/** How much of each measurement to run: enough for stable medians in a few minutes, or a quick try. */
+/**
+ * How much of each measurement to run: enough for stable medians in a few minutes, or a quick try.
+ * password-list runs coldRounds too: it is a cold-start comparison like the cold-start section's.
+ */
 function plan(quick: boolean) {
   return quick
     ? {
@@ -137,6 +142,9 @@ async function main(): Promise<void> {
     await run('cold-start', async () => {
       const measured = keys.filter((key) => !(NOT_COLD_MEASURED as readonly string[]).includes(key));
       results.coldStart = await measureColdStarts(config, await needsFixture(), measured, steps.coldRounds, log);
+    });
+    await run('password-list', async () => {
+      results.passwordList = await measurePasswordList(config, await needsFixture(), steps.coldRounds, log);
     });
     await run('authorizer', async () => {
       results.authorizer = await measureAuthorizer(

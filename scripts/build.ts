@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
 import { AUTHORIZER_FUNCTION } from './contract/api-gateway';
 import { listOperations, loadContract } from './contract/load';
@@ -61,8 +61,18 @@ export function zipPathFor(key: string): string {
   return join(DIST, `${key}.zip`);
 }
 
-export async function buildFunction(key: string): Promise<BuiltFunction> {
-  const outdir = join(DIST, key);
+/**
+ * Where a build is written and what it adds to esbuild's options. The deployed build is the
+ * default; `make bench` builds variants of a function elsewhere with the same options otherwise.
+ */
+export interface BuildVariant {
+  /** Holds <key>/ and <key>.zip, as dist/ does. */
+  dir: string;
+  plugins?: Plugin[];
+}
+
+export async function buildFunction(key: string, variant: BuildVariant = { dir: DIST }): Promise<BuiltFunction> {
+  const outdir = join(variant.dir, key);
   mkdirSync(outdir, { recursive: true });
   const result = await build({
     entryPoints: { index: join(FUNCTIONS_DIR, key, 'handler.ts') },
@@ -78,6 +88,7 @@ export async function buildFunction(key: string): Promise<BuiltFunction> {
     legalComments: 'none',
     metafile: true,
     external: [...RUNTIME_PROVIDED, ...DRIVER_OPTIONAL_PEERS],
+    plugins: variant.plugins ?? [],
     logLevel: 'warning',
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
@@ -86,7 +97,7 @@ export async function buildFunction(key: string): Promise<BuiltFunction> {
   // Unix mode 0644 so the Lambda runtime user can read the file whatever unpacks it.
   const entry = { mtime: ZIP_EPOCH, level: 9, os: 3, attrs: (0o100644 << 16) >>> 0 } as const;
   const zip = zipSync({ 'index.js': [bundle, entry] });
-  const zipPath = zipPathFor(key);
+  const zipPath = join(variant.dir, `${key}.zip`);
   writeFileSync(zipPath, zip);
   return { key, bundleBytes: bundle.length, zipBytes: zip.length, zipPath, metafile: result.metafile };
 }

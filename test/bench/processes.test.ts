@@ -5,11 +5,12 @@ const HANDLERS = join(__dirname, 'fixtures', 'handlers.cjs');
 const env = { PATH: process.env['PATH'] ?? '' };
 
 describe('coldRun', () => {
-  it('loads a module in a fresh process, answers one event and reports its timings', async () => {
+  it('loads a module in a fresh process, answers one event and reports its timings and CPU time', async () => {
     const run = await coldRun({ entry: HANDLERS, exportName: 'ok', env, event: { n: 1 } });
     expect(run.wallMs).toBeGreaterThan(0);
     expect(run.requireMs).toBeGreaterThanOrEqual(0);
     expect(run.invokeMs).toBeGreaterThanOrEqual(0);
+    expect(run.cpuMs).toBeGreaterThan(0);
   });
 
   it('only loads the module when given no event', async () => {

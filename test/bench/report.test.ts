@@ -2,6 +2,7 @@ import type { AuthorizerResult } from '../../bench/authorizer';
 import type { BundleResult } from '../../bench/bundles';
 import type { ColdStartResult, ColdStartRow, ColdVariant } from '../../bench/cold-start';
 import type { LoadResult } from '../../bench/load';
+import type { PasswordListResult } from '../../bench/password-list';
 import type { BenchResults } from '../../bench/report';
 import { buildTables, checkTargets, renderMarkdownReport, renderReport } from '../../bench/report';
 import type { SigningResult } from '../../bench/signing';
@@ -205,5 +206,91 @@ describe('the signing keys measurement', () => {
       'authorizer cold start (require + first token, inside the process)',
       'issuing one token (p50 / p99)',
     ]);
+  });
+});
+
+describe('the common-password list measurement', () => {
+  const passwordList = (withMs: number, withoutMs: number): PasswordListResult => ({
+    rounds: 15,
+    listed: 17_950,
+    bareNodeMs: s(40),
+    withList: { ...variant(withMs), bundleBytes: 1_390_000, zipBytes: 500_000, cpuMs: s(withMs / 2) },
+    withoutList: { ...variant(withoutMs), bundleBytes: 1_200_000, zipBytes: 350_000, cpuMs: s(withoutMs / 2) },
+    ratio: {
+      coldMs: s(withMs / withoutMs),
+      requireMs: s(1.02),
+      invokeMs: s(1.01),
+      cpuMs: s(withMs / withoutMs),
+    },
+    coldGrowthMs: s(withMs - withoutMs),
+  });
+  const TARGET = "common-password list adds at most 15% to register's cold start";
+  const TITLE = "Common-password list: register's cold start with and without it";
+
+  it('holds the list to at most 15% more cold start than register without it, by the paired ratio', () => {
+    expect(verdicts(results({ passwordList: passwordList(440, 400) }))[TARGET]).toBe(true);
+    expect(verdicts(results({ passwordList: passwordList(460, 400) }))[TARGET]).toBe(true);
+    expect(verdicts(results({ passwordList: passwordList(470, 400) }))[TARGET]).toBe(false);
+  });
+
+  it('states the paired ratio, what the list adds, and both cold starts', () => {
+    const target = results({ passwordList: passwordList(440, 400) }).targets.find((t) => t.target === TARGET);
+
+    expect(target?.measured).toBe('1.10× (+40.0 ms): 440 ms with, 400 ms without');
+    expect(results({ passwordList: passwordList(390, 400) }).targets.find((t) => t.target === TARGET)?.measured).toBe(
+      '0.97× (-10.0 ms): 390 ms with, 400 ms without',
+    );
+  });
+
+  it('leaves the target out when the measurement did not run', () => {
+    expect(results().targets.map((t) => t.target)).not.toContain(TARGET);
+  });
+
+  it('prints both bundles side by side after the cold starts, sizes, times and the paired ratios', () => {
+    const tables = buildTables(results({ passwordList: passwordList(440, 400) }));
+    const table = tables.find((t) => t.title === TITLE)!;
+
+    expect(tables.map((t) => t.title).slice(1, 4)).toEqual([
+      'Cold start (fresh node, load + first invocation, minus bare node)',
+      TITLE,
+      'Authorizer throughput (warm, one instance, valid token)',
+    ]);
+    expect(table.columns).toEqual(['measure', 'with the list (as deployed)', 'without (empty list)', 'with ÷ without']);
+    expect(table.rows).toEqual([
+      ['bundle', '1.33 MiB', '1.14 MiB', '1.16×'],
+      ['zipped', '488.3 KiB', '341.8 KiB', '1.43×'],
+      ['require (inside the process)', '220 ms (198–242)', '200 ms (180–220)', '1.02× (0.92–1.12)'],
+      [
+        'first invocation: a new user registered (inside the process)',
+        '110 ms (99.0–121)',
+        '100 ms (90.0–110)',
+        '1.01× (0.91–1.11)',
+      ],
+      [
+        'cold start (fresh node, load + first invocation, minus bare node)',
+        '440 ms (396–484)',
+        '400 ms (360–440)',
+        '1.10× (0.99–1.21)',
+      ],
+      [
+        'CPU time of the process to its answer (user + system)',
+        '220 ms (198–242)',
+        '200 ms (180–220)',
+        '1.10× (0.99–1.21)',
+      ],
+    ]);
+    expect(table.notes?.join(' ')).toContain(
+      '15 rounds, both bundles and a bare `node -e 0` in each round in rotated order',
+    );
+    expect(table.notes?.join(' ')).toContain('the deployed list holds 17,950 hashes');
+    expect(table.notes?.join(' ')).toContain('The list adds 40.0 ms (36.0–44.0) to a cold start');
+  });
+
+  it('writes the table and its target into RESULTS.md', () => {
+    const markdown = renderMarkdownReport(results({ passwordList: passwordList(440, 400) }));
+
+    expect(markdown).toContain(`### ${TITLE}`);
+    expect(markdown).toContain('| zipped | 488.3 KiB | 341.8 KiB | 1.43× |');
+    expect(markdown).toContain(`| ${TARGET} | 1.10× (+40.0 ms): 440 ms with, 400 ms without | yes |`);
   });
 });

@@ -1,3 +1,4 @@
+import { isCommonPassword, isPersonalPassword } from '../../functions/shared/password-policy';
 import { methodArn, proxyEvent, tokenAuthorizerEvent } from '../../bench/events';
 import { authorizerContext, firstEvent, parseRegistration } from '../../bench/scenario';
 import type { Fixture } from '../../bench/scenario';
@@ -46,6 +47,17 @@ describe('firstEvent', () => {
     const b = JSON.parse(String(proxyOf(firstEvent('register', fixture, 'run-1:b')).body)) as { email: string };
     expect(a.email).not.toBe(b.email);
     expect(a.email).toMatch(/^[a-z0-9-]+@example\.com$/i);
+  });
+
+  it('registers with a password the policy accepts, so a cold start looks it up on the list and goes on', () => {
+    const user = JSON.parse(String(proxyOf(firstEvent('register', fixture, 'run-1:a')).body)) as {
+      name: string;
+      email: string;
+      password: string;
+    };
+    // The personal check comes first: a password refused there would never reach the list.
+    expect(isPersonalPassword(user.password, user)).toBe(false);
+    expect(isCommonPassword(user.password)).toBe(false);
   });
 
   it("calls me with the authorizer's context and the authorizer with our bearer token", () => {
