@@ -6,6 +6,7 @@ import { DIST } from '../../scripts/paths';
 import { loadDefinition, localTemplateVariables, startGateway } from '../../local/gateway';
 import type { Gateway, RequestRecord } from '../../local/gateway';
 import { CURRENT_KEY, signingVariables } from '../support/keys';
+import { requestFrom } from '../support/request-from';
 
 export interface LocalApi {
   gateway: Gateway;
@@ -13,6 +14,8 @@ export interface LocalApi {
   close: () => Promise<void>;
   records: RequestRecord[];
   call: (path: string, init?: RequestInit) => Promise<Response>;
+  /** As `call`, from the given loopback address (127.0.0.0/8) instead of 127.0.0.1: another network client. */
+  callFrom: (localAddress: string, path: string, init?: RequestInit) => Promise<Response>;
   lastRecord: (path: string) => RequestRecord;
   /** The database this run's functions use, so suites do not see each other's users. */
   mongodbUri: string;
@@ -129,6 +132,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     records,
     mongodbUri,
     call: (path, init) => fetch(`${gateway.url}${path}`, init),
+    callFrom: (localAddress, path, init) => requestFrom(localAddress, `${gateway.url}${path}`, init),
     lastRecord: (path) => {
       const record = records.findLast((r) => r.path === path);
       if (!record) throw new Error(`no request to ${path} was recorded`);

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { requestFrom } from '../support/request-from';
 import type { FixtureGateway } from './support';
 import { startFixtureGateway, token } from './support';
 
@@ -97,6 +98,18 @@ describe('the Lambda proxy integration', () => {
     });
     expect(event.requestContext.requestId).toMatch(UUID);
     expect(typeof event.requestContext.requestTimeEpoch).toBe('number');
+  });
+
+  it('gives the address the client connected from as identity.sourceIp, not what its X-Forwarded-For claims, and appends it to that header', async () => {
+    const response = await requestFrom('127.0.0.2', `${f.gateway.url}/echo`, {
+      headers: { 'X-Forwarded-For': '203.0.113.9' },
+    });
+
+    expect(response.status).toBe(200);
+    const { event } = (await response.json()) as Echo;
+    expect(event.requestContext.identity.sourceIp).toBe('127.0.0.2');
+    // As API Gateway does: what the client sent, then the address it connected from.
+    expect(event.headers).toMatchObject({ 'X-Forwarded-For': '203.0.113.9, 127.0.0.2' });
   });
 
   // `__proto__`, `constructor`, `toString` ... as names: API Gateway treats them like any other name.
