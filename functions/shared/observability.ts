@@ -57,6 +57,8 @@ export const MetricName = {
   SessionRevoked: 'SessionRevoked',
   /** A 5xx answer or a failed authorizer. Dimensions `operation` and `outcome`. */
   HandlerError: 'HandlerError',
+  /** An email was not sent; its request answered as if it had been. Dimension `reason`: one of EMAIL_FAILURE. Alarmed. */
+  EmailSendFailed: 'EmailSendFailed',
 } as const;
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
@@ -87,6 +89,7 @@ export const METRIC_DIMENSIONS = {
   Logout: [],
   SessionRevoked: ['reason'],
   HandlerError: ['operation', 'outcome'],
+  EmailSendFailed: ['reason'],
 } as const satisfies Record<MetricName, readonly string[]>;
 
 /** The dimension every metric carries: Powertools' service name. */

@@ -15,6 +15,7 @@ import type { HttpError } from '../../functions/shared/errors';
 import {
   ConfigError,
   DependencyUnavailable,
+  EMAIL_FAILURE,
   IntegrationError,
   REFRESH_REJECTION,
   TOKEN_REJECTION,
@@ -22,6 +23,7 @@ import {
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
+import { TEXT_LOADERS } from '../build';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from './api-gateway';
 import type { OpenApiDocument, Operation } from './load';
 import { FUNCTIONS_DIR, ROOT } from '../paths';
@@ -44,6 +46,8 @@ export const CODE_FACTS = {
   uses_database: ['functions/shared/db.ts'],
   /** bcrypt is CPU-bound, and Lambda allots CPU in proportion to memory. */
   hashes_passwords: ['functions/shared/passwords.ts'],
+  /** send.ts is the only caller of emailConfig(): the sender's settings and ses:SendEmail. */
+  sends_email: ['functions/shared/email/send.ts'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FunctionFacts = Record<keyof typeof CODE_FACTS, boolean>;
@@ -97,6 +101,7 @@ function dimensionValues(functionKeys: readonly string[]): {
       operation: functionKeys,
       outcome: [...new Set([...SERVER_ERRORS.map((error) => error.outcome), OUTCOME.error])],
     },
+    EmailSendFailed: { reason: reasons(EMAIL_FAILURE) },
   };
 }
 
@@ -169,6 +174,7 @@ export async function functionFacts(functionKeys: readonly string[]): Promise<Re
     platform: 'node',
     format: 'cjs',
     packages: 'external',
+    loader: TEXT_LOADERS,
     metafile: true,
     logLevel: 'silent',
   });
