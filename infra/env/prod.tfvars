@@ -32,3 +32,9 @@ function_settings = {
 
 # Production runs in its own account, so its stack owns that account's API Gateway logging role.
 manage_api_gateway_account_logging = true
+
+# Email (README.md, "Email"): the SES identity to send from (publish output email_dkim_records in
+# its DNS zone), and the application the links open. Request production access for this account
+# and region before launch: in the SES sandbox only verified recipients receive anything.
+email_identity = "example.com"
+app_url        = "https://app.example.com"

@@ -32,6 +32,10 @@ const VALIDATED_VARIABLES = [
   'alarm_throttles_threshold',
   'alarm_failed_logins_threshold',
   'alarm_refresh_token_reuse_threshold',
+  'email_identity',
+  'email_from',
+  'app_url',
+  'alarm_email_send_failed_threshold',
 ];
 
 function versionFloor(constraint: string): number[] {
@@ -62,6 +66,7 @@ describe('the Terraform layout', () => {
       'dashboard.tf',
       'alarms.tf',
       'queries.tf',
+      'email.tf',
     ]) {
       expect(tf.files).toContain(file);
     }
