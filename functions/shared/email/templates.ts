@@ -91,7 +91,7 @@ function fill(template: string, values: Readonly<Record<string, string>>, escape
 /**
  * Renders one email.
  *
- * @param appUrl the application's base URL, as `emailConfig().appUrl` gives it (no trailing slash)
+ * @param appUrl the application's base URL (APP_URL, read without its trailing slash)
  * @throws EmailSendError (`rejected`) when the recipient is not one plain mailbox
  */
 export function renderEmail(kind: EmailKind, recipient: EmailRecipient, link: EmailLink, appUrl: string): EmailMessage {
