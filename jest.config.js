@@ -37,6 +37,8 @@ const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: {
+    // The email templates, bundled as strings by esbuild's text loader.
+    '^.+\\.(html|txt)$': '<rootDir>/test/support/text-file-transform.cjs',
     '^.+\\.ts$': [
       'ts-jest',
       {

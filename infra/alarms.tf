@@ -254,3 +254,38 @@ resource "aws_cloudwatch_metric_alarm" "throttled_attempts" {
     }
   }
 }
+
+# An email that did not leave (SES refused or throttled it, did not answer, or the setup is wrong):
+# a user waits for a link that never comes, and the request that wanted it answered as if it had
+# left. Every reason is a series of its own, added up here.
+resource "aws_cloudwatch_metric_alarm" "email_send_failed" {
+  alarm_name          = "${local.name}-email-send-failed"
+  alarm_description   = "${var.alarm_email_send_failed_threshold} or more emails of ${local.name} failed to send in 5 minutes. The functions' 'email not sent' log lines say why (reason misconfigured: fix the identity, permission or settings they name)."
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.alarm_email_send_failed_threshold
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  metric_query {
+    id          = "failures"
+    label       = "emails not sent"
+    return_data = true
+    expression  = "SUM([${join(", ", [for index, _ in local.app_series.EmailSendFailed : "reason${index}"])}])"
+  }
+
+  dynamic "metric_query" {
+    for_each = local.app_series.EmailSendFailed
+    content {
+      id = "reason${metric_query.key}"
+      metric {
+        namespace   = local.metrics_namespace
+        metric_name = local.app_metrics.EmailSendFailed.name
+        dimensions  = metric_query.value.dimensions
+        period      = local.alarm_period
+        stat        = "Sum"
+      }
+    }
+  }
+}

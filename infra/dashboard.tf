@@ -150,6 +150,15 @@ locals {
           [concat(local.app_metric.PwnedCheckUnavailable, [{ label = "breach check unavailable (accepted)" }])],
         )
       },
+      {
+        # Emails that did not leave, while their requests answered as if they had. Alarmed.
+        title   = "Emails not sent by reason"
+        stat    = "Sum"
+        metrics = [for series in local.app_series.EmailSendFailed : concat(series.metric, [{ label = series.label }])]
+        annotations = {
+          horizontal = [{ label = "alarm", value = var.alarm_email_send_failed_threshold }]
+        }
+      },
     ],
   )
 

@@ -44,7 +44,7 @@ resource "aws_lambda_function" "this" {
   environment {
     variables = merge(local.common_environment, {
       for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name
-    }, local.token_environment[each.value.tokens])
+    }, local.token_environment[each.value.tokens], local.email_environment[each.value.email])
   }
 
   logging_config {
@@ -65,8 +65,8 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  # The first cold start must already be allowed to log and read its parameters, and the first sign-in to sign.
-  depends_on = [aws_iam_role_policy.function, aws_iam_role_policy.sign_tokens]
+  # The first cold start must already be allowed to log and read its parameters, the first sign-in to sign, the first email to leave.
+  depends_on = [aws_iam_role_policy.function, aws_iam_role_policy.sign_tokens, aws_iam_role_policy.send_email]
 }
 
 # Who may invoke each function: API Gateway, for this API only, on the one route (or, for the

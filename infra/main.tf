@@ -46,6 +46,8 @@ locals {
       {
         secrets = code.uses_database ? ["mongodb_uri"] : []
         tokens  = code.signs_tokens ? "sign" : code.reads_token_keys ? "verify" : "none"
+        # email.tf: "send" gets the sender's settings and ses:SendEmail on the identity, "none" neither.
+        email = code.sends_email ? "send" : "none"
       },
       # bcrypt is CPU-bound and Lambda allots CPU in proportion to memory.
       code.hashes_passwords ? { memory_size = 1024 } : {},

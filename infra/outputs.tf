@@ -72,3 +72,35 @@ output "alarm_topic_arn" {
   description = "SNS topic every alarm of this stage notifies; subscribe on-call tools to it."
   value       = aws_sns_topic.alarms.arn
 }
+
+output "email_identity_arn" {
+  description = "ARN of the SES identity the functions send from; the only identity they may use."
+  value       = local.email_identity_arn
+}
+
+output "email_from" {
+  description = "The From address of every email (EMAIL_FROM)."
+  value       = local.email_from
+}
+
+output "email_dkim_records" {
+  description = "The DNS records that verify a domain identity created here (Easy DKIM): publish each CNAME in the domain's zone. Empty for an address identity or an existing one."
+  # Empty, too, while SES has not handed out the tokens yet (they are known once the identity exists).
+  value = try([
+    for token in aws_sesv2_email_identity.this[0].dkim_signing_attributes[0].tokens : {
+      name  = "${token}._domainkey.${var.email_identity}"
+      type  = "CNAME"
+      value = "${token}.dkim.amazonses.com"
+    } if local.email_identity_is_domain
+  ], [])
+}
+
+output "email_configuration_set" {
+  description = "The SES configuration set every email goes through (EMAIL_CONFIGURATION_SET)."
+  value       = aws_sesv2_configuration_set.this.configuration_set_name
+}
+
+output "email_feedback_topic_arn" {
+  description = "SNS topic receiving SES bounce and complaint events for the configuration set; subscribe whoever must act on them."
+  value       = aws_sns_topic.email_feedback.arn
+}

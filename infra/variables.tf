@@ -434,3 +434,63 @@ variable "waf_rate_limit" {
     error_message = "waf_rate_limit must be a whole number from 10 to 2000000000."
   }
 }
+
+variable "email_identity" {
+  description = "The Amazon SES identity the functions send email from: a domain (example.com; Terraform creates it, then publish the CNAME records of output email_dkim_records to verify it) or one address (no-reply@example.com; SES mails it a link to open). It must be verified before any email leaves, and while the account is in the SES sandbox recipients must be verified too (README.md, \"Email\")."
+  type        = string
+
+  validation {
+    condition = (
+      can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.email_identity)) ||
+      can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.email_identity))
+    )
+    error_message = "email_identity must be a lowercase domain such as example.com or one email address such as no-reply@example.com."
+  }
+}
+
+variable "email_identity_exists" {
+  description = "Whether email_identity is already an SES identity of this account and region (verified outside this stack, or shared with another stage): true references it instead of creating it."
+  type        = bool
+  default     = false
+}
+
+variable "email_from" {
+  description = "The From address of every email (EMAIL_FROM): an address of the email_identity domain (or of one of its subdomains), or the identity itself when it is an address. Null uses no-reply@<email_identity> for a domain, the identity for an address."
+  type        = string
+  default     = null
+
+  validation {
+    # `||` evaluates both sides, so try() keeps a null email_from from failing the functions.
+    condition = var.email_from == null || try(
+      can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9.-]+$", var.email_from)) &&
+      (
+        strcontains(var.email_identity, "@")
+        ? var.email_from == var.email_identity
+        : endswith(var.email_from, "@${var.email_identity}") || endswith(var.email_from, ".${var.email_identity}")
+      ),
+      false,
+    )
+    error_message = "email_from must be one address that email_identity may send from: in its domain (or a subdomain), or the identity itself when it is an address."
+  }
+}
+
+variable "app_url" {
+  description = "The web application's base URL (APP_URL): the reset and verification links in emails open <app_url>/reset-password?token=... and <app_url>/verify-email?token=.... An https URL without a trailing slash, query or fragment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$", var.app_url))
+    error_message = "app_url must be an https URL such as https://app.example.com, without a trailing slash, query or fragment."
+  }
+}
+
+variable "alarm_email_send_failed_threshold" {
+  description = "Alarm when this many emails (verification, password reset) fail to send in 5 minutes, whatever the reason: SES refused or throttled them, did not answer, or the sending setup is wrong. The requests still answered as if they had been sent."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_email_send_failed_threshold >= 1 && floor(var.alarm_email_send_failed_threshold) == var.alarm_email_send_failed_threshold
+    error_message = "alarm_email_send_failed_threshold must be a whole number >= 1."
+  }
+}

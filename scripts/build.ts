@@ -34,6 +34,9 @@ const DRIVER_OPTIONAL_PEERS = [
 /** Lambda's nodejs22.x runtime ships the AWS SDK v3, so bundling it would only add weight. */
 const RUNTIME_PROVIDED = ['@aws-sdk/*'];
 
+/** Files bundled as strings: the email templates (functions/shared/email/templates/). */
+export const TEXT_LOADERS = { '.txt': 'text', '.html': 'text' } as const;
+
 /** Lambda's nodejs22.x; the shims below rely on it (each says why). */
 const NODE_TARGET = 'node22';
 const ALIASES = {
@@ -81,6 +84,7 @@ export async function buildFunction(key: string, variant: BuildVariant = { dir: 
     platform: 'node',
     target: NODE_TARGET,
     alias: ALIASES,
+    loader: TEXT_LOADERS,
     format: 'cjs',
     minify: true,
     sourcemap: true,

@@ -219,6 +219,23 @@ export const REFRESH_REJECTION = {
 
 export type RefreshRejection = (typeof REFRESH_REJECTION)[keyof typeof REFRESH_REJECTION];
 
+/**
+ * Why an email was not sent: the `reason` dimension of EmailSendFailed. The request that wanted it
+ * still answers as if it had been sent, so the client never learns which emails exist.
+ */
+export const EMAIL_FAILURE = {
+  /** The deployment is wrong (identity, permission, configuration set, a setting) and will stay so until fixed. */
+  misconfigured: 'misconfigured',
+  /** The provider refused this message or recipient (an SES sandbox, a malformed address). */
+  rejected: 'rejected',
+  /** The sending rate or the daily quota is exceeded. */
+  throttled: 'throttled',
+  /** No answer in time, or a server error: another try may work. */
+  unavailable: 'unavailable',
+} as const;
+
+export type EmailFailure = (typeof EMAIL_FAILURE)[keyof typeof EMAIL_FAILURE];
+
 /** One answer for every refused refresh token, so its shape, age or history reveals nothing. */
 export class InvalidRefreshToken extends HttpError {
   override readonly name = 'InvalidRefreshToken';

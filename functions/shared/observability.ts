@@ -63,6 +63,8 @@ export const MetricName = {
   PwnedCheckUnavailable: 'PwnedCheckUnavailable',
   /** An attempt refused with 429 by the throttle. Dimensions `operation` and `scope` (one of THROTTLE_SCOPE). Alarmed. */
   AttemptThrottled: 'AttemptThrottled',
+  /** An email was not sent; its request answered as if it had been. Dimension `reason`: one of EMAIL_FAILURE. Alarmed. */
+  EmailSendFailed: 'EmailSendFailed',
 } as const;
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
@@ -96,6 +98,7 @@ export const METRIC_DIMENSIONS = {
   PasswordRejected: ['reason'],
   PwnedCheckUnavailable: [],
   AttemptThrottled: ['operation', 'scope'],
+  EmailSendFailed: ['reason'],
 } as const satisfies Record<MetricName, readonly string[]>;
 
 /** The dimension every metric carries: Powertools' service name. */

@@ -17,3 +17,8 @@ log_retention_days = 14
 
 # The account-wide API Gateway logging role: set true in exactly one stack per account and region.
 manage_api_gateway_account_logging = true
+
+# Email (README.md, "Email"): the SES identity to send from, and the application the links open.
+# A new account is in the SES sandbox: dev sends only to verified recipients, which suits it.
+email_identity = "dev.example.com"
+app_url        = "https://dev.app.example.com"

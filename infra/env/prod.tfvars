@@ -42,3 +42,9 @@ manage_api_gateway_account_logging = true
 # AWS WAF in front of the stage: a per-IP rate limit on the public POST routes and AWS's IP
 # reputation list (a monthly fee plus a fee per million requests; see infra/README.md).
 waf_enabled = true
+
+# Email (README.md, "Email"): the SES identity to send from (publish output email_dkim_records in
+# its DNS zone), and the application the links open. Request production access for this account
+# and region before launch: in the SES sandbox only verified recipients receive anything.
+email_identity = "example.com"
+app_url        = "https://app.example.com"

@@ -161,10 +161,49 @@ override_resource {
   target = aws_cloudwatch_query_definition.this
 }
 
+# Email (email.tf): a created domain identity with the three DKIM tokens SES hands out, and an
+# existing one for the stacks that reference it.
+override_resource {
+  target = aws_sesv2_configuration_set.this
+  values = { arn = "arn:aws:ses:eu-west-1:123456789012:configuration-set/auth-api-test-email" }
+}
+
+override_resource {
+  target = aws_sesv2_email_identity.this
+  values = {
+    arn                     = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+    dkim_signing_attributes = { tokens = ["dkimtokenone", "dkimtokentwo", "dkimtokenthree"] }
+  }
+}
+
+override_data {
+  target = data.aws_sesv2_email_identity.existing
+  values = { arn = "arn:aws:ses:eu-west-1:123456789012:identity/shared.example.com" }
+}
+
+override_resource {
+  target = aws_sns_topic.email_feedback
+  values = { arn = "arn:aws:sns:eu-west-1:123456789012:email-feedback" }
+}
+
+override_resource {
+  target = aws_sesv2_configuration_set_event_destination.feedback
+}
+
+override_resource {
+  target = aws_iam_role_policy.send_email
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.email_send_failed
+}
+
 variables {
   region                     = "eu-west-1"
   stage                      = "test"
   mongodb_uri_parameter_name = "/auth-api/test/mongodb-uri"
+  email_identity             = "example.com"
+  app_url                    = "https://app.example.com"
 }
 
 run "every_operation_has_a_function_an_integration_and_a_permission" {
@@ -594,7 +633,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
 
   assert {
     condition = alltrue([
-      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked", "PasswordRejected"] : anytrue([
+      for name in ["AuthorizerRejected", "RefreshRefused", "SessionRevoked", "PasswordRejected", "EmailSendFailed"] : anytrue([
         for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
         sort([for metric in widget.properties.metrics : metric[length(metric) - 1].label if try(metric[1], "") == name]) == sort([for series in local.generated.metrics.catalogue[name].series : series.reason])
       ])
@@ -603,8 +642,8 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 19
-    error_message = "Expected 2 API widgets, 5 per-function widgets and 12 application widgets."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 20
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 13 application widgets."
   }
 
   assert {
@@ -657,6 +696,7 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
       for alarm in concat(values(aws_cloudwatch_metric_alarm.function_errors), values(aws_cloudwatch_metric_alarm.function_throttles), [
         aws_cloudwatch_metric_alarm.api_5xx_rate, aws_cloudwatch_metric_alarm.api_latency_p99, aws_cloudwatch_metric_alarm.failed_logins,
         aws_cloudwatch_metric_alarm.refresh_token_reuse, aws_cloudwatch_metric_alarm.throttled_attempts,
+        aws_cloudwatch_metric_alarm.email_send_failed,
       ]) : alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])
     ])
     error_message = "Every alarm must notify the alarm topic."
@@ -720,6 +760,138 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 }
 
+run "email_leaves_from_the_identity_through_the_configuration_set_and_only_the_senders_may_send" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_sesv2_email_identity.this[0].email_identity == "example.com" &&
+      aws_sesv2_email_identity.this[0].configuration_set_name == aws_sesv2_configuration_set.this.configuration_set_name &&
+      aws_sesv2_configuration_set.this.configuration_set_name == "auth-api-test-email" &&
+      aws_sesv2_configuration_set.this.suppression_options[0].suppressed_reasons == tolist(["BOUNCE", "COMPLAINT"])
+    )
+    error_message = "Terraform creates the domain identity, which sends through this stage's configuration set; addresses that bounced or complained are suppressed."
+  }
+
+  assert {
+    condition = (
+      aws_sesv2_configuration_set_event_destination.feedback.configuration_set_name == aws_sesv2_configuration_set.this.configuration_set_name &&
+      aws_sesv2_configuration_set_event_destination.feedback.event_destination[0].enabled &&
+      aws_sesv2_configuration_set_event_destination.feedback.event_destination[0].matching_event_types == toset(["BOUNCE", "COMPLAINT"]) &&
+      aws_sesv2_configuration_set_event_destination.feedback.event_destination[0].sns_destination[0].topic_arn == aws_sns_topic.email_feedback.arn &&
+      output.email_feedback_topic_arn == aws_sns_topic.email_feedback.arn
+    )
+    error_message = "Bounces and complaints of the configuration set go to the email feedback topic."
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(data.aws_iam_policy_document.send_email.json).Statement) == 1 &&
+      jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Effect == "Allow" &&
+      jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Action == "ses:SendEmail" &&
+      toset(jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Resource) == toset([
+        "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+        "arn:aws:ses:eu-west-1:123456789012:configuration-set/auth-api-test-email",
+      ]) &&
+      jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Condition.StringEquals["ses:FromAddress"] == "no-reply@example.com"
+    )
+    error_message = "Sending is ses:SendEmail on the identity and the configuration set only, from the configured address only."
+  }
+
+  assert {
+    condition = (
+      sort(keys(aws_iam_role_policy.send_email)) == sort([for key, code in local.generated.functions : key if code.sends_email]) &&
+      alltrue([
+        for key, code in local.generated.functions : (
+          contains(keys(aws_lambda_function.this[key].environment[0].variables), "EMAIL_FROM") == code.sends_email &&
+          contains(keys(aws_lambda_function.this[key].environment[0].variables), "EMAIL_TRANSPORT") == code.sends_email &&
+          !strcontains(data.aws_iam_policy_document.function[key].json, "ses:")
+        )
+      ])
+    )
+    error_message = "Exactly the functions whose code sends email get ses:SendEmail and the sender's settings; no other policy mentions SES."
+  }
+
+  assert {
+    condition = local.email_environment.send == {
+      EMAIL_TRANSPORT         = "ses"
+      EMAIL_FROM              = "no-reply@example.com"
+      EMAIL_CONFIGURATION_SET = "auth-api-test-email"
+      APP_URL                 = "https://app.example.com"
+    }
+    error_message = "A function that sends gets the SES transport, the From address, the configuration set and the application URL."
+  }
+
+  assert {
+    condition = output.email_dkim_records == [
+      { name = "dkimtokenone._domainkey.example.com", type = "CNAME", value = "dkimtokenone.dkim.amazonses.com" },
+      { name = "dkimtokentwo._domainkey.example.com", type = "CNAME", value = "dkimtokentwo.dkim.amazonses.com" },
+      { name = "dkimtokenthree._domainkey.example.com", type = "CNAME", value = "dkimtokenthree.dkim.amazonses.com" },
+    ]
+    error_message = "A domain identity's DKIM tokens become the CNAME records to publish."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.email_send_failed.alarm_actions == toset([aws_sns_topic.alarms.arn]) &&
+      aws_cloudwatch_metric_alarm.email_send_failed.threshold == 1 &&
+      sort([for query in aws_cloudwatch_metric_alarm.email_send_failed.metric_query : query.metric[0].dimensions.reason if length(query.metric) > 0]) == sort([for series in local.generated.metrics.catalogue.EmailSendFailed.series : series.reason]) &&
+      alltrue([for query in aws_cloudwatch_metric_alarm.email_send_failed.metric_query : query.metric[0].metric_name == "EmailSendFailed" && query.metric[0].namespace == var.metrics_namespace && query.metric[0].dimensions.service == "auth-api-test" if length(query.metric) > 0])
+    )
+    error_message = "The email alarm adds up EmailSendFailed for every reason the code counts, where the functions publish it, and notifies the alarm topic."
+  }
+}
+
+run "an_existing_identity_is_referenced_not_created" {
+  command = apply
+
+  variables {
+    email_identity        = "shared.example.com"
+    email_identity_exists = true
+    email_from            = "accounts@mail.shared.example.com"
+  }
+
+  assert {
+    condition = (
+      length(aws_sesv2_email_identity.this) == 0 &&
+      contains(jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Resource, "arn:aws:ses:eu-west-1:123456789012:identity/shared.example.com") &&
+      output.email_identity_arn == "arn:aws:ses:eu-west-1:123456789012:identity/shared.example.com" &&
+      output.email_from == "accounts@mail.shared.example.com" &&
+      output.email_dkim_records == []
+    )
+    error_message = "An existing identity is read, not created, and is the one sending is granted on."
+  }
+}
+
+run "an_address_identity_sends_from_itself" {
+  command = apply
+
+  variables {
+    email_identity = "alerts@example.com"
+  }
+
+  assert {
+    condition = (
+      aws_sesv2_email_identity.this[0].email_identity == "alerts@example.com" &&
+      local.email_environment.send.EMAIL_FROM == "alerts@example.com" &&
+      jsondecode(data.aws_iam_policy_document.send_email.json).Statement[0].Condition.StringEquals["ses:FromAddress"] == "alerts@example.com" &&
+      output.email_dkim_records == []
+    )
+    error_message = "An address identity is its own From address, and has no DKIM records to publish."
+  }
+}
+
+run "rejects_a_sender_outside_the_identity" {
+  command = plan
+
+  variables {
+    email_identity = "example.com"
+    email_from     = "no-reply@example.org"
+  }
+
+  expect_failures = [var.email_from]
+}
+
 run "rejects_values_that_would_deploy_something_broken" {
   command = plan
 
@@ -738,9 +910,12 @@ run "rejects_values_that_would_deploy_something_broken" {
     public_base_url               = "https://auth.example.com/"
     signing_key_generations       = ["1", "1"]
     waf_rate_limit                = 5
+    email_identity                = "Example.com"
+    app_url                       = "http://app.example.com"
 
     alarm_refresh_token_reuse_threshold = 0
     alarm_throttled_attempts_threshold  = 0
+    alarm_email_send_failed_threshold   = 0
   }
 
   expect_failures = [
@@ -760,6 +935,9 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.alarm_refresh_token_reuse_threshold,
     var.waf_rate_limit,
     var.alarm_throttled_attempts_threshold,
+    var.email_identity,
+    var.app_url,
+    var.alarm_email_send_failed_threshold,
   ]
 }
 

@@ -29,6 +29,9 @@ const FUNCTION_SETTINGS = [
   'PWNED_PASSWORDS_TIMEOUT_MS',
 ] as const;
 
+/** The sender of the emails the outbox keeps; .localhost never leaves the machine (RFC 6761). */
+export const LOCAL_EMAIL_FROM = 'no-reply@auth-api.localhost';
+
 /** The stage name the local gateway serves and the name its resources would carry in AWS. */
 export const LOCAL_STAGE = 'local';
 const LOCAL_NAME = `auth-api-${LOCAL_STAGE}`;
@@ -117,6 +120,11 @@ export function readDevConfig(env: Env = process.env): DevConfig {
   const functionEnvironment: Record<string, string> = {
     ...signingKey.environment,
     ...(env.JWT_ISSUER ? { JWT_ISSUER: env.JWT_ISSUER } : {}),
+    // Nothing is sent: the functions hand their emails to make dev's outbox (EMAIL_OUTBOX_URL, set once it listens).
+    EMAIL_TRANSPORT: 'local',
+    EMAIL_FROM: env.EMAIL_FROM || LOCAL_EMAIL_FROM,
+    // The gateway's URL unless set, known once it listens, like JWT_ISSUER.
+    ...(env.APP_URL ? { APP_URL: env.APP_URL } : {}),
     JWT_AUDIENCE: env.JWT_AUDIENCE || `${LOCAL_NAME}-api`,
     CORS_ALLOW_ORIGIN: corsAllowOrigin,
     POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME || LOCAL_NAME,

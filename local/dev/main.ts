@@ -19,10 +19,13 @@ import {
 } from '../gateway';
 import { startMongo } from '../mongo';
 import type { RunningMongo } from '../mongo';
+import { EMAILS_PATH, OUTBOX_PATH, startOutbox } from '../outbox';
+import type { Outbox } from '../outbox';
 import type { DevConfig } from './config';
 import { DevConfigError, LOCAL_STAGE, readDevConfig } from './config';
+import { EmailLog } from './emails';
 import { functionsAffectedBy } from './reload';
-import { formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './request-log';
+import { formatEmail, formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './request-log';
 import { describeDevSigningKey } from './signing-key';
 import { watchFiles } from './watch';
 import type { Watcher } from './watch';
@@ -73,6 +76,7 @@ function routeTable(api: Api, url: string, config: DevConfig): string {
     `  Function timeout ${config.functionTimeoutMs / 1000} s${timeouts.length > 0 ? ` (${timeouts.join(', ')})` : ''}; ${config.maxInstances} instance(s) per function.`,
     '',
     `  Docs: ${url}/docs    Spec: ${url}/openapi.json`,
+    `  Emails: ${url}${OUTBOX_PATH} (JSON at ${EMAILS_PATH}): nothing is sent; each email also shows under its request.`,
   ].join('\n');
 }
 
@@ -106,7 +110,20 @@ async function main(): Promise<void> {
     mongo = await startMongo();
     mongodbUri = mongo.uri;
   }
-  const environment: Record<string, string> = { ...config.functionEnvironment, MONGODB_URI: mongodbUri };
+  const print = (text: string) => console.log(text);
+  const emailLog = new EmailLog((email) => print(formatEmail(email, config.logFormat, color)));
+  let outbox: Outbox;
+  try {
+    outbox = await startOutbox({ onEmail: (email) => emailLog.received(email) });
+  } catch (error) {
+    await mongo?.stop();
+    throw error;
+  }
+  const environment: Record<string, string> = {
+    ...config.functionEnvironment,
+    MONGODB_URI: mongodbUri,
+    EMAIL_OUTBOX_URL: outbox.url,
+  };
 
   let gateway: Gateway;
   try {
@@ -117,17 +134,21 @@ async function main(): Promise<void> {
       stage: LOCAL_STAGE,
       maxInstances: config.maxInstances,
       docs: true,
+      localRoutes: [outbox.routes],
       resolveFunction: (key) => ({
         key,
         entry: bundlePath(key),
         timeoutMs: config.functionTimeoutsMs[key] ?? config.functionTimeoutMs,
         environment,
       }),
-      onRequest: (record) =>
-        console.log(config.logFormat === LOG_FORMATS.json ? formatJson(record) : formatPretty(record, color)),
+      onRequest: (record) => {
+        const emails = emailLog.takeFor(record.requestId);
+        print(config.logFormat === LOG_FORMATS.json ? formatJson(record, emails) : formatPretty(record, color, emails));
+      },
       onStrayLog: (line) => console.log(formatStrayLine(line, config.logFormat, color)),
     });
   } catch (error) {
+    await outbox.close();
     await mongo?.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -139,6 +160,8 @@ async function main(): Promise<void> {
 
   // The issuer is the API's public base URL, as in AWS: {issuer}/.well-known/openid-configuration resolves.
   environment.JWT_ISSUER ??= gateway.url;
+  // Email links open the application; with none set, they point at this server, so they are at least readable.
+  environment.APP_URL ??= gateway.url;
   say(
     `\nAuth API on ${gateway.url}  (stage ${LOCAL_STAGE}, ${mongo ? `embedded MongoDB at ${mongo.uri}` : 'MongoDB from MONGODB_URI'})`,
   );
@@ -158,6 +181,7 @@ async function main(): Promise<void> {
     say(`\n${signal}: stopping`);
     for (const w of watchers) w.close();
     await gateway.close();
+    await outbox.close();
     await mongo?.stop();
     process.exit(0);
   };

@@ -5,11 +5,15 @@
  * access-log line.
  */
 import type { LoggedLine, RequestRecord } from '../gateway';
+import type { OutboxEmail } from '../outbox';
 import type { MetricValue } from './metrics';
 import { parseEmfLine, summarizeMetrics } from './metrics';
 
 export const LOG_FORMATS = { pretty: 'pretty', json: 'json' } as const;
 export type LogFormat = (typeof LOG_FORMATS)[keyof typeof LOG_FORMATS];
+
+/** What the request log shows of an email: who, what, the link; never its body. */
+export type LoggedEmail = Pick<OutboxEmail, 'to' | 'subject' | 'link' | 'sentAt' | 'requestId'>;
 
 /** The metrics the functions of this request emitted, read from their EMF lines. */
 export function metricsOf(record: RequestRecord): MetricValue[] {
@@ -93,8 +97,19 @@ function statusColor(status: number): keyof typeof ANSI {
   return 'green';
 }
 
-/** The readable form: a request line, then the functions' logs and the metrics, indented. */
-export function formatPretty(record: RequestRecord, color: boolean): string {
+/** Printable ASCII as it is, so a terminal can open the link; anything else quoted, so no control character reaches it. */
+const printable = (value: string) => (/^[!-~]+$/.test(value) ? value : JSON.stringify(value));
+
+/** One email, readable: recipient and subject, then the link on a line of its own to click or copy. */
+function prettyEmail(email: LoggedEmail, paint: Paint, indent: string): string[] {
+  return [
+    `${indent}${paint('cyan', '✉')} email to ${printable(email.to)}  ${JSON.stringify(email.subject)}`,
+    `${indent}  ${paint('bold', printable(email.link))}`,
+  ];
+}
+
+/** The readable form: a request line, then the functions' logs, the emails they sent and the metrics, indented. */
+export function formatPretty(record: RequestRecord, color: boolean, emails: readonly LoggedEmail[] = []): string {
   const paint = painter(color);
   const parts = [
     paint('bold', `${record.method} ${record.path}`),
@@ -126,6 +141,7 @@ export function formatPretty(record: RequestRecord, color: boolean): string {
     const owner = showOwner ? paint('dim', `[${line.functionKey}] `) : '';
     for (const [i, text] of prettyLogLine(line.text, paint).entries()) lines.push(`  ${i === 0 ? owner : ''}${text}`);
   }
+  for (const email of emails) lines.push(...prettyEmail(email, paint, '  '));
   // Per function when the authorizer ran too: two ColdStart=1 side by side would not say whose.
   const byFunction = [...new Set(record.logs.map((l) => l.functionKey))]
     .map((key) => ({
@@ -142,8 +158,21 @@ export function formatPretty(record: RequestRecord, color: boolean): string {
   return lines.join('\n');
 }
 
-/** The machine form: the functions' own lines untouched, then the gateway's access-log line. */
-export function formatJson(record: RequestRecord): string {
+function jsonEmail(email: LoggedEmail): string {
+  const { sentAt, requestId, to, subject, link } = email;
+  return JSON.stringify({ type: 'email', timestamp: sentAt, requestId, to, subject, link });
+}
+
+/** An email printed on its own: sent after its request's line, or outside any request. */
+export function formatEmail(email: LoggedEmail, format: LogFormat, color: boolean): string {
+  if (format === LOG_FORMATS.json) return jsonEmail(email);
+  const paint = painter(color);
+  const from = email.requestId === undefined ? 'outside a request' : `by request ${email.requestId}`;
+  return [paint('dim', `email sent ${from}:`), ...prettyEmail(email, paint, '  ')].join('\n');
+}
+
+/** The machine form: the functions' own lines untouched, one line per email, then the gateway's access-log line. */
+export function formatJson(record: RequestRecord, emails: readonly LoggedEmail[] = []): string {
   const access = {
     type: 'access',
     timestamp: new Date(record.startedAt).toISOString(),
@@ -160,7 +189,11 @@ export function formatJson(record: RequestRecord): string {
     authorizer: record.authorizer,
     gatewayError: record.gatewayError,
   };
-  return [...record.logs.filter((l) => l.text.trim() !== '').map((l) => l.text), JSON.stringify(access)].join('\n');
+  return [
+    ...record.logs.filter((l) => l.text.trim() !== '').map((l) => l.text),
+    ...emails.map(jsonEmail),
+    JSON.stringify(access),
+  ].join('\n');
 }
 
 export function formatStrayLine(line: LoggedLine, format: LogFormat, color: boolean): string {

@@ -5,13 +5,10 @@
  */
 import { extname } from 'node:path';
 import { CONTENT_TYPES, docsFiles, readConsumerSpec } from '../docs/page';
-import type { Reply } from './exchange';
-
-/** Answers a docs path, or undefined when the path is not one. */
-export type DocsRoutes = (method: string, path: string, baseUrl: string) => Reply | undefined;
+import type { LocalRoutes, Reply } from './exchange';
 
 /** The docs routes of one gateway; the page's files are read on the first visit and kept. */
-export function docsRoutes(): DocsRoutes {
+export function docsRoutes(): LocalRoutes {
   let files: Map<string, Buffer> | undefined;
   return (method, path, baseUrl): Reply | undefined => {
     if (method !== 'GET' && method !== 'HEAD') return undefined;

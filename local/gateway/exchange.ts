@@ -30,6 +30,12 @@ export type Reply = {
   body: Buffer | string;
 };
 
+/**
+ * Routes the gateway serves beside the API, on paths the API does not have (the docs, `make dev`'s
+ * outbox): an answer, or undefined for a path that is not theirs.
+ */
+export type LocalRoutes = (method: string, path: string, baseUrl: string) => Reply | undefined;
+
 /** One request on its way through the gateway. */
 export interface Exchange {
   req: IncomingMessage;

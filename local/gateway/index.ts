@@ -25,6 +25,7 @@ export type { Api } from './api';
 // API Gateway's behaviour, each piece usable on its own.
 export { Router } from './router';
 export { MAX_DISCARDED_BYTES, MAX_REQUEST_BODY_BYTES } from './exchange';
+export type { LocalRoutes, Reply as LocalReply } from './exchange';
 export { GATEWAY_RESPONSE_STATUS, MAX_REQUEST_HEAD_BYTES, renderGatewayResponse } from './gateway-responses';
 export type { GatewayResponseConfig, GatewayResponseContext, GatewayResponseType } from './gateway-responses';
 export { evaluatePolicy, methodArn, parseAuthorizerResult, POLICY_DECISION } from './policy';

@@ -9,8 +9,7 @@ import type { Api, TokenAuthorizer } from './api';
 import type { Authorization } from './authorizer';
 import { TokenAuthorizerRunner } from './authorizer';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './definition';
-import type { DocsRoutes } from './docs-routes';
-import type { Exchange, Reply } from './exchange';
+import type { Exchange, LocalRoutes, Reply } from './exchange';
 import {
   headerValue,
   MAX_REQUEST_BODY_BYTES,
@@ -34,8 +33,8 @@ export interface PipelineOptions {
   /** The clock of the authorizer cache. */
   now: () => number;
   functions: FunctionPool;
-  /** Serves the docs on paths the API does not have. */
-  docs?: DocsRoutes;
+  /** Served on paths the API does not have, in order: the docs, `make dev`'s outbox. */
+  localRoutes: readonly LocalRoutes[];
   onRequest?: (record: RequestRecord) => void;
 }
 
@@ -174,9 +173,11 @@ export class RequestPipeline {
     const { request, record } = exchange;
     const lookup = this.deployment.router.lookup(request.method, request.path);
     if (!lookup.found) {
-      if (this.options.docs && !lookup.resourceExists) {
-        const served = this.options.docs(request.method, request.path, `http://localhost:${this.port}`);
-        if (served) return served;
+      if (!lookup.resourceExists) {
+        for (const routes of this.options.localRoutes) {
+          const served = routes(request.method, request.path, `http://localhost:${this.port}`);
+          if (served) return served;
+        }
       }
       const what = lookup.resourceExists
         ? `${request.path} has no ${request.method} method`

@@ -10,6 +10,7 @@ import type { Api } from './api';
 import { compileApi } from './api';
 import { docsRoutes } from './docs-routes';
 import { clientErrorListener } from './exchange';
+import type { LocalRoutes } from './exchange';
 import type { FunctionConfig } from './lambda/instance';
 import { FunctionPool } from './lambda/pool';
 import { RequestPipeline } from './pipeline';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   onStrayLog?: (line: LoggedLine) => void;
   /** Serve the API reference at /docs and the spec at /openapi.json (unless the API has those paths). */
   docs?: boolean;
+  /** More routes served on paths the API does not have, after the docs (`make dev`'s outbox). */
+  localRoutes?: readonly LocalRoutes[];
 }
 
 export interface Gateway {
@@ -65,7 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     apiId: options.apiId ?? 'local',
     now: options.now ?? Date.now,
     functions,
-    docs: options.docs ? docsRoutes() : undefined,
+    localRoutes: [...(options.docs ? [docsRoutes()] : []), ...(options.localRoutes ?? [])],
     onRequest: options.onRequest,
   });
   let closing = false;

@@ -15,6 +15,7 @@ import type { HttpError } from '../../functions/shared/errors';
 import {
   ConfigError,
   DependencyUnavailable,
+  EMAIL_FAILURE,
   IntegrationError,
   PASSWORD_REJECTION,
   REFRESH_REJECTION,
@@ -24,6 +25,7 @@ import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../function
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
 import { THROTTLE_SCOPE, THROTTLED_OPERATION } from '../../functions/shared/throttle-model';
+import { TEXT_LOADERS } from '../build';
 import { AUTHORIZER_FUNCTION, BEARER_SCHEME } from './api-gateway';
 import type { OpenApiDocument, Operation } from './load';
 import { FUNCTIONS_DIR, ROOT } from '../paths';
@@ -46,6 +48,8 @@ export const CODE_FACTS = {
   uses_database: ['functions/shared/db.ts'],
   /** bcrypt is CPU-bound, and Lambda allots CPU in proportion to memory. */
   hashes_passwords: ['functions/shared/passwords.ts'],
+  /** send.ts is the only caller of emailConfig(): the sender's settings and ses:SendEmail. */
+  sends_email: ['functions/shared/email/send.ts'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FunctionFacts = Record<keyof typeof CODE_FACTS, boolean>;
@@ -102,6 +106,7 @@ function dimensionValues(functionKeys: readonly string[]): {
     PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
     PwnedCheckUnavailable: {},
     AttemptThrottled: { operation: reasons(THROTTLED_OPERATION), scope: reasons(THROTTLE_SCOPE) },
+    EmailSendFailed: { reason: reasons(EMAIL_FAILURE) },
   };
 }
 
@@ -174,6 +179,7 @@ export async function functionFacts(functionKeys: readonly string[]): Promise<Re
     platform: 'node',
     format: 'cjs',
     packages: 'external',
+    loader: TEXT_LOADERS,
     metafile: true,
     logLevel: 'silent',
   });

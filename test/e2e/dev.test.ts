@@ -93,11 +93,19 @@ describe('make dev', () => {
         body: JSON.stringify({ name: 'Grace Hopper', email: 'grace@example.com', password: 'a-long-enough-password' }),
       });
       const docs = await fetch(`${url}/docs`);
+      const emails = await fetch(`${url}/_local/emails`);
+      const outboxPage = await fetch(`${url}/_local/outbox`);
       const functions = functionPids(dev.child.pid!);
       const database = databasePids(dev.child.pid!);
 
       expect(register.status).toBe(201);
       expect(docs.status).toBe(200);
+      // The local outbox: registration sends no email yet, so it is empty.
+      expect(emails.status).toBe(200);
+      expect(await emails.json()).toEqual([]);
+      expect(outboxPage.status).toBe(200);
+      expect(await outboxPage.text()).toContain('<title>Local outbox (0 emails)</title>');
+      expect(dev.stdout()).toContain(`Emails: ${url}/_local/outbox (JSON at /_local/emails)`);
       expect(dev.stdout()).toContain('embedded MongoDB at mongodb://');
       expect(dev.stdout()).toMatch(
         /Tokens are ES256, signed with a P-256 key made for this run \(kid local-[0-9a-f]{8}\): they stop working when make dev restarts/,

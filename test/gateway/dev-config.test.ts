@@ -30,6 +30,18 @@ describe('readDevConfig', () => {
     expect(config.functionEnvironment).toMatchObject({ JWT_AUDIENCE: 'auth-api-local-api', CORS_ALLOW_ORIGIN: '*' });
     // The gateway's URL, known once it listens: make dev sets it then.
     expect(config.functionEnvironment).not.toHaveProperty('JWT_ISSUER');
+    // Emails go to make dev's outbox (its URL, too, is known once it listens); links to the gateway unless APP_URL is set.
+    expect(config.functionEnvironment).toMatchObject({
+      EMAIL_TRANSPORT: 'local',
+      EMAIL_FROM: 'no-reply@auth-api.localhost',
+    });
+    expect(config.functionEnvironment).not.toHaveProperty('APP_URL');
+    expect(
+      readDevConfig({ APP_URL: 'http://localhost:5173', EMAIL_FROM: 'me@example.com' }).functionEnvironment,
+    ).toMatchObject({
+      APP_URL: 'http://localhost:5173',
+      EMAIL_FROM: 'me@example.com',
+    });
   });
 
   it('makes a different key, with a different kid, on every run', () => {

@@ -35,7 +35,7 @@ describe('the stage settings in infra/env', () => {
       const required = Object.entries(tf.variables)
         .filter(([, variable]) => !('default' in variable))
         .map(([name]) => name);
-      expect(required.sort()).toEqual(['mongodb_uri_parameter_name', 'region', 'stage']);
+      expect(required.sort()).toEqual(['app_url', 'email_identity', 'mongodb_uri_parameter_name', 'region', 'stage']);
       for (const name of required) expect({ name, set: name in values }).toEqual({ name, set: true });
       expect(values.stage).toBe(stage);
       expect(String(values.mongodb_uri_parameter_name)).toContain(`/${stage}/`);

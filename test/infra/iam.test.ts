@@ -21,6 +21,7 @@ const ACTIONS_GRANTED = [
   'ssm:GetParameters',
   'kms:Decrypt',
   'kms:Sign',
+  'ses:SendEmail',
   'sts:AssumeRole',
 ];
 

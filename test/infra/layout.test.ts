@@ -35,6 +35,10 @@ const VALIDATED_VARIABLES = [
   'alarm_refresh_token_reuse_threshold',
   'alarm_throttled_attempts_threshold',
   'waf_rate_limit',
+  'email_identity',
+  'email_from',
+  'app_url',
+  'alarm_email_send_failed_threshold',
 ];
 
 function versionFloor(constraint: string): number[] {
@@ -65,6 +69,7 @@ describe('the Terraform layout', () => {
       'dashboard.tf',
       'alarms.tf',
       'queries.tf',
+      'email.tf',
     ]) {
       expect(tf.files).toContain(file);
     }

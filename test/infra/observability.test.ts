@@ -74,6 +74,7 @@ describe('the dashboard, alarms and queries', () => {
     expect(alarms.map(([name]) => name).sort()).toEqual([
       'api_5xx_rate',
       'api_latency_p99',
+      'email_send_failed',
       'failed_logins',
       'function_errors',
       'function_throttles',

@@ -33,8 +33,14 @@ describe('secrets', () => {
   it('keeps every secret value out of Lambda environments: they carry configuration and parameter names only', () => {
     const environment = nested(resource(tf, 'aws_lambda_function.this'), 'environment');
     expect(String(environment.variables).replace(/\s+/g, ' ')).toBe(
-      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name }, local.token_environment[each.value.tokens])}',
+      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name }, local.token_environment[each.value.tokens], local.email_environment[each.value.email])}',
     );
+    // The sender's settings: names and addresses, no secret (SES authorizes the function's role).
+    const email = (tf.locals.email_environment as Record<string, Record<string, string>>).send!;
+    expect(Object.keys(email).sort()).toEqual(['APP_URL', 'EMAIL_CONFIGURATION_SET', 'EMAIL_FROM', 'EMAIL_TRANSPORT']);
+    for (const [name, value] of Object.entries(email)) {
+      expect({ name, value: SECRET_VALUE.test(value) }).toEqual({ name, value: false });
+    }
     const common = tf.locals.common_environment as Record<string, string>;
     expect(Object.keys(common).sort()).toEqual([...PLAIN_CONFIGURATION].sort());
     for (const [name, value] of Object.entries(common)) {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFunction, listFunctionKeys } from '../../scripts/build';
+import { build } from 'esbuild';
+import { buildFunction, listFunctionKeys, TEXT_LOADERS } from '../../scripts/build';
 import { listOperations, loadContract } from '../../scripts/contract/load';
 import type { TerraformData } from '../../scripts/contract/terraform-data';
 import {
@@ -89,11 +90,13 @@ describe('generated/terraform.json', () => {
   });
 
   it('says which functions sign tokens, read the token keys, use the database and hash passwords, from the modules they bundle', () => {
+    // No operation sends email yet: the endpoints that will (issue 15) import functions/shared/email.
     const facts = (signs: boolean, keys: boolean, database: boolean, passwords: boolean) => ({
       signs_tokens: signs,
       reads_token_keys: keys,
       uses_database: database,
       hashes_passwords: passwords,
+      sends_email: false,
     });
     expect(data.functions.authorizer).toEqual(facts(false, true, false, false));
     expect(data.functions.getJwks).toEqual(facts(false, true, false, false));
@@ -137,6 +140,25 @@ describe('generated/terraform.json', () => {
     expect(callers('tokenConfig')).toEqual([...CODE_FACTS.reads_token_keys].sort());
     expect(callers('databaseConfig')).toEqual([...CODE_FACTS.uses_database]);
     expect(callers('bcrypt\\.(?:hash|compare)')).toEqual([...CODE_FACTS.hashes_passwords]);
+    expect(callers('emailConfig')).toEqual([...CODE_FACTS.sends_email]);
+  });
+
+  it('says a function sends email when its code sends through the email module, from the modules esbuild bundles', async () => {
+    const result = await build({
+      entryPoints: [join(ROOT, 'test', 'email', 'fixtures', 'send-email.ts')],
+      absWorkingDir: ROOT,
+      bundle: true,
+      write: false,
+      platform: 'node',
+      packages: 'external',
+      loader: TEXT_LOADERS,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+
+    expect(factsOf(inputs).sends_email).toBe(true);
+    expect(factsOf(inputs.filter((input) => input !== CODE_FACTS.sends_email[0])).sends_email).toBe(false);
   });
 });
 

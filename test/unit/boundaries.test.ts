@@ -10,7 +10,7 @@ import { ROOT } from '../../scripts/paths';
 
 const SOURCE_DIRS = ['functions', 'local', 'scripts', 'test', 'bench'];
 /** Folders with one public entry: files outside them import their index.ts and nothing else. */
-const ENCLOSED = ['local/gateway', 'local/dev'];
+const ENCLOSED = ['local/gateway', 'local/dev', 'local/outbox', 'functions/shared/email'];
 
 const repoPath = (file: string) => relative(ROOT, file).split(sep).join('/');
 
