@@ -6,6 +6,13 @@ export { readDevConfig } from './config';
 export { functionsAffectedBy } from './reload';
 export { watchFiles } from './watch';
 export type { Watcher } from './watch';
-export { formatJson, formatPretty, formatStrayLine, metricsOf } from './request-log';
+export {
+  formatInvocationJson,
+  formatInvocationPretty,
+  formatJson,
+  formatPretty,
+  formatStrayLine,
+  metricsOf,
+} from './request-log';
 export { parseEmfLine, summarizeMetrics } from './metrics';
 export type { MetricValue } from './metrics';
