@@ -133,6 +133,15 @@ locals {
         stat    = "Sum"
         metrics = [for series in local.app_series.SessionRevoked : concat(series.metric, [{ label = series.label }])]
       },
+      {
+        # Work a request handed to its function's asynchronous invocation (jobs.tf). Alarmed.
+        title = "Deferred jobs failed or not deferred, by function and reason"
+        stat  = "Sum"
+        metrics = [
+          [{ expression = local.app_metric_search.JobFailed, id = "jobsfailed", label = "" }],
+          [{ expression = local.app_metric_search.JobNotDeferred, id = "jobsnotdeferred", label = "" }],
+        ]
+      },
     ],
   )
 

@@ -141,6 +141,7 @@ describe('the functions Terraform derives from the contract', () => {
     expect(resource(tf, 'aws_lambda_function.this').depends_on).toEqual([
       '${aws_iam_role_policy.function}',
       '${aws_iam_role_policy.sign_tokens}',
+      '${aws_iam_role_policy.defer_jobs}',
     ]);
   });
 });
