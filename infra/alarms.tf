@@ -289,3 +289,75 @@ resource "aws_cloudwatch_metric_alarm" "email_send_failed" {
     }
   }
 }
+
+# A function's deferred jobs failing or not being queued: users miss what the job does (an email)
+# while every request still answers as if all were well. The function's log group says why:
+# "job failed", "job dropped" and "job not deferred" lines, with a reason.
+locals {
+  job_failure_series = {
+    for key in keys(local.job_deferrers) : key => {
+      failed       = [for series in local.app_series.JobFailed : series if series.dimensions.operation == key]
+      not_deferred = [for series in local.app_series.JobNotDeferred : series if series.dimensions.operation == key]
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "job_failures" {
+  for_each = local.job_deferrers
+
+  alarm_name          = "${local.name}-${each.key}-job-failures"
+  alarm_description   = "${aws_lambda_function.this[each.key].function_name} could not run or queue ${var.alarm_job_failures_threshold} or more deferred jobs in 5 minutes (dropped, retried, throttled, unavailable or misconfigured)."
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.alarm_job_failures_threshold
+  evaluation_periods  = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  metric_query {
+    id          = "failures"
+    label       = "failures"
+    return_data = true
+    # Ids are by position: a dimension value need not be a valid id.
+    expression = "SUM([${join(", ", concat(
+      [for index, _ in local.job_failure_series[each.key].failed : "failed${index}"],
+      [for index, _ in local.job_failure_series[each.key].not_deferred : "notdeferred${index}"],
+    ))}])"
+  }
+
+  dynamic "metric_query" {
+    for_each = local.job_failure_series[each.key].failed
+    content {
+      id = "failed${metric_query.key}"
+      metric {
+        namespace   = local.metrics_namespace
+        metric_name = local.app_metrics.JobFailed.name
+        dimensions  = metric_query.value.dimensions
+        period      = local.alarm_period
+        stat        = "Sum"
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = local.job_failure_series[each.key].not_deferred
+    content {
+      id = "notdeferred${metric_query.key}"
+      metric {
+        namespace   = local.metrics_namespace
+        metric_name = local.app_metrics.JobNotDeferred.name
+        dimensions  = metric_query.value.dimensions
+        period      = local.alarm_period
+        stat        = "Sum"
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      # A metric math alarm reads at most 10 metrics (a hard CloudWatch limit).
+      condition     = length(local.job_failure_series[each.key].failed) + length(local.job_failure_series[each.key].not_deferred) <= 10
+      error_message = "The ${each.key} job failures alarm would read more than 10 metrics: CloudWatch refuses it."
+    }
+  }
+}

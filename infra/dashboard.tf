@@ -159,6 +159,15 @@ locals {
           horizontal = [{ label = "alarm", value = var.alarm_email_send_failed_threshold }]
         }
       },
+      {
+        # Work a request handed to its function's asynchronous invocation (jobs.tf). Alarmed.
+        title = "Deferred jobs failed or not deferred, by function and reason"
+        stat  = "Sum"
+        metrics = [
+          [{ expression = local.app_metric_search.JobFailed, id = "jobsfailed", label = "" }],
+          [{ expression = local.app_metric_search.JobNotDeferred, id = "jobsnotdeferred", label = "" }],
+        ]
+      },
     ],
   )
 

@@ -65,8 +65,14 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  # The first cold start must already be allowed to log and read its parameters, the first sign-in to sign, the first email to leave.
-  depends_on = [aws_iam_role_policy.function, aws_iam_role_policy.sign_tokens, aws_iam_role_policy.send_email]
+  # The first cold start must already be allowed to log and read its parameters, the first sign-in to
+  # sign, the first email to leave, and the first request that defers a job to invoke the function.
+  depends_on = [
+    aws_iam_role_policy.function,
+    aws_iam_role_policy.sign_tokens,
+    aws_iam_role_policy.send_email,
+    aws_iam_role_policy.defer_jobs,
+  ]
 }
 
 # Who may invoke each function: API Gateway, for this API only, on the one route (or, for the

@@ -384,6 +384,17 @@ variable "alarm_throttles_threshold" {
   }
 }
 
+variable "alarm_job_failures_threshold" {
+  description = "Alarm when a function's deferred jobs fail (dropped, retried) or cannot be deferred this many times in 5 minutes."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_job_failures_threshold >= 1 && floor(var.alarm_job_failures_threshold) == var.alarm_job_failures_threshold
+    error_message = "alarm_job_failures_threshold must be a whole number >= 1."
+  }
+}
+
 variable "alarm_failed_logins_threshold" {
   description = "Alarm when this many logins fail (wrong email or password) in 5 minutes: a brute-force signal. Size it above the stage's normal traffic."
   type        = number
@@ -492,5 +503,27 @@ variable "alarm_email_send_failed_threshold" {
   validation {
     condition     = var.alarm_email_send_failed_threshold >= 1 && floor(var.alarm_email_send_failed_threshold) == var.alarm_email_send_failed_threshold
     error_message = "alarm_email_send_failed_threshold must be a whole number >= 1."
+  }
+}
+
+variable "deferred_job_retry_attempts" {
+  description = "Times Lambda retries a deferred job whose run failed on an unavailable dependency (0-2, minutes apart)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([0, 1, 2], var.deferred_job_retry_attempts)
+    error_message = "deferred_job_retry_attempts must be 0, 1 or 2 (Lambda's limits)."
+  }
+}
+
+variable "deferred_job_max_age_seconds" {
+  description = "Seconds Lambda keeps a deferred job it has not run yet (throttling, retries) before discarding it (60-21600)."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.deferred_job_max_age_seconds >= 60 && var.deferred_job_max_age_seconds <= 21600 && floor(var.deferred_job_max_age_seconds) == var.deferred_job_max_age_seconds
+    error_message = "deferred_job_max_age_seconds must be a whole number of seconds from 60 to 21600 (Lambda's limits)."
   }
 }

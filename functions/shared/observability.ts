@@ -65,6 +65,10 @@ export const MetricName = {
   AttemptThrottled: 'AttemptThrottled',
   /** An email was not sent; its request answered as if it had been. Dimension `reason`: one of EMAIL_FAILURE. Alarmed. */
   EmailSendFailed: 'EmailSendFailed',
+  /** A job a function could not hand to its own asynchronous invocation. Dimensions `operation` and `reason` (one of DEFER_FAILURE). */
+  JobNotDeferred: 'JobNotDeferred',
+  /** A deferred job that did not run to its end. Dimensions `operation` and `reason` (one of JOB_FAILURE). */
+  JobFailed: 'JobFailed',
 } as const;
 
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
@@ -99,6 +103,8 @@ export const METRIC_DIMENSIONS = {
   PwnedCheckUnavailable: [],
   AttemptThrottled: ['operation', 'scope'],
   EmailSendFailed: ['reason'],
+  JobNotDeferred: ['operation', 'reason'],
+  JobFailed: ['operation', 'reason'],
 } as const satisfies Record<MetricName, readonly string[]>;
 
 /** The dimension every metric carries: Powertools' service name. */
@@ -202,6 +208,36 @@ function logFailure(error: unknown, summary: Summary): void {
 }
 
 /**
+ * Starts the per-invocation routine every kind of invocation shares (an HTTP request, an
+ * authorizer call, a deferred job): the Lambda context on every log line, the correlation id, the
+ * invocation count and the cold start. Returns the request id the logs carry: `correlationId`
+ * when there is one, else Lambda's own. Pair it with endInvocation, in a `finally`.
+ */
+export function beginInvocation(context: Context, correlationId: string | undefined): string {
+  // The database connection keeps sockets and timers alive between invocations; do not wait for them.
+  context.callbackWaitsForEmptyEventLoop = false;
+  logger.addContext(context);
+  invokedFunctionName = context.functionName;
+  invocationNumber += 1;
+  const requestId = correlationId ?? context.awsRequestId;
+  logger.setCorrelationId(requestId);
+  metrics.captureColdStartMetric(context.functionName);
+  return requestId;
+}
+
+/** Ends what beginInvocation started: publishes the metrics counted meanwhile, forgets the invocation's log keys. */
+export function endInvocation(): void {
+  // Nothing stored means nothing to publish; calling anyway would log a warning on every such request.
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  logger.resetKeys();
+}
+
+/** The configuration error every invocation answers instead of running, when LOG_LEVEL is invalid. */
+export function invocationConfigError(): ConfigError | undefined {
+  return settings.logLevelError;
+}
+
+/**
  * Wraps a function's logic with the per-invocation routine. Every handler is built with it.
  */
 export function instrument<TEvent, TResult>(
@@ -209,14 +245,7 @@ export function instrument<TEvent, TResult>(
 ): (event: TEvent, context: Context) => Promise<TResult> {
   return async (event, context) => {
     const started = performance.now();
-    // The database connection keeps sockets and timers alive between invocations; do not wait for them.
-    context.callbackWaitsForEmptyEventLoop = false;
-    logger.addContext(context);
-    invokedFunctionName = context.functionName;
-    invocationNumber += 1;
-    const requestId = adapter.requestIdOf(event) ?? context.awsRequestId;
-    logger.setCorrelationId(requestId);
-    metrics.captureColdStartMetric(context.functionName);
+    const requestId = beginInvocation(context, adapter.requestIdOf(event));
 
     let summary: Summary = { status: 500, outcome: OUTCOME.error };
     try {
@@ -239,9 +268,7 @@ export function instrument<TEvent, TResult>(
         ...summary.fields,
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
       });
-      // Nothing stored means nothing to publish; calling anyway would log a warning on every such request.
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
+      endInvocation();
     }
   };
 }

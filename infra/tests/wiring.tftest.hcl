@@ -107,6 +107,19 @@ override_resource {
   target = aws_iam_role_policy.sign_tokens
 }
 
+# Deferred jobs (jobs.tf): only the functions whose code defers jobs have these.
+override_resource {
+  target = aws_iam_role_policy.defer_jobs
+}
+
+override_resource {
+  target = aws_lambda_function_event_invoke_config.deferred_jobs
+}
+
+override_resource {
+  target = aws_cloudwatch_metric_alarm.job_failures
+}
+
 override_resource {
   target = aws_cloudwatch_dashboard.this
 }
@@ -642,8 +655,8 @@ run "the_dashboard_and_alarms_read_what_the_functions_emit" {
   }
 
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 20
-    error_message = "Expected 2 API widgets, 5 per-function widgets and 13 application widgets."
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 21
+    error_message = "Expected 2 API widgets, 5 per-function widgets and 14 application widgets."
   }
 
   assert {
@@ -892,6 +905,38 @@ run "rejects_a_sender_outside_the_identity" {
   expect_failures = [var.email_from]
 }
 
+run "only_the_functions_that_defer_jobs_may_invoke_themselves" {
+  command = apply
+
+  # The generated facts decide; test/infra/deferred-jobs.test.ts runs this file on a copy where a
+  # function defers jobs, with the assertions of test/infra/fixtures/deferring-function.tftest.hcl.
+  assert {
+    condition = (
+      sort(keys(aws_iam_role_policy.defer_jobs)) == sort([for key, code in local.generated.functions : key if code.defers_jobs]) &&
+      sort(keys(aws_lambda_function_event_invoke_config.deferred_jobs)) == sort(keys(aws_iam_role_policy.defer_jobs)) &&
+      sort(keys(aws_cloudwatch_metric_alarm.job_failures)) == sort(keys(aws_iam_role_policy.defer_jobs))
+    )
+    error_message = "Exactly the functions whose code defers jobs get the grant, the async invocation limits and the alarm."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, document in data.aws_iam_policy_document.function : !strcontains(document.json, "lambda:")
+    ])
+    error_message = "No function's own policy grants Lambda actions: invoking itself is the defer-jobs policy's, and only its."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, document in data.aws_iam_policy_document.defer_jobs :
+      jsondecode(document.json).Statement[0].Action == "lambda:InvokeFunction" &&
+      jsondecode(document.json).Statement[0].Resource == "arn:aws:lambda:eu-west-1:123456789012:function:auth-api-test-${key}" &&
+      length(jsondecode(document.json).Statement) == 1
+    ])
+    error_message = "A function that defers jobs may invoke itself, unqualified, and nothing else."
+  }
+}
+
 run "rejects_values_that_would_deploy_something_broken" {
   command = plan
 
@@ -912,6 +957,9 @@ run "rejects_values_that_would_deploy_something_broken" {
     waf_rate_limit                = 5
     email_identity                = "Example.com"
     app_url                       = "http://app.example.com"
+    deferred_job_retry_attempts   = 3
+    deferred_job_max_age_seconds  = 30
+    alarm_job_failures_threshold  = 0
 
     alarm_refresh_token_reuse_threshold = 0
     alarm_throttled_attempts_threshold  = 0
@@ -938,6 +986,9 @@ run "rejects_values_that_would_deploy_something_broken" {
     var.email_identity,
     var.app_url,
     var.alarm_email_send_failed_threshold,
+    var.deferred_job_retry_attempts,
+    var.deferred_job_max_age_seconds,
+    var.alarm_job_failures_threshold,
   ]
 }
 

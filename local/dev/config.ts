@@ -38,6 +38,8 @@ const LOCAL_NAME = `auth-api-${LOCAL_STAGE}`;
 
 export interface DevConfig {
   port: number;
+  /** Port of the local Lambda Invoke API the functions call (0: any free port; they are told which). */
+  lambdaPort: number;
   host: string;
   /** Unset: start the embedded MongoDB. */
   mongodbUri?: string;
@@ -137,6 +139,7 @@ export function readDevConfig(env: Env = process.env): DevConfig {
 
   return {
     port,
+    lambdaPort: integer(env, 'LAMBDA_PORT', 0, 0, 65535),
     host: env.HOST || '127.0.0.1',
     ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}),
     authorizerTtlSeconds: integer(env, 'AUTHORIZER_TTL', 300, 0, 3600),

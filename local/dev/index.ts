@@ -6,7 +6,15 @@ export { readDevConfig } from './config';
 export { functionsAffectedBy } from './reload';
 export { watchFiles } from './watch';
 export type { Watcher } from './watch';
-export { formatEmail, formatJson, formatPretty, formatStrayLine, metricsOf } from './request-log';
+export {
+  formatEmail,
+  formatInvocationJson,
+  formatInvocationPretty,
+  formatJson,
+  formatPretty,
+  formatStrayLine,
+  metricsOf,
+} from './request-log';
 export type { LoggedEmail } from './request-log';
 export { EmailLog } from './emails';
 export { parseEmfLine, summarizeMetrics } from './metrics';

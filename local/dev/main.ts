@@ -25,7 +25,15 @@ import type { DevConfig } from './config';
 import { DevConfigError, LOCAL_STAGE, readDevConfig } from './config';
 import { EmailLog } from './emails';
 import { functionsAffectedBy } from './reload';
-import { formatEmail, formatJson, formatPretty, formatStrayLine, LOG_FORMATS } from './request-log';
+import {
+  formatEmail,
+  formatInvocationJson,
+  formatInvocationPretty,
+  formatJson,
+  formatPretty,
+  formatStrayLine,
+  LOG_FORMATS,
+} from './request-log';
 import { describeDevSigningKey } from './signing-key';
 import { watchFiles } from './watch';
 import type { Watcher } from './watch';
@@ -56,7 +64,7 @@ async function buildMissing(keys: readonly string[]): Promise<void> {
   }
 }
 
-function routeTable(api: Api, url: string, config: DevConfig): string {
+function routeTable(api: Api, url: string, lambdaUrl: string, config: DevConfig): string {
   const rows = api.routes
     .filter((r) => r.integration.type === 'aws_proxy')
     .map((r) => [
@@ -74,6 +82,7 @@ function routeTable(api: Api, url: string, config: DevConfig): string {
     ...rows.map(line),
     `  OPTIONS on each path answers the CORS preflight (mock integration, allowed origin ${config.corsAllowOrigin}).`,
     `  Function timeout ${config.functionTimeoutMs / 1000} s${timeouts.length > 0 ? ` (${timeouts.join(', ')})` : ''}; ${config.maxInstances} instance(s) per function.`,
+    `  Deferred jobs: the functions invoke themselves through the Lambda API at ${lambdaUrl}; each run is a λ line.`,
     '',
     `  Docs: ${url}/docs    Spec: ${url}/openapi.json`,
     `  Emails: ${url}${OUTBOX_PATH} (JSON at ${EMAILS_PATH}): nothing is sent; each email also shows under its request.`,
@@ -130,6 +139,7 @@ async function main(): Promise<void> {
     gateway = await startGateway({
       definition,
       port: config.port,
+      lambdaPort: config.lambdaPort,
       host: config.host,
       stage: LOCAL_STAGE,
       maxInstances: config.maxInstances,
@@ -145,14 +155,24 @@ async function main(): Promise<void> {
         const emails = emailLog.takeFor(record.requestId);
         print(config.logFormat === LOG_FORMATS.json ? formatJson(record, emails) : formatPretty(record, color, emails));
       },
+      onInvocation: (record) =>
+        print(
+          config.logFormat === LOG_FORMATS.json ? formatInvocationJson(record) : formatInvocationPretty(record, color),
+        ),
       onStrayLog: (line) => console.log(formatStrayLine(line, config.logFormat, color)),
     });
   } catch (error) {
     await outbox.close();
     await mongo?.stop();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      fail(`port ${config.port} is already in use; stop what is using it or set PORT to another port`);
+    if (code === 'EADDRINUSE') {
+      const lambdaPortTaken = config.lambdaPort !== 0 && (error as { port?: number }).port === config.lambdaPort;
+      fail(
+        lambdaPortTaken
+          ? `port ${config.lambdaPort} is already in use; stop what is using it or set LAMBDA_PORT to another port (0: any free one)`
+          : `port ${config.port} is already in use; stop what is using it or set PORT to another port`,
+      );
+    }
     if (code === 'EACCES') fail(`port ${config.port} needs privileges this user lacks; set PORT to a port above 1023`);
     if (error instanceof UnsupportedDefinitionError) fail(error.message);
     throw error;
@@ -166,7 +186,7 @@ async function main(): Promise<void> {
     `\nAuth API on ${gateway.url}  (stage ${LOCAL_STAGE}, ${mongo ? `embedded MongoDB at ${mongo.uri}` : 'MongoDB from MONGODB_URI'})`,
   );
   say(describeDevSigningKey(config.signingKey));
-  say(`\n${routeTable(gateway.api, gateway.url, config)}`);
+  say(`\n${routeTable(gateway.api, gateway.url, gateway.lambdaUrl, config)}`);
   say('\n  Watching functions/, generated/ and openapi.yaml. Ctrl-C stops.\n');
 
   const watchers = startWatching(config, gateway, say);

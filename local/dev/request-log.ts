@@ -2,9 +2,10 @@
  * What `make dev` prints for each request the gateway reports: one readable line (method, path,
  * status, duration, function, cold or warm, authorizer cached or not) with the functions' log lines
  * and metrics under it, or, with LOG_FORMAT=json, the functions' raw lines followed by one JSON
- * access-log line.
+ * access-log line. An invocation through the local Lambda API (a deferred job) gets a line of its
+ * own, `λ`, when it has run.
  */
-import type { LoggedLine, RequestRecord } from '../gateway';
+import type { InvocationRecord, LoggedLine, RequestRecord } from '../gateway';
 import type { OutboxEmail } from '../outbox';
 import type { MetricValue } from './metrics';
 import { parseEmfLine, summarizeMetrics } from './metrics';
@@ -108,6 +109,32 @@ function prettyEmail(email: LoggedEmail, paint: Paint, indent: string): string[]
   ];
 }
 
+/** The functions' log lines, readable and indented, the emails they sent, and a compact line of their metrics, per function when several ran. */
+function functionLines(logs: readonly LoggedLine[], paint: Paint, emails: readonly LoggedEmail[] = []): string[] {
+  const lines: string[] = [];
+  const showOwner = new Set(logs.map((l) => l.functionKey)).size > 1;
+  for (const line of logs) {
+    if (line.text.trim() === '' || parseEmfLine(line.text)) continue;
+    const owner = showOwner ? paint('dim', `[${line.functionKey}] `) : '';
+    for (const [i, text] of prettyLogLine(line.text, paint).entries()) lines.push(`  ${i === 0 ? owner : ''}${text}`);
+  }
+  for (const email of emails) lines.push(...prettyEmail(email, paint, '  '));
+  // Per function when the authorizer ran too: two ColdStart=1 side by side would not say whose.
+  const byFunction = [...new Set(logs.map((l) => l.functionKey))]
+    .map((key) => ({
+      key,
+      metrics: logs.filter((l) => l.functionKey === key).flatMap((l) => parseEmfLine(l.text) ?? []),
+    }))
+    .filter((group) => group.metrics.length > 0);
+  if (byFunction.length > 0) {
+    const summary = byFunction
+      .map((g) => `${byFunction.length > 1 ? `[${g.key}] ` : ''}${summarizeMetrics(g.metrics)}`)
+      .join('  ');
+    lines.push(`  ${paint('dim', `metrics ${summary}`)}`);
+  }
+  return lines;
+}
+
 /** The readable form: a request line, then the functions' logs, the emails they sent and the metrics, indented. */
 export function formatPretty(record: RequestRecord, color: boolean, emails: readonly LoggedEmail[] = []): string {
   const paint = painter(color);
@@ -135,26 +162,7 @@ export function formatPretty(record: RequestRecord, color: boolean, emails: read
   if (record.gatewayError)
     lines.push(paint('yellow', `  ! ${record.gatewayError.type}: ${record.gatewayError.reason}`));
   else if (record.authorizer?.reason) lines.push(paint('yellow', `  ! ${record.authorizer.reason}`));
-  const showOwner = new Set(record.logs.map((l) => l.functionKey)).size > 1;
-  for (const line of record.logs) {
-    if (line.text.trim() === '' || parseEmfLine(line.text)) continue;
-    const owner = showOwner ? paint('dim', `[${line.functionKey}] `) : '';
-    for (const [i, text] of prettyLogLine(line.text, paint).entries()) lines.push(`  ${i === 0 ? owner : ''}${text}`);
-  }
-  for (const email of emails) lines.push(...prettyEmail(email, paint, '  '));
-  // Per function when the authorizer ran too: two ColdStart=1 side by side would not say whose.
-  const byFunction = [...new Set(record.logs.map((l) => l.functionKey))]
-    .map((key) => ({
-      key,
-      metrics: record.logs.filter((l) => l.functionKey === key).flatMap((l) => parseEmfLine(l.text) ?? []),
-    }))
-    .filter((group) => group.metrics.length > 0);
-  if (byFunction.length > 0) {
-    const summary = byFunction
-      .map((g) => `${byFunction.length > 1 ? `[${g.key}] ` : ''}${summarizeMetrics(g.metrics)}`)
-      .join('  ');
-    lines.push(`  ${paint('dim', `metrics ${summary}`)}`);
-  }
+  lines.push(...functionLines(record.logs, paint, emails));
   return lines.join('\n');
 }
 
@@ -194,6 +202,46 @@ export function formatJson(record: RequestRecord, emails: readonly LoggedEmail[]
     ...emails.map(jsonEmail),
     JSON.stringify(access),
   ].join('\n');
+}
+
+/**
+ * An invocation through the local Lambda API, readable: `λ async forgotPassword  ok  12 ms  warm`, its
+ * wait for an instance when there was one, then its logs and metrics as under a request line.
+ */
+export function formatInvocationPretty(record: InvocationRecord, color: boolean): string {
+  const paint = painter(color);
+  const temperature = record.coldStart
+    ? paint('magenta', `cold${record.initDurationMs !== undefined ? `, init ${ms(record.initDurationMs)}` : ''}`)
+    : 'warm';
+  const parts = [
+    `${paint('bold', `λ ${record.invocationType === 'Event' ? 'async' : 'sync'}`)} ${paint('cyan', record.functionKey)}`,
+    record.outcome === 'success' ? paint('green', 'ok') : paint('red', 'error'),
+    ms(record.durationMs),
+    temperature,
+  ];
+  if (record.queuedMs >= 1) parts.push(paint('dim', `waited ${ms(record.queuedMs)} for an instance`));
+  const lines = [parts.join('  ')];
+  if (record.error) lines.push(paint('yellow', `  ! ${record.error.type}: ${record.error.message}`));
+  lines.push(...functionLines(record.logs, paint));
+  return lines.join('\n');
+}
+
+/** The machine form of an invocation: the function's own lines, then one JSON line like the access log's. */
+export function formatInvocationJson(record: InvocationRecord): string {
+  const entry = {
+    type: 'invocation',
+    timestamp: new Date(record.startedAt).toISOString(),
+    requestId: record.requestId,
+    functionKey: record.functionKey,
+    invocationType: record.invocationType,
+    outcome: record.outcome,
+    durationMs: Math.round(record.durationMs * 10) / 10,
+    queuedMs: Math.round(record.queuedMs * 10) / 10,
+    coldStart: record.coldStart,
+    initDurationMs: record.initDurationMs === undefined ? undefined : Math.round(record.initDurationMs),
+    error: record.error,
+  };
+  return [...record.logs.filter((l) => l.text.trim() !== '').map((l) => l.text), JSON.stringify(entry)].join('\n');
 }
 
 export function formatStrayLine(line: LoggedLine, format: LogFormat, color: boolean): string {

@@ -8,7 +8,8 @@
 export { startGateway } from './server';
 export type { Gateway, GatewayOptions } from './server';
 export type { FunctionConfig } from './lambda/instance';
-export type { AuthorizerRecord, LoggedLine, RequestRecord } from './record';
+export type { AuthorizerRecord, InvocationRecord, LoggedLine, RequestRecord } from './record';
+export { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from './lambda-api';
 
 // The definition it serves: generated/api-gateway.json.tftpl rendered as Terraform's templatefile() does.
 export {

@@ -41,3 +41,26 @@ export interface RequestRecord {
   gatewayError?: { type: string; reason: string };
   logs: LoggedLine[];
 }
+
+/**
+ * One invocation through the local Lambda API (functions invoking themselves or each other with the
+ * AWS SDK): an asynchronous one (`Event`) is reported when it has run, after its 202.
+ */
+export interface InvocationRecord {
+  /** Lambda's request id: the Invoke call's x-amzn-RequestId and the function's awsRequestId. */
+  requestId: string;
+  functionKey: string;
+  invocationType: 'Event' | 'RequestResponse';
+  /** When the Invoke call arrived (epoch ms). */
+  startedAt: number;
+  /** How long it waited for a free instance after being accepted. */
+  queuedMs: number;
+  coldStart: boolean;
+  initDurationMs?: number;
+  /** The function's own run. */
+  durationMs: number;
+  /** `error`: the function threw, timed out or crashed (Lambda would retry an asynchronous one). */
+  outcome: 'success' | 'error';
+  error?: { type: string; message: string };
+  logs: LoggedLine[];
+}

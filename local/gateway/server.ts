@@ -1,10 +1,11 @@
 /**
  * The local API Gateway: a REST API with Lambda proxy integrations and a TOKEN authorizer, served
  * over HTTP from the same definition Terraform deploys, with each function in its own process.
+ * Beside it, on a port of its own, the Lambda Invoke API the functions call (lambda-api.ts).
  * This file listens, reloads and closes; a request's way through is pipeline.ts.
  */
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Api } from './api';
 import { compileApi } from './api';
@@ -12,9 +13,10 @@ import { docsRoutes } from './docs-routes';
 import { clientErrorListener } from './exchange';
 import type { LocalRoutes } from './exchange';
 import type { FunctionConfig } from './lambda/instance';
-import { FunctionPool } from './lambda/pool';
+import { LambdaApi } from './lambda-api';
+import { FunctionPool, runtimeVariables } from './lambda/pool';
 import { RequestPipeline } from './pipeline';
-import type { LoggedLine, RequestRecord } from './record';
+import type { InvocationRecord, LoggedLine, RequestRecord } from './record';
 
 export interface GatewayOptions {
   /** The rendered API Gateway definition (see definition.ts). */
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   /** How to run a function named by the definition; called when the function is first needed and on reload. */
   resolveFunction: (key: string) => FunctionConfig;
   port?: number;
+  /** Port of the Lambda Invoke API the functions call; any free one by default (they are told which). */
+  lambdaPort?: number;
   /** Loopback by default: the local API is for this machine. */
   host?: string;
   stage?: string;
@@ -31,6 +35,8 @@ export interface GatewayOptions {
   /** The clock of the authorizer cache; tests move it instead of waiting. */
   now?: () => number;
   onRequest?: (record: RequestRecord) => void;
+  /** Each invocation through the Lambda API; an asynchronous one once it has run. */
+  onInvocation?: (record: InvocationRecord) => void;
   /** Lines a function writes outside any request (a timer firing after the response). */
   onStrayLog?: (line: LoggedLine) => void;
   /** Serve the API reference at /docs and the spec at /openapi.json (unless the API has those paths). */
@@ -43,6 +49,8 @@ export interface Gateway {
   /** `http://localhost:<port>`. */
   readonly url: string;
   readonly port: number;
+  /** `http://127.0.0.1:<port>` of the Lambda Invoke API: the functions' AWS_ENDPOINT_URL_LAMBDA. */
+  readonly lambdaUrl: string;
   /** The routes, authorizers and gateway responses being served. */
   readonly api: Api;
   /** Replaces the instances of these functions (all when omitted): the next call is a cold start. */
@@ -51,7 +59,7 @@ export interface Gateway {
   reloadDefinition(definition: unknown): void;
   /** Process ids of every running function instance. */
   pids(): number[];
-  /** Requests being handled right now. */
+  /** Requests being handled right now, Lambda API calls and asynchronous invocations included. */
   activeRequests(): number;
   /** Stops accepting requests, ends every instance and closes the server. */
   close(): Promise<void>;
@@ -71,19 +79,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     localRoutes: [...(options.docs ? [docsRoutes()] : []), ...(options.localRoutes ?? [])],
     onRequest: options.onRequest,
   });
+  const lambdaApi = new LambdaApi({
+    functions,
+    functionKeys: () => pipeline.api.functionKeys,
+    onInvocation: options.onInvocation,
+  });
   let closing = false;
 
   const active = new Set<Promise<void>>();
-  const server: Server = createServer((req, res) => {
-    const handled = pipeline.handle(req, res).catch((error: unknown) => {
-      // Nothing should get here; if something does, the client still gets an answer and no stack trace.
-      console.error('local gateway: unexpected error', error);
-      if (!res.headersSent)
-        res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
-    });
-    active.add(handled);
-    void handled.finally(() => active.delete(handled));
-  });
+  /** Runs one request through `handle`; whatever escapes still gets an answer and no stack trace. */
+  const serve =
+    (what: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    (req: IncomingMessage, res: ServerResponse) => {
+      const handled = handle(req, res).catch((error: unknown) => {
+        console.error(`${what}: unexpected error`, error);
+        if (!res.headersSent)
+          res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"Internal server error"}');
+      });
+      active.add(handled);
+      void handled.finally(() => active.delete(handled));
+    };
+  const server: Server = createServer(serve('local gateway', (req, res) => pipeline.handle(req, res)));
   // Keep-alive sockets would hold `close()` open; the gateway ends them itself on shutdown.
   server.keepAliveTimeout = 5000;
   server.on(
@@ -91,19 +107,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     clientErrorListener((requestId) => pipeline.headTooLarge(requestId)),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  // Node's own answer to a request it cannot parse (400, then close) is fine for an SDK client.
+  const lambdaServer: Server = createServer(serve('local Lambda API', (req, res) => lambdaApi.handle(req, res)));
+
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
+  let lambdaPort: number;
+  try {
+    lambdaPort = await listen(lambdaServer, options.lambdaPort ?? 0, host);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   pipeline.port = port;
+  // The SDK needs an address it can connect to: loopback when listening on every interface.
+  const lambdaUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${lambdaPort}`;
+  functions.runtimeVariables = runtimeVariables(lambdaUrl);
 
   return {
     url: `http://localhost:${port}`,
     port,
+    lambdaUrl,
     get api() {
       return pipeline.api;
     },
@@ -121,18 +145,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return functions.pids();
     },
     activeRequests() {
-      return active.size;
+      return active.size + lambdaApi.pending();
     },
     async close() {
       if (closing) return;
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = [server, lambdaServer].map((each) => new Promise<void>((resolve) => each.close(() => resolve())));
       server.closeIdleConnections();
+      lambdaServer.closeIdleConnections();
       await functions.stop();
       // Requests whose function was just stopped now answer (502); let those answers out first.
       await Promise.allSettled([...active]);
+      await lambdaApi.settled();
       server.closeAllConnections();
-      await closed;
+      lambdaServer.closeAllConnections();
+      await Promise.all(closed);
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

@@ -21,6 +21,7 @@ import {
   REFRESH_REJECTION,
   TOKEN_REJECTION,
 } from '../../functions/shared/errors';
+import { DEFER_FAILURE, JOB_FAILURE } from '../../functions/shared/deferred';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
 import { REVOKE_REASON } from '../../functions/shared/session-model';
@@ -50,6 +51,8 @@ export const CODE_FACTS = {
   hashes_passwords: ['functions/shared/passwords.ts'],
   /** send.ts is the only caller of emailConfig(): the sender's settings and ses:SendEmail. */
   sends_email: ['functions/shared/email/send.ts'],
+  /** The only caller of Lambda's Invoke: the function queues jobs for itself, so it may invoke itself. */
+  defers_jobs: ['functions/shared/deferred/defer.ts'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FunctionFacts = Record<keyof typeof CODE_FACTS, boolean>;
@@ -74,9 +77,13 @@ const SERVER_ERRORS: readonly HttpError[] = [
 /**
  * Every value the code can publish in each dimension of each metric (besides `service`), or
  * DEPLOYED_NAME. The type makes a new metric or dimension in observability.ts fail to compile
- * until it is listed here.
+ * until it is listed here. `jobFunctionKeys` are the functions that defer jobs: the only ones
+ * that count the job metrics.
  */
-function dimensionValues(functionKeys: readonly string[]): {
+function dimensionValues(
+  functionKeys: readonly string[],
+  jobFunctionKeys: readonly string[],
+): {
   [TName in MetricName]: Record<(typeof METRIC_DIMENSIONS)[TName][number], readonly string[] | typeof DEPLOYED_NAME>;
 } {
   const reasons = (set: Record<string, string>) => Object.values(set);
@@ -107,6 +114,8 @@ function dimensionValues(functionKeys: readonly string[]): {
     PwnedCheckUnavailable: {},
     AttemptThrottled: { operation: reasons(THROTTLED_OPERATION), scope: reasons(THROTTLE_SCOPE) },
     EmailSendFailed: { reason: reasons(EMAIL_FAILURE) },
+    JobNotDeferred: { operation: jobFunctionKeys, reason: reasons(DEFER_FAILURE) },
+    JobFailed: { operation: jobFunctionKeys, reason: reasons(JOB_FAILURE) },
   };
 }
 
@@ -149,8 +158,11 @@ function combinations(values: ReadonlyArray<readonly [string, readonly string[]]
   );
 }
 
-export function metricCatalogue(functionKeys: readonly string[]): Record<string, CatalogueEntry> {
-  const values = dimensionValues(functionKeys);
+export function metricCatalogue(
+  functionKeys: readonly string[],
+  jobFunctionKeys: readonly string[] = [],
+): Record<string, CatalogueEntry> {
+  const values = dimensionValues(functionKeys, jobFunctionKeys);
   return Object.fromEntries(
     Object.values(MetricName).map((name) => {
       const dimensions = METRIC_DIMENSIONS[name];
@@ -199,6 +211,8 @@ export async function buildTerraformData(
   const functionKeys = [...operations.map((op) => op.operationId), AUTHORIZER_FUNCTION];
   const title = (doc.info as { title?: unknown } | undefined)?.title;
   if (typeof title !== 'string') throw new Error('openapi.yaml: info.title must be a string');
+  const functions = await functionFacts(functionKeys);
+  const jobFunctionKeys = functionKeys.filter((key) => functions[key]!.defers_jobs);
   return {
     api_title: title,
     authorizer_function: AUTHORIZER_FUNCTION,
@@ -214,7 +228,7 @@ export async function buildTerraformData(
         },
       ]),
     ),
-    functions: await functionFacts(functionKeys),
-    metrics: { service_dimension: SERVICE_DIMENSION, catalogue: metricCatalogue(functionKeys) },
+    functions,
+    metrics: { service_dimension: SERVICE_DIMENSION, catalogue: metricCatalogue(functionKeys, jobFunctionKeys) },
   };
 }

@@ -114,6 +114,16 @@ describe('make dev', () => {
       expect(dev.stdout()).toMatch(/GET\s+\/me\s+me\s+authorizer \(TTL 300 s\)/);
       expect(dev.stdout()).toMatch(/POST \/register {2}201 {2}\d+(\.\d)? ms {2}register cold/);
       expect(functions.length).toBeGreaterThan(0);
+
+      // A job a function defers to itself: an asynchronous invocation through the local Lambda API, on a line of its own.
+      const [, lambdaUrl] = dev.stdout().match(/through the Lambda API at (http:\/\/127\.0\.0\.1:\d+)/)!;
+      const queued = await fetch(`${lambdaUrl}/2015-03-31/functions/getJwks/invocations`, {
+        method: 'POST',
+        headers: { 'X-Amz-Invocation-Type': 'Event' },
+        body: '{}',
+      });
+      expect(queued.status).toBe(202);
+      await waitFor(dev, /λ async getJwks {2}ok {2}\d+(\.\d)? ms {2}cold/);
       expect(database).toHaveLength(1);
 
       dev.child.kill('SIGTERM');
@@ -189,6 +199,22 @@ describe('make dev', () => {
       expect(await dev.exited).toBe(1);
       expect(dev.stderr().trim().split('\n')).toEqual([
         `make dev: port ${port} is already in use; stop what is using it or set PORT to another port`,
+      ]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('fails in one line naming LAMBDA_PORT when the Lambda API port is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const dev = startDev({ PORT: '0', LAMBDA_PORT: String(port), MONGODB_URI: process.env.MONGODB_URI! });
+
+      expect(await dev.exited).toBe(1);
+      expect(dev.stderr().trim().split('\n')).toEqual([
+        `make dev: port ${port} is already in use; stop what is using it or set LAMBDA_PORT to another port (0: any free one)`,
       ]);
     } finally {
       blocker.close();

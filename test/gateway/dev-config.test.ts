@@ -7,6 +7,7 @@ describe('readDevConfig', () => {
 
     expect(config).toMatchObject({
       port: 3000,
+      lambdaPort: 0,
       host: '127.0.0.1',
       authorizerTtlSeconds: 300,
       corsAllowOrigin: '*',
@@ -74,6 +75,7 @@ describe('readDevConfig', () => {
   it('takes what the environment sets, and passes the functions’ own settings through', () => {
     const config = readDevConfig({
       PORT: '8080',
+      LAMBDA_PORT: '9001',
       MONGODB_URI: 'mongodb://db.example:27017/auth',
       AUTHORIZER_TTL: '0',
       CORS_ALLOW_ORIGIN: 'http://localhost:5173',
@@ -88,6 +90,7 @@ describe('readDevConfig', () => {
 
     expect(config).toMatchObject({
       port: 8080,
+      lambdaPort: 9001,
       mongodbUri: 'mongodb://db.example:27017/auth',
       authorizerTtlSeconds: 0,
       corsAllowOrigin: 'http://localhost:5173',
@@ -107,6 +110,7 @@ describe('readDevConfig', () => {
   it.each([
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535, not "http"'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535'],
+    [{ LAMBDA_PORT: '-1' }, 'LAMBDA_PORT must be a whole number from 0 to 65535'],
     [{ AUTHORIZER_TTL: '7200' }, 'AUTHORIZER_TTL must be a whole number from 0 to 3600'],
     [{ FUNCTION_TIMEOUT: '0' }, 'FUNCTION_TIMEOUT must be a number of seconds'],
     [{ FUNCTION_TIMEOUTS: 'authorizer:3' }, 'FUNCTION_TIMEOUTS must look like "authorizer=3,listUsers=10"'],

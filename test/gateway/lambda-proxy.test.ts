@@ -177,14 +177,15 @@ describe('the Lambda proxy integration', () => {
     expect(context.remainingMs).toBeLessThanOrEqual(4000);
   });
 
-  it("runs the function with its own environment, without the gateway's AWS credentials", async () => {
+  it("runs the function with its own environment and the runtime's dummy credentials, never the gateway's", async () => {
     const response = await f.call('/echo');
 
     const { env } = (await response.json()) as Echo;
     expect(env).toEqual({
       AWS_LAMBDA_FUNCTION_NAME: 'echo',
       FIXTURE_SETTING: 'set-by-the-gateway',
-      AWS_ACCESS_KEY_ID: null,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_ENDPOINT_URL_LAMBDA: f.gateway.lambdaUrl,
     });
   });
 

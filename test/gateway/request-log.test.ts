@@ -1,5 +1,14 @@
-import { formatJson, formatPretty, formatStrayLine, metricsOf, parseEmfLine, summarizeMetrics } from '../../local/dev';
-import type { RequestRecord } from '../../local/gateway';
+import {
+  formatInvocationJson,
+  formatInvocationPretty,
+  formatJson,
+  formatPretty,
+  formatStrayLine,
+  metricsOf,
+  parseEmfLine,
+  summarizeMetrics,
+} from '../../local/dev';
+import type { InvocationRecord, RequestRecord } from '../../local/gateway';
 import { startFixtureGateway, token } from './support';
 
 const emf = (
@@ -183,6 +192,77 @@ describe('the JSON request log', () => {
       coldStart: true,
       initDurationMs: 180,
       authorizer: { functionKey: 'authorizer', invoked: false, cached: true, result: 'allowed' },
+    });
+  });
+});
+
+const invocation = (overrides: Partial<InvocationRecord> = {}): InvocationRecord => ({
+  requestId: 'lambda-req-1',
+  functionKey: 'forgotPassword',
+  invocationType: 'Event',
+  startedAt: Date.UTC(2026, 0, 31, 12),
+  queuedMs: 0.2,
+  coldStart: false,
+  durationMs: 12.3,
+  outcome: 'success',
+  logs: [
+    {
+      functionKey: 'forgotPassword',
+      stream: 'stdout',
+      text: JSON.stringify({ level: 'INFO', message: 'job completed', job_kind: 'sendNote', outcome: 'completed' }),
+    },
+    {
+      functionKey: 'forgotPassword',
+      stream: 'stdout',
+      text: emf({ JobFailed: 1 }, { service: 's', reason: 'failed' }),
+    },
+  ],
+  ...overrides,
+});
+
+describe('the log of an invocation through the local Lambda API', () => {
+  it('gives an asynchronous invocation a line of its own: function, outcome, duration, then its logs and metrics', () => {
+    expect(formatInvocationPretty(invocation(), false).split('\n')).toEqual([
+      'λ async forgotPassword  ok  12 ms  warm',
+      '  INFO  job completed  job_kind=sendNote outcome=completed',
+      '  metrics JobFailed{reason=failed}=1',
+    ]);
+  });
+
+  it('says when it failed and why, when it started cold and how long it waited for an instance', () => {
+    const lines = formatInvocationPretty(
+      invocation({
+        invocationType: 'RequestResponse',
+        outcome: 'error',
+        error: { type: 'Sandbox.Timedout', message: 'Task timed out after 6.00 seconds' },
+        coldStart: true,
+        initDurationMs: 210,
+        queuedMs: 35,
+        logs: [],
+      }),
+      false,
+    ).split('\n');
+
+    expect(lines).toEqual([
+      'λ sync forgotPassword  error  12 ms  cold, init 210 ms  waited 35 ms for an instance',
+      '  ! Sandbox.Timedout: Task timed out after 6.00 seconds',
+    ]);
+  });
+
+  it('prints the function lines untouched then one JSON line, with LOG_FORMAT=json', () => {
+    const lines = formatInvocationJson(invocation()).split('\n');
+
+    expect(lines.slice(0, 2)).toEqual(invocation().logs.map((l) => l.text));
+    expect(JSON.parse(lines[2]!)).toEqual({
+      type: 'invocation',
+      timestamp: '2026-01-31T12:00:00.000Z',
+      requestId: 'lambda-req-1',
+      functionKey: 'forgotPassword',
+      invocationType: 'Event',
+      outcome: 'success',
+      durationMs: 12.3,
+      queuedMs: 0.2,
+      coldStart: false,
     });
   });
 });

@@ -142,6 +142,7 @@ describe('the functions Terraform derives from the contract', () => {
       '${aws_iam_role_policy.function}',
       '${aws_iam_role_policy.sign_tokens}',
       '${aws_iam_role_policy.send_email}',
+      '${aws_iam_role_policy.defer_jobs}',
     ]);
   });
 });

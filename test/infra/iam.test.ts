@@ -22,6 +22,7 @@ const ACTIONS_GRANTED = [
   'kms:Decrypt',
   'kms:Sign',
   'ses:SendEmail',
+  'lambda:InvokeFunction',
   'sts:AssumeRole',
 ];
 
@@ -153,6 +154,22 @@ describe('IAM', () => {
     expect(
       allStatements(tf).filter(([, s]) => list(s.actions).some((a) => a.startsWith('kms:') && a !== 'kms:Sign')),
     ).toHaveLength(1);
+  });
+
+  it('lets a function that defers jobs invoke itself, by an ARN built from its name, and nothing else', () => {
+    const document = dataSource(tf, 'aws_iam_policy_document.defer_jobs');
+    expect(document.for_each).toBe('${local.job_deferrers}');
+    expect(statementsOf(document)).toEqual([
+      { sid: 'InvokeItselfToDeferJobs', actions: ['lambda:InvokeFunction'], resources: ['${each.value.arn}'] },
+    ]);
+    expect(tf.locals.job_deferrers).toContain('if local.generated.functions[key].defers_jobs');
+    expect(String(tf.locals.job_deferrers)).toContain(
+      'arn:${local.partition}:lambda:${var.region}:${local.account_id}:function:${local.name}-${key}',
+    );
+    // Not aws_lambda_function.this's ARN: the function waits for this policy, so that would be a cycle.
+    expect(references(tf.locals.job_deferrers)).not.toContain('aws_lambda_function.this');
+    const others = allStatements(tf).filter(([name]) => name !== 'data.aws_iam_policy_document.defer_jobs');
+    expect(others.filter(([, s]) => list(s.actions).some((a) => a.startsWith('lambda:')))).toEqual([]);
   });
 
   it('lets only Lambda assume the function roles', () => {

@@ -78,6 +78,7 @@ describe('the dashboard, alarms and queries', () => {
       'failed_logins',
       'function_errors',
       'function_throttles',
+      'job_failures',
       'refresh_token_reuse',
       'throttled_attempts',
     ]);

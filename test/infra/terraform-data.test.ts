@@ -11,6 +11,7 @@ import {
   functionFacts,
   metricCatalogue,
 } from '../../scripts/contract/terraform-data';
+import { DEFER_FAILURE, JOB_FAILURE } from '../../functions/shared/deferred';
 import { REFRESH_REJECTION, TOKEN_REJECTION } from '../../functions/shared/errors';
 import { METRIC_DIMENSIONS, MetricName, SERVICE_DIMENSION } from '../../functions/shared/observability';
 import { OUTCOME } from '../../functions/shared/outcomes';
@@ -89,7 +90,7 @@ describe('generated/terraform.json', () => {
     expect(metricCatalogue(['only'])[MetricName.HandlerError]!.series!.every((s) => s.operation === 'only')).toBe(true);
   });
 
-  it('says which functions sign tokens, read the token keys, use the database and hash passwords, from the modules they bundle', () => {
+  it('says which functions sign tokens, read the token keys, use the database, hash passwords and defer jobs, from the modules they bundle', () => {
     // No operation sends email yet: the endpoints that will (issue 15) import functions/shared/email.
     const facts = (signs: boolean, keys: boolean, database: boolean, passwords: boolean) => ({
       signs_tokens: signs,
@@ -97,6 +98,7 @@ describe('generated/terraform.json', () => {
       uses_database: database,
       hashes_passwords: passwords,
       sends_email: false,
+      defers_jobs: false,
     });
     expect(data.functions.authorizer).toEqual(facts(false, true, false, false));
     expect(data.functions.getJwks).toEqual(facts(false, true, false, false));
@@ -114,6 +116,26 @@ describe('generated/terraform.json', () => {
         .map(([key]) => key)
         .sort(),
     ).toEqual(['login', 'refreshToken', 'register']);
+  });
+
+  it('says a function defers jobs when its bundle holds the module that invokes Lambda', () => {
+    expect(factsOf(['functions/shared/deferred/defer.ts', 'functions/shared/deferred/index.ts']).defers_jobs).toBe(
+      true,
+    );
+    expect(factsOf(['functions/shared/deferred/job.ts']).defers_jobs).toBe(false);
+  });
+
+  it('gives alarms each function that defers jobs with each reason its jobs can fail or fail to be deferred for', () => {
+    const catalogue = metricCatalogue(functionKeys, ['forgotPassword']);
+    const reasons = (name: MetricName) => catalogue[name]!.series!.map((series) => series.reason);
+    expect(reasons(MetricName.JobNotDeferred)).toEqual(Object.values(DEFER_FAILURE));
+    expect(reasons(MetricName.JobFailed)).toEqual(Object.values(JOB_FAILURE));
+    for (const name of [MetricName.JobNotDeferred, MetricName.JobFailed])
+      expect(catalogue[name]!.series!.every((series) => series.operation === 'forgotPassword')).toBe(true);
+    const deferring = Object.keys(data.functions).filter((key) => data.functions[key]!.defers_jobs);
+    expect(data.metrics.catalogue[MetricName.JobFailed]!.series!.map((series) => series.operation)).toEqual(
+      deferring.flatMap((key) => Object.values(JOB_FAILURE).map(() => key)),
+    );
   });
 
   it('reads the facts off the same modules `make build` bundles', async () => {
@@ -141,6 +163,7 @@ describe('generated/terraform.json', () => {
     expect(callers('databaseConfig')).toEqual([...CODE_FACTS.uses_database]);
     expect(callers('bcrypt\\.(?:hash|compare)')).toEqual([...CODE_FACTS.hashes_passwords]);
     expect(callers('emailConfig')).toEqual([...CODE_FACTS.sends_email]);
+    expect(callers('InvokeCommand')).toEqual([...CODE_FACTS.defers_jobs]);
   });
 
   it('says a function sends email when its code sends through the email module, from the modules esbuild bundles', async () => {

@@ -6,34 +6,12 @@ import { buildFunction, listFunctionKeys, zipPathFor } from '../../scripts/build
 import { ROOT } from '../../scripts/paths';
 import { lockBundles } from '../e2e/support';
 import { INFRA_DIR } from './support/terraform';
+import { terraformReadiness } from './support/terraform-cli';
 
 /** What the configuration reads outside infra/ (main.tf, api.tf, functions.tf), besides the zips. */
 const READ_OUTSIDE_INFRA = ['generated/terraform.json', 'generated/api-gateway.json.tftpl'];
 /** Files a developer's own runs leave in infra/; the copy starts as a fresh clone does. */
 const LOCAL_STATE = new Set(['.terraform', '.terraform.lock.hcl']);
-
-/**
- * Whether Terraform can run the checks here: it must be installed and able to install the AWS
- * provider versions.tf pins (from the registry, or a mirror named by TF_CLI_CONFIG_FILE).
- * Tried on a scratch copy of versions.tf, which takes a second, so the suite can say why it skips.
- */
-function terraformReadiness(): string | undefined {
-  if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).error) return 'terraform is not installed';
-  const dir = mkdtempSync(join(tmpdir(), 'terraform-probe-'));
-  try {
-    copyFileSync(join(INFRA_DIR, 'versions.tf'), join(dir, 'versions.tf'));
-    const init = spawnSync('terraform', ['init', '-backend=false', '-input=false'], {
-      cwd: dir,
-      env: { ...process.env, TF_DATA_DIR: join(dir, '.terraform') },
-      encoding: 'utf8',
-    });
-    return init.status === 0
-      ? undefined
-      : 'terraform cannot install the AWS provider here (no registry access and no mirror in TF_CLI_CONFIG_FILE)';
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Every file and directory under dir, hidden ones included, relative to it. */
 function listing(dir: string): string[] {

@@ -1,6 +1,6 @@
 /**
- * How the code is put together: the local gateway and `make dev` are reached only through their
- * index.ts, and no import runs in a circle. Reads every import (type-only and dynamic ones too)
+ * How the code is put together: the local gateway, `make dev` and deferred jobs are reached only
+ * through their index.ts, and no import runs in a circle. Reads every import (type-only and dynamic ones too)
  * with TypeScript's own scanner, so nothing is compiled.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { ROOT } from '../../scripts/paths';
 
 const SOURCE_DIRS = ['functions', 'local', 'scripts', 'test', 'bench'];
 /** Folders with one public entry: files outside them import their index.ts and nothing else. */
-const ENCLOSED = ['local/gateway', 'local/dev', 'local/outbox', 'functions/shared/email'];
+const ENCLOSED = ['local/gateway', 'local/dev', 'local/outbox', 'functions/shared/email', 'functions/shared/deferred'];
 
 const repoPath = (file: string) => relative(ROOT, file).split(sep).join('/');
 

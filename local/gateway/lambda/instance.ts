@@ -243,10 +243,12 @@ export class Instance {
     });
   }
 
-  /** Runs one invocation; the caller makes sure the instance is not busy. */
-  async invoke(event: unknown): Promise<Invocation> {
+  /**
+   * Runs one invocation; the caller makes sure the instance is not busy. `requestId` is the
+   * context's awsRequestId: the one Lambda's Invoke API already answered with, or a new one.
+   */
+  async invoke(event: unknown, requestId: string = randomUUID()): Promise<Invocation> {
     if (this.pending) throw new Error(`instance ${this.id} of ${this.config.key} is busy`);
-    const requestId = randomUUID();
     const coldStart = this.invocations === 0;
     this.invocations++;
     const init = await this.ready;

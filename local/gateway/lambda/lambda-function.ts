@@ -34,11 +34,12 @@ export class LambdaFunction {
     return [...this.instances].flatMap((i) => (i.alive && i.pid !== undefined ? [i.pid] : []));
   }
 
-  async invoke(event: unknown): Promise<Invocation> {
+  /** Runs one invocation on a free instance, waiting for one if all are busy. */
+  async invoke(event: unknown, requestId: string = randomUUID()): Promise<Invocation> {
     const instance = await this.acquire();
     if (!instance) {
       return {
-        requestId: randomUUID(),
+        requestId,
         functionKey: this.config.key,
         outcome: { kind: 'error', errorType: 'Runtime.Shutdown', errorMessage: 'The gateway is shutting down' },
         coldStart: false,
@@ -48,7 +49,7 @@ export class LambdaFunction {
       };
     }
     try {
-      return await instance.invoke(event);
+      return await instance.invoke(event, requestId);
     } finally {
       this.release(instance);
     }

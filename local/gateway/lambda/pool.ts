@@ -11,17 +11,39 @@ export interface FunctionPoolOptions {
   onStrayLog?: (line: LoggedLine) => void;
 }
 
+/**
+ * What Lambda's runtime gives every function besides its own variables: credentials (its role's,
+ * in AWS; here dummy ones, which only the local Lambda API is asked to accept) and, locally only,
+ * where that API is, under the variable the AWS SDK reads for the Lambda client's endpoint.
+ */
+export function runtimeVariables(lambdaEndpoint: string): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: 'local',
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
+  };
+}
+
 /** The gateway's functions by key: each is set up on its first call and replaced when its code changes. */
 export class FunctionPool {
   private readonly functions = new Map<string, LambdaFunction>();
+  /** Set once the local Lambda API listens, before any function starts; a function's own variables win. */
+  runtimeVariables: Readonly<Record<string, string>> = {};
 
   constructor(private readonly options: FunctionPoolOptions) {}
+
+  /** How to run a function: its own configuration, over what the runtime gives every function. */
+  private resolve(key: string): FunctionConfig {
+    const config = this.options.resolve(key);
+    return { ...config, environment: { ...this.runtimeVariables, ...config.environment } };
+  }
 
   /** The function for this key; throws when the key cannot be resolved to something to run. */
   get(key: string): LambdaFunction {
     let fn = this.functions.get(key);
     if (!fn) {
-      fn = new LambdaFunction(this.options.resolve(key), {
+      fn = new LambdaFunction(this.resolve(key), {
         maxInstances: this.options.maxInstances,
         onStrayLog: (k, line) => this.strayLog(k, line),
       });
@@ -39,7 +61,7 @@ export class FunctionPool {
   replace(keys?: readonly string[]): void {
     for (const key of keys ?? [...this.functions.keys()]) {
       const fn = this.functions.get(key);
-      if (fn) fn.replace(this.options.resolve(key));
+      if (fn) fn.replace(this.resolve(key));
     }
   }
 
