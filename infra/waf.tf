@@ -29,7 +29,7 @@ resource "aws_wafv2_web_acl" "this" {
   }
 
   custom_response_body {
-    key          = "throttled"
+    key          = "rate-limited"
     content_type = "APPLICATION_JSON"
     content      = jsonencode(local.waf_throttled_problem)
   }
@@ -42,7 +42,7 @@ resource "aws_wafv2_web_acl" "this" {
       block {
         custom_response {
           response_code            = 429
-          custom_response_body_key = "throttled"
+          custom_response_body_key = "rate-limited"
           response_header {
             name  = "Retry-After"
             value = "300"
