@@ -52,9 +52,9 @@ describe('the WAF web ACL', () => {
     expect(text).toMatch(/for_each = local\.waf_public_post_paths/);
     expect(tf.locals.waf_public_post_paths).toContain('operation.method == "POST" && !operation.authorizer');
     const response = nested(nested(nested(rate, 'action'), 'block'), 'custom_response');
-    expect(response).toMatchObject({ response_code: 429, custom_response_body_key: 'throttled' });
+    expect(response).toMatchObject({ response_code: 429, custom_response_body_key: 'rate-limited' });
     expect(nested(response, 'response_header')).toEqual({ name: 'Retry-After', value: '300' });
-    expect(nested(acl(), 'custom_response_body')).toMatchObject({ key: 'throttled', content_type: 'APPLICATION_JSON' });
+    expect(nested(acl(), 'custom_response_body')).toMatchObject({ key: 'rate-limited', content_type: 'APPLICATION_JSON' });
   });
 
   it('answers the block with the contract’s throttled problem', () => {
