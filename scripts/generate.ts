@@ -50,14 +50,22 @@ async function render(): Promise<Map<string, string>> {
   files.set('validators/pattern-messages.json', buildPatternMessages(doc));
   files.set('openapi.json', `${JSON.stringify(consumerSpec(doc), null, 2)}\n`);
   files.set('api-gateway.json.tftpl', toTemplate(buildApiGatewayDefinition(doc, operations)));
+  files.set('common-passwords.ts', buildCommonPasswords().module);
+  return files;
+}
+
+/**
+ * What Terraform reads from the functions' code: bundles them, so it runs once the files above
+ * are in place (a new operation's function imports its validator from generated/).
+ */
+async function renderTerraformData(): Promise<[string, string]> {
+  const doc = loadContract();
   // JSON has no comments: the first key says where the file comes from (Terraform never reads it).
   const terraform = {
     '//': 'Generated from openapi.yaml and functions/ by scripts/generate.ts. Do not edit.',
-    ...(await buildTerraformData(doc, operations)),
+    ...(await buildTerraformData(doc, listOperations(doc))),
   };
-  files.set('terraform.json', `${JSON.stringify(terraform, null, 2)}\n`);
-  files.set('common-passwords.ts', buildCommonPasswords().module);
-  return files;
+  return ['terraform.json', `${JSON.stringify(terraform, null, 2)}\n`];
 }
 
 function existingFiles(dir: string): string[] {
@@ -70,10 +78,19 @@ async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const files = await render();
   mkdirSync(GENERATED_DIR, { recursive: true });
+  const write = (name: string, text: string) => {
+    mkdirSync(dirname(join(GENERATED_DIR, name)), { recursive: true });
+    writeFileSync(join(GENERATED_DIR, name), text);
+  };
   const existing = new Set(existingFiles(GENERATED_DIR));
-  const stale = [...files]
-    .filter(([name, text]) => !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text)
-    .map(([n]) => n);
+  const isStale = (name: string, text: string) =>
+    !existing.has(name) || readFileSync(join(GENERATED_DIR, name), 'utf8') !== text;
+  const stale = [...files].filter(([name, text]) => isStale(name, text)).map(([name]) => name);
+  // The contract's files first: the Terraform data bundles functions that import them.
+  if (!check) for (const name of stale) write(name, files.get(name) ?? '');
+  const [terraformName, terraformText] = await renderTerraformData();
+  files.set(terraformName, terraformText);
+  if (isStale(terraformName, terraformText)) stale.push(terraformName);
   const orphans = [...existing].filter((name) => !files.has(name));
 
   if (check) {
@@ -87,10 +104,7 @@ async function main(): Promise<void> {
     return;
   }
   for (const name of orphans) rmSync(join(GENERATED_DIR, name));
-  for (const [name, text] of files) {
-    mkdirSync(dirname(join(GENERATED_DIR, name)), { recursive: true });
-    writeFileSync(join(GENERATED_DIR, name), text);
-  }
+  write(terraformName, terraformText);
   console.log(`generated/: ${stale.length} written, ${orphans.length} removed, ${files.size - stale.length} unchanged`);
 }
 
