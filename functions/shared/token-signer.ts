@@ -58,17 +58,27 @@ const MISCONFIGURED_KEY = new Set([
  * KMS must answer well within the function's timeout (10 s): two attempts of at most 3 s each,
  * then the caller gets a 503 rather than a timeout.
  */
-const KMS_REQUEST_TIMEOUT_MS = 3000;
-const KMS_CONNECTION_TIMEOUT_MS = 1000;
-const KMS_MAX_ATTEMPTS = 2;
+export interface KmsLimits {
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  maxAttempts: number;
+}
+
+export const KMS_LIMITS: Readonly<KmsLimits> = { requestTimeoutMs: 3000, connectionTimeoutMs: 1000, maxAttempts: 2 };
 
 /** A KMS Sign call through the AWS SDK v3, loaded on first use. */
-export async function loadKmsSign(): Promise<KmsSign> {
+export async function loadKmsSign(limits: KmsLimits = KMS_LIMITS): Promise<KmsSign> {
   const { KMSClient, SignCommand } = await import('@aws-sdk/client-kms');
   // Region and credentials come from the Lambda environment, as for every AWS SDK client.
   const client = new KMSClient({
-    maxAttempts: KMS_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: KMS_REQUEST_TIMEOUT_MS, connectionTimeout: KMS_CONNECTION_TIMEOUT_MS },
+    maxAttempts: limits.maxAttempts,
+    requestHandler: {
+      requestTimeout: limits.requestTimeoutMs,
+      // Without it, the SDK's node handler (since @smithy/node-http-handler 4.x) only logs a
+      // warning when requestTimeout passes, and the call waits for as long as KMS takes.
+      throwOnRequestTimeout: true,
+      connectionTimeout: limits.connectionTimeoutMs,
+    },
   });
   return (request) => client.send(new SignCommand(request));
 }

@@ -33,7 +33,7 @@ interface Received {
 }
 
 /** How the stand-in answers the next calls: Lambda's status and error type, or a dropped connection. */
-type Answer = { status: number; errorType?: string } | 'hang-up';
+type Answer = { status: number; errorType?: string } | 'hang-up' | 'silent';
 
 let server: Server;
 const received: Received[] = [];
@@ -74,6 +74,8 @@ beforeAll(async () => {
         req.socket.destroy();
         return;
       }
+      // Never answers: the client's request timeout must end the wait.
+      if (answer === 'silent') return;
       const { status, errorType } = answer;
       if (errorType === undefined) {
         res.writeHead(status).end();
@@ -94,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   server.close();
   await once(server, 'close');
   for (const name of [
@@ -156,6 +159,7 @@ describe('deferJob', () => {
       1,
     ],
     ['a dropped connection, after one retry', 'hang-up' as const, DEFER_FAILURE.unavailable, 2],
+    ['a Lambda that never answers, after one retry', 'silent' as const, DEFER_FAILURE.unavailable, 2],
     [
       'a missing permission, at once',
       { status: 403, errorType: 'AccessDeniedException' },

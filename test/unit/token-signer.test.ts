@@ -139,7 +139,10 @@ describe('loadKmsSign', () => {
 
     expect(sent).toEqual([
       {
-        config: { maxAttempts: 2, requestHandler: { requestTimeout: 3000, connectionTimeout: 1000 } },
+        config: {
+          maxAttempts: 2,
+          requestHandler: { requestTimeout: 3000, throwOnRequestTimeout: true, connectionTimeout: 1000 },
+        },
         input: {
           KeyId: KMS_KEY,
           Message: new Uint8Array(32),

@@ -100,7 +100,13 @@ const lambdaInvoke = onceAsync(async (): Promise<InvokeEvent> => {
   // Region and credentials come from the Lambda environment, as for every AWS SDK client.
   const client = new LambdaClient({
     maxAttempts: INVOKE_MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: INVOKE_REQUEST_TIMEOUT_MS, connectionTimeout: INVOKE_CONNECTION_TIMEOUT_MS },
+    requestHandler: {
+      requestTimeout: INVOKE_REQUEST_TIMEOUT_MS,
+      // Without it, the SDK's node handler (since @smithy/node-http-handler 4.x) only logs a
+      // warning when requestTimeout passes, and the request would wait as long as Lambda takes.
+      throwOnRequestTimeout: true,
+      connectionTimeout: INVOKE_CONNECTION_TIMEOUT_MS,
+    },
   });
   return (functionName, payload) =>
     client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: payload }));
