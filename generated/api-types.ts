@@ -49,6 +49,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an email address with a verification link's token
+         * @description Marks the user's email as verified with the token from a verification email.
+         *     The token works once. An unknown, used or expired token gets `invalid-token`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/login": {
         parameters: {
             query?: never;
@@ -113,6 +134,27 @@ export interface paths {
          *     Their tokens stop working at once, and the email can be registered again.
          */
         delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/email/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the verification email again
+         * @description Sends a new verification link to the signed-in user's email; earlier links
+         *     stop working. Answers `409` when the email is already verified.
+         */
+        post: operations["sendEmailVerification"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -184,6 +226,52 @@ export interface paths {
          *     user's, has already ended or never existed gets the same 404.
          */
         delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset email
+         * @description If an account uses this email, sends it a link to choose a new password
+         *     (valid for 30 minutes by default; a newer request replaces it). The answer is
+         *     the same, in status, body, headers and time, whether or not the email is
+         *     registered: the email is sent by a step that runs after the answer.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a new password with a reset link's token
+         * @description Sets a new password with the token from a reset email. The token works once;
+         *     every session of the user ends, and every access token of theirs is refused
+         *     from then on. An unknown, used, expired or superseded token gets one answer,
+         *     `invalid-token`.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -293,6 +381,15 @@ export interface components {
          * @example ada@example.com
          */
         Email: string;
+        EmailAccepted: {
+            /**
+             * @description Always true.
+             * @enum {boolean}
+             */
+            accepted: true;
+            /** @description What happens next, for a person to read. */
+            detail: string;
+        };
         /**
          * @description An email address as typed. Surrounding whitespace is removed and letters are
          *     lower-cased before it is stored or compared, so ` Ada@Example.com ` and
@@ -300,6 +397,11 @@ export interface components {
          * @example ada@example.com
          */
         EmailInput: string;
+        /**
+         * @description Whether the user has confirmed their email address with a verification link.
+         * @example false
+         */
+        EmailVerified: boolean;
         /**
          * Format: int32
          * @description Seconds until the access token expires.
@@ -317,6 +419,9 @@ export interface components {
              * @example /email
              */
             path: string;
+        };
+        ForgotPasswordRequest: {
+            email: components["schemas"]["EmailInput"];
         };
         /**
          * Format: uri
@@ -351,6 +456,13 @@ export interface components {
         Jwks: {
             keys: components["schemas"]["Jwk"][];
         };
+        /**
+         * @description The token from an emailed link (the `token` query parameter), as it is. Links
+         *     carry 256 random bits (43 characters); anything else is answered
+         *     `invalid-token` rather than a validation error.
+         * @example 1nmSgH0L3zVbOdQ3b9r0Z5yJ1kGJt3wq2G9x8cQm2Yw
+         */
+        LinkToken: string;
         LoginRequest: {
             email: components["schemas"]["EmailInput"];
             password: components["schemas"]["Password"];
@@ -424,6 +536,9 @@ export interface components {
          *     - `email-taken`: the email is already registered
          *     - `invalid-refresh-token`: the refresh token is unknown, expired, revoked or was already used
          *     - `session-not-found`: no such session of the user
+         *     - `invalid-token`: the emailed link's token is unknown, used, expired or superseded
+         *     - `email-not-verified`: the account's email must be verified before logging in
+         *     - `email-already-verified`: the email is verified already; there is nothing to send
          *     - `not-found`: no such route
          *     - `throttled`: too many requests
          *     - `too-many-attempts`: too many failed logins for this account, or too many
@@ -435,7 +550,7 @@ export interface components {
          * @example urn:auth-api:problem:validation
          * @enum {string}
          */
-        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:invalid-refresh-token" | "urn:auth-api:problem:session-not-found" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:too-many-attempts" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
+        ProblemType: "urn:auth-api:problem:validation" | "urn:auth-api:problem:malformed-json" | "urn:auth-api:problem:unsupported-media-type" | "urn:auth-api:problem:payload-too-large" | "urn:auth-api:problem:invalid-credentials" | "urn:auth-api:problem:unauthorized" | "urn:auth-api:problem:forbidden" | "urn:auth-api:problem:user-not-found" | "urn:auth-api:problem:email-taken" | "urn:auth-api:problem:invalid-refresh-token" | "urn:auth-api:problem:session-not-found" | "urn:auth-api:problem:invalid-token" | "urn:auth-api:problem:email-not-verified" | "urn:auth-api:problem:email-already-verified" | "urn:auth-api:problem:not-found" | "urn:auth-api:problem:throttled" | "urn:auth-api:problem:too-many-attempts" | "urn:auth-api:problem:internal" | "urn:auth-api:problem:unavailable" | "urn:auth-api:problem:bad-gateway" | "urn:auth-api:problem:timeout";
         PublicUser: {
             createdAt: components["schemas"]["Timestamp"];
             id: components["schemas"]["UserId"];
@@ -478,6 +593,10 @@ export interface components {
             tokenType: components["schemas"]["TokenType"];
             user: components["schemas"]["User"];
         };
+        ResetPasswordRequest: {
+            newPassword: components["schemas"]["NewPassword"];
+            token: components["schemas"]["LinkToken"];
+        };
         Session: {
             createdAt: components["schemas"]["Timestamp"];
             /** @description Whether this is the session of the access token making the request. */
@@ -518,6 +637,7 @@ export interface components {
         User: {
             createdAt: components["schemas"]["Timestamp"];
             email: components["schemas"]["Email"];
+            emailVerified: components["schemas"]["EmailVerified"];
             id: components["schemas"]["UserId"];
             name: components["schemas"]["UserName"];
         };
@@ -540,6 +660,9 @@ export interface components {
             items: components["schemas"]["PublicUser"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             nextCursor: string | null;
+        };
+        VerifyEmailRequest: {
+            token: components["schemas"]["LinkToken"];
         };
     };
     responses: {
@@ -583,6 +706,83 @@ export interface components {
                  *           "message": "must be an email address"
                  *         }
                  *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description A field is invalid (`validation`, `errors` names each), or the link's token is
+         *     unknown, used, expired or superseded (`invalid-token`).
+         */
+        BadRequestOrInvalidToken: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Accepted. If there is someone to send the email to, it is on its way; the
+         *     answer does not say whether there is.
+         */
+        EmailAccepted: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "accepted": true,
+                 *       "detail": "If an account uses this email, a message is on its way to it"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EmailAccepted"];
+            };
+        };
+        /** @description The user's email is verified already; no email is sent. */
+        EmailAlreadyVerified: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:email-already-verified",
+                 *       "title": "Email already verified",
+                 *       "status": 409,
+                 *       "detail": "Your email address is verified already"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The email and password are right, but this API requires a verified email
+         *     before logging in (`email-not-verified`): follow the link in the verification
+         *     email first. API Gateway's own refusals of a request (a web ACL's block) are
+         *     `forbidden`.
+         */
+        EmailNotVerified: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "x-amzn-RequestId": components["headers"]["x-amzn-RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:email-not-verified",
+                 *       "title": "Email not verified",
+                 *       "status": 403,
+                 *       "detail": "Verify your email address with the link we sent before logging in"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -780,6 +980,8 @@ export interface components {
          *     `too-many-attempts`: after repeated wrong passwords for one account (whether or
          *     not it exists), or too many failed logins, registrations or refreshes from one
          *     address; even correct credentials are refused until `Retry-After` has passed.
+         *     So do the email operations, after too many emails asked for one address or
+         *     from one client, and too many link tokens from one client that did not work.
          */
         TooManyRequests: {
             headers: {
@@ -940,6 +1142,30 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequestOrInvalidToken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -966,6 +1192,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["EmailNotVerified"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1048,6 +1275,27 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    sendEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["EmailAccepted"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UserGone"];
+            409: components["responses"]["EmailAlreadyVerified"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
@@ -1146,6 +1394,54 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SessionNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            202: components["responses"]["EmailAccepted"];
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequestOrInvalidToken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];

@@ -212,47 +212,24 @@ resource "aws_cloudwatch_metric_alarm" "refresh_token_reuse" {
   ok_actions          = local.alarm_actions
 }
 
-# Logins, registrations or refreshes refused by the functions' throttle (429 too-many-attempts):
-# someone is guessing passwords or flooding registrations. Summed over every operation and scope.
+# Attempts refused by the functions' throttle (429 too-many-attempts): someone is guessing passwords,
+# flooding registrations or asking for many emails. Summed over every operation and scope.
 resource "aws_cloudwatch_metric_alarm" "throttled_attempts" {
-  alarm_name          = "${local.name}-throttled-attempts"
-  alarm_description   = "${var.alarm_throttled_attempts_threshold} or more attempts refused with 429 too-many-attempts on ${local.name} in 5 minutes: password guessing or a registration flood. The failed-logins-by-ip query shows who."
+  alarm_name        = "${local.name}-throttled-attempts"
+  alarm_description = "${var.alarm_throttled_attempts_threshold} or more attempts refused with 429 too-many-attempts on ${local.name} in 5 minutes: password guessing, a registration flood or a flood of emails asked for. The failed-logins-by-ip query shows who; the dashboard splits them by operation and scope."
+  # The total, published beside AttemptThrottled's per-operation series: an alarm could read at
+  # most 10 of those (a hard CloudWatch limit), and there are more.
+  namespace           = local.metrics_namespace
+  metric_name         = local.app_metrics.AttemptThrottledTotal.name
+  dimensions          = local.service_dimensions
+  statistic           = "Sum"
+  period              = local.alarm_period
+  evaluation_periods  = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = var.alarm_throttled_attempts_threshold
-  evaluation_periods  = 1
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
-
-  metric_query {
-    id          = "refused"
-    label       = "throttled attempts"
-    return_data = true
-    # Ids are by position: a dimension value need not be a valid id.
-    expression = "SUM([${join(", ", [for index, _ in local.app_series.AttemptThrottled : "series${index}"])}])"
-  }
-
-  dynamic "metric_query" {
-    for_each = local.app_series.AttemptThrottled
-    content {
-      id = "series${metric_query.key}"
-      metric {
-        namespace   = local.metrics_namespace
-        metric_name = local.app_metrics.AttemptThrottled.name
-        dimensions  = metric_query.value.dimensions
-        period      = local.alarm_period
-        stat        = "Sum"
-      }
-    }
-  }
-
-  lifecycle {
-    precondition {
-      # A metric math alarm reads at most 10 metrics (a hard CloudWatch limit).
-      condition     = length(local.app_series.AttemptThrottled) <= 10
-      error_message = "The throttled attempts alarm would read more than 10 metrics: CloudWatch refuses it."
-    }
-  }
 }
 
 # An email that did not leave (SES refused or throttled it, did not answer, or the setup is wrong):

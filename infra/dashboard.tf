@@ -135,9 +135,13 @@ locals {
       },
       {
         # 429 too-many-attempts from the functions' throttle, per account or per address. Alarmed.
-        title   = "Attempts refused by the throttle, by operation and scope"
-        stat    = "Sum"
-        metrics = [for series in local.app_series.AttemptThrottled : concat(series.metric, [{ label = series.label }])]
+        title = "Attempts refused by the throttle, by operation and scope"
+        stat  = "Sum"
+        metrics = concat(
+          # The total is what the alarm reads; the series say which operation and scope.
+          [concat(local.app_metric.AttemptThrottledTotal, [{ label = "all (alarmed)" }])],
+          [for series in local.app_series.AttemptThrottled : concat(series.metric, [{ label = series.label }])],
+        )
         annotations = {
           horizontal = [{ label = "alarm", value = var.alarm_throttled_attempts_threshold }]
         }

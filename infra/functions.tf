@@ -19,6 +19,43 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
   }
 
+  # Settings the functions default themselves (functions/shared/config.ts): passed only when set,
+  # so the defaults live in one place.
+  abuse_protection_variables = {
+    login_max_failures                  = "LOGIN_MAX_FAILURES"
+    login_backoff_seconds               = "LOGIN_BACKOFF_SECONDS"
+    login_max_backoff_seconds           = "LOGIN_MAX_BACKOFF_SECONDS"
+    address_login_failures_limit        = "ADDRESS_LOGIN_FAILURES"
+    address_login_window_seconds        = "ADDRESS_LOGIN_WINDOW_SECONDS"
+    address_registrations_limit         = "ADDRESS_REGISTRATIONS"
+    address_registration_window_seconds = "ADDRESS_REGISTRATION_WINDOW_SECONDS"
+    address_refresh_failures_limit      = "ADDRESS_REFRESH_FAILURES"
+    address_refresh_window_seconds      = "ADDRESS_REFRESH_WINDOW_SECONDS"
+    address_email_requests_limit        = "ADDRESS_EMAIL_REQUESTS"
+    address_email_window_seconds        = "ADDRESS_EMAIL_WINDOW_SECONDS"
+    address_link_failures_limit         = "ADDRESS_LINK_FAILURES"
+    address_link_window_seconds         = "ADDRESS_LINK_WINDOW_SECONDS"
+    account_email_requests_limit        = "ACCOUNT_EMAIL_REQUESTS"
+    account_email_window_seconds        = "ACCOUNT_EMAIL_WINDOW_SECONDS"
+    pwned_passwords_check               = "PWNED_PASSWORDS_CHECK"
+  }
+  email_link_variables = {
+    password_reset_ttl_seconds     = "PASSWORD_RESET_TTL"
+    email_verification_ttl_seconds = "EMAIL_VERIFICATION_TTL"
+    require_verified_email         = "REQUIRE_VERIFIED_EMAIL"
+  }
+  # Switches are written on/off, numbers as whole numbers.
+  configured_environment = merge(
+    {
+      for name, value in var.abuse_protection : local.abuse_protection_variables[name] =>
+      can(tobool(value)) ? (tobool(value) ? "on" : "off") : tostring(value) if value != null
+    },
+    {
+      for name, value in var.email_links : local.email_link_variables[name] =>
+      can(tobool(value)) ? (tobool(value) ? "on" : "off") : tostring(value) if value != null
+    },
+  )
+
   # Written by `make build` (scripts/build.ts): one deterministic zip per function.
   function_zips = { for key in local.function_keys : key => "${path.module}/../dist/${key}.zip" }
 }
@@ -42,7 +79,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = each.value.reserved_concurrency
 
   environment {
-    variables = merge(local.common_environment, {
+    variables = merge(local.common_environment, local.configured_environment, {
       for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name
     }, local.token_environment[each.value.tokens], local.email_environment[each.value.email])
   }

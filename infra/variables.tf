@@ -137,6 +137,10 @@ variable "operation_throttling" {
     login        = { rate_limit = 10, burst_limit = 20 }
     refreshToken = { rate_limit = 10, burst_limit = 20 }
     logout       = { rate_limit = 10, burst_limit = 20 }
+    # Each accepted request may send an email through SES, whose account sending rate is shared.
+    forgotPassword = { rate_limit = 5, burst_limit = 10 }
+    resetPassword  = { rate_limit = 5, burst_limit = 10 }
+    verifyEmail    = { rate_limit = 10, burst_limit = 20 }
   }
 
   validation {
@@ -435,7 +439,7 @@ variable "waf_enabled" {
 }
 
 variable "waf_rate_limit" {
-  description = "With waf_enabled: requests one IP may send to the public POST routes (register, login, token refresh, logout) in any 5 minutes before WAF answers 429 for that IP."
+  description = "With waf_enabled: requests one IP may send to the public POST routes (register, login, token refresh, logout, password forgot and reset, email verify) in any 5 minutes before WAF answers 429 for that IP."
   type        = number
   default     = 300
 
@@ -525,5 +529,72 @@ variable "deferred_job_max_age_seconds" {
   validation {
     condition     = var.deferred_job_max_age_seconds >= 60 && var.deferred_job_max_age_seconds <= 21600 && floor(var.deferred_job_max_age_seconds) == var.deferred_job_max_age_seconds
     error_message = "deferred_job_max_age_seconds must be a whole number of seconds from 60 to 21600 (Lambda's limits)."
+  }
+}
+
+variable "abuse_protection" {
+  description = "The functions' throttle and new-password check (README.md, \"Abuse protection\"). Every attribute left null keeps the functions' own default, named here in brackets: login_max_failures (5) consecutive failed logins lock an account for login_backoff_seconds (30), doubling up to login_max_backoff_seconds (900); per client address and fixed window, at most *_limit attempts per *_window_seconds: failed logins (50 / 900), registrations (20 / 3600), failed refreshes (50 / 900), emails asked for (20 / 3600), emailed-link tokens that did not work (50 / 900); per email, emails asked for (5 / 3600); pwned_passwords_check also looks new passwords up in Have I Been Pwned's range API (false)."
+  type = object({
+    login_max_failures                  = optional(number)
+    login_backoff_seconds               = optional(number)
+    login_max_backoff_seconds           = optional(number)
+    address_login_failures_limit        = optional(number)
+    address_login_window_seconds        = optional(number)
+    address_registrations_limit         = optional(number)
+    address_registration_window_seconds = optional(number)
+    address_refresh_failures_limit      = optional(number)
+    address_refresh_window_seconds      = optional(number)
+    address_email_requests_limit        = optional(number)
+    address_email_window_seconds        = optional(number)
+    address_link_failures_limit         = optional(number)
+    address_link_window_seconds         = optional(number)
+    account_email_requests_limit        = optional(number)
+    account_email_window_seconds        = optional(number)
+    pwned_passwords_check               = optional(bool)
+  })
+  default = {}
+
+  validation {
+    # The bounds the functions check (functions/shared/config.ts): a value outside them would fail every cold start.
+    condition = alltrue([
+      # Conditionals, not || : Terraform evaluates both sides of ||, and floor(null) is an error.
+      for name, value in var.abuse_protection : (
+        value == null ? true :
+        name == "pwned_passwords_check" ? true :
+        floor(value) != value || value < 1 ? false :
+        name == "login_max_failures" ? value <= 100 :
+        endswith(name, "_window_seconds") ? value >= 60 && value <= 3600 :
+        endswith(name, "_limit") ? value <= 1000000 :
+        value <= 3600
+      )
+    ])
+    error_message = "abuse_protection: login_max_failures is 1-100, backoffs 1-3600 s, windows 60-3600 s, limits 1-1000000, all whole numbers."
+  }
+
+  validation {
+    condition = (
+      var.abuse_protection.login_backoff_seconds == null || var.abuse_protection.login_max_backoff_seconds == null
+      ? true
+      : var.abuse_protection.login_max_backoff_seconds >= var.abuse_protection.login_backoff_seconds
+    )
+    error_message = "abuse_protection.login_max_backoff_seconds must be at least login_backoff_seconds."
+  }
+}
+
+variable "email_links" {
+  description = "The emailed links (README.md, \"Email\"). Null keeps the functions' default: password_reset_ttl_seconds (1800) and email_verification_ttl_seconds (86400) are how long a link works; require_verified_email (false) makes login answer 403 email-not-verified until the account's email is verified."
+  type = object({
+    password_reset_ttl_seconds     = optional(number)
+    email_verification_ttl_seconds = optional(number)
+    require_verified_email         = optional(bool)
+  })
+  default = {}
+
+  validation {
+    condition = (
+      (var.email_links.password_reset_ttl_seconds == null ? true : floor(var.email_links.password_reset_ttl_seconds) == var.email_links.password_reset_ttl_seconds && var.email_links.password_reset_ttl_seconds >= 300 && var.email_links.password_reset_ttl_seconds <= 86400) &&
+      (var.email_links.email_verification_ttl_seconds == null ? true : floor(var.email_links.email_verification_ttl_seconds) == var.email_links.email_verification_ttl_seconds && var.email_links.email_verification_ttl_seconds >= 3600 && var.email_links.email_verification_ttl_seconds <= 604800)
+    )
+    error_message = "email_links: password_reset_ttl_seconds is 300-86400 and email_verification_ttl_seconds 3600-604800, whole seconds."
   }
 }

@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { components } from '../../generated/api-types';
 import validateLoginBody from '../../generated/validators/login-body';
-import { InvalidCredentials, ValidationFailed } from '../shared/errors';
+import { EmailNotVerified, InvalidCredentials, ValidationFailed } from '../shared/errors';
 import type { Reply } from '../shared/http-handler';
 import { countMetric, MetricName } from '../shared/observability';
 import { OUTCOME } from '../shared/outcomes';
@@ -15,7 +15,7 @@ import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
 import { beginLogin } from '../shared/throttle';
 import { tokenIssuer } from '../shared/token-issuer';
-import { sessionConfig } from '../shared/config';
+import { linkConfig, sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
 import { findCredentials } from '../shared/users';
 
@@ -32,6 +32,7 @@ export function parseLogin(event: APIGatewayProxyEvent): LoginRequest {
 export async function login(request: LoginRequest, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
+  linkConfig();
   await tokenIssuer();
   // Before the password is checked, and counted as a failure until it succeeds: while the account
   // or the address is throttled, even the right password gets 429.
@@ -47,6 +48,8 @@ export async function login(request: LoginRequest, event: APIGatewayProxyEvent):
     throw new InvalidCredentials();
   }
   await attempt.succeeded();
+  // Only once the password is known to be right: otherwise the answer would say which emails exist.
+  if (linkConfig().requireVerifiedEmail && !credentials.emailVerified) throw new EmailNotVerified();
   countMetric(MetricName.LoginSucceeded);
   const body: AuthToken = await signIn(credentials.id, event);
   return { status: 200, body, outcome: OUTCOME.loggedIn };

@@ -15,9 +15,11 @@ import { readJsonBody } from '../shared/request';
 import { signIn } from '../shared/sign-in';
 import { beginRegistration } from '../shared/throttle';
 import { tokenIssuer } from '../shared/token-issuer';
-import { sessionConfig } from '../shared/config';
+import { sendVerificationLink } from '../shared/account-emails';
+import { linkConfig, sessionConfig } from '../shared/config';
 import { validatedUserInput } from '../shared/user-input';
-import { insertUser } from '../shared/users';
+import { deleteSessionsOf } from '../shared/sessions';
+import { deleteUser, insertUser } from '../shared/users';
 
 export type Registration = components['schemas']['RegisterRequest'];
 export type RegisterResponse = components['schemas']['RegisterResponse'];
@@ -33,6 +35,7 @@ export function parseRegistration(event: APIGatewayProxyEvent): Registration {
 export async function register(registration: Registration, event: APIGatewayProxyEvent): Promise<Reply> {
   // Configuration first: a deployment without a token key answers 500 before any password work or write.
   sessionConfig();
+  linkConfig();
   await tokenIssuer();
   // Counted before the password policy, so refused passwords count against the address too.
   await beginRegistration(event);
@@ -45,7 +48,18 @@ export async function register(registration: Registration, event: APIGatewayProx
     if (error instanceof EmailTaken) countMetric(MetricName.RegistrationEmailTaken);
     throw error;
   }
+  let tokens;
+  try {
+    tokens = await signIn(user.id, event);
+  } catch (error) {
+    // No token, no account: a registration that could not sign in (KMS did not answer) is undone,
+    // so that retrying it registers instead of answering 409 for an account nobody can use yet.
+    await Promise.all([deleteSessionsOf(user.id), deleteUser(user.id)]).catch(() => undefined);
+    throw error;
+  }
   countMetric(MetricName.RegistrationSucceeded);
-  const body: RegisterResponse = { ...(await signIn(user.id, event)), user };
+  const body: RegisterResponse = { ...tokens, user };
+  // Never fails the registration: a verification email that did not leave is logged and counted, and can be asked for again.
+  await sendVerificationLink({ id: user.id, name: user.name, email: user.email, emailVerified: false });
   return { status: 201, body, outcome: OUTCOME.registered };
 }

@@ -229,6 +229,25 @@ export const passwordPolicyConfig = once((): PasswordPolicyConfig => ({
   pwnedTimeoutMs: integerVariable('PWNED_PASSWORDS_TIMEOUT_MS', { fallback: 1000, min: 100, max: 5000 }),
 }));
 
+export interface LinkConfig {
+  /** How long a password reset link works. */
+  passwordResetTtlSeconds: number;
+  /** How long an email verification link works. */
+  emailVerificationTtlSeconds: number;
+  /** Whether login is refused (403) until the account's email is verified. */
+  requireVerifiedEmail: boolean;
+}
+
+export const linkConfig = once((): LinkConfig => ({
+  passwordResetTtlSeconds: integerVariable('PASSWORD_RESET_TTL', { fallback: 1800, min: 300, max: 86_400 }),
+  emailVerificationTtlSeconds: integerVariable('EMAIL_VERIFICATION_TTL', {
+    fallback: 86_400,
+    min: 3600,
+    max: 7 * 86_400,
+  }),
+  requireVerifiedEmail: matchingVariable('REQUIRE_VERIFIED_EMAIL', ON_OFF, 'off', 'on or off') === 'on',
+}));
+
 /** A limit on attempts from one client address within a fixed window. */
 export interface AddressLimit {
   /** Attempts allowed per window; the next one is refused until the window ends. */
@@ -243,8 +262,19 @@ export interface ThrottleConfig {
   backoffSeconds: number;
   /** The longest refusal. */
   maxBackoffSeconds: number;
-  /** Per client address: failed logins, registrations (every attempt) and failed refreshes. */
-  address: { login: AddressLimit; register: AddressLimit; refreshToken: AddressLimit };
+  /**
+   * Per client address: failed logins, registrations (every attempt), failed refreshes, emails
+   * asked for (every request) and emailed-link tokens that did not work.
+   */
+  address: {
+    login: AddressLimit;
+    register: AddressLimit;
+    refreshToken: AddressLimit;
+    emailRequests: AddressLimit;
+    linkFailures: AddressLimit;
+  };
+  /** Per account (known or not, by the hash of its email): emails asked for, every request. */
+  account: { emailRequests: AddressLimit };
 }
 
 /** Retry-After is at most an hour in the contract, so no refusal lasts longer. */
@@ -288,6 +318,20 @@ export const throttleConfig = once((): ThrottleConfig => {
       refreshToken: addressLimit('ADDRESS_REFRESH_FAILURES', 'ADDRESS_REFRESH_WINDOW_SECONDS', {
         limit: 50,
         windowSeconds: 900,
+      }),
+      emailRequests: addressLimit('ADDRESS_EMAIL_REQUESTS', 'ADDRESS_EMAIL_WINDOW_SECONDS', {
+        limit: 20,
+        windowSeconds: 3600,
+      }),
+      linkFailures: addressLimit('ADDRESS_LINK_FAILURES', 'ADDRESS_LINK_WINDOW_SECONDS', {
+        limit: 50,
+        windowSeconds: 900,
+      }),
+    },
+    account: {
+      emailRequests: addressLimit('ACCOUNT_EMAIL_REQUESTS', 'ACCOUNT_EMAIL_WINDOW_SECONDS', {
+        limit: 5,
+        windowSeconds: 3600,
       }),
     },
   };

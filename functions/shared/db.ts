@@ -16,6 +16,8 @@ import {
   usedRefreshTokenSchema,
 } from './session-model';
 import type { SessionModel, SessionRecord, UsedRefreshTokenModel, UsedRefreshTokenRecord } from './session-model';
+import { LINK_TOKEN_MODEL_NAME, linkTokenSchema } from './link-token-model';
+import type { LinkTokenModel, LinkTokenRecord } from './link-token-model';
 import { THROTTLE_MODEL_NAME, throttleSchema } from './throttle-model';
 import type { ThrottleModel, ThrottleRecord } from './throttle-model';
 import { USER_MODEL_NAME, userSchema } from './user-model';
@@ -36,6 +38,7 @@ export interface Database {
   sessions: SessionModel;
   usedRefreshTokens: UsedRefreshTokenModel;
   throttles: ThrottleModel;
+  linkTokens: LinkTokenModel;
 }
 
 /** One invocation at a time per instance; a second socket covers a monitor check during a query. */
@@ -130,14 +133,16 @@ async function open(): Promise<Database> {
       usedRefreshTokenSchema,
     );
     const throttles = connection.model<ThrottleRecord>(THROTTLE_MODEL_NAME, throttleSchema);
+    const linkTokens = connection.model<LinkTokenRecord>(LINK_TOKEN_MODEL_NAME, linkTokenSchema);
     // Once per cold start, awaited: the unique indexes are what make concurrent registrations and refreshes safe.
     await Promise.all([
       users.createIndexes(),
       sessions.createIndexes(),
       usedRefreshTokens.createIndexes(),
       throttles.createIndexes(),
+      linkTokens.createIndexes(),
     ]);
-    return { connection, users, sessions, usedRefreshTokens, throttles };
+    return { connection, users, sessions, usedRefreshTokens, throttles, linkTokens };
   } catch (error) {
     forget(connection);
     await connection.close(true).catch(() => undefined);

@@ -20,6 +20,9 @@ export const PROBLEM_KIND = {
   emailTaken: 'email-taken',
   invalidRefreshToken: 'invalid-refresh-token',
   sessionNotFound: 'session-not-found',
+  invalidToken: 'invalid-token',
+  emailNotVerified: 'email-not-verified',
+  emailAlreadyVerified: 'email-already-verified',
   tooManyAttempts: 'too-many-attempts',
   internal: 'internal',
   unavailable: 'unavailable',
@@ -356,6 +359,50 @@ export class TooManyAttempts extends HttpError {
       outcome: OUTCOME.throttled,
       reason: scope,
       headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
+/** An emailed link's token that is unknown, used, expired or superseded: one answer for all, which says no more. */
+export class InvalidLinkToken extends HttpError {
+  override readonly name = 'InvalidLinkToken';
+
+  constructor() {
+    super({
+      status: 400,
+      kind: PROBLEM_KIND.invalidToken,
+      title: 'Invalid or expired link',
+      detail: 'This link is not valid any more; ask for a new one',
+      outcome: OUTCOME.invalidLinkToken,
+    });
+  }
+}
+
+/** Right credentials, but REQUIRE_VERIFIED_EMAIL is on and the account's email is not verified yet. */
+export class EmailNotVerified extends HttpError {
+  override readonly name = 'EmailNotVerified';
+
+  constructor() {
+    super({
+      status: 403,
+      kind: PROBLEM_KIND.emailNotVerified,
+      title: 'Email not verified',
+      detail: 'Verify your email address with the link we sent before logging in',
+      outcome: OUTCOME.emailNotVerified,
+    });
+  }
+}
+
+export class EmailAlreadyVerified extends HttpError {
+  override readonly name = 'EmailAlreadyVerified';
+
+  constructor() {
+    super({
+      status: 409,
+      kind: PROBLEM_KIND.emailAlreadyVerified,
+      title: 'Email already verified',
+      detail: 'Your email address is verified already',
+      outcome: OUTCOME.emailAlreadyVerified,
     });
   }
 }

@@ -61,8 +61,10 @@ export const MetricName = {
   PasswordRejected: 'PasswordRejected',
   /** The breached-password service did not answer in time or answered badly: the password was accepted without it. */
   PwnedCheckUnavailable: 'PwnedCheckUnavailable',
-  /** An attempt refused with 429 by the throttle. Dimensions `operation` and `scope` (one of THROTTLE_SCOPE). Alarmed. */
+  /** An attempt refused with 429 by the throttle. Dimensions `operation` and `scope` (one of THROTTLE_SCOPE). */
   AttemptThrottled: 'AttemptThrottled',
+  /** Every AttemptThrottled, without its dimensions: what the alarm reads. */
+  AttemptThrottledTotal: 'AttemptThrottledTotal',
   /** An email was not sent; its request answered as if it had been. Dimension `reason`: one of EMAIL_FAILURE. Alarmed. */
   EmailSendFailed: 'EmailSendFailed',
   /** A job a function could not hand to its own asynchronous invocation. Dimensions `operation` and `reason` (one of DEFER_FAILURE). */
@@ -102,6 +104,7 @@ export const METRIC_DIMENSIONS = {
   PasswordRejected: ['reason'],
   PwnedCheckUnavailable: [],
   AttemptThrottled: ['operation', 'scope'],
+  AttemptThrottledTotal: [],
   EmailSendFailed: ['reason'],
   JobNotDeferred: ['operation', 'reason'],
   JobFailed: ['operation', 'reason'],

@@ -16,6 +16,13 @@ export const OUTCOME = {
   sessionNotFound: 'session_not_found',
   passwordChanged: 'password_changed',
   accountDeleted: 'account_deleted',
+  /** POST /password/forgot and POST /me/email/verification: the email is queued or sent (or, for an unknown address, nothing is). */
+  emailAccepted: 'email_accepted',
+  passwordReset: 'password_reset',
+  emailVerified: 'email_verified',
+  invalidLinkToken: 'invalid_link_token',
+  emailNotVerified: 'email_not_verified',
+  emailAlreadyVerified: 'email_already_verified',
   allowed: 'allowed',
   keysServed: 'keys_served',
   discoveryServed: 'discovery_served',

@@ -17,6 +17,8 @@ export const REVOKE_REASON = {
   /** The user logged out everywhere. */
   all: 'all',
   passwordChange: 'password_change',
+  /** A password reset through an emailed link: whoever held a session may have known the old password. */
+  passwordReset: 'password_reset',
   accountDeleted: 'account_deleted',
 } as const;
 

@@ -23,6 +23,12 @@ export const THROTTLED_OPERATION = {
   /** Its current password is checked as a login's is. */
   changePassword: 'changePassword',
   deleteMe: 'deleteMe',
+  /** Emails asked for: a reset link, or the verification link again. */
+  forgotPassword: 'forgotPassword',
+  sendEmailVerification: 'sendEmailVerification',
+  /** Emailed-link tokens presented. */
+  resetPassword: 'resetPassword',
+  verifyEmail: 'verifyEmail',
 } as const;
 
 export type ThrottledOperation = (typeof THROTTLED_OPERATION)[keyof typeof THROTTLED_OPERATION];

@@ -94,6 +94,7 @@ function addressWindow(
 /** Refuses with 429, counting the refusal by operation and scope. */
 function refuse(operation: ThrottledOperation, scope: ThrottleScope, until: Date, now: Date): never {
   countMetric(MetricName.AttemptThrottled, { operation, scope });
+  countMetric(MetricName.AttemptThrottledTotal);
   throw new TooManyAttempts(Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)), scope);
 }
 
@@ -307,4 +308,61 @@ export async function beginRefresh(event: Pick<APIGatewayProxyEvent, 'requestCon
     now,
   );
   return { succeeded: giveBack };
+}
+
+/**
+ * Before an email is sent on request (a reset link, the verification link again): counts the
+ * request against the address and against the account (by the hash of the email, registered or
+ * not, so the count reveals nothing), and refuses (429) past either limit. Every request counts,
+ * answered or not: what is limited is how many emails one client or one mailbox can be sent.
+ */
+export async function beginEmailRequest(
+  email: string,
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  operation: ThrottledOperation,
+): Promise<void> {
+  const config = throttleConfig();
+  const now = currentTime();
+  const model = await throttles();
+  // One window for every email-sending operation: asking through another route does not double the allowance.
+  const address = addressWindow(THROTTLED_OPERATION.forgotPassword, event, now, config.address.emailRequests);
+  await takeFromAddress(model, address, config.address.emailRequests, operation, now);
+  const limit = config.account.emailRequests;
+  const length = limit.windowSeconds * 1000;
+  const start = Math.floor(now.getTime() / length) * length;
+  const account = {
+    key: hashKey('email-requests', accountKey(email), String(start)),
+    endsAt: new Date(start + length),
+  };
+  if ((await increment(model, account.key, account.endsAt)) > limit.limit)
+    refuse(operation, THROTTLE_SCOPE.account, account.endsAt, now);
+}
+
+/**
+ * Before an emailed link's token is checked: refuses (429) when the address is over its limit of
+ * tokens that did not work, and otherwise counts a failure until the token works. Tokens carry 256
+ * random bits, so this guards the database from floods more than the tokens from guessing.
+ */
+export async function beginLinkRedemption(
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  operation: ThrottledOperation,
+): Promise<Attempt> {
+  const limit = throttleConfig().address.linkFailures;
+  const now = currentTime();
+  const giveBack = await takeFromAddress(
+    await throttles(),
+    addressWindow(THROTTLED_OPERATION.resetPassword, event, now, limit),
+    limit,
+    operation,
+    now,
+  );
+  return { succeeded: giveBack };
+}
+
+/**
+ * Lifts an account's login lock and forgets its failures: for a password reset, which proves the
+ * mailbox is the owner's (otherwise whoever guessed wrong could keep the owner out after a reset).
+ */
+export async function clearAccountLock(email: string): Promise<void> {
+  await forget(await throttles(), accountKey(email));
 }

@@ -18,6 +18,11 @@ export interface UserRecord {
   /** Trimmed and lower-cased before it is stored (user-input.ts), so the unique index compares normalized emails. */
   email: string;
   passwordHash: string;
+  /**
+   * Set when the user follows a verification link. Accounts stored before the field existed
+   * have none: read as false (toUser), since nothing proved their address.
+   */
+  emailVerified?: boolean;
   createdAt: Date;
 }
 
@@ -40,6 +45,7 @@ export const userSchema = new Schema<UserRecord>(
       validate: { validator: (email: string) => isStoredEmail(email), message: 'email breaks the Email schema' },
     },
     passwordHash: { type: String, required: true, select: false },
+    emailVerified: { type: Boolean, default: false },
     createdAt: { type: Date, required: true, immutable: true, default: () => new Date() },
   },
   {
@@ -59,11 +65,12 @@ userSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
 /** The keyset of the user list: oldest first, ties broken by id. */
 userSchema.index({ createdAt: 1, _id: 1 }, { name: 'created_at_id' });
 
-export function toUser(record: Pick<UserRecord, '_id' | 'name' | 'email' | 'createdAt'>): User {
+export function toUser(record: Pick<UserRecord, '_id' | 'name' | 'email' | 'emailVerified' | 'createdAt'>): User {
   return {
     id: record._id.toHexString(),
     name: record.name,
     email: record.email,
+    emailVerified: record.emailVerified === true,
     createdAt: record.createdAt.toISOString(),
   };
 }

@@ -19,6 +19,7 @@ export interface NewUser {
 export interface Credentials {
   id: string;
   passwordHash: string;
+  emailVerified: boolean;
 }
 
 /** Where a page of the user list starts: after this user in (createdAt, id) order. */
@@ -55,9 +56,11 @@ export async function findCredentials(email: string): Promise<Credentials | unde
   const { users } = await database();
   try {
     const found = await users
-      .findOne({ email }, { _id: 1, passwordHash: 1 })
-      .lean<Pick<UserRecord, '_id' | 'passwordHash'>>();
-    return found === null ? undefined : { id: found._id.toHexString(), passwordHash: found.passwordHash };
+      .findOne({ email }, { _id: 1, passwordHash: 1, emailVerified: 1 })
+      .lean<Pick<UserRecord, '_id' | 'passwordHash' | 'emailVerified'>>();
+    return found === null
+      ? undefined
+      : { id: found._id.toHexString(), passwordHash: found.passwordHash, emailVerified: found.emailVerified === true };
   } catch (error) {
     throw databaseError(error);
   }
@@ -68,8 +71,8 @@ export async function findUser(id: string): Promise<User | undefined> {
   const { users } = await database();
   try {
     const found = await users
-      .findById(id, { name: 1, email: 1, createdAt: 1 })
-      .lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'createdAt'>>();
+      .findById(id, { name: 1, email: 1, emailVerified: 1, createdAt: 1 })
+      .lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'emailVerified' | 'createdAt'>>();
     return found === null ? undefined : toUser(found);
   } catch (error) {
     throw databaseError(error);
@@ -127,10 +130,18 @@ export async function findPasswordCheck(id: string): Promise<PasswordCheck | und
   }
 }
 
-export async function updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+/**
+ * Replaces the password hash. `emailVerified`: set by a reset through an emailed link, which
+ * proves the mailbox is the user's as a verification link does.
+ */
+export async function updatePasswordHash(
+  id: string,
+  passwordHash: string,
+  options: { emailVerified?: true } = {},
+): Promise<boolean> {
   const { users } = await database();
   try {
-    const result = await users.updateOne({ _id: new Types.ObjectId(id) }, { $set: { passwordHash } });
+    const result = await users.updateOne({ _id: new Types.ObjectId(id) }, { $set: { passwordHash, ...options } });
     return result.matchedCount === 1;
   } catch (error) {
     throw databaseError(error);
@@ -142,6 +153,46 @@ export async function deleteUser(id: string): Promise<boolean> {
   try {
     const result = await users.deleteOne({ _id: new Types.ObjectId(id) });
     return result.deletedCount === 1;
+  } catch (error) {
+    throw databaseError(error);
+  }
+}
+
+/** Who an email is sent to: the account with this (normalized) email, if there is one. */
+export interface Addressee {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+}
+
+export async function findAddressee(query: { email: string } | { id: string }): Promise<Addressee | undefined> {
+  if ('id' in query && !isUserId(query.id)) return undefined;
+  const { users } = await database();
+  try {
+    const filter = 'id' in query ? { _id: new Types.ObjectId(query.id) } : { email: query.email };
+    const found = await users
+      .findOne(filter, { name: 1, email: 1, emailVerified: 1 })
+      .lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'emailVerified'>>();
+    return found === null
+      ? undefined
+      : {
+          id: found._id.toHexString(),
+          name: found.name,
+          email: found.email,
+          emailVerified: found.emailVerified === true,
+        };
+  } catch (error) {
+    throw databaseError(error);
+  }
+}
+
+/** Marks the user's email verified; false when the user no longer exists. */
+export async function markEmailVerified(id: string): Promise<boolean> {
+  const { users } = await database();
+  try {
+    const result = await users.updateOne({ _id: new Types.ObjectId(id) }, { $set: { emailVerified: true } });
+    return result.matchedCount === 1;
   } catch (error) {
     throw databaseError(error);
   }

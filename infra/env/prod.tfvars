@@ -27,6 +27,10 @@ operation_throttling = {
   login        = { rate_limit = 50, burst_limit = 100 }
   refreshToken = { rate_limit = 50, burst_limit = 100 }
   logout       = { rate_limit = 50, burst_limit = 100 }
+  # Each accepted forgot-password request may send an email: SES's sending rate is the limit here.
+  forgotPassword = { rate_limit = 10, burst_limit = 20 }
+  resetPassword  = { rate_limit = 10, burst_limit = 20 }
+  verifyEmail    = { rate_limit = 20, burst_limit = 40 }
 }
 
 # Reserve capacity for sign-in and registration (so no other function can starve them) and cap

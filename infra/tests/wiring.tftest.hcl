@@ -1024,7 +1024,56 @@ run "waf_guards_the_stage_when_enabled" {
   }
 
   assert {
-    condition     = local.waf_public_post_paths == tolist(["/login", "/logout", "/register", "/token/refresh"])
+    condition     = local.waf_public_post_paths == tolist(["/email/verify", "/login", "/logout", "/password/forgot", "/password/reset", "/register", "/token/refresh"])
     error_message = "The rate rule must cover exactly the public POST routes of the contract."
   }
+}
+
+run "throttle_and_link_settings_reach_the_functions_only_when_set" {
+  command = plan
+
+  variables {
+    abuse_protection = { login_max_failures = 8, address_email_window_seconds = 600, pwned_passwords_check = true }
+    email_links      = { password_reset_ttl_seconds = 900, require_verified_email = true }
+  }
+
+  assert {
+    condition = alltrue([
+      for key, function in aws_lambda_function.this : (
+        function.environment[0].variables["LOGIN_MAX_FAILURES"] == "8" &&
+        function.environment[0].variables["ADDRESS_EMAIL_WINDOW_SECONDS"] == "600" &&
+        function.environment[0].variables["PWNED_PASSWORDS_CHECK"] == "on" &&
+        function.environment[0].variables["PASSWORD_RESET_TTL"] == "900" &&
+        function.environment[0].variables["REQUIRE_VERIFIED_EMAIL"] == "on" &&
+        !contains(keys(function.environment[0].variables), "LOGIN_BACKOFF_SECONDS") &&
+        !contains(keys(function.environment[0].variables), "EMAIL_VERIFICATION_TTL")
+      )
+    ])
+    error_message = "Each setting given reaches the functions in the form they read (numbers, on/off); each left null is not passed, so the functions' default holds."
+  }
+}
+
+run "the_functions_keep_their_own_defaults_when_nothing_is_set" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for key, function in aws_lambda_function.this : length([
+        for name in keys(function.environment[0].variables) : name
+        if startswith(name, "LOGIN_") || startswith(name, "ADDRESS_") || startswith(name, "ACCOUNT_") || startswith(name, "PWNED_") || contains(["PASSWORD_RESET_TTL", "EMAIL_VERIFICATION_TTL", "REQUIRE_VERIFIED_EMAIL"], name)
+      ]) == 0
+    ])
+    error_message = "Without settings, no throttle, password-check or link variable is passed: the defaults live in functions/shared/config.ts."
+  }
+}
+
+run "rejects_throttle_and_link_settings_the_functions_would_refuse" {
+  command = plan
+
+  variables {
+    abuse_protection = { login_max_failures = 0, address_login_window_seconds = 30, login_backoff_seconds = 60, login_max_backoff_seconds = 30 }
+    email_links      = { password_reset_ttl_seconds = 60 }
+  }
+
+  expect_failures = [var.abuse_protection, var.email_links]
 }

@@ -113,6 +113,7 @@ function dimensionValues(
     PasswordRejected: { reason: reasons(PASSWORD_REJECTION) },
     PwnedCheckUnavailable: {},
     AttemptThrottled: { operation: reasons(THROTTLED_OPERATION), scope: reasons(THROTTLE_SCOPE) },
+    AttemptThrottledTotal: {},
     EmailSendFailed: { reason: reasons(EMAIL_FAILURE) },
     JobNotDeferred: { operation: jobFunctionKeys, reason: reasons(DEFER_FAILURE) },
     JobFailed: { operation: jobFunctionKeys, reason: reasons(JOB_FAILURE) },

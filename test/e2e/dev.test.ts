@@ -100,11 +100,18 @@ describe('make dev', () => {
 
       expect(register.status).toBe(201);
       expect(docs.status).toBe(200);
-      // The local outbox: registration sends no email yet, so it is empty.
+      // The local outbox keeps the verification email registration sent, and make dev printed it under its request.
       expect(emails.status).toBe(200);
-      expect(await emails.json()).toEqual([]);
+      const kept = (await emails.json()) as Array<{ to: string; subject: string; link: string }>;
+      expect(kept).toEqual([
+        expect.objectContaining({
+          to: 'grace@example.com',
+          link: expect.stringMatching(/\/verify-email\?token=/) as unknown,
+        }),
+      ]);
       expect(outboxPage.status).toBe(200);
-      expect(await outboxPage.text()).toContain('<title>Local outbox (0 emails)</title>');
+      expect(await outboxPage.text()).toContain('<title>Local outbox (1 email)</title>');
+      expect(dev.stdout()).toContain(kept[0]?.link);
       expect(dev.stdout()).toContain(`Emails: ${url}/_local/outbox (JSON at /_local/emails)`);
       expect(dev.stdout()).toContain('embedded MongoDB at mongodb://');
       expect(dev.stdout()).toMatch(

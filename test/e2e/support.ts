@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { buildFunction, listFunctionKeys } from '../../scripts/build';
 import { DIST } from '../../scripts/paths';
 import { loadDefinition, localTemplateVariables, startGateway } from '../../local/gateway';
-import type { Gateway, RequestRecord } from '../../local/gateway';
+import type { Gateway, InvocationRecord, RequestRecord } from '../../local/gateway';
+import { startOutbox } from '../../local/outbox';
+import type { Outbox } from '../../local/outbox';
 import { CURRENT_KEY, signingVariables } from '../support/keys';
 import { requestFrom } from '../support/request-from';
 
@@ -13,6 +15,12 @@ export interface LocalApi {
   /** Stops the gateway and removes this suite's bundles. */
   close: () => Promise<void>;
   records: RequestRecord[];
+  /** The functions' invocations through the local Lambda API (deferred jobs), as they end. */
+  invocations: InvocationRecord[];
+  /** Resolves once `count` invocations of a function have ended (deferred jobs run after their request answers). */
+  invocationsOf: (functionKey: string, count: number) => Promise<InvocationRecord[]>;
+  /** Where the functions' emails go, as in `make dev`. */
+  outbox: Outbox;
   call: (path: string, init?: RequestInit) => Promise<Response>;
   /** As `call`, from the given loopback address (127.0.0.0/8) instead of 127.0.0.1: another network client. */
   callFrom: (localAddress: string, path: string, init?: RequestInit) => Promise<Response>;
@@ -96,6 +104,9 @@ export interface LocalApiOptions {
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const bundles = await privateBundles();
   const records: RequestRecord[] = [];
+  const invocations: InvocationRecord[] = [];
+  const waiters: Array<() => void> = [];
+  const outbox = await startOutbox();
   const mongodbUri = freshDatabase();
   const environment: Record<string, string> = {
     MONGODB_URI: mongodbUri,
@@ -107,6 +118,10 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     POWERTOOLS_SERVICE_NAME: 'auth-api-e2e',
     POWERTOOLS_METRICS_NAMESPACE: 'AuthApi',
     LOG_LEVEL: 'INFO',
+    EMAIL_TRANSPORT: 'local',
+    EMAIL_OUTBOX_URL: outbox.url,
+    EMAIL_FROM: 'no-reply@auth-api.localhost',
+    APP_URL: 'http://app.localhost',
     ...options.environment,
   };
   const gateway = await startGateway({
@@ -120,6 +135,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       environment: { ...environment, ...options.functionEnvironment?.[key] },
     }),
     onRequest: (record) => records.push(record),
+    onInvocation: (record) => {
+      invocations.push(record);
+      for (const wake of waiters.splice(0)) wake();
+    },
+    localRoutes: [outbox.routes],
   });
   // As `make dev` does: the issuer is the API's base URL, known once the gateway listens (functions start on first use).
   environment.JWT_ISSUER ??= gateway.url;
@@ -127,9 +147,18 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     gateway,
     close: async () => {
       await gateway.close();
+      await outbox.close();
       rmSync(bundles, { recursive: true, force: true });
     },
     records,
+    invocations,
+    outbox,
+    invocationsOf: async (functionKey, count) => {
+      const ended = () => invocations.filter((record) => record.functionKey === functionKey);
+      // Woken by each invocation's end, never by a timer: jest's timeout bounds the wait.
+      while (ended().length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return ended();
+    },
     mongodbUri,
     call: (path, init) => fetch(`${gateway.url}${path}`, init),
     callFrom: (localAddress, path, init) => requestFrom(localAddress, `${gateway.url}${path}`, init),

@@ -10,6 +10,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { handler as changePassword } from '../../functions/changePassword/handler';
+import { handler as forgotPassword } from '../../functions/forgotPassword/handler';
+import { handler as resetPassword } from '../../functions/resetPassword/handler';
+import { handler as verifyEmail } from '../../functions/verifyEmail/handler';
 import { handler as deleteMe } from '../../functions/deleteMe/handler';
 import { handler as logout } from '../../functions/logout/handler';
 import { handler as refreshToken } from '../../functions/refreshToken/handler';
@@ -69,6 +72,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   listUsers,
   deleteMe,
   changePassword,
+  // Answers 202 whether its job could be queued or not (there is no Lambda here to queue it on).
+  forgotPassword: forgotPassword as unknown as Handler,
+  resetPassword,
+  verifyEmail,
 };
 
 /** The user the examples speak of: the register example creates them, the others act as them. */
@@ -93,6 +100,20 @@ async function seedSession(refreshToken: string): Promise<void> {
     ipAddress: '203.0.113.7',
     revokedAt: null,
     revokeReason: null,
+  });
+}
+
+/** A live emailed link of the example user whose token is the one an example shows. */
+async function seedLinkToken(token: string, purpose: 'password_reset' | 'email_verification'): Promise<void> {
+  const claims = jwt.decode(exampleAccessToken) as { sub: string };
+  const now = new Date();
+  await database.linkTokens().insertOne({
+    _id: createHash('sha256').update(token).digest('hex') as unknown as ObjectId,
+    userId: new ObjectId(claims.sub),
+    purpose,
+    issuedBy: null,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 600_000),
   });
 }
 
@@ -122,6 +143,10 @@ const ARRANGE: ReadonlyArray<[string, (body: Json | undefined) => Promise<Partia
     },
   ],
   ['changePassword', async () => ({ authorizer: authorizedBy(exampleAccessToken) })],
+  ['forgotPassword', async () => ({})],
+  ['verifyEmail', async (body) => (await seedLinkToken(body!.token as string, 'email_verification'), {})],
+  // Last: a reset ends every session of the example user.
+  ['resetPassword', async (body) => (await seedLinkToken(body!.token as string, 'password_reset'), {})],
 ];
 const ORDER = ARRANGE.map(([operationId]) => operationId);
 

@@ -4,8 +4,8 @@ import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { handler } from '../../functions/register/handler';
 import { useFunctionDatabase } from '../support/function-database';
-import { TEST_AUDIENCE, TEST_ISSUER, TEST_ORIGIN } from '../support/env';
-import { CURRENT_KEY, verifyWith } from '../support/keys';
+import { setEnv, TEST_AUDIENCE, TEST_ISSUER, TEST_ORIGIN } from '../support/env';
+import { CURRENT_KEY, signingVariables, verifyWith } from '../support/keys';
 import { proxyEvent } from '../support/events';
 import { invokeHttp } from '../support/invoke';
 import { captureOutput, metricNames, requestLines } from '../support/output';
@@ -28,7 +28,7 @@ describe('register', () => {
   it('opens the database connection on the first invocation and reports the cold start', async () => {
     await registration({ name: 'First', email: 'first@example.com', password: 'opening-night-ticket' });
 
-    expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'RegistrationSucceeded', 'SessionCreated']);
+    expect(metricNames(output)).toEqual(['ColdStart', 'DbConnectionNew', 'SessionCreated', 'RegistrationSucceeded']);
     expect(requestLines(output)[0]).toMatchObject({ cold_start: true, db_connection: 'new' });
   });
 
@@ -180,10 +180,47 @@ describe('register', () => {
 
     expect(metricNames(output)).toEqual([
       'DbConnectionReused',
-      'RegistrationSucceeded',
       'SessionCreated',
+      'RegistrationSucceeded',
       'DbConnectionReused',
       'RegistrationEmailTaken',
     ]);
+  });
+});
+
+describe('when the token cannot be signed', () => {
+  it('answers 503 and leaves no account behind, so the same registration succeeds once signing works', async () => {
+    const grace = { name: 'Grace Hopper', email: 'grace.hopper@example.com', password: 'cobol-compiler-pioneer' };
+    const sessionsBefore = await database.sessions().countDocuments({});
+    // KMS signs in AWS; here it is an endpoint nobody listens on, so every Sign call fails to connect.
+    setEnv({
+      JWT_SIGNING_PRIVATE_KEY: undefined,
+      JWT_SIGNING_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    jest.resetModules();
+    const { handler: withoutSigning } = await import('../../functions/register/handler');
+    const { closeDatabase } = await import('../../functions/shared/db');
+    let refused;
+    try {
+      refused = await invokeHttp('register', withoutSigning, proxyEvent({ path: '/register', body: grace }));
+    } finally {
+      await closeDatabase();
+      setEnv({
+        ...signingVariables(CURRENT_KEY),
+        JWT_SIGNING_KMS_KEY: undefined,
+        AWS_ENDPOINT_URL_KMS: undefined,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+      });
+    }
+    expect(refused.response.statusCode).toBe(503);
+    expect(await database.users().countDocuments({ email: grace.email })).toBe(0);
+    expect(await database.sessions().countDocuments({})).toBe(sessionsBefore);
+
+    const { response } = await registration(grace);
+    expect(response.statusCode).toBe(201);
   });
 });

@@ -45,7 +45,7 @@ describe('the dashboard, alarms and queries', () => {
   it('name metrics of ours only through the catalogue, in the namespace and with the service dimension', () => {
     const alarms = Object.entries<Block>(tf.resources.aws_cloudwatch_metric_alarm ?? {});
     const ours = alarms.filter(([, alarm]) => alarm.namespace === '${local.metrics_namespace}');
-    expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins', 'refresh_token_reuse']);
+    expect(ours.map(([name]) => name).sort()).toEqual(['failed_logins', 'refresh_token_reuse', 'throttled_attempts']);
     for (const [name, alarm] of ours) {
       expect({ name, metric: alarm.metric_name }).toEqual({
         name,

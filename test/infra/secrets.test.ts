@@ -33,7 +33,7 @@ describe('secrets', () => {
   it('keeps every secret value out of Lambda environments: they carry configuration and parameter names only', () => {
     const environment = nested(resource(tf, 'aws_lambda_function.this'), 'environment');
     expect(String(environment.variables).replace(/\s+/g, ' ')).toBe(
-      '${merge(local.common_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name }, local.token_environment[each.value.tokens], local.email_environment[each.value.email])}',
+      '${merge(local.common_environment, local.configured_environment, { for secret in each.value.secrets : local.parameters[secret].environment_variable => local.parameters[secret].name }, local.token_environment[each.value.tokens], local.email_environment[each.value.email])}',
     );
     // The sender's settings: names and addresses, no secret (SES authorizes the function's role).
     const email = (tf.locals.email_environment as Record<string, Record<string, string>>).send!;

@@ -111,7 +111,15 @@ describe('the API and its stage', () => {
       { rate_limit: number; burst_limit: number }
     >;
     const byId = new Map(operations.map((op) => [op.operationId, op]));
-    expect(Object.keys(defaults).sort()).toEqual(['login', 'logout', 'refreshToken', 'register']);
+    expect(Object.keys(defaults).sort()).toEqual([
+      'forgotPassword',
+      'login',
+      'logout',
+      'refreshToken',
+      'register',
+      'resetPassword',
+      'verifyEmail',
+    ]);
     for (const [operationId, limits] of Object.entries(defaults)) {
       const op = byId.get(operationId)!;
       expect(op.method).toBe('post');

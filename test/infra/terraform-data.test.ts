@@ -91,23 +91,40 @@ describe('generated/terraform.json', () => {
   });
 
   it('says which functions sign tokens, read the token keys, use the database, hash passwords and defer jobs, from the modules they bundle', () => {
-    // No operation sends email yet: the endpoints that will (issue 15) import functions/shared/email.
-    const facts = (signs: boolean, keys: boolean, database: boolean, passwords: boolean) => ({
+    const facts = (
+      signs: boolean,
+      keys: boolean,
+      database: boolean,
+      passwords: boolean,
+      { email = false, jobs = false } = {},
+    ) => ({
       signs_tokens: signs,
       reads_token_keys: keys,
       uses_database: database,
       hashes_passwords: passwords,
-      sends_email: false,
-      defers_jobs: false,
+      sends_email: email,
+      defers_jobs: jobs,
     });
     expect(data.functions.authorizer).toEqual(facts(false, true, false, false));
     expect(data.functions.getJwks).toEqual(facts(false, true, false, false));
     expect(data.functions.getOpenIdConfiguration).toEqual(facts(false, true, false, false));
     expect(data.functions.login).toEqual(facts(true, true, true, true));
-    expect(data.functions.register).toEqual(facts(true, true, true, true));
+    // Registration sends the verification email; the forgotten-password request defers the reset email to its job.
+    expect(data.functions.register).toEqual(facts(true, true, true, true, { email: true }));
     expect(data.functions.refreshToken).toEqual(facts(true, true, true, false));
     expect(data.functions.changePassword).toEqual(facts(false, false, true, true));
-    for (const key of ['me', 'listUsers', 'logout', 'listSessions', 'revokeSession', 'revokeAllSessions']) {
+    expect(data.functions.forgotPassword).toEqual(facts(false, false, true, false, { email: true, jobs: true }));
+    expect(data.functions.sendEmailVerification).toEqual(facts(false, false, true, false, { email: true }));
+    expect(data.functions.resetPassword).toEqual(facts(false, false, true, true));
+    for (const key of [
+      'me',
+      'listUsers',
+      'logout',
+      'listSessions',
+      'revokeSession',
+      'revokeAllSessions',
+      'verifyEmail',
+    ]) {
       expect({ key, facts: data.functions[key] }).toEqual({ key, facts: facts(false, false, true, false) });
     }
     expect(
@@ -228,10 +245,13 @@ describe('infra/', () => {
     const keyedByName = keys.filter((entry) => names.has(entry.split(': ')[1]!));
     // The default of var.operation_throttling: a setting (which routes, how tight), checked against the operations.
     expect(keyedByName.sort()).toEqual([
+      'variables.tf: forgotPassword',
       'variables.tf: login',
       'variables.tf: logout',
       'variables.tf: refreshToken',
       'variables.tf: register',
+      'variables.tf: resetPassword',
+      'variables.tf: verifyEmail',
     ]);
   });
 });

@@ -54,7 +54,10 @@ describe('the WAF web ACL', () => {
     const response = nested(nested(nested(rate, 'action'), 'block'), 'custom_response');
     expect(response).toMatchObject({ response_code: 429, custom_response_body_key: 'rate-limited' });
     expect(nested(response, 'response_header')).toEqual({ name: 'Retry-After', value: '300' });
-    expect(nested(acl(), 'custom_response_body')).toMatchObject({ key: 'rate-limited', content_type: 'APPLICATION_JSON' });
+    expect(nested(acl(), 'custom_response_body')).toMatchObject({
+      key: 'rate-limited',
+      content_type: 'APPLICATION_JSON',
+    });
   });
 
   it('answers the block with the contract’s throttled problem', () => {

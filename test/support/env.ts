@@ -23,6 +23,12 @@ export const TEST_ENV = {
   ADDRESS_LOGIN_FAILURES: '1000000',
   ADDRESS_REGISTRATIONS: '1000000',
   ADDRESS_REFRESH_FAILURES: '1000000',
+  ADDRESS_EMAIL_REQUESTS: '1000000',
+  ADDRESS_LINK_FAILURES: '1000000',
+  // Emails go to a local outbox: the one global setup started, or a test's own (test/support/outbox.ts).
+  EMAIL_TRANSPORT: 'local',
+  EMAIL_FROM: 'no-reply@auth-api.test',
+  APP_URL: TEST_ORIGIN,
 } as const;
 
 /** Variables the functions read; cleared first so a developer's shell cannot change a test. */
@@ -60,6 +66,15 @@ const FUNCTION_VARIABLES = [
   'EMAIL_CONFIGURATION_SET',
   'EMAIL_OUTBOX_URL',
   'APP_URL',
+  'PASSWORD_RESET_TTL',
+  'EMAIL_VERIFICATION_TTL',
+  'REQUIRE_VERIFIED_EMAIL',
+  'ADDRESS_EMAIL_REQUESTS',
+  'ADDRESS_EMAIL_WINDOW_SECONDS',
+  'ADDRESS_LINK_FAILURES',
+  'ADDRESS_LINK_WINDOW_SECONDS',
+  'ACCOUNT_EMAIL_REQUESTS',
+  'ACCOUNT_EMAIL_WINDOW_SECONDS',
   'POWERTOOLS_DEV',
   'POWERTOOLS_METRICS_DISABLED',
 ];
@@ -87,5 +102,5 @@ export function setEnv(variables: Record<string, string | undefined>): void {
 /** The baseline configuration plus a MongoDB URI, replacing whatever the functions' variables held. */
 export function configureFunctions(mongodbUri: string, overrides: Record<string, string | undefined> = {}): void {
   setEnv(Object.fromEntries(FUNCTION_VARIABLES.map((name) => [name, undefined])));
-  setEnv({ ...TEST_ENV, MONGODB_URI: mongodbUri, ...overrides });
+  setEnv({ ...TEST_ENV, MONGODB_URI: mongodbUri, EMAIL_OUTBOX_URL: process.env.TEST_SINK_OUTBOX_URL, ...overrides });
 }

@@ -15,6 +15,7 @@ export interface FunctionDatabase {
   sessions(): Collection;
   usedRefreshTokens(): Collection;
   throttles(): Collection;
+  linkTokens(): Collection;
 }
 
 /** Call at the top of a file, before its own `beforeAll`, which may then invoke functions. */
@@ -44,5 +45,6 @@ export function useFunctionDatabase(suite: string): FunctionDatabase {
     sessions: () => collection('sessions'),
     usedRefreshTokens: () => collection('used_refresh_tokens'),
     throttles: () => collection('throttles'),
+    linkTokens: () => collection('link_tokens'),
   };
 }

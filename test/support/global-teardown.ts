@@ -2,4 +2,6 @@
 export default async function globalTeardown(): Promise<void> {
   await globalThis.embeddedMongo?.stop();
   globalThis.embeddedMongo = undefined;
+  await globalThis.sinkOutbox?.close();
+  globalThis.sinkOutbox = undefined;
 }

@@ -53,7 +53,7 @@ describe('the contract checks of a proxy result', () => {
 
   it('refuse a status the operation does not declare', () => {
     expect(contractViolations('login', loggedIn({ statusCode: 418 }))).toEqual([
-      'status 418 is not declared for login (declared: 200, 400, 401, 413, 415, 429, 500, 502, 503, 504)',
+      'status 418 is not declared for login (declared: 200, 400, 401, 403, 413, 415, 429, 500, 502, 503, 504)',
     ]);
   });
 

@@ -31,7 +31,7 @@ const THROTTLE_VARIABLES = [
 beforeEach(() => setEnv(Object.fromEntries(THROTTLE_VARIABLES.map((name) => [name, undefined]))));
 
 describe('throttleConfig', () => {
-  it('defaults to 5 failures, 30 s doubling to 15 min, and 50 failed logins / 15 min, 20 registrations / hour, 50 failed refreshes / 15 min per address', () => {
+  it('defaults to 5 failures, 30 s doubling to 15 min; per address 50 failed logins / 15 min, 20 registrations / hour, 50 failed refreshes / 15 min, 20 emails / hour, 50 bad links / 15 min; 5 emails / hour per email', () => {
     expect(freshConfig().throttleConfig()).toEqual({
       maxFailures: 5,
       backoffSeconds: 30,
@@ -40,7 +40,10 @@ describe('throttleConfig', () => {
         login: { limit: 50, windowSeconds: 900 },
         register: { limit: 20, windowSeconds: 3600 },
         refreshToken: { limit: 50, windowSeconds: 900 },
+        emailRequests: { limit: 20, windowSeconds: 3600 },
+        linkFailures: { limit: 50, windowSeconds: 900 },
       },
+      account: { emailRequests: { limit: 5, windowSeconds: 3600 } },
     });
   });
 

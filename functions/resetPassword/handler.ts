@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { resetPassword } from './reset-password';
+
+export const handler = httpHandler('resetPassword', resetPassword);

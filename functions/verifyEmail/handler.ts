@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http-handler';
+import { verifyEmail } from './verify-email';
+
+export const handler = httpHandler('verifyEmail', verifyEmail);

@@ -1,0 +1,6 @@
+// Generated from openapi.yaml by scripts/generate.ts. Do not edit.
+import type { ValidateFunction } from 'ajv';
+import type { components, operations } from '../api-types';
+
+declare const validate: ValidateFunction<components['schemas']['ResetPasswordRequest']>;
+export default validate;
