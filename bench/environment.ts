@@ -5,6 +5,7 @@
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { lambdaStandInVariables } from './lambda-stand-in';
 
 export const BENCH_DIR = __dirname;
 export const OUT_DIR = join(BENCH_DIR, 'out');
@@ -22,7 +23,19 @@ export interface BenchConfig {
   jwtIssuer: string;
   jwtAudience: string;
   bcryptCost: number;
+  /** Where the functions post their emails (the local outbox) and queue their deferred jobs (bench/lambda-stand-in.ts). */
+  services: BenchServices;
 }
+
+/** The local stand-ins for what the functions call in AWS besides the database: SES and Lambda's Invoke. */
+export interface BenchServices {
+  outboxUrl: string;
+  lambdaUrl: string;
+}
+
+/** The sender and link base the bench's emails carry; nothing leaves the machine. */
+export const BENCH_EMAIL_FROM = 'no-reply@auth-api.bench.example';
+export const BENCH_APP_URL = 'https://app.bench.example';
 
 const DEFAULT_BCRYPT_COST = 10;
 
@@ -44,9 +57,10 @@ function newSigningKey(): BenchConfig['signingKey'] {
   };
 }
 
-export function newBenchConfig(mongoUri: string, bcryptCost: number): BenchConfig {
+export function newBenchConfig(mongoUri: string, bcryptCost: number, services: BenchServices): BenchConfig {
   return {
     mongoUri,
+    services,
     // A fresh secret and key per run: nothing the benchmark signs is valid anywhere else.
     jwtSecret: randomBytes(48).toString('base64'),
     signingKey: newSigningKey(),
@@ -88,6 +102,16 @@ export function functionEnvironment(
     ADDRESS_LOGIN_FAILURES: '1000000',
     ADDRESS_REGISTRATIONS: '1000000',
     ADDRESS_REFRESH_FAILURES: '1000000',
+    ADDRESS_EMAIL_REQUESTS: '1000000',
+    // The same email asked for again and again: the work of counting it, never a refusal.
+    ACCOUNT_EMAIL_REQUESTS: '1000000',
+    // Emails go to a local outbox, as in `make dev`; in AWS, SES sends them (infra/email.tf).
+    EMAIL_TRANSPORT: 'local',
+    EMAIL_OUTBOX_URL: config.services.outboxUrl,
+    EMAIL_FROM: BENCH_EMAIL_FROM,
+    APP_URL: BENCH_APP_URL,
+    // What Lambda's runtime adds: credentials, and here where Invoke is answered.
+    ...lambdaStandInVariables(config.services.lambdaUrl),
     // The tutorial's code reads its connection string from DB.
     DB: config.mongoUri,
     ...overrides,

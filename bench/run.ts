@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startOutbox } from '../local/outbox';
 import { buildFunction, listFunctionKeys } from '../scripts/build';
 import { measureAuthLatency } from './auth-latency';
 import { measureAuthorizer } from './authorizer';
@@ -20,6 +21,7 @@ import { measureColdStarts } from './cold-start';
 import { measureDataGrowth } from './data-growth';
 import { startBenchDatabase } from './database';
 import { BENCH_DIR, newBenchConfig, readBcryptCost } from './environment';
+import { startLambdaStandIn } from './lambda-stand-in';
 import { measureLoad } from './load';
 import { measurePasswordList } from './password-list';
 import type { BenchResults, Machine } from './report';
@@ -118,8 +120,11 @@ async function main(): Promise<void> {
   for (const key of keys) await buildFunction(key);
 
   const database = await startBenchDatabase();
+  // Where every function's emails and deferred jobs go, as in `make dev`: nothing leaves the machine.
+  const outbox = await startOutbox();
+  const lambda = await startLambdaStandIn();
   try {
-    const config = newBenchConfig(database.uri, bcryptCost);
+    const config = newBenchConfig(database.uri, bcryptCost, { outboxUrl: outbox.url, lambdaUrl: lambda.url });
     let fixture: Fixture | undefined;
     const needsFixture = (): Promise<Fixture> =>
       fixture ? Promise.resolve(fixture) : createFixture(config).then((made) => (fixture = made));
@@ -204,6 +209,8 @@ async function main(): Promise<void> {
       );
     });
   } finally {
+    await lambda.close();
+    await outbox.close();
     await database.stop();
   }
 

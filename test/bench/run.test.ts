@@ -1,5 +1,12 @@
 import { parseQuick, parseSections, SECTIONS } from '../../bench/run';
-import { readBcryptCost } from '../../bench/environment';
+import {
+  BENCH_APP_URL,
+  BENCH_EMAIL_FROM,
+  functionEnvironment,
+  newBenchConfig,
+  readBcryptCost,
+} from '../../bench/environment';
+import { isMailbox, parseAppUrl } from '../../functions/shared/email';
 import { spread } from '../../bench/data-growth';
 
 describe('make bench settings', () => {
@@ -27,6 +34,37 @@ describe('make bench settings', () => {
     expect(readBcryptCost('12')).toBe(12);
     expect(() => readBcryptCost('3')).toThrow("BCRYPT_COST must be a whole number from 4 to 31, got '3'");
     expect(() => readBcryptCost('ten')).toThrow('BCRYPT_COST');
+  });
+});
+
+describe('the environment of the functions the bench runs', () => {
+  const config = newBenchConfig('mongodb://127.0.0.1:1/bench', 10, {
+    outboxUrl: 'http://127.0.0.1:2/emails',
+    lambdaUrl: 'http://127.0.0.1:3',
+  });
+
+  it('sends every email to the local outbox, from a valid sender, with links to a valid application URL', () => {
+    const env = functionEnvironment(config, 'register');
+
+    expect(env).toMatchObject({ EMAIL_TRANSPORT: 'local', EMAIL_OUTBOX_URL: 'http://127.0.0.1:2/emails' });
+    expect(isMailbox(BENCH_EMAIL_FROM)).toBe(true);
+    expect(parseAppUrl(BENCH_APP_URL)).toBe(BENCH_APP_URL);
+  });
+
+  it('queues deferred jobs with the local stand-in for Lambda, with dummy credentials as the runtime would give', () => {
+    expect(functionEnvironment(config, 'forgotPassword')).toMatchObject({
+      AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:3',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_LAMBDA_FUNCTION_NAME: 'forgotPassword',
+    });
+  });
+
+  it('lifts the email throttles, so that asking again and again measures the work and is never refused', () => {
+    expect(functionEnvironment(config, 'forgotPassword')).toMatchObject({
+      ACCOUNT_EMAIL_REQUESTS: '1000000',
+      ADDRESS_EMAIL_REQUESTS: '1000000',
+    });
   });
 });
 

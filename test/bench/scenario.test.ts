@@ -1,6 +1,7 @@
 import { isCommonPassword, isPersonalPassword } from '../../functions/shared/password-policy';
 import { methodArn, proxyEvent, tokenAuthorizerEvent } from '../../bench/events';
-import { authorizerContext, firstEvent, parseRegistration } from '../../bench/scenario';
+import { listFunctionKeys } from '../../scripts/build';
+import { authorizerContext, firstEvent, NOT_COLD_MEASURED, parseRegistration } from '../../bench/scenario';
 import type { Fixture } from '../../bench/scenario';
 
 const fixture: Fixture = {
@@ -63,6 +64,28 @@ describe('firstEvent', () => {
   it("calls me with the authorizer's context and the authorizer with our bearer token", () => {
     expect(proxyOf(firstEvent('me', fixture, 'x')).requestContext.authorizer).toEqual(authorizerContext(fixture));
     expect(firstEvent('authorizer', fixture, 'x')).toMatchObject({ authorizationToken: 'Bearer jwt' });
+  });
+
+  it('has a first event for every function whose cold start make bench measures', () => {
+    const measured = listFunctionKeys().filter((key) => !(NOT_COLD_MEASURED as readonly string[]).includes(key));
+    const withoutEvent = measured.filter((key) => {
+      try {
+        firstEvent(key, { ...fixture, refreshTokens: ['r'.repeat(43)] }, 'x');
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(withoutEvent).toEqual([]);
+  });
+
+  it('asks for a reset link for the registered email, and a verification email as its signed-in user', () => {
+    expect(JSON.parse(String(proxyOf(firstEvent('forgotPassword', fixture, 'x')).body))).toEqual({
+      email: fixture.email,
+    });
+    expect(proxyOf(firstEvent('sendEmailVerification', fixture, 'x')).requestContext.authorizer).toEqual(
+      authorizerContext(fixture),
+    );
   });
 
   it('refuses a function it has no event for', () => {
