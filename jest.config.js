@@ -14,6 +14,7 @@
 const UNIT_ELSEWHERE = [
   'test/bench/bundles.test.ts',
   'test/bench/connection-log.test.ts',
+  'test/bench/forgot-timing.test.ts',
   'test/bench/format.test.ts',
   'test/bench/load.test.ts',
   'test/bench/report.test.ts',

@@ -4,7 +4,8 @@
  *
  * Settings (environment):
  *   BENCH_ONLY   comma-separated sections to run (default all): bundles, cold-start, password-list,
- *                authorizer, signing, auth-latency, warm-overhead, sessions, load, data-growth
+ *                authorizer, signing, auth-latency, warm-overhead, sessions, forgot-timing, load,
+ *                data-growth
  *   BENCH_QUICK  1: fewer rounds and a smaller large data set, to try the harness (figures are rough)
  *   BCRYPT_COST  the bcrypt cost the functions run with (default 10, as deployed)
  */
@@ -19,6 +20,7 @@ import { measureAuthorizer } from './authorizer';
 import { measureBundle, measureOriginalZip } from './bundles';
 import { measureColdStarts } from './cold-start';
 import { measureDataGrowth } from './data-growth';
+import { measureForgotTiming } from './forgot-timing';
 import { startBenchDatabase } from './database';
 import { BENCH_DIR, newBenchConfig, readBcryptCost } from './environment';
 import { startLambdaStandIn } from './lambda-stand-in';
@@ -41,6 +43,7 @@ export const SECTIONS = [
   'auth-latency',
   'warm-overhead',
   'sessions',
+  'forgot-timing',
   'load',
   'data-growth',
 ] as const;
@@ -78,6 +81,7 @@ function plan(quick: boolean) {
         authLatency: { rounds: 2, count: 4 },
         warmOverhead: { rounds: 2, count: 100 },
         sessions: { rounds: 2, count: 100 },
+        forgotTiming: { rounds: 3, count: 30 },
         load: { runs: 1, durationSeconds: 1, maxRequestsPerRun: 2_000, concurrency: [1, 10, 50] },
         dataGrowth: { sizes: { small: 1_000, large: 10_000 }, rounds: 1, count: 4 },
       }
@@ -88,6 +92,7 @@ function plan(quick: boolean) {
         authLatency: { rounds: 4, count: 15 },
         warmOverhead: { rounds: 5, count: 300 },
         sessions: { rounds: 5, count: 300 },
+        forgotTiming: { rounds: 6, count: 200 },
         load: { runs: 3, durationSeconds: 3, maxRequestsPerRun: 20_000, concurrency: [1, 10, 50] },
         dataGrowth: { sizes: { small: 1_000, large: 100_000 }, rounds: 3, count: 8 },
       };
@@ -193,6 +198,15 @@ async function main(): Promise<void> {
         await needsFixture(),
         steps.sessions.rounds,
         steps.sessions.count,
+        log,
+      );
+    });
+    await run('forgot-timing', async () => {
+      results.forgotTiming = await measureForgotTiming(
+        config,
+        await needsFixture(),
+        steps.forgotTiming.rounds,
+        steps.forgotTiming.count,
         log,
       );
     });

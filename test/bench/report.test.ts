@@ -1,6 +1,7 @@
 import type { AuthorizerResult } from '../../bench/authorizer';
 import type { BundleResult } from '../../bench/bundles';
 import type { ColdStartResult, ColdStartRow, ColdVariant } from '../../bench/cold-start';
+import type { ForgotTimingResult } from '../../bench/forgot-timing';
 import type { LoadResult } from '../../bench/load';
 import type { PasswordListResult } from '../../bench/password-list';
 import type { BenchResults } from '../../bench/report';
@@ -292,5 +293,91 @@ describe('the common-password list measurement', () => {
     expect(markdown).toContain(`### ${TITLE}`);
     expect(markdown).toContain('| zipped | 488.3 KiB | 341.8 KiB | 1.43× |');
     expect(markdown).toContain(`| ${TARGET} | 1.10× (+40.0 ms): 440 ms with, 400 ms without | yes |`);
+  });
+});
+
+describe('the forgot password timing measurement', () => {
+  const latency = (p50: number, p99: number) => ({ p50Ms: s(p50), p99Ms: p99 });
+  const forgotTiming = (difference: Summary, sameEmail: Summary, jobDifference = s(3.5)): ForgotTimingResult => ({
+    rounds: 6,
+    invocationsPerRound: 200,
+    request: {
+      registered: latency(3.3 + difference.median, 15),
+      unknown: latency(3.3, 16),
+      differenceMs: difference,
+      sameEmailDifferenceMs: sameEmail,
+    },
+    job: {
+      registered: latency(4.6, 24),
+      unknown: latency(1.1, 7.8),
+      differenceMs: jobDifference,
+    },
+  });
+  const range = (median: number, min: number, max: number): Summary => ({ median, min, max, n: 6 });
+  const TARGET =
+    'forgot answers a registered and an unknown email in the same time: median difference under 500 µs either way';
+  const TITLE = 'Forgot password: a registered and an unknown email (warm)';
+
+  it('holds the median difference between a registered and an unknown email below 0.5 ms, either way', () => {
+    const noise = range(0.05, -0.2, 0.3);
+    expect(verdicts(results({ forgotTiming: forgotTiming(range(-0.1, -0.35, 0.34), noise) }))[TARGET]).toBe(true);
+    expect(verdicts(results({ forgotTiming: forgotTiming(range(0.49, 0.1, 0.9), noise) }))[TARGET]).toBe(true);
+    expect(verdicts(results({ forgotTiming: forgotTiming(range(0.5, 0.2, 0.9), noise) }))[TARGET]).toBe(false);
+    expect(verdicts(results({ forgotTiming: forgotTiming(range(-3.5, -4, -3), noise) }))[TARGET]).toBe(false);
+  });
+
+  it('states the difference with its spread over rounds beside the noise floor of the same email twice', () => {
+    const checked = results({ forgotTiming: forgotTiming(range(-0.099, -0.347, 0.339), range(0.139, -0.062, 0.211)) });
+
+    expect(checked.targets.find((t) => t.target === TARGET)?.measured).toBe(
+      '-99 µs (-347–+339 µs) registered − unknown; the same email twice: within ±211 µs',
+    );
+  });
+
+  it('leaves the target out when the measurement did not run', () => {
+    expect(results().targets.map((t) => t.target)).not.toContain(TARGET);
+  });
+
+  it('prints p50 and p99 of each email, both differences and the job alone, after the sessions', () => {
+    const tables = buildTables(
+      results({ forgotTiming: forgotTiming(range(-0.1, -0.35, 0.34), range(0.14, -0.06, 0.21), range(3.5, 3.1, 4.6)) }),
+    );
+    const table = tables.find((t) => t.title === TITLE)!;
+
+    expect(tables.map((t) => t.title).slice(-3)).toEqual([
+      TITLE,
+      'Load through the local gateway (autocannon, loopback)',
+      'Targets',
+    ]);
+    expect(table.columns).toEqual(['measure', 'registered email', 'unknown email', 'registered − unknown']);
+    expect(table.rows).toEqual([
+      [
+        'POST /password/forgot p50, as deployed (the send deferred)',
+        '3.20 ms (2.88–3.52)',
+        '3.30 ms (2.97–3.63)',
+        '-100 µs (-350–+340 µs)',
+      ],
+      ['POST /password/forgot p99', '15.0 ms', '16.0 ms', ''],
+      ['noise floor: the same unknown email twice', '', '', '+140 µs (-60 µs–+210 µs)'],
+      [
+        'the deferred job alone p50 (find the user, issue the link, send)',
+        '4.60 ms (4.14–5.06)',
+        '1.10 ms (990 µs–1.21)',
+        '+3.50 ms (+3.10 ms–+4.60 ms)',
+      ],
+      ['the deferred job alone p99', '24.0 ms', '7.80 ms', ''],
+    ]);
+    expect(table.notes?.join(' ')).toContain('6 rounds of 200 requests of each kind');
+    expect(table.notes?.join(' ')).toContain(
+      "Sent inline, the registered email's answer would come 3.50 ms (3.10–4.60) later than the unknown one's",
+    );
+  });
+
+  it('writes the table and its target into RESULTS.md', () => {
+    const markdown = renderMarkdownReport(results({ forgotTiming: forgotTiming(range(0.9, 0.5, 1.2), s(0.1)) }));
+
+    expect(markdown).toContain(`### ${TITLE}`);
+    expect(markdown).toContain(`| ${TARGET} | +900 µs (+500 µs–+1.20 ms) registered − unknown;`);
+    expect(markdown).toMatch(/the same email twice: within ±110 µs \| NO \|/);
   });
 });
