@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { TEXT_LOADERS } from '../scripts/build';
 import { FUNCTIONS_DIR } from '../scripts/paths';
 import type { BenchConfig } from './environment';
 import { functionEnvironment, ORIGINAL_DIR, OUT_DIR } from './environment';
@@ -65,6 +66,8 @@ export async function buildUnbundled(key: string): Promise<string> {
     platform: 'node',
     target: 'node22',
     format: 'cjs',
+    // The email templates are text files the functions import, as the deployed build loads them.
+    loader: TEXT_LOADERS,
     logLevel: 'warning',
   });
   return outfile;
