@@ -1,5 +1,8 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readDevConfig } from '../../local/dev';
+import { ROOT } from '../../scripts/paths';
 
 describe('readDevConfig', () => {
   it('gives local defaults: port 3000, loopback, a P-256 signing key made for the run and a local audience', () => {
@@ -130,5 +133,35 @@ describe('readDevConfig', () => {
     [{ LAMBDA_MAX_INSTANCES: '0' }, 'LAMBDA_MAX_INSTANCES must be a whole number from 1 to 64'],
   ])('rejects %j, naming the variable', (env, message) => {
     expect(() => readDevConfig(env)).toThrow(message);
+  });
+});
+
+describe('the functions’ settings under make dev', () => {
+  it('passes through or sets every variable the functions read, so a developer can try each setting locally', () => {
+    const source = ['functions/shared/config.ts', 'functions/shared/email/config.ts']
+      .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+      .join('\n');
+    const read = [...new Set([...source.matchAll(/Variable\(\s*'([A-Z_]+)'/g)].map((match) => match[1]!))];
+    expect(read.length).toBeGreaterThan(20);
+    // Provided by the deployment alone (an SSM parameter name, a KMS key, SES's configuration set), or
+    // set by make dev once it listens (the database, the outbox, the issuer and application URLs).
+    const notLocal = new Set([
+      'MONGODB_URI_PARAMETER',
+      'JWT_SIGNING_KMS_KEY',
+      'EMAIL_CONFIGURATION_SET',
+      'MONGODB_URI',
+      'EMAIL_OUTBOX_URL',
+      'JWT_ISSUER',
+      'APP_URL',
+    ]);
+    // A value for every setting the developer may give; the signing key and the sender have their own checks.
+    const given = read.filter(
+      (name) => !notLocal.has(name) && !name.startsWith('JWT_') && !['EMAIL_TRANSPORT', 'EMAIL_FROM'].includes(name),
+    );
+    const { functionEnvironment } = readDevConfig({
+      ...Object.fromEntries(given.map((name) => [name, '1'])),
+      CORS_ALLOW_ORIGIN: 'http://localhost:5173',
+    });
+    expect(read.filter((name) => !notLocal.has(name) && !(name in functionEnvironment))).toEqual([]);
   });
 });
