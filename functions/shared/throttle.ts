@@ -189,8 +189,15 @@ async function admitToAccount(
     }
     const current = await model.findById(key).lean<ThrottleRecord>();
     if (current === null) return await admitToAccount(model, key, now, config, operation);
-    if (current.lockedUntil !== null && current.lockedUntil > now)
-      refuse(operation, THROTTLE_SCOPE.account, current.lockedUntil, now);
+    if (current.lockedUntil === null) {
+      // At the limit without a lock: the attempt that reached it has counted but not yet locked.
+      // This one must not slip in between, so it sets that lock itself (the same one, whoever is
+      // first) and is refused.
+      const until = seconds(now, backoffSeconds(current.failures, config));
+      await model.updateOne({ _id: key, lockedUntil: null }, { $set: { lockedUntil: until } });
+      refuse(operation, THROTTLE_SCOPE.account, until, now);
+    }
+    if (current.lockedUntil > now) refuse(operation, THROTTLE_SCOPE.account, current.lockedUntil, now);
     const failures = current.failures + 1;
     const taken = await model
       .findOneAndUpdate(

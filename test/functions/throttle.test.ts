@@ -161,6 +161,21 @@ describe('per account', () => {
     expect(await database.throttles().findOne({ _id: accountKey(ada.email) as never })).toMatchObject({ failures: 5 });
   });
 
+  it('refuses a guess that arrives after the limit was reached but before its lock was written', async () => {
+    const ada = await registerUser();
+    for (let attempt = 0; attempt < 5; attempt += 1) await login(ada.email, 'wrong-guess', newAddress());
+    // The state between the attempt that reached the limit counting itself and setting the lock.
+    await database
+      .throttles()
+      .updateOne({ _id: accountKey(ada.email) as never }, { $set: { failures: 5, lockedUntil: null } });
+
+    const late = await login(ada.email, ada.password, newAddress());
+
+    expect(late.response.statusCode).toBe(429);
+    expect(late.headers['Retry-After']).toBe('30');
+    expect(await database.throttles().findOne({ _id: accountKey(ada.email) as never })).toMatchObject({ failures: 5 });
+  });
+
   it('admits one guess per back-off, however many arrive together when it ends', async () => {
     const ada = await registerUser();
     for (let attempt = 0; attempt < 5; attempt += 1) await login(ada.email, 'wrong-guess', newAddress());
