@@ -28,7 +28,7 @@ function isResetRequest(body: unknown): body is ResetRequest {
 export const sendPasswordReset = defineJob<ResetRequest>('sendPasswordReset', {
   accepts: isResetRequest,
   async run({ email }, { jobId }) {
-    const user = await findAddressee({ email });
+    const user = await findAddressee(email);
     // An unknown email: nothing to send, and nothing in the log to say so (the job's line is the same).
     if (user === undefined) return;
     // Lambda delivered this job before and its link is the current one: one email, not two.

@@ -60,6 +60,6 @@ export async function register(registration: Registration, event: APIGatewayProx
   countMetric(MetricName.RegistrationSucceeded);
   const body: RegisterResponse = { ...tokens, user };
   // Never fails the registration: a verification email that did not leave is logged and counted, and can be asked for again.
-  await sendVerificationLink({ id: user.id, name: user.name, email: user.email, emailVerified: false });
+  await sendVerificationLink(user);
   return { status: 201, body, outcome: OUTCOME.registered };
 }

@@ -20,7 +20,7 @@ import { REVOKE_REASON } from '../shared/session-model';
 import { revokeSessionsOf } from '../shared/sessions';
 import { beginLinkRedemption, clearAccountLock } from '../shared/throttle';
 import { THROTTLED_OPERATION } from '../shared/throttle-model';
-import { findAddressee, updatePasswordHash } from '../shared/users';
+import { findUser, updatePasswordHash } from '../shared/users';
 import { validated } from '../shared/validation';
 
 export async function resetPassword(event: APIGatewayProxyEvent): Promise<Reply> {
@@ -30,7 +30,7 @@ export async function resetPassword(event: APIGatewayProxyEvent): Promise<Reply>
 
   const attempt = await beginLinkRedemption(event, THROTTLED_OPERATION.resetPassword);
   const userId = await peekLinkToken(token, LINK_PURPOSE.passwordReset, currentTime());
-  const owner = userId === undefined ? undefined : await findAddressee({ id: userId });
+  const owner = userId === undefined ? undefined : await findUser(userId);
   if (userId === undefined || owner === undefined) throw new InvalidLinkToken();
   await attempt.succeeded();
 

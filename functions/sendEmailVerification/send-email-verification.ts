@@ -10,7 +10,7 @@ import { OUTCOME } from '../shared/outcomes';
 import { requireLiveSession } from '../shared/session-guard';
 import { beginEmailRequest } from '../shared/throttle';
 import { THROTTLED_OPERATION } from '../shared/throttle-model';
-import { findAddressee } from '../shared/users';
+import { findUser } from '../shared/users';
 
 export const VERIFICATION_SENT = {
   accepted: true,
@@ -19,7 +19,7 @@ export const VERIFICATION_SENT = {
 
 export async function sendEmailVerification(event: APIGatewayProxyEvent): Promise<Reply> {
   const caller = await requireLiveSession(event);
-  const user = await findAddressee({ id: caller.userId });
+  const user = await findUser(caller.userId);
   if (user === undefined) throw new UserNotFound();
   if (user.emailVerified) throw new EmailAlreadyVerified();
   await beginEmailRequest(user.email, event, THROTTLED_OPERATION.sendEmailVerification);

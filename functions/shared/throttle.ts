@@ -79,6 +79,13 @@ interface Window {
   endsAt: Date;
 }
 
+/** The fixed window `now` falls in, for what `parts` name (hashed into the counter's key). */
+function fixedWindow(parts: string[], now: Date, limit: AddressLimit): Window {
+  const length = limit.windowSeconds * 1000;
+  const start = Math.floor(now.getTime() / length) * length;
+  return { key: hashKey(...parts, String(start)), endsAt: new Date(start + length) };
+}
+
 /** The fixed window `now` falls in, for one operation and client. */
 function addressWindow(
   operation: ThrottledOperation,
@@ -86,9 +93,7 @@ function addressWindow(
   now: Date,
   limit: AddressLimit,
 ): Window {
-  const length = limit.windowSeconds * 1000;
-  const start = Math.floor(now.getTime() / length) * length;
-  return { key: hashKey('address', operation, clientAddress(event), String(start)), endsAt: new Date(start + length) };
+  return fixedWindow(['address', operation, clientAddress(event)], now, limit);
 }
 
 /** Refuses with 429, counting the refusal by operation and scope. */
@@ -335,12 +340,7 @@ export async function beginEmailRequest(
   const address = addressWindow(THROTTLED_OPERATION.forgotPassword, event, now, config.address.emailRequests);
   await takeFromAddress(model, address, config.address.emailRequests, operation, now);
   const limit = config.account.emailRequests;
-  const length = limit.windowSeconds * 1000;
-  const start = Math.floor(now.getTime() / length) * length;
-  const account = {
-    key: hashKey('email-requests', accountKey(email), String(start)),
-    endsAt: new Date(start + length),
-  };
+  const account = fixedWindow(['email-requests', accountKey(email)], now, limit);
   if ((await increment(model, account.key, account.endsAt)) > limit.limit)
     refuse(operation, THROTTLE_SCOPE.account, account.endsAt, now);
 }

@@ -158,21 +158,15 @@ export async function deleteUser(id: string): Promise<boolean> {
   }
 }
 
-/** Who an email is sent to: the account with this (normalized) email, if there is one. */
-export interface Addressee {
-  id: string;
-  name: string;
-  email: string;
-  emailVerified: boolean;
-}
+/** Who an email is sent to: what a user's emails need to know of them. */
+export type Addressee = Pick<User, 'id' | 'name' | 'email' | 'emailVerified'>;
 
-export async function findAddressee(query: { email: string } | { id: string }): Promise<Addressee | undefined> {
-  if ('id' in query && !isUserId(query.id)) return undefined;
+/** The account with this (normalized) email, if there is one. */
+export async function findAddressee(email: string): Promise<Addressee | undefined> {
   const { users } = await database();
   try {
-    const filter = 'id' in query ? { _id: new Types.ObjectId(query.id) } : { email: query.email };
     const found = await users
-      .findOne(filter, { name: 1, email: 1, emailVerified: 1 })
+      .findOne({ email }, { name: 1, email: 1, emailVerified: 1 })
       .lean<Pick<UserRecord, '_id' | 'name' | 'email' | 'emailVerified'>>();
     return found === null
       ? undefined
